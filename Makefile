@@ -1,0 +1,26 @@
+# The two commands a new user needs: `make run` serves the API and a worker on demo data,
+# `make test` runs the whole suite. Both install what is missing first (see scripts/dev.sh).
+.PHONY: run test stop setup lint format requirements
+
+run:
+	@scripts/dev.sh run
+
+test:
+	@scripts/dev.sh test $(ARGS)
+
+stop:
+	@scripts/dev.sh stop
+
+setup:
+	@scripts/dev.sh setup
+
+lint:
+	.venv/bin/ruff check . && .venv/bin/ruff format --check .
+
+format:
+	.venv/bin/ruff check --fix . && .venv/bin/ruff format .
+
+# Re-pin requirements*.txt from requirements*.in (needs pip-tools).
+requirements:
+	pip-compile -q --strip-extras --no-header --no-emit-index-url --no-emit-find-links requirements.in -o requirements.txt
+	pip-compile -q --strip-extras --no-header --no-emit-index-url --no-emit-find-links requirements-dev.in -o requirements-dev.txt

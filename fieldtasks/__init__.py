@@ -1,0 +1,30 @@
+"""fieldtasks: an open backend for geolocated micro-work."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from flask import Flask
+
+from fieldtasks.config import Config, load_config
+
+
+def create_app(config: Config | Mapping[str, str] | None = None) -> Flask:
+    """Build the API application; configuration comes from the environment unless given."""
+    # Imported here so that `import fieldtasks.ocr` (pure code, used by workers) stays light.
+    from fieldtasks.api import init_api
+    from fieldtasks.api.context import EXTENSION
+    from fieldtasks.cli import init_cli
+    from fieldtasks.logs import configure_logging
+    from fieldtasks.resources import build_resources
+
+    if not isinstance(config, Config):
+        config = load_config(config)
+    configure_logging(config.log_level)
+    app = Flask(__name__)
+    app.config.update(SECRET_KEY=config.secret_key, MAX_CONTENT_LENGTH=config.max_content_length)
+    config.storage_dir.mkdir(parents=True, exist_ok=True)
+    app.extensions[EXTENSION] = build_resources(config)
+    init_api(app)
+    init_cli(app)
+    return app

@@ -1,0 +1,52 @@
+"""HTTP layer: flask-smorest blueprints, the OpenAPI document at /openapi.json and docs at /docs."""
+
+from __future__ import annotations
+
+import flask_smorest
+import swagger_ui_bundle
+from flask import Flask, send_from_directory
+
+from fieldtasks.api import auth, health, users
+from fieldtasks.api.errors import ErrorSchema, register_error_handlers
+from fieldtasks.api.requests import init_request_tracking
+
+BLUEPRINTS = (health.blp, auth.blp, users.blp)
+DOCS_ASSETS = "/docs/assets/"
+
+
+class Api(flask_smorest.Api):
+    """flask-smorest's Api with the project's error shape, documented and served."""
+
+    ERROR_SCHEMA = ErrorSchema
+
+    def _register_error_handlers(self):
+        register_error_handlers(self._app)
+
+
+def _docs_asset(filename: str):
+    """Swagger UI's files, served by the app so the docs work without a CDN."""
+    return send_from_directory(swagger_ui_bundle.swagger_ui_path, filename, max_age=86400)
+
+
+def init_api(app: Flask) -> Api:
+    app.config.update(
+        API_TITLE="fieldtasks",
+        API_VERSION="1",
+        OPENAPI_VERSION="3.0.3",
+        OPENAPI_URL_PREFIX="/",
+        OPENAPI_JSON_PATH="openapi.json",
+        OPENAPI_SWAGGER_UI_PATH="/docs",
+        OPENAPI_SWAGGER_UI_URL=DOCS_ASSETS,
+        API_SPEC_OPTIONS={
+            "info": {"description": "Geolocated micro-work: campaigns, field tasks, photo verification, fair pay."},
+            "components": {
+                "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}}
+            },
+        },
+    )
+    api = Api(app)
+    for blueprint in BLUEPRINTS:
+        api.register_blueprint(blueprint)
+    app.add_url_rule(f"{DOCS_ASSETS}<path:filename>", "docs_asset", _docs_asset)
+    init_request_tracking(app)
+    return api

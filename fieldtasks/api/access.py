@@ -1,0 +1,77 @@
+"""Who may call what: every view declares `@public` or `@roles(...)`, checked before it runs."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from copy import deepcopy
+from functools import wraps
+from typing import Any
+
+from flask import g, request
+
+from fieldtasks.api.context import resources
+from fieldtasks.errors import AuthenticationError, PermissionDeniedError
+from fieldtasks.models import Role
+from fieldtasks.security import AccessClaims
+
+PUBLIC = "public"
+ANY_ROLE = frozenset(Role)
+ACCESS_ATTRIBUTE = "_fieldtasks_access"
+
+_AUTH_RESPONSES = {
+    "401": "UNAUTHORIZED",
+    "403": "FORBIDDEN",
+}
+
+
+def public(view: Callable) -> Callable:
+    """Anyone may call this view, signed in or not."""
+    setattr(view, ACCESS_ATTRIBUTE, PUBLIC)
+    return view
+
+
+def roles(*allowed: Role) -> Callable[[Callable], Callable]:
+    """Only a signed-in caller with one of `allowed` roles (all roles when none is named)."""
+    allowed_roles = frozenset(allowed) or ANY_ROLE
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            claims = authenticate()
+            if claims.role not in allowed_roles:
+                raise PermissionDeniedError(
+                    f"This needs one of these roles: {', '.join(sorted(allowed_roles))}.", code="forbidden"
+                )
+            g.caller = claims
+            return view(*args, **kwargs)
+
+        setattr(wrapper, ACCESS_ATTRIBUTE, allowed_roles)
+        apidoc = deepcopy(getattr(wrapper, "_apidoc", {}))
+        manual = apidoc.setdefault("manual_doc", {})
+        manual["security"] = [{"bearerAuth": []}]
+        manual.setdefault("responses", {}).update(_AUTH_RESPONSES)
+        roles_note = "Roles: " + ", ".join(sorted(allowed_roles)) + "."
+        manual["description"] = (manual.get("description", "") + "\n\n" + roles_note).strip()
+        wrapper._apidoc = apidoc  # type: ignore[attr-defined]
+        return wrapper
+
+    return decorator
+
+
+def authenticate() -> AccessClaims:
+    """The claims of the bearer token in this request, or AuthenticationError."""
+    header = request.headers.get("Authorization", "")
+    if not header:
+        raise AuthenticationError("Sign in first: send 'Authorization: Bearer <access token>'.", code="unauthorized")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise AuthenticationError(
+            "Use the Bearer scheme: 'Authorization: Bearer <access token>'.", code="invalid_token"
+        )
+    res = resources()
+    return res.access_tokens.decode(token.strip(), now=res.clock())
+
+
+def current_caller() -> AccessClaims:
+    """The caller that `@roles` let in."""
+    return g.caller

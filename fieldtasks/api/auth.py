@@ -1,0 +1,86 @@
+"""Sign up, sign in, and refresh tokens."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+from flask.views import MethodView
+from marshmallow import validate
+
+from fieldtasks.api.access import public
+from fieldtasks.api.blueprint import Blueprint
+from fieldtasks.api.context import resources, unit_of_work
+from fieldtasks.api.schemas import UserSchema, display_name_field, email_field, password_field, role_field
+from fieldtasks.services import accounts
+
+blp = Blueprint("auth", __name__, url_prefix="/auth", description="Sign up, sign in and refresh tokens.")
+
+
+class RegisterSchema(ma.Schema):
+    email = email_field()
+    password = password_field()
+    display_name = display_name_field()
+    role = role_field(accounts.SELF_SERVICE_ROLES)
+    organization_name = ma.fields.String(
+        validate=validate.Length(min=1, max=200),
+        metadata={"description": "Clients: create this organization", "example": "Supermarchés Dupont"},
+    )
+    invitation_code = ma.fields.String(
+        validate=validate.Length(min=1, max=64),
+        metadata={"description": "Clients: join the organization that gave you this code"},
+    )
+
+
+class SignInSchema(ma.Schema):
+    email = email_field()
+    password = ma.fields.String(required=True, load_only=True, metadata={"example": "correct horse battery"})
+
+
+class RefreshSchema(ma.Schema):
+    refresh_token = ma.fields.String(required=True, load_only=True, validate=validate.Length(max=200))
+
+
+class TokenPairSchema(ma.Schema):
+    token_type = ma.fields.String(metadata={"example": "Bearer"})
+    access_token = ma.fields.String(metadata={"description": "Send as 'Authorization: Bearer <token>'"})
+    access_token_expires_at = ma.fields.AwareDateTime()
+    refresh_token = ma.fields.String(metadata={"description": "Exchange at /auth/refresh; each one works once"})
+    refresh_token_expires_at = ma.fields.AwareDateTime()
+
+
+@blp.route("/register")
+class Register(MethodView):
+    @public
+    @blp.arguments(RegisterSchema)
+    @blp.response(201, UserSchema)
+    @blp.alt_response(409, response="CONFLICT", description="The email is taken (code `email_taken`)")
+    def post(self, data):
+        """Sign up as a worker, or as a client creating or joining an organization"""
+        with unit_of_work() as session:
+            return accounts.register_user(session, **data, passwords=resources().passwords)
+
+
+@blp.route("/token")
+class Token(MethodView):
+    @public
+    @blp.arguments(SignInSchema)
+    @blp.response(200, TokenPairSchema)
+    @blp.alt_response(401, response="UNAUTHORIZED", description="Wrong email or password (code `invalid_credentials`)")
+    def post(self, data):
+        """Sign in with email and password"""
+        res = resources()
+        with unit_of_work() as session:
+            return accounts.sign_in(session, **data, passwords=res.passwords, credentials=res.credentials())
+
+
+@blp.route("/refresh")
+class Refresh(MethodView):
+    @public
+    @blp.arguments(RefreshSchema)
+    @blp.response(200, TokenPairSchema)
+    @blp.alt_response(
+        401, response="UNAUTHORIZED", description="Unknown, used or expired (code `invalid_refresh_token`)"
+    )
+    def post(self, data):
+        """Exchange a refresh token for a new token pair"""
+        with unit_of_work() as session:
+            return accounts.refresh_tokens(session, **data, credentials=resources().credentials())

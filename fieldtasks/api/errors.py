@@ -1,0 +1,110 @@
+"""One JSON error shape, {"code", "message", "errors"}, for every 4xx and 5xx the API answers."""
+
+from __future__ import annotations
+
+import http
+import logging
+
+import marshmallow as ma
+from flask import Flask, jsonify
+from redis.exceptions import RedisError
+from sqlalchemy.exc import OperationalError
+from werkzeug.exceptions import HTTPException
+
+from fieldtasks.errors import (
+    AuthenticationError,
+    ConflictError,
+    DomainError,
+    InvalidError,
+    NotFoundError,
+    PermissionDeniedError,
+    UnavailableError,
+)
+
+log = logging.getLogger(__name__)
+
+DOMAIN_STATUS: dict[type[DomainError], int] = {
+    InvalidError: 422,
+    NotFoundError: 404,
+    ConflictError: 409,
+    AuthenticationError: 401,
+    PermissionDeniedError: 403,
+    UnavailableError: 503,
+}
+
+HTTP_CODES = {
+    400: ("bad_request", "The request could not be understood."),
+    401: ("unauthorized", "Sign in first: send an access token in the Authorization header."),
+    403: ("forbidden", "Your role may not do this."),
+    404: ("not_found", "There is nothing at this address."),
+    405: ("method_not_allowed", "This address does not accept this method."),
+    409: ("conflict", "The request conflicts with the current state."),
+    413: ("payload_too_large", "The request body is too large."),
+    415: ("unsupported_media_type", "Send the body as application/json."),
+    422: ("validation_error", "Some fields are missing or invalid; see errors."),
+    500: ("internal_error", "Something went wrong on our side; quote the X-Request-Id header when reporting it."),
+    503: ("unavailable", "The service is temporarily unavailable; try again shortly."),
+}
+
+
+class ErrorSchema(ma.Schema):
+    """The body of every error response."""
+
+    code = ma.fields.String(
+        required=True, metadata={"description": "Stable machine-readable code", "example": "validation_error"}
+    )
+    message = ma.fields.String(
+        required=True,
+        metadata={"description": "A sentence for people", "example": "Some fields are missing or invalid; see errors."},
+    )
+    errors = ma.fields.Dict(
+        metadata={
+            "description": "Details by location and field",
+            "example": {"json": {"email": ["Not a valid email address."]}},
+        }
+    )
+
+
+def error_response(status: int, code: str, message: str, errors: dict | None = None, headers=None):
+    response = jsonify({"code": code, "message": message, "errors": errors or {}})
+    response.status_code = status
+    for name, value in headers or []:
+        response.headers[name] = value
+    return response
+
+
+def handle_http_exception(error: HTTPException):
+    """Flask's own errors (404, 405, 413...), webargs' 422 and abort() calls."""
+    status = error.code or 500
+    default_code, default_message = HTTP_CODES.get(status) or _generic(status)
+    data = getattr(error, "data", None) or {}
+    headers = [(k, v) for k, v in error.get_headers() if k.lower() != "content-type"]
+    headers += list((data.get("headers") or {}).items())
+    errors = data.get("errors") or data.get("messages") or {}
+    if status >= 500:
+        log.error("request failed", exc_info=getattr(error, "original_exception", None) or error)
+    return error_response(status, data.get("code", default_code), data.get("message", default_message), errors, headers)
+
+
+def handle_domain_error(error: DomainError):
+    status = next(status for cls, status in DOMAIN_STATUS.items() if isinstance(error, cls))
+    return error_response(status, error.code, error.message, error.errors)
+
+
+def handle_backend_down(error: Exception):
+    """A lost database or Redis connection is a 503 the client may retry, not a 500."""
+    log.error("backend unavailable", exc_info=error)
+    return error_response(503, "backend_unavailable", "A backing service is unreachable; try again shortly.")
+
+
+def _generic(status: int) -> tuple[str, str]:
+    phrase = http.HTTPStatus(status).phrase
+    return phrase.lower().replace(" ", "_").replace("-", "_"), phrase + "."
+
+
+def register_error_handlers(app: Flask) -> None:
+    app.register_error_handler(HTTPException, handle_http_exception)
+    for cls in DOMAIN_STATUS:
+        app.register_error_handler(cls, handle_domain_error)
+    app.register_error_handler(RedisError, handle_backend_down)
+    app.register_error_handler(OperationalError, handle_backend_down)

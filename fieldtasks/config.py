@@ -1,0 +1,125 @@
+"""Configuration: one loader that reads environment variables into a frozen Config."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+
+class ConfigError(Exception):
+    """The environment is missing a variable or holds a malformed one."""
+
+    def __init__(self, problems: Mapping[str, str]):
+        self.problems = dict(problems)
+        lines = "\n".join(f"  {name}: {reason}" for name, reason in self.problems.items())
+        super().__init__(f"fieldtasks cannot start, fix its configuration:\n{lines}")
+
+
+@dataclass(frozen=True)
+class Config:
+    """Everything the API, the worker and the CLI need to build their resources."""
+
+    database_url: str
+    redis_url: str
+    storage_dir: Path
+    secret_key: str
+    access_token_minutes: int = 15
+    refresh_token_days: int = 30
+    max_content_length: int = 20 * 1024 * 1024
+    log_level: str = "INFO"
+    password_hash_profile: str = "strong"
+
+
+def parse_database_url(raw: str) -> str:
+    """A PostgreSQL URL for SQLAlchemy with the psycopg2 driver; ValueError says what is wrong."""
+    try:
+        url = make_url(raw)
+    except ArgumentError:
+        raise ValueError("is not a database URL (postgresql://user:password@host:5432/name)") from None
+    if url.get_backend_name() != "postgresql":
+        raise ValueError(f"must be a PostgreSQL URL, got the {url.get_backend_name()!r} scheme")
+    if not url.database:
+        raise ValueError("names no database")
+    if url.drivername == "postgresql":
+        url = url.set(drivername="postgresql+psycopg2")
+    return url.render_as_string(hide_password=False)
+
+
+def _redis_url(raw: str) -> str:
+    parts = urlsplit(raw)
+    if parts.scheme not in ("redis", "rediss", "unix"):
+        raise ValueError("must be a redis://, rediss:// or unix:// URL (redis://host:6379/0)")
+    if parts.scheme != "unix" and not parts.hostname:
+        raise ValueError("names no host")
+    return raw
+
+
+def _secret_key(raw: str) -> str:
+    if len(raw) < 32:
+        hint = "python -c 'import secrets; print(secrets.token_urlsafe(48))'"
+        raise ValueError(f"must be at least 32 characters long; make one with `{hint}`")
+    return raw
+
+
+def _positive_int(raw: str) -> int:
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ValueError(f"must be a whole number, got {raw!r}") from None
+    if value <= 0:
+        raise ValueError(f"must be positive, got {value}")
+    return value
+
+
+def _log_level(raw: str) -> str:
+    level = raw.upper()
+    if level not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
+        raise ValueError(f"must be DEBUG, INFO, WARNING, ERROR or CRITICAL, got {raw!r}")
+    return level
+
+
+def _password_hash_profile(raw: str) -> str:
+    if raw not in ("strong", "fast"):
+        raise ValueError(f"must be strong (the default) or fast (tests only), got {raw!r}")
+    return raw
+
+
+# Environment variable -> (Config field, parser, required)
+_VARIABLES: dict[str, tuple[str, Callable[[str], Any], bool]] = {
+    "DATABASE_URL": ("database_url", parse_database_url, True),
+    "REDIS_URL": ("redis_url", _redis_url, True),
+    "STORAGE_DIR": ("storage_dir", Path, True),
+    "SECRET_KEY": ("secret_key", _secret_key, True),
+    "ACCESS_TOKEN_MINUTES": ("access_token_minutes", _positive_int, False),
+    "REFRESH_TOKEN_DAYS": ("refresh_token_days", _positive_int, False),
+    "MAX_CONTENT_LENGTH": ("max_content_length", _positive_int, False),
+    "LOG_LEVEL": ("log_level", _log_level, False),
+    "PASSWORD_HASH_PROFILE": ("password_hash_profile", _password_hash_profile, False),
+}
+
+
+def load_config(environ: Mapping[str, str] | None = None) -> Config:
+    """Read and check every variable; raise one ConfigError that names all the bad ones."""
+    environ = os.environ if environ is None else environ
+    values: dict[str, Any] = {}
+    problems: dict[str, str] = {}
+    for name, (field, parse, required) in _VARIABLES.items():
+        raw = environ.get(name, "").strip()
+        if not raw:
+            if required:
+                problems[name] = "is missing"
+            continue
+        try:
+            values[field] = parse(raw)
+        except ValueError as error:
+            problems[name] = str(error)
+    if problems:
+        raise ConfigError(problems)
+    return Config(**values)

@@ -1,0 +1,51 @@
+"""Database engine and the unit of work every entrypoint opens around one use case."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import Connection, Engine, create_engine, text
+from sqlalchemy.orm import Session, sessionmaker
+
+from fieldtasks.config import Config
+
+
+def make_engine(config: Config) -> Engine:
+    """An engine that fails fast when the server is unreachable instead of hanging a request."""
+    return create_engine(
+        config.database_url,
+        pool_pre_ping=True,
+        connect_args={"connect_timeout": 3, "application_name": "fieldtasks"},
+    )
+
+
+class Database:
+    """Owns the session factory; `unit_of_work()` commits on success and rolls back on any error."""
+
+    def __init__(self, bind: Engine | Connection):
+        # Bound to a Connection, every unit of work runs inside that connection's transaction
+        # and its commit only releases a savepoint: how tests roll everything back.
+        self._bind = bind
+        self._sessions = sessionmaker(bind=bind, expire_on_commit=False, join_transaction_mode="create_savepoint")
+
+    @contextmanager
+    def unit_of_work(self) -> Iterator[Session]:
+        """One transaction: commit when the block ends normally, roll back otherwise."""
+        with self._sessions() as session:
+            try:
+                yield session
+                session.commit()
+            except BaseException:
+                session.rollback()
+                raise
+
+    def ping(self) -> None:
+        """Raise if the database cannot answer a trivial query."""
+        with self._sessions() as session:
+            session.execute(text("SELECT 1"))
+
+    def dispose(self) -> None:
+        """Close pooled connections (end of a command-line run)."""
+        if isinstance(self._bind, Engine):
+            self._bind.dispose()

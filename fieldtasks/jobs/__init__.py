@@ -1,0 +1,1 @@
+"""Background jobs (the second entrypoint): RQ job functions that call the same services as the API."""

@@ -1,0 +1,64 @@
+"""Accounts: organizations (the client tenants), users with one role, and refresh tokens."""
+
+from __future__ import annotations
+
+import enum
+import uuid
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from fieldtasks.models.base import Base, created_at, uuid_pk
+
+
+class Role(enum.StrEnum):
+    WORKER = "worker"
+    CLIENT = "client"
+    MODERATOR = "moderator"
+    ADMIN = "admin"
+
+
+class Organization(Base):
+    """A retail client: the tenant that owns campaigns and their data."""
+
+    __tablename__ = "organizations"
+
+    id: Mapped[uuid.UUID] = uuid_pk()
+    name: Mapped[str] = mapped_column(String(200))
+    invitation_code: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = created_at()
+
+
+class User(Base):
+    __tablename__ = "users"
+    __table_args__ = (
+        CheckConstraint("role IN ('worker', 'client', 'moderator', 'admin')", name="role"),
+        CheckConstraint("(role = 'client') = (organization_id IS NOT NULL)", name="client_has_organization"),
+        CheckConstraint("email = lower(email)", name="email_lowercase"),
+    )
+
+    id: Mapped[uuid.UUID] = uuid_pk()
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(200))
+    display_name: Mapped[str] = mapped_column(String(100))
+    role: Mapped[str] = mapped_column(String(16))
+    organization_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("organizations.id"), index=True)
+    is_active: Mapped[bool] = mapped_column(server_default="true", default=True)
+    created_at: Mapped[datetime] = created_at()
+
+    organization: Mapped[Organization | None] = relationship(lazy="joined")
+
+
+class RefreshToken(Base):
+    """A long-lived token exchanged for new access tokens; only its SHA-256 is stored."""
+
+    __tablename__ = "refresh_tokens"
+    __table_args__ = (Index("ix_refresh_tokens_user_id_active", "user_id", postgresql_where="revoked_at IS NULL"),)
+
+    id: Mapped[uuid.UUID] = uuid_pk()
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    expires_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = created_at()

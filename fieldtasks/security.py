@@ -1,0 +1,103 @@
+"""Password hashing (argon2) and signed, short-lived access tokens (JWT, HS256)."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import cached_property
+
+import jwt
+from argon2 import PasswordHasher, profiles
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from fieldtasks.errors import AuthenticationError
+
+_ALGORITHM = "HS256"
+_AUDIENCE = "fieldtasks-api"
+
+
+class Passwords:
+    """argon2id hashing; tests use the cheapest profile so a suite of many sign-ups stays fast."""
+
+    def __init__(self, *, cheap: bool = False):
+        self._hasher = PasswordHasher.from_parameters(profiles.CHEAPEST) if cheap else PasswordHasher()
+
+    @cached_property
+    def _dummy_hash(self) -> str:
+        # Verified when the email is unknown, so that such a login costs as much as a wrong password.
+        return self._hasher.hash(secrets.token_urlsafe(16))
+
+    def hash(self, password: str) -> str:
+        return self._hasher.hash(password)
+
+    def verify(self, password_hash: str | None, password: str) -> bool:
+        """True when `password` matches; always spends one argon2 verification."""
+        try:
+            return self._hasher.verify(password_hash or self._dummy_hash, password) and password_hash is not None
+        except (VerificationError, InvalidHashError):
+            return False
+
+
+def new_opaque_token() -> tuple[str, str]:
+    """A random token for the client and the SHA-256 hex digest the database keeps."""
+    token = secrets.token_urlsafe(32)
+    return token, hash_opaque_token(token)
+
+
+def hash_opaque_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class AccessClaims:
+    """Who a valid access token speaks for."""
+
+    user_id: uuid.UUID
+    role: str
+    organization_id: uuid.UUID | None
+    expires_at: datetime
+
+
+class AccessTokens:
+    """Issues and checks the bearer tokens the API accepts."""
+
+    def __init__(self, secret: str, ttl: timedelta):
+        self._secret = secret
+        self.ttl = ttl
+
+    def issue(
+        self, *, user_id: uuid.UUID, role: str, organization_id: uuid.UUID | None, now: datetime
+    ) -> tuple[str, datetime]:
+        expires_at = now + self.ttl
+        claims = {
+            "sub": str(user_id),
+            "role": role,
+            "org": str(organization_id) if organization_id else None,
+            "aud": _AUDIENCE,
+            "iat": int(now.timestamp()),
+            "exp": int(expires_at.timestamp()),
+            "jti": secrets.token_hex(8),
+        }
+        return jwt.encode(claims, self._secret, algorithm=_ALGORITHM), expires_at
+
+    def decode(self, token: str, *, now: datetime) -> AccessClaims:
+        """Check signature, audience and expiry against `now`; raise AuthenticationError with a precise code."""
+        try:
+            claims = jwt.decode(
+                token,
+                self._secret,
+                algorithms=[_ALGORITHM],
+                audience=_AUDIENCE,
+                options={"require": ["sub", "exp", "iat", "aud"], "verify_exp": False, "verify_iat": False},
+            )
+            expires_at = datetime.fromtimestamp(int(claims["exp"]), tz=now.tzinfo)
+            user_id = uuid.UUID(claims["sub"])
+            organization_id = uuid.UUID(claims["org"]) if claims.get("org") else None
+        except (jwt.InvalidTokenError, ValueError, TypeError):
+            raise AuthenticationError("The access token is not valid.", code="invalid_token") from None
+        if expires_at <= now:
+            raise AuthenticationError("The access token has expired; refresh it.", code="token_expired")
+        return AccessClaims(user_id, str(claims.get("role", "")), organization_id, expires_at)

@@ -1,0 +1,1 @@
+"""Use cases: plain functions taking a session, ids and values, and keyword collaborators."""

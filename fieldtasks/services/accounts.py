@@ -1,0 +1,163 @@
+"""Account use cases: sign-up, sign-in, token refresh, and staff accounts made by an admin."""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from fieldtasks.errors import AuthenticationError, ConflictError, InvalidError
+from fieldtasks.models import Organization, RefreshToken, Role, User
+from fieldtasks.security import AccessTokens, Passwords, hash_opaque_token, new_opaque_token
+
+SELF_SERVICE_ROLES = (Role.WORKER, Role.CLIENT)
+MIN_PASSWORD_LENGTH = 10
+
+
+@dataclass(frozen=True)
+class TokenPair:
+    access_token: str
+    access_token_expires_at: datetime
+    refresh_token: str
+    refresh_token_expires_at: datetime
+    token_type: str = "Bearer"
+
+
+@dataclass(frozen=True)
+class Credentials:
+    """What issuing tokens needs: the token signer, the refresh lifetime and the time now."""
+
+    tokens: AccessTokens
+    refresh_ttl: timedelta
+    now: datetime
+
+
+def register_user(
+    session: Session,
+    *,
+    email: str,
+    password: str,
+    display_name: str,
+    role: str,
+    organization_name: str | None = None,
+    invitation_code: str | None = None,
+    passwords: Passwords,
+) -> User:
+    """Sign up a worker, or a client who creates an organization or joins one by invitation code."""
+    if role not in SELF_SERVICE_ROLES:
+        raise InvalidError("Only workers and clients can sign up.", errors={"role": ["Must be worker or client."]})
+    organization = None
+    if role == Role.CLIENT:
+        organization = _client_organization(session, organization_name, invitation_code)
+    elif organization_name or invitation_code:
+        raise InvalidError(
+            "Workers do not belong to an organization.",
+            errors={"organization_name": ["Only for clients."], "invitation_code": ["Only for clients."]},
+        )
+    return _add_user(session, email, password, display_name, role, organization, passwords)
+
+
+def create_staff_user(
+    session: Session, *, email: str, password: str, display_name: str, role: str, passwords: Passwords
+) -> User:
+    """An admin (or the CLI) creates a moderator or another admin."""
+    if role not in (Role.MODERATOR, Role.ADMIN):
+        raise InvalidError("Staff accounts are moderators or admins.", errors={"role": ["Must be moderator or admin."]})
+    return _add_user(session, email, password, display_name, role, None, passwords)
+
+
+def _client_organization(session: Session, name: str | None, invitation_code: str | None) -> Organization:
+    if bool(name) == bool(invitation_code):
+        message = "Give either organization_name (to create one) or invitation_code (to join one)."
+        raise InvalidError(message, errors={"organization_name": [message], "invitation_code": [message]})
+    if name:
+        organization = Organization(name=name, invitation_code=secrets.token_urlsafe(12))
+        session.add(organization)
+        return organization
+    organization = session.scalar(select(Organization).where(Organization.invitation_code == invitation_code))
+    if organization is None:
+        raise InvalidError("No organization has this invitation code.", errors={"invitation_code": ["Unknown code."]})
+    return organization
+
+
+def _add_user(
+    session: Session,
+    email: str,
+    password: str,
+    display_name: str,
+    role: str,
+    organization: Organization | None,
+    passwords: Passwords,
+) -> User:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        message = f"Use at least {MIN_PASSWORD_LENGTH} characters."
+        raise InvalidError(message, code="weak_password", errors={"password": [message]})
+    user = User(
+        email=email.strip().lower(),
+        password_hash=passwords.hash(password),
+        display_name=display_name,
+        role=role,
+        organization=organization,
+    )
+    session.add(user)
+    try:
+        with session.begin_nested():
+            session.flush()
+    except IntegrityError:
+        raise ConflictError("An account with this email already exists.", code="email_taken") from None
+    return user
+
+
+def sign_in(
+    session: Session, *, email: str, password: str, passwords: Passwords, credentials: Credentials
+) -> TokenPair:
+    """Exchange email and password for an access token and a refresh token."""
+    user = session.scalar(select(User).where(User.email == email.strip().lower()))
+    if not passwords.verify(user.password_hash if user else None, password) or not user.is_active:
+        raise AuthenticationError("Wrong email or password.", code="invalid_credentials")
+    return _issue_tokens(session, user, credentials)
+
+
+def refresh_tokens(session: Session, *, refresh_token: str, credentials: Credentials) -> TokenPair:
+    """Rotate a refresh token: the presented one is revoked, and a new pair is issued.
+
+    The revocation is a conditional UPDATE, so two concurrent refreshes with the same token
+    cannot both succeed.
+    """
+    revoked = session.execute(
+        update(RefreshToken)
+        .where(
+            RefreshToken.token_hash == hash_opaque_token(refresh_token),
+            RefreshToken.revoked_at.is_(None),
+            RefreshToken.expires_at > credentials.now,
+        )
+        .values(revoked_at=credentials.now)
+        .returning(RefreshToken.user_id)
+    ).scalar_one_or_none()
+    user = session.get(User, revoked) if revoked else None
+    if user is None or not user.is_active:
+        raise AuthenticationError("The refresh token is not valid; sign in again.", code="invalid_refresh_token")
+    return _issue_tokens(session, user, credentials)
+
+
+def _issue_tokens(session: Session, user: User, credentials: Credentials) -> TokenPair:
+    refresh, refresh_hash = new_opaque_token()
+    refresh_expires_at = credentials.now + credentials.refresh_ttl
+    session.add(RefreshToken(user_id=user.id, token_hash=refresh_hash, expires_at=refresh_expires_at))
+    access, access_expires_at = credentials.tokens.issue(
+        user_id=user.id, role=user.role, organization_id=user.organization_id, now=credentials.now
+    )
+    return TokenPair(access, access_expires_at, refresh, refresh_expires_at)
+
+
+def get_profile(session: Session, user_id: uuid.UUID) -> User:
+    """The signed-in user's account; a deleted or disabled account no longer has one."""
+    user = session.get(User, user_id)
+    if user is None or not user.is_active:
+        raise AuthenticationError("This account no longer exists or was disabled.", code="account_disabled")
+    return user

@@ -1,0 +1,125 @@
+"""Sign-up, sign-in, refresh and expiry, through the HTTP API."""
+
+import threading
+
+from tests.helpers import PASSWORD, bearer, register, sign_in, unique_email
+
+
+def test_worker_signs_up_signs_in_and_sees_itself(client):
+    worker = register(client, "worker", display_name="Camille")
+    tokens = sign_in(client, worker["email"].upper())  # emails are case-insensitive
+    assert tokens["token_type"] == "Bearer"
+    me = client.get("/me", headers=bearer(tokens))
+    assert me.status_code == 200
+    assert me.json["email"] == worker["email"]
+    assert me.json["role"] == "worker"
+    assert me.json["organization"] is None
+    assert "password" not in me.json and "password_hash" not in me.json
+
+
+def test_client_creates_an_organization_and_a_colleague_joins_it(client):
+    founder = register(client, "client", organization_name="Supermarchés Dupont")
+    organization = founder["organization"]
+    assert organization["name"] == "Supermarchés Dupont"
+    colleague = register(client, "client", invitation_code=organization["invitation_code"])
+    assert colleague["organization"]["id"] == organization["id"]
+
+
+def test_client_sign_up_needs_exactly_one_way_into_an_organization(client):
+    base = {"email": unique_email(), "password": PASSWORD, "display_name": "X", "role": "client"}
+    neither = client.post("/auth/register", json=base)
+    both = client.post("/auth/register", json={**base, "organization_name": "A", "invitation_code": "abc"})
+    unknown = client.post("/auth/register", json={**base, "invitation_code": "no-such-code"})
+    worker_with_org = client.post("/auth/register", json={**base, "role": "worker", "organization_name": "A"})
+    for response in (neither, both, unknown, worker_with_org):
+        assert response.status_code == 422
+        assert response.json["code"] == "invalid"
+
+
+def test_staff_roles_cannot_be_self_assigned(client):
+    for role in ("admin", "moderator"):
+        body = {"email": unique_email(), "password": PASSWORD, "display_name": "X", "role": role}
+        response = client.post("/auth/register", json=body)
+        assert response.status_code == 422
+        assert "role" in response.json["errors"]["json"]
+
+
+def test_duplicate_email_is_a_conflict(client):
+    worker = register(client)
+    body = {"email": worker["email"].upper(), "password": PASSWORD, "display_name": "Y", "role": "worker"}
+    response = client.post("/auth/register", json=body)
+    assert response.status_code == 409
+    assert response.json["code"] == "email_taken"
+
+
+def test_short_password_is_refused(client):
+    body = {"email": unique_email(), "password": "short", "display_name": "Y", "role": "worker"}
+    response = client.post("/auth/register", json=body)
+    assert response.status_code == 422
+    assert "password" in response.json["errors"]["json"]
+
+
+def test_wrong_password_and_unknown_email_look_the_same(client):
+    worker = register(client)
+    wrong = client.post("/auth/token", json={"email": worker["email"], "password": "not the password"})
+    unknown = client.post("/auth/token", json={"email": unique_email(), "password": PASSWORD})
+    assert wrong.status_code == unknown.status_code == 401
+    assert wrong.json == unknown.json
+    assert wrong.json["code"] == "invalid_credentials"
+
+
+def test_access_token_expires_and_refresh_gives_a_new_one(client, clock):
+    tokens = sign_in(client, register(client)["email"])
+    clock.advance(minutes=16)
+    expired = client.get("/me", headers=bearer(tokens))
+    assert expired.status_code == 401
+    assert expired.json["code"] == "token_expired"
+    refreshed = client.post("/auth/refresh", json={"refresh_token": tokens["refresh_token"]})
+    assert refreshed.status_code == 200
+    assert client.get("/me", headers=bearer(refreshed.json)).status_code == 200
+
+
+def test_refresh_token_works_once(client):
+    tokens = sign_in(client, register(client)["email"])
+    first = client.post("/auth/refresh", json={"refresh_token": tokens["refresh_token"]})
+    again = client.post("/auth/refresh", json={"refresh_token": tokens["refresh_token"]})
+    assert first.status_code == 200
+    assert again.status_code == 401
+    assert again.json["code"] == "invalid_refresh_token"
+
+
+def test_refresh_token_expires(client, clock):
+    tokens = sign_in(client, register(client)["email"])
+    clock.advance(days=31)
+    response = client.post("/auth/refresh", json={"refresh_token": tokens["refresh_token"]})
+    assert response.status_code == 401
+    assert response.json["code"] == "invalid_refresh_token"
+
+
+def test_tampered_and_foreign_tokens_are_refused(client):
+    tokens = sign_in(client, register(client)["email"])
+    header, payload, signature = tokens["access_token"].split(".")
+    tampered = f"{header}.{payload}.{signature[:-2]}xx"
+    for value in (f"Bearer {tampered}", "Bearer not-a-jwt", f"Basic {tokens['access_token']}", "Bearer"):
+        response = client.get("/me", headers={"Authorization": value})
+        assert response.status_code == 401
+        assert response.json["code"] == "invalid_token"
+
+
+def test_concurrent_refreshes_with_one_token_give_one_new_pair(committing_app):
+    client = committing_app.test_client()
+    tokens = sign_in(client, register(client)["email"])
+    barrier = threading.Barrier(6)
+    statuses: list[int] = []
+
+    def refresh() -> None:
+        barrier.wait()
+        response = committing_app.test_client().post("/auth/refresh", json={"refresh_token": tokens["refresh_token"]})
+        statuses.append(response.status_code)
+
+    threads = [threading.Thread(target=refresh) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(statuses) == [200, 401, 401, 401, 401, 401]

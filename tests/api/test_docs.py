@@ -1,0 +1,68 @@
+"""The OpenAPI document is valid, complete, and its interactive docs are served without a CDN."""
+
+import io
+import json
+import logging
+
+from openapi_spec_validator import validate
+
+
+def test_openapi_document_is_valid(client):
+    response = client.get("/openapi.json")
+    assert response.status_code == 200
+    validate(response.json)
+
+
+def test_every_operation_has_a_summary_a_success_and_its_errors(client):
+    spec = client.get("/openapi.json").json
+    for path, operations in spec["paths"].items():
+        for method, operation in operations.items():
+            where = f"{method.upper()} {path}"
+            assert operation.get("summary"), where
+            codes = set(operation["responses"])
+            assert any(code.startswith("2") for code in codes), where
+            if operation.get("security"):
+                assert {"401", "403"} <= codes, where
+            if operation.get("requestBody"):
+                assert "422" in codes, where
+
+
+def test_error_responses_document_the_error_shape(client):
+    spec = client.get("/openapi.json").json
+    error = spec["components"]["schemas"]["Error"]
+    assert set(error["properties"]) == {"code", "message", "errors"}
+
+
+def test_docs_page_and_its_assets_are_served(client):
+    page = client.get("/docs")
+    assert page.status_code == 200
+    assert b"/docs/assets/swagger-ui-bundle.js" in page.data
+    with client.get("/docs/assets/swagger-ui-bundle.js") as asset:
+        assert asset.status_code == 200
+        assert asset.mimetype in ("text/javascript", "application/javascript")
+
+
+def test_request_id_is_returned_and_a_callers_id_is_kept(client):
+    generated = client.get("/healthz").headers["X-Request-Id"]
+    assert len(generated) == 32
+    kept = client.get("/healthz", headers={"X-Request-Id": "phone-1234-abcd"}).headers["X-Request-Id"]
+    assert kept == "phone-1234-abcd"
+    replaced = client.get("/healthz", headers={"X-Request-Id": "bad id; DROP TABLE"}).headers["X-Request-Id"]
+    assert replaced != "bad id; DROP TABLE" and len(replaced) == 32
+
+
+def test_log_lines_are_json_and_carry_the_request_id(client):
+    root_handler = next(h for h in logging.getLogger().handlers if getattr(h, "_fieldtasks", False))
+    access = logging.getLogger("fieldtasks.access")
+    buffer = io.StringIO()
+    previous_stream, previous_level = root_handler.setStream(buffer), access.level
+    access.setLevel(logging.INFO)
+    try:
+        response = client.get("/healthz", headers={"X-Request-Id": "trace-me-0001"})
+    finally:
+        root_handler.setStream(previous_stream)
+        access.setLevel(previous_level)
+    assert response.status_code == 200
+    line = json.loads(buffer.getvalue().splitlines()[-1])
+    assert line["request_id"] == "trace-me-0001"
+    assert (line["path"], line["status"], line["level"]) == ("/healthz", 200, "INFO")

@@ -1,0 +1,184 @@
+"""Fixtures: a test database built by the migrations, one rolled-back transaction per test, real Redis."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from alembic import command
+from alembic.config import Config as AlembicConfig
+from redis import Redis
+from sqlalchemy import Connection, Engine, create_engine, text
+from sqlalchemy.engine import make_url
+
+from fieldtasks import create_app
+from fieldtasks.api.context import EXTENSION
+from fieldtasks.config import load_config
+from fieldtasks.db import Database
+from fieldtasks.resources import Resources
+
+ROOT = Path(__file__).resolve().parent.parent
+TABLES = ("refresh_tokens", "users", "organizations")
+
+
+def _test_database_url() -> str:
+    """TEST_DATABASE_URL, or DATABASE_URL's server with a database named <name>_test: never the dev data."""
+    if os.environ.get("TEST_DATABASE_URL"):
+        return os.environ["TEST_DATABASE_URL"]
+    base = os.environ.get("DATABASE_URL")
+    if not base:
+        pytest.exit("Set DATABASE_URL (or run `make test`, which starts a local PostgreSQL).", returncode=2)
+    url = make_url(base)
+    return url.set(database=f"{url.database}_test").render_as_string(hide_password=False)
+
+
+def _test_redis_url() -> str:
+    """TEST_REDIS_URL, or REDIS_URL's server with database 15, which the tests flush."""
+    if os.environ.get("TEST_REDIS_URL"):
+        return os.environ["TEST_REDIS_URL"]
+    base = os.environ.get("REDIS_URL")
+    if not base:
+        pytest.exit("Set REDIS_URL (or run `make test`, which starts a local Redis).", returncode=2)
+    return base.rsplit("/", 1)[0] + "/15" if base.count("/") >= 3 else base.rstrip("/") + "/15"
+
+
+def recreate_database(url: str) -> None:
+    """Drop and create the database `url` names, through the server's maintenance database."""
+    target = make_url(url)
+    admin = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{target.database}" WITH (FORCE)'))
+        connection.execute(text(f'CREATE DATABASE "{target.database}"'))
+    admin.dispose()
+
+
+def alembic_config(url: str) -> AlembicConfig:
+    config = AlembicConfig(str(ROOT / "alembic.ini"))
+    config.set_main_option("script_location", str(ROOT / "migrations"))
+    config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    config.attributes["configure_logger"] = False
+    return config
+
+
+def make_environ(**overrides: str) -> dict[str, str]:
+    """The variables a test app is built from."""
+    return {
+        "DATABASE_URL": _test_database_url(),
+        "REDIS_URL": _test_redis_url(),
+        "STORAGE_DIR": str(ROOT / "var" / "test-storage"),
+        "SECRET_KEY": secrets.token_urlsafe(48),
+        "PASSWORD_HASH_PROFILE": "fast",
+        "LOG_LEVEL": "WARNING",
+        **overrides,
+    }
+
+
+@pytest.fixture(scope="session")
+def database_url() -> str:
+    url = _test_database_url()
+    recreate_database(url)
+    command.upgrade(alembic_config(url), "head")
+    return url
+
+
+@pytest.fixture(scope="session")
+def engine(database_url: str) -> Iterator[Engine]:
+    engine = create_engine(database_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def session_app(engine: Engine, tmp_path_factory: pytest.TempPathFactory):
+    return create_app(make_environ(STORAGE_DIR=str(tmp_path_factory.mktemp("storage"))))
+
+
+@pytest.fixture
+def connection(engine: Engine) -> Iterator[Connection]:
+    """A connection whose transaction is rolled back after the test, whatever the app committed."""
+    with engine.connect() as connection:
+        transaction = connection.begin()
+        yield connection
+        transaction.rollback()
+
+
+class Clock:
+    """The app's clock, moved by hand: tests of expiry wait for nothing."""
+
+    def __init__(self) -> None:
+        self.now = datetime.now(UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def app(session_app, connection: Connection, clock: Clock, monkeypatch: pytest.MonkeyPatch):
+    """The app, with every unit of work inside this test's rolled-back transaction."""
+    res: Resources = session_app.extensions[EXTENSION]
+    monkeypatch.setattr(res, "database", Database(connection))
+    monkeypatch.setattr(res, "clock", clock)
+    return session_app
+
+
+@pytest.fixture
+def committing_app(session_app, engine: Engine, clock: Clock, monkeypatch: pytest.MonkeyPatch):
+    """The app on the real engine, for tests of concurrent transactions; tables are emptied after."""
+    monkeypatch.setattr(session_app.extensions[EXTENSION], "clock", clock)
+    yield session_app
+    with engine.begin() as connection:
+        connection.execute(text(f"TRUNCATE {', '.join(TABLES)} CASCADE"))
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def redis() -> Iterator[Redis]:
+    client = Redis.from_url(_test_redis_url())
+    client.flushdb()
+    yield client
+    client.flushdb()
+    client.close()
+
+
+@pytest.fixture
+def config():
+    return load_config(make_environ())
+
+
+@pytest.fixture
+def staff(app):
+    """Creates a moderator or admin the way the CLI does, and returns its email."""
+    from fieldtasks.services import accounts
+    from tests.helpers import PASSWORD, unique_email
+
+    def make(role: str) -> str:
+        res: Resources = app.extensions[EXTENSION]
+        email = unique_email(role)
+        with res.database.unit_of_work() as session:
+            accounts.create_staff_user(
+                session, email=email, password=PASSWORD, display_name=role.title(), role=role, passwords=res.passwords
+            )
+        return email
+
+    return make

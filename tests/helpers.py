@@ -1,0 +1,31 @@
+"""Small helpers the API tests share: sign-up and sign-in through the real endpoints."""
+
+from __future__ import annotations
+
+import itertools
+
+PASSWORD = "correct horse battery"
+_counter = itertools.count()
+
+
+def unique_email(prefix: str = "user") -> str:
+    return f"{prefix}{next(_counter)}@example.org"
+
+
+def register(client, role: str = "worker", **fields) -> dict:
+    body = {"email": unique_email(role), "password": PASSWORD, "display_name": role.title(), "role": role, **fields}
+    if role == "client" and "invitation_code" not in fields:
+        body.setdefault("organization_name", "Supermarchés Dupont")
+    response = client.post("/auth/register", json=body)
+    assert response.status_code == 201, response.json
+    return {**response.json, "password": body["password"]}
+
+
+def sign_in(client, email: str, password: str = PASSWORD) -> dict:
+    response = client.post("/auth/token", json={"email": email, "password": password})
+    assert response.status_code == 200, response.json
+    return response.json
+
+
+def bearer(tokens: dict) -> dict:
+    return {"Authorization": f"Bearer {tokens['access_token']}"}

@@ -1,0 +1,61 @@
+"""Start-up refuses a missing or malformed configuration with a message naming each variable."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from fieldtasks import create_app
+from fieldtasks.config import ConfigError, load_config
+from tests.conftest import ROOT, make_environ
+
+
+def test_missing_variables_are_all_named():
+    with pytest.raises(ConfigError) as error:
+        create_app({})
+    assert set(error.value.problems) == {"DATABASE_URL", "REDIS_URL", "STORAGE_DIR", "SECRET_KEY"}
+    assert "DATABASE_URL: is missing" in str(error.value)
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "reason"),
+    [
+        ("DATABASE_URL", "mysql://u@h/db", "must be a PostgreSQL URL"),
+        ("DATABASE_URL", "not a url", "is not a database URL"),
+        ("DATABASE_URL", "postgresql://u@h", "names no database"),
+        ("REDIS_URL", "http://h:6379/0", "must be a redis://"),
+        ("SECRET_KEY", "short", "at least 32 characters"),
+        ("ACCESS_TOKEN_MINUTES", "abc", "must be a whole number"),
+        ("ACCESS_TOKEN_MINUTES", "0", "must be positive"),
+        ("LOG_LEVEL", "LOUD", "must be DEBUG"),
+        ("PASSWORD_HASH_PROFILE", "none", "must be strong"),
+    ],
+)
+def test_malformed_variable_is_named_with_its_reason(name, value, reason):
+    with pytest.raises(ConfigError) as error:
+        load_config(make_environ(**{name: value}))
+    assert list(error.value.problems) == [name]
+    assert reason in error.value.problems[name]
+
+
+def test_plain_postgresql_url_gets_the_psycopg2_driver():
+    config = load_config(make_environ(DATABASE_URL="postgresql://u:p@db.example:5432/fieldtasks"))
+    assert config.database_url == "postgresql+psycopg2://u:p@db.example:5432/fieldtasks"
+
+
+def test_creating_the_app_connects_to_nothing():
+    # Unreachable addresses: building the app must not try them.
+    app = create_app(make_environ(DATABASE_URL="postgresql://u@127.0.0.1:1/x", REDIS_URL="redis://127.0.0.1:1/0"))
+    assert app.url_map is not None
+
+
+@pytest.mark.parametrize("entrypoint", [["-c", "import wsgi"], ["worker.py", "--burst"]])
+def test_processes_exit_with_the_configuration_message(entrypoint):
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL", "SECRET_KEY", "STORAGE_DIR")}
+    result = subprocess.run(
+        [sys.executable, *entrypoint], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode != 0
+    assert "DATABASE_URL: is missing" in result.stderr
+    assert "SECRET_KEY: is missing" in result.stderr

@@ -1,0 +1,41 @@
+"""RQ worker for the fieldtasks queues: `python worker.py [--burst] [queue ...]`."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+
+from rq import Worker
+from rq.serializers import JSONSerializer
+
+from fieldtasks.config import ConfigError, load_config
+from fieldtasks.jobs.queues import QUEUE_NAMES, queue
+from fieldtasks.logs import configure_logging
+from fieldtasks.resources import make_redis
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("queues", nargs="*", help=f"default: all of {', '.join(QUEUE_NAMES)}, in this order")
+    parser.add_argument("--burst", action="store_true", help="drain the queues, then exit")
+    args = parser.parse_args(argv)
+    unknown = sorted(set(args.queues) - set(QUEUE_NAMES))
+    if unknown:
+        parser.error(f"unknown queue(s): {', '.join(unknown)}; choose among {', '.join(QUEUE_NAMES)}")
+    try:
+        config = load_config()
+    except ConfigError as error:
+        print(error, file=sys.stderr)
+        return 2
+    configure_logging(config.log_level)
+    redis = make_redis(config)
+    queues = [queue(name, redis) for name in (args.queues or QUEUE_NAMES)]
+    worker = Worker(queues, connection=redis, serializer=JSONSerializer)
+    logging.getLogger("fieldtasks.worker").info("worker starting", extra={"queues": [q.name for q in queues]})
+    worker.work(burst=args.burst, with_scheduler=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
