@@ -35,6 +35,7 @@ class Config:
     max_content_length: int = 20 * 1024 * 1024
     log_level: str = "INFO"
     password_hash_profile: str = "strong"
+    claim_limit: int = 3
 
 
 def parse_database_url(raw: str) -> str:
@@ -101,6 +102,7 @@ _VARIABLES: dict[str, tuple[str, Callable[[str], Any], bool]] = {
     "REFRESH_TOKEN_DAYS": ("refresh_token_days", _positive_int, False),
     "MAX_CONTENT_LENGTH": ("max_content_length", _positive_int, False),
     "LOG_LEVEL": ("log_level", _log_level, False),
+    "CLAIM_LIMIT": ("claim_limit", _positive_int, False),
     "PASSWORD_HASH_PROFILE": ("password_hash_profile", _password_hash_profile, False),
 }
 

@@ -9,6 +9,7 @@ from sqlalchemy import Connection, Engine, create_engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from fieldtasks.config import Config
+from fieldtasks.errors import DomainError
 
 
 def make_engine(config: Config) -> Engine:
@@ -31,11 +32,18 @@ class Database:
 
     @contextmanager
     def unit_of_work(self) -> Iterator[Session]:
-        """One transaction: commit when the block ends normally, roll back otherwise."""
+        """One transaction: commit when the block ends normally, roll back otherwise.
+
+        A DomainError with `keeps_changes` (a refused check-in, say) is raised after committing,
+        so that the record of the refusal survives it.
+        """
         with self._sessions() as session:
             try:
                 yield session
                 session.commit()
+            except DomainError as error:
+                session.commit() if error.keeps_changes else session.rollback()
+                raise
             except BaseException:
                 session.rollback()
                 raise

@@ -10,12 +10,16 @@ class DomainError(Exception):
 
     code = "domain_error"
 
-    def __init__(self, message: str, *, code: str | None = None, errors: dict[str, Any] | None = None):
+    def __init__(
+        self, message: str, *, code: str | None = None, errors: dict[str, Any] | None = None, keeps_changes=False
+    ):
         super().__init__(message)
         self.message = message
         if code is not None:
             self.code = code
         self.errors = errors or {}
+        # True when what the use case wrote before refusing must be committed (an audit record).
+        self.keeps_changes = keeps_changes
 
 
 class InvalidError(DomainError):
@@ -52,3 +56,27 @@ class UnavailableError(DomainError):
     """A dependency is down; the caller may retry later (503)."""
 
     code = "unavailable"
+
+
+class PreconditionFailedError(DomainError):
+    """The caller's copy is stale: If-Match no longer matches (412)."""
+
+    code = "precondition_failed"
+
+
+class PreconditionRequiredError(DomainError):
+    """An edit must say which version it changes, with If-Match (428)."""
+
+    code = "precondition_required"
+
+
+class PayloadTooLargeError(DomainError):
+    """The body or file is too large (413)."""
+
+    code = "payload_too_large"
+
+
+class UnsupportedMediaTypeError(DomainError):
+    """The body or file is of a type the endpoint does not take (415)."""
+
+    code = "unsupported_media_type"

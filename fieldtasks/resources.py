@@ -12,6 +12,7 @@ from fieldtasks.config import Config
 from fieldtasks.db import Database, make_engine
 from fieldtasks.security import AccessTokens, Passwords
 from fieldtasks.services.accounts import Credentials
+from fieldtasks.storage import LocalStorage, PhotoStorage
 
 
 def utc_now() -> datetime:
@@ -27,6 +28,7 @@ class Resources:
     redis: Redis
     passwords: Passwords
     access_tokens: AccessTokens
+    storage: PhotoStorage
     clock: Callable[[], datetime] = utc_now
 
     def credentials(self) -> Credentials:
@@ -47,4 +49,5 @@ def build_resources(config: Config) -> Resources:
         redis=make_redis(config),
         passwords=Passwords(cheap=config.password_hash_profile == "fast"),
         access_tokens=AccessTokens(config.secret_key, timedelta(minutes=config.access_token_minutes)),
+        storage=LocalStorage(config.storage_dir),
     )

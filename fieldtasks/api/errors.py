@@ -17,8 +17,12 @@ from fieldtasks.errors import (
     DomainError,
     InvalidError,
     NotFoundError,
+    PayloadTooLargeError,
     PermissionDeniedError,
+    PreconditionFailedError,
+    PreconditionRequiredError,
     UnavailableError,
+    UnsupportedMediaTypeError,
 )
 
 log = logging.getLogger(__name__)
@@ -29,6 +33,10 @@ DOMAIN_STATUS: dict[type[DomainError], int] = {
     ConflictError: 409,
     AuthenticationError: 401,
     PermissionDeniedError: 403,
+    PreconditionFailedError: 412,
+    PayloadTooLargeError: 413,
+    UnsupportedMediaTypeError: 415,
+    PreconditionRequiredError: 428,
     UnavailableError: 503,
 }
 
@@ -40,8 +48,10 @@ HTTP_CODES = {
     405: ("method_not_allowed", "This address does not accept this method."),
     409: ("conflict", "The request conflicts with the current state."),
     413: ("payload_too_large", "The request body is too large."),
+    412: ("precondition_failed", "The resource changed since you read it; fetch it again."),
     415: ("unsupported_media_type", "Send the body as application/json."),
     422: ("validation_error", "Some fields are missing or invalid; see errors."),
+    428: ("precondition_required", "Send If-Match with the ETag you last read."),
     500: ("internal_error", "Something went wrong on our side; quote the X-Request-Id header when reporting it."),
     503: ("unavailable", "The service is temporarily unavailable; try again shortly."),
 }
@@ -81,8 +91,6 @@ def handle_http_exception(error: HTTPException):
     headers = [(k, v) for k, v in error.get_headers() if k.lower() != "content-type"]
     headers += list((data.get("headers") or {}).items())
     errors = data.get("errors") or data.get("messages") or {}
-    if status >= 500:
-        log.error("request failed", exc_info=getattr(error, "original_exception", None) or error)
     return error_response(status, data.get("code", default_code), data.get("message", default_message), errors, headers)
 
 

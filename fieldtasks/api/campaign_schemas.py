@@ -1,0 +1,156 @@
+"""Request and response bodies of the campaign endpoints."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+from marshmallow import validate
+
+from fieldtasks.imports import DEFAULT_GEOFENCE_M, MAX_GEOFENCE_M, MIN_GEOFENCE_M, StoreRow
+from fieldtasks.models import CampaignKind
+from fieldtasks.products import normalize_gtin, parse_net_quantity
+
+
+def _checked_by(parse):
+    def check(value: str) -> None:
+        try:
+            parse(value)
+        except ValueError as error:
+            raise ma.ValidationError(str(error)) from None
+
+    return check
+
+
+def latitude() -> ma.fields.Float:
+    return ma.fields.Float(
+        required=True, allow_nan=False, validate=validate.Range(-90, 90), metadata={"example": 48.8566}
+    )
+
+
+def longitude() -> ma.fields.Float:
+    return ma.fields.Float(
+        required=True, allow_nan=False, validate=validate.Range(-180, 180), metadata={"example": 2.3522}
+    )
+
+
+class StoreInSchema(ma.Schema):
+    name = ma.fields.String(required=True, validate=validate.Length(1, 200), metadata={"example": "Monoprix Rivoli"})
+    address = ma.fields.String(
+        load_default="", validate=validate.Length(max=500), metadata={"example": "1 rue de Rivoli, Paris"}
+    )
+    lat = latitude()
+    lon = longitude()
+    geofence_m = ma.fields.Integer(
+        load_default=DEFAULT_GEOFENCE_M, validate=validate.Range(MIN_GEOFENCE_M, MAX_GEOFENCE_M), strict=True
+    )
+
+
+class ProductInSchema(ma.Schema):
+    gtin = ma.fields.String(
+        required=True,
+        validate=_checked_by(normalize_gtin),
+        metadata={"description": "EAN-13, EAN-8 or UPC-A, check digit verified", "example": "3017620422003"},
+    )
+    name = ma.fields.String(required=True, validate=validate.Length(1, 200), metadata={"example": "Nutella 400 g"})
+    net_quantity = ma.fields.String(
+        validate=[validate.Length(max=32), _checked_by(parse_net_quantity)], metadata={"example": "400 g"}
+    )
+
+
+class VehicleInSchema(ma.Schema):
+    vehicle_code = ma.fields.String(required=True, validate=validate.Length(1, 64), metadata={"example": "SCT-40213"})
+    lat = latitude()
+    lon = longitude()
+
+
+class CampaignEditSchema(ma.Schema):
+    """Fields a client may change while the campaign is a draft or paused."""
+
+    title = ma.fields.String(validate=validate.Length(1, 200), metadata={"example": "Prix du petit-déjeuner, Paris"})
+    purpose = ma.fields.String(
+        validate=validate.Length(10, 2000),
+        metadata={
+            "description": "What the data is for and who receives it; shown to every worker",
+            "example": "Supermarchés Dupont compare breakfast prices across Paris to set their own.",
+        },
+    )
+    instructions = ma.fields.String(validate=validate.Length(max=10000))
+    reward_cents = ma.fields.Integer(strict=True, validate=validate.Range(1, 100_000), metadata={"example": 40})
+    currency = ma.fields.String(validate=validate.Regexp(r"^[A-Z]{3}$"), metadata={"example": "EUR"})
+    budget_cents = ma.fields.Integer(strict=True, validate=validate.Range(0, 10**12), metadata={"example": 50000})
+    starts_at = ma.fields.AwareDateTime()
+    ends_at = ma.fields.AwareDateTime()
+    claim_minutes = ma.fields.Integer(strict=True, validate=validate.Range(5, 1440))
+    auto_approve_hours = ma.fields.Integer(strict=True, validate=validate.Range(1, 720))
+
+
+class CampaignCreateSchema(CampaignEditSchema):
+    title = ma.fields.String(required=True, validate=validate.Length(1, 200))
+    kind = ma.fields.String(required=True, validate=validate.OneOf([str(k) for k in CampaignKind]))
+    purpose = ma.fields.String(required=True, validate=validate.Length(10, 2000))
+    instructions = ma.fields.String(load_default="", validate=validate.Length(max=10000))
+    reward_cents = ma.fields.Integer(required=True, strict=True, validate=validate.Range(1, 100_000))
+    currency = ma.fields.String(load_default="EUR", validate=validate.Regexp(r"^[A-Z]{3}$"))
+    budget_cents = ma.fields.Integer(required=True, strict=True, validate=validate.Range(0, 10**12))
+    starts_at = ma.fields.AwareDateTime(required=True)
+    ends_at = ma.fields.AwareDateTime(required=True)
+    claim_minutes = ma.fields.Integer(load_default=120, strict=True, validate=validate.Range(5, 1440))
+    auto_approve_hours = ma.fields.Integer(load_default=72, strict=True, validate=validate.Range(1, 720))
+    stores = ma.fields.List(ma.fields.Nested(StoreInSchema), load_default=list, validate=validate.Length(max=5000))
+    products = ma.fields.List(ma.fields.Nested(ProductInSchema), load_default=list, validate=validate.Length(max=500))
+    vehicles = ma.fields.List(ma.fields.Nested(VehicleInSchema), load_default=list, validate=validate.Length(max=5000))
+
+    @ma.post_load
+    def store_rows(self, data: dict, **kwargs) -> dict:
+        data["stores"] = [StoreRow(line=i, **store) for i, store in enumerate(data["stores"], start=1)]
+        return data
+
+
+class OrganizationRefSchema(ma.Schema):
+    id = ma.fields.UUID()
+    name = ma.fields.String()
+
+
+class CampaignSchema(ma.Schema):
+    id = ma.fields.UUID()
+    title = ma.fields.String()
+    kind = ma.fields.String()
+    purpose = ma.fields.String()
+    instructions = ma.fields.String()
+    reward_cents = ma.fields.Integer()
+    currency = ma.fields.String()
+    budget_cents = ma.fields.Integer()
+    starts_at = ma.fields.AwareDateTime()
+    ends_at = ma.fields.AwareDateTime()
+    claim_minutes = ma.fields.Integer()
+    auto_approve_hours = ma.fields.Integer()
+    status = ma.fields.String(metadata={"example": "draft"})
+    version = ma.fields.Integer(metadata={"description": "Also the ETag; send it back in If-Match to edit"})
+    organization = ma.fields.Nested(OrganizationRefSchema)
+    created_at = ma.fields.AwareDateTime()
+    published_at = ma.fields.AwareDateTime(allow_none=True)
+
+
+class RowErrorSchema(ma.Schema):
+    line = ma.fields.Integer(metadata={"description": "File line (CSV) or feature/list position (1-based)"})
+    field = ma.fields.String(metadata={"example": "lat"})
+    reason = ma.fields.String(metadata={"example": "is out of range (lat -90..90, lon -180..180)"})
+
+
+class ImportReportSchema(ma.Schema):
+    created = ma.fields.Integer(metadata={"example": 42})
+    errors = ma.fields.List(ma.fields.Nested(RowErrorSchema))
+
+
+class ProductListSchema(ma.Schema):
+    products = ma.fields.List(ma.fields.Nested(ProductInSchema), required=True, validate=validate.Length(1, 500))
+
+
+class VehicleListSchema(ma.Schema):
+    vehicles = ma.fields.List(ma.fields.Nested(VehicleInSchema), required=True, validate=validate.Length(1, 5000))
+
+
+class PublishResultSchema(ma.Schema):
+    campaign = ma.fields.Nested(CampaignSchema)
+    tasks_created = ma.fields.Integer(metadata={"description": "Tasks added by this call"})
+    task_count = ma.fields.Integer()
+    item_count = ma.fields.Integer()

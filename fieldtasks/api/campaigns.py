@@ -1,0 +1,171 @@
+"""Campaigns: what a client organization publishes, and the stores, products or vehicles in it."""
+
+from __future__ import annotations
+
+from flask import request
+from flask.views import MethodView
+
+from fieldtasks.api.access import current_caller, roles
+from fieldtasks.api.blueprint import Blueprint
+from fieldtasks.api.campaign_schemas import (
+    CampaignCreateSchema,
+    CampaignEditSchema,
+    CampaignSchema,
+    ImportReportSchema,
+    ProductListSchema,
+    PublishResultSchema,
+    VehicleListSchema,
+)
+from fieldtasks.api.context import resources, unit_of_work
+from fieldtasks.api.etags import etag_header, expected_version
+from fieldtasks.errors import InvalidError
+from fieldtasks.imports import UnreadableFileError, parse_stores
+from fieldtasks.models import Role
+from fieldtasks.services import campaigns, publishing
+
+blp = Blueprint("campaigns", __name__, url_prefix="/campaigns", description="Campaigns of the caller's organization.")
+
+STORE_FILE_BODY = {
+    "required": True,
+    "content": {
+        "text/csv": {
+            "schema": {"type": "string"},
+            "example": "name,address,lat,lon,geofence_m\nMonoprix,1 rue X,48.86,2.35,100\n",
+        },
+        "application/geo+json": {"schema": {"type": "object", "description": "A FeatureCollection of Points"}},
+    },
+}
+
+
+ETAG_HEADER_DOC = {"ETag": {"description": "The version to send in If-Match", "schema": {"type": "string"}}}
+
+
+def organization_id():
+    return current_caller().organization_id
+
+
+@blp.route("")
+class Campaigns(MethodView):
+    @roles(Role.CLIENT)
+    @blp.response(200, CampaignSchema(many=True))
+    def get(self):
+        """List my organization's campaigns"""
+        with unit_of_work() as session:
+            return campaigns.list_campaigns(session, organization_id())
+
+    @roles(Role.CLIENT)
+    @blp.arguments(CampaignCreateSchema)
+    @blp.response(201, CampaignSchema)
+    def post(self, data):
+        """Create a draft campaign, with its stores and products (or vehicles) inline"""
+        lists = {name: data.pop(name) for name in ("stores", "products", "vehicles")}
+        caller = current_caller()
+        with unit_of_work() as session:
+            campaign = campaigns.create_campaign(
+                session, organization_id=caller.organization_id, user_id=caller.user_id, fields=data, **lists
+            )
+            return campaign, 201, etag_header(campaign.version)
+
+
+@blp.route("/<uuid:campaign_id>")
+class CampaignById(MethodView):
+    @roles(Role.CLIENT)
+    @blp.response(200, CampaignSchema, headers=ETAG_HEADER_DOC)
+    @blp.alt_response(404, response="NOT_FOUND")
+    def get(self, campaign_id):
+        """One of my organization's campaigns"""
+        with unit_of_work() as session:
+            campaign = campaigns.get_campaign(session, organization_id(), campaign_id)
+            return campaign, 200, etag_header(campaign.version)
+
+    @roles(Role.CLIENT)
+    @blp.arguments(CampaignEditSchema)
+    @blp.response(200, CampaignSchema)
+    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(409, response="CONFLICT", description="Active or closed campaigns cannot be edited")
+    @blp.alt_response(412, response="PRECONDITION_FAILED")
+    @blp.alt_response(428, response="PRECONDITION_REQUIRED")
+    def patch(self, changes, campaign_id):
+        """Edit a draft or paused campaign (send If-Match)"""
+        version = expected_version()
+        with unit_of_work() as session:
+            campaign = campaigns.update_campaign(session, organization_id(), campaign_id, version, changes)
+            return campaign, 200, etag_header(campaign.version)
+
+
+@blp.route("/<uuid:campaign_id>/stores")
+class CampaignStores(MethodView):
+    @roles(Role.CLIENT)
+    @blp.doc(requestBody=STORE_FILE_BODY)
+    @blp.response(200, ImportReportSchema)
+    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(409, response="CONFLICT", description="The campaign is closed")
+    @blp.alt_response(422, response="UNPROCESSABLE_ENTITY", description="`invalid_file`: neither CSV nor GeoJSON")
+    def post(self, campaign_id):
+        """Import stores from CSV (name,address,lat,lon[,geofence_m]) or GeoJSON points; bad rows are reported"""
+        try:
+            rows, errors = parse_stores(request.get_data(), request.mimetype)
+        except UnreadableFileError as error:
+            raise InvalidError(f"The file cannot be read: {error}.", code="invalid_file") from None
+        with unit_of_work() as session:
+            return campaigns.import_stores(session, organization_id(), campaign_id, rows, errors)
+
+
+@blp.route("/<uuid:campaign_id>/products")
+class CampaignProducts(MethodView):
+    @roles(Role.CLIENT)
+    @blp.arguments(ProductListSchema)
+    @blp.response(200, ImportReportSchema)
+    @blp.alt_response(404, response="NOT_FOUND")
+    def post(self, data, campaign_id):
+        """Add products; one already listed is reported, not added twice"""
+        with unit_of_work() as session:
+            return campaigns.add_campaign_products(session, organization_id(), campaign_id, data["products"])
+
+
+@blp.route("/<uuid:campaign_id>/vehicles")
+class CampaignVehicles(MethodView):
+    @roles(Role.CLIENT)
+    @blp.arguments(VehicleListSchema)
+    @blp.response(200, ImportReportSchema)
+    @blp.alt_response(404, response="NOT_FOUND")
+    def post(self, data, campaign_id):
+        """Add vehicles to a scooter campaign"""
+        with unit_of_work() as session:
+            return campaigns.add_campaign_vehicles(session, organization_id(), campaign_id, data["vehicles"])
+
+
+@blp.route("/<uuid:campaign_id>/publish")
+class Publish(MethodView):
+    @roles(Role.CLIENT)
+    @blp.response(200, PublishResultSchema)
+    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(409, response="CONFLICT", description="Closed or ended campaign")
+    def post(self, campaign_id):
+        """Offer the campaign to workers: one task per store or vehicle (again after adding, it adds what is new)"""
+        with unit_of_work() as session:
+            return publishing.publish_campaign(session, organization_id(), campaign_id, now=resources().clock())
+
+
+@blp.route("/<uuid:campaign_id>/pause")
+class Pause(MethodView):
+    @roles(Role.CLIENT)
+    @blp.response(200, CampaignSchema)
+    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(409, response="CONFLICT")
+    def post(self, campaign_id):
+        """Hide the campaign's tasks; claims already held stay valid"""
+        with unit_of_work() as session:
+            return publishing.pause_campaign(session, organization_id(), campaign_id)
+
+
+@blp.route("/<uuid:campaign_id>/close")
+class Close(MethodView):
+    @roles(Role.CLIENT)
+    @blp.response(200, CampaignSchema)
+    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(409, response="CONFLICT")
+    def post(self, campaign_id):
+        """End the campaign: unclaimed tasks are cancelled; held ones can still be finished"""
+        with unit_of_work() as session:
+            return publishing.close_campaign(session, organization_id(), campaign_id, now=resources().clock())

@@ -1,0 +1,125 @@
+"""Request and response bodies of the task endpoints (what a worker's phone sends and reads)."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+from flask_smorest.fields import Upload
+from marshmallow import validate
+
+from fieldtasks.api.campaign_schemas import latitude, longitude
+from fieldtasks.models import CampaignKind
+from fieldtasks.services.tasks import MAX_LIMIT, MAX_RADIUS_M
+
+
+class NearbyQuerySchema(ma.Schema):
+    lat = latitude()
+    lon = longitude()
+    radius_m = ma.fields.Float(load_default=5000, validate=validate.Range(1, MAX_RADIUS_M), allow_nan=False)
+    kind = ma.fields.String(validate=validate.OneOf([str(k) for k in CampaignKind]))
+    limit = ma.fields.Integer(load_default=20, validate=validate.Range(1, MAX_LIMIT))
+
+
+class MyTasksQuerySchema(ma.Schema):
+    status = ma.fields.String(validate=validate.OneOf(["claimed", "claim_expired", "submitted", "cancelled"]))
+
+
+class PlaceSchema(ma.Schema):
+    name = ma.fields.String(attribute="place_name", metadata={"example": "Monoprix Rivoli"})
+    address = ma.fields.String(attribute="place_address")
+    lat = ma.fields.Float(attribute="place_lat")
+    lon = ma.fields.Float(attribute="place_lon")
+    geofence_m = ma.fields.Integer(allow_none=True)
+
+
+class TaskCardSchema(ma.Schema):
+    id = ma.fields.UUID()
+    kind = ma.fields.String(metadata={"example": "shelf_price"})
+    status = ma.fields.String(metadata={"example": "open"})
+    distance_m = ma.fields.Float(metadata={"description": "Only in nearby results"})
+    place = ma.fields.Function(lambda row: PlaceSchema().dump(row), metadata={"description": "Store or vehicle"})
+    client_name = ma.fields.String(metadata={"description": "The organization the work is for"})
+    campaign_id = ma.fields.UUID()
+    campaign_title = ma.fields.String()
+    purpose = ma.fields.String(metadata={"description": "What the data is for and who receives it"})
+    reward_cents = ma.fields.Integer(metadata={"description": "Per verified item"})
+    reward_total_cents = ma.fields.Function(lambda row: row["reward_cents"] * row["item_count"])
+    currency = ma.fields.String()
+    item_count = ma.fields.Integer()
+    claim_minutes = ma.fields.Integer()
+    claim_expires_at = ma.fields.AwareDateTime(allow_none=True)
+    ends_at = ma.fields.AwareDateTime(metadata={"description": "The campaign ends then"})
+
+
+class ItemSchema(ma.Schema):
+    id = ma.fields.UUID()
+    status = ma.fields.String(metadata={"example": "pending"})
+    gtin = ma.fields.String(allow_none=True)
+    product_name = ma.fields.String(allow_none=True)
+    net_quantity = ma.fields.String(allow_none=True)
+    vehicle_code = ma.fields.String(allow_none=True)
+
+
+class TaskDetailSchema(TaskCardSchema):
+    instructions = ma.fields.String()
+    items = ma.fields.List(ma.fields.Nested(ItemSchema))
+
+
+class ClaimSchema(ma.Schema):
+    task_id = ma.fields.UUID()
+    claim_expires_at = ma.fields.AwareDateTime()
+    claim_generation = ma.fields.Integer(metadata={"description": "Which claim of this task this is"})
+
+
+class CheckinInSchema(ma.Schema):
+    lat = latitude()
+    lon = longitude()
+    accuracy_m = ma.fields.Float(required=True, validate=validate.Range(0, 10_000), allow_nan=False)
+    is_mock = ma.fields.Boolean(required=True, metadata={"description": "The OS says the location is simulated"})
+    recorded_at = ma.fields.AwareDateTime(required=True, metadata={"description": "When the phone took the fix"})
+
+
+class CheckinSchema(ma.Schema):
+    id = ma.fields.UUID()
+    task_id = ma.fields.UUID()
+    outcome = ma.fields.String(metadata={"example": "accepted"})
+    distance_m = ma.fields.Float()
+    recorded_at = ma.fields.AwareDateTime()
+
+
+class PhotoFormSchema(ma.Schema):
+    file = Upload(required=True, metadata={"description": "JPEG, PNG or WebP, at most 15 MB and 40 megapixels"})
+    gtin = ma.fields.String(validate=validate.Length(max=14), metadata={"description": "The product photographed"})
+    vehicle_code = ma.fields.String(validate=validate.Length(max=64), metadata={"description": "Or the vehicle"})
+    taken_at = ma.fields.AwareDateTime(metadata={"description": "When the phone took the photo"})
+
+
+class IdempotencyHeaderSchema(ma.Schema):
+    idempotency_key = ma.fields.String(
+        data_key="Idempotency-Key",
+        required=True,
+        validate=validate.Length(8, 200),
+        metadata={"description": "A new random value per photo, the same for every retry of it"},
+    )
+
+
+class PhotoSchema(ma.Schema):
+    id = ma.fields.UUID()
+    task_id = ma.fields.UUID()
+    item_id = ma.fields.UUID()
+    media_type = ma.fields.String(metadata={"example": "image/jpeg"})
+    width = ma.fields.Integer()
+    height = ma.fields.Integer()
+    byte_size = ma.fields.Integer()
+    sha256 = ma.fields.String()
+    taken_at = ma.fields.String(allow_none=True)
+    exif_taken_at = ma.fields.String(allow_none=True)
+    has_exif_position = ma.fields.Boolean()
+    created_at = ma.fields.String()
+
+
+class SubmissionSchema(ma.Schema):
+    task_id = ma.fields.UUID()
+    submitted_at = ma.fields.AwareDateTime()
+    photo_count = ma.fields.Function(
+        lambda submission: len(submission.extractions), metadata={"description": "Photos queued for reading"}
+    )

@@ -1,0 +1,150 @@
+"""Tasks, as a worker's phone drives them: find, claim, check in, photograph, submit."""
+
+from __future__ import annotations
+
+from flask.views import MethodView
+
+from fieldtasks.api.access import current_caller, roles
+from fieldtasks.api.blueprint import Blueprint
+from fieldtasks.api.context import resources, unit_of_work
+from fieldtasks.api.task_schemas import (
+    CheckinInSchema,
+    CheckinSchema,
+    ClaimSchema,
+    IdempotencyHeaderSchema,
+    ItemSchema,
+    MyTasksQuerySchema,
+    NearbyQuerySchema,
+    PhotoFormSchema,
+    PhotoSchema,
+    SubmissionSchema,
+    TaskCardSchema,
+    TaskDetailSchema,
+)
+from fieldtasks.jobs.extraction import enqueue_extractions
+from fieldtasks.models import Role
+from fieldtasks.services import fieldwork, photos, tasks
+
+blp = Blueprint("tasks", __name__, description="Field work, for workers.")
+
+
+def worker_id():
+    return current_caller().user_id
+
+
+@blp.route("/tasks/nearby")
+class Nearby(MethodView):
+    @roles(Role.WORKER)
+    @blp.arguments(NearbyQuerySchema, location="query")
+    @blp.response(200, TaskCardSchema(many=True))
+    def get(self, query):
+        """Tasks I could claim now, nearest first"""
+        with unit_of_work() as session:
+            return tasks.find_nearby_tasks(session, **{"kind": None, **query}, now=resources().clock())
+
+
+@blp.route("/tasks/<uuid:task_id>")
+class TaskById(MethodView):
+    @roles(Role.WORKER)
+    @blp.response(200, TaskDetailSchema)
+    @blp.alt_response(404, response="NOT_FOUND")
+    def get(self, task_id):
+        """A task I hold, or could claim: its place, client, purpose, reward and items"""
+        with unit_of_work() as session:
+            view = tasks.get_task(session, task_id, worker_id(), now=resources().clock())
+            return {**view.card, "items": view.items}
+
+
+@blp.route("/tasks/<uuid:task_id>/claim")
+class TaskClaim(MethodView):
+    @roles(Role.WORKER)
+    @blp.response(200, ClaimSchema)
+    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(409, response="CONFLICT", description="`task_taken`, `claim_limit` or `task_unavailable`")
+    def post(self, task_id):
+        """Claim a task for its claim_minutes (claiming one I hold returns the same claim)"""
+        res = resources()
+        with unit_of_work() as session:
+            return tasks.claim_task(session, task_id, worker_id(), now=res.clock(), claim_limit=res.config.claim_limit)
+
+    @roles(Role.WORKER)
+    @blp.response(204)
+    @blp.alt_response(404, response="NOT_FOUND")
+    def delete(self, task_id):
+        """Give a task back, without penalty"""
+        with unit_of_work() as session:
+            tasks.release_task(session, task_id, worker_id(), now=resources().clock())
+
+
+@blp.route("/tasks/<uuid:task_id>/checkin")
+class TaskCheckin(MethodView):
+    @roles(Role.WORKER)
+    @blp.arguments(CheckinInSchema)
+    @blp.response(201, CheckinSchema)
+    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(409, response="CONFLICT", description="`not_claimed` or `claim_expired`")
+    def post(self, fix, task_id):
+        """Check in on site; refused with `outside_geofence`, `mock_location` or `implausible_speed` (422)"""
+        with unit_of_work() as session:
+            return fieldwork.check_in(session, task_id, worker_id(), fieldwork.Fix(**fix), now=resources().clock())
+
+
+@blp.route("/tasks/<uuid:task_id>/photos")
+class TaskPhotos(MethodView):
+    @roles(Role.WORKER)
+    @blp.arguments(IdempotencyHeaderSchema, location="headers")
+    @blp.arguments(PhotoFormSchema, location="multipart")
+    @blp.response(201, PhotoSchema)
+    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(413, response="REQUEST_ENTITY_TOO_LARGE")
+    @blp.alt_response(415, response="UNSUPPORTED_MEDIA_TYPE")
+    def post(self, headers, form, task_id):
+        """Upload a photo of an item; retry with the same Idempotency-Key to get the same photo back"""
+        res = resources()
+        upload = photos.Upload(
+            task_id=task_id,
+            worker_id=worker_id(),
+            idempotency_key=headers["idempotency_key"],
+            data=form["file"].read(),
+            gtin=form.get("gtin"),
+            vehicle_code=form.get("vehicle_code"),
+            taken_at=form.get("taken_at"),
+        )
+        return photos.upload_photo(res.database, res.storage, upload, now=res.clock()).body, 201
+
+
+@blp.route("/tasks/<uuid:task_id>/items/<uuid:item_id>/not-found")
+class ItemNotFound(MethodView):
+    @roles(Role.WORKER)
+    @blp.response(200, ItemSchema)
+    @blp.alt_response(404, response="NOT_FOUND")
+    def post(self, task_id, item_id):
+        """The product is not on the shelf: a valid finding"""
+        with unit_of_work() as session:
+            return fieldwork.mark_not_found(session, task_id, item_id, worker_id(), now=resources().clock())
+
+
+@blp.route("/tasks/<uuid:task_id>/submit")
+class TaskSubmit(MethodView):
+    @roles(Role.WORKER)
+    @blp.response(202, SubmissionSchema)
+    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(409, response="CONFLICT", description="`not_checked_in`, `items_incomplete`, `claim_expired`")
+    def post(self, task_id):
+        """Hand the task in; photos are read in the background (submitting twice is harmless)"""
+        res = resources()
+        with unit_of_work() as session:
+            submission = fieldwork.submit_task(session, task_id, worker_id(), now=res.clock())
+        enqueue_extractions(res.redis, submission.extractions)
+        return submission
+
+
+@blp.route("/me/tasks")
+class MyTasks(MethodView):
+    @roles(Role.WORKER)
+    @blp.arguments(MyTasksQuerySchema, location="query")
+    @blp.response(200, TaskCardSchema(many=True))
+    def get(self, query):
+        """Tasks I hold or handed in, newest first"""
+        with unit_of_work() as session:
+            return tasks.list_my_tasks(session, worker_id(), query.get("status"), now=resources().clock())

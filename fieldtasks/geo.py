@@ -1,0 +1,41 @@
+"""Geography helpers: pure, in metres and degrees (WGS 84)."""
+
+from __future__ import annotations
+
+import math
+
+SRID = 4326
+EARTH_RADIUS_M = 6_371_008.8
+
+
+def is_valid_coordinate(lat: float, lon: float) -> bool:
+    return math.isfinite(lat) and math.isfinite(lon) and -90 <= lat <= 90 and -180 <= lon <= 180
+
+
+def haversine_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in metres (within 0.5% of the spheroid distance PostGIS computes)."""
+    phi1, phi2 = math.radians(lat1), math.radians(lat2)
+    dphi, dlmb = phi2 - phi1, math.radians(lon2 - lon1)
+    a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlmb / 2) ** 2
+    return 2 * EARTH_RADIUS_M * math.asin(math.sqrt(a))
+
+
+def point_wkt(lat: float, lon: float) -> str:
+    """EWKT for a point; PostGIS takes longitude first."""
+    return f"SRID={SRID};POINT({lon} {lat})"
+
+
+MAX_PLAUSIBLE_SPEED_KMH = 150.0
+
+
+def implied_speed_kmh(distance_m: float, seconds: float, accuracy_m: float) -> float:
+    """The speed needed between two fixes, giving the benefit of both fixes' stated accuracy."""
+    travelled = max(0.0, distance_m - accuracy_m)
+    if travelled == 0.0:
+        return 0.0
+    return travelled / max(seconds, 1.0) * 3.6
+
+
+def allowed_checkin_distance_m(geofence_m: float, accuracy_m: float) -> float:
+    """A check-in counts within the geofence plus the fix's accuracy, capped so a vague fix gains little."""
+    return geofence_m + min(max(accuracy_m, 0.0), 50.0)

@@ -1,0 +1,146 @@
+"""Checking and preparing an uploaded photo: pure, bytes in, a frozen PreparedPhoto out.
+
+The type is read from the bytes, never the file name; the pixel count is checked from the header
+before any pixel is decoded; the copy a client may ever see is re-encoded without EXIF.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import warnings
+from dataclasses import dataclass
+from datetime import datetime
+
+import imagehash
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+MAX_PHOTO_BYTES = 15 * 1024 * 1024
+MAX_PIXELS = 40_000_000
+CLEAN_JPEG_QUALITY = 90
+
+_SIGNATURES = (
+    (b"\xff\xd8\xff", "image/jpeg", "JPEG"),
+    (b"\x89PNG\r\n\x1a\n", "image/png", "PNG"),
+)
+_EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}
+_EXIF_IFD, _GPS_IFD = 0x8769, 0x8825
+_DATETIME_ORIGINAL, _DATETIME = 36867, 306
+
+
+class ImageError(ValueError):
+    """The upload is not a photo we accept; `code` says why."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+@dataclass(frozen=True)
+class PreparedPhoto:
+    media_type: str
+    extension: str
+    width: int  # after EXIF orientation
+    height: int
+    byte_size: int
+    sha256: str
+    phash: int  # 64-bit perceptual hash as a signed integer (fits a BIGINT)
+    clean_jpeg: bytes
+    exif_taken_at: datetime | None
+    exif_lat: float | None
+    exif_lon: float | None
+
+
+def sniff_media_type(data: bytes) -> str | None:
+    for signature, media_type, _ in _SIGNATURES:
+        if data.startswith(signature):
+            return media_type
+    if len(data) >= 12 and data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "image/webp"
+    return None
+
+
+def prepare_photo(data: bytes) -> PreparedPhoto:
+    """Check the photo and compute what verification needs; raise ImageError on anything unacceptable."""
+    if len(data) > MAX_PHOTO_BYTES:
+        raise ImageError("payload_too_large", f"A photo may be at most {MAX_PHOTO_BYTES // (1024 * 1024)} MB.")
+    media_type = sniff_media_type(data)
+    if media_type is None:
+        raise ImageError("unsupported_image", "Send a JPEG, PNG or WebP photo.")
+    image = _open(data, media_type)
+    exif = image.getexif()
+    taken_at = _exif_datetime(exif)
+    lat, lon = _exif_position(exif)
+    try:
+        upright = ImageOps.exif_transpose(image)
+        rgb = upright.convert("RGB")
+    except (OSError, ValueError, Image.DecompressionBombError) as error:
+        raise ImageError("unreadable_image", f"The image data is damaged: {error}") from None
+    clean = io.BytesIO()
+    rgb.save(clean, "JPEG", quality=CLEAN_JPEG_QUALITY, optimize=True)
+    return PreparedPhoto(
+        media_type=media_type,
+        extension=_EXTENSIONS[media_type],
+        width=rgb.width,
+        height=rgb.height,
+        byte_size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        phash=_signed64(int(str(imagehash.phash(rgb)), 16)),
+        clean_jpeg=clean.getvalue(),
+        exif_taken_at=taken_at,
+        exif_lat=lat,
+        exif_lon=lon,
+    )
+
+
+def _open(data: bytes, media_type: str) -> Image.Image:
+    """Open lazily (header only) and refuse oversized images before their pixels are decoded."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            image = Image.open(io.BytesIO(data))
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+            message = f"A photo may have at most {MAX_PIXELS // 1_000_000} megapixels."
+            raise ImageError("image_too_large", message) from None
+        except (UnidentifiedImageError, OSError, ValueError):
+            raise ImageError("unreadable_image", "The image cannot be read.") from None
+    if Image.MIME.get(image.format or "") != media_type:
+        raise ImageError("unreadable_image", "The image content does not match its type.")
+    width, height = image.size
+    if width * height > MAX_PIXELS:
+        raise ImageError("image_too_large", f"A photo may have at most {MAX_PIXELS // 1_000_000} megapixels.")
+    if width == 0 or height == 0:
+        raise ImageError("unreadable_image", "The image is empty.")
+    return image
+
+
+def _exif_datetime(exif: Image.Exif) -> datetime | None:
+    raw = exif.get_ifd(_EXIF_IFD).get(_DATETIME_ORIGINAL) or exif.get(_DATETIME)
+    try:
+        # EXIF times carry no zone: kept naive, the verifier compares them with the store's local time.
+        return datetime.strptime(str(raw).strip("\x00 "), "%Y:%m:%d %H:%M:%S") if raw else None
+    except ValueError:
+        return None
+
+
+def _exif_position(exif: Image.Exif) -> tuple[float | None, float | None]:
+    gps = exif.get_ifd(_GPS_IFD)
+    try:
+        lat = _degrees(gps[2], gps.get(1, "N"), "S")
+        lon = _degrees(gps[4], gps.get(3, "E"), "W")
+    except (KeyError, TypeError, ValueError, ZeroDivisionError):
+        return None, None
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        return None, None
+    return lat, lon
+
+
+def _degrees(dms, ref, negative_ref: str) -> float:
+    degrees, minutes, seconds = (float(part) for part in dms)
+    value = degrees + minutes / 60 + seconds / 3600
+    return -value if str(ref).upper().startswith(negative_ref) else value
+
+
+def _signed64(value: int) -> int:
+    return value - (1 << 64) if value >= 1 << 63 else value

@@ -1,0 +1,108 @@
+"""Campaigns published by client organizations, with their stores, products and vehicles."""
+
+from __future__ import annotations
+
+import enum
+import uuid
+from datetime import datetime
+from decimal import Decimal
+
+from geoalchemy2 import Geography
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, Numeric, String, Text, text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from fieldtasks.models.accounts import Organization
+from fieldtasks.models.base import SRID, Base, created_at, uuid_pk
+
+
+class CampaignKind(enum.StrEnum):
+    SHELF_PRICE = "shelf_price"
+    PRODUCT_PLACEMENT = "product_placement"
+    SCOOTER_RECHARGE = "scooter_recharge"
+
+
+class CampaignStatus(enum.StrEnum):
+    DRAFT = "draft"
+    ACTIVE = "active"
+    PAUSED = "paused"
+    CLOSED = "closed"
+
+
+def point_column() -> Mapped[str]:
+    # Geography so that distances and radii are in metres; indexed explicitly where searched.
+    return mapped_column(Geography(geometry_type="POINT", srid=SRID, spatial_index=False))
+
+
+class Campaign(Base):
+    __tablename__ = "campaigns"
+    __table_args__ = (
+        CheckConstraint("kind IN ('shelf_price', 'product_placement', 'scooter_recharge')", name="kind"),
+        CheckConstraint("status IN ('draft', 'active', 'paused', 'closed')", name="status"),
+        CheckConstraint("reward_cents > 0", name="reward_positive"),
+        CheckConstraint("budget_cents >= 0", name="budget_not_negative"),
+        CheckConstraint("ends_at > starts_at", name="ends_after_start"),
+        CheckConstraint("claim_minutes BETWEEN 5 AND 1440", name="claim_minutes"),
+        CheckConstraint("auto_approve_hours BETWEEN 1 AND 720", name="auto_approve_hours"),
+        CheckConstraint("currency ~ '^[A-Z]{3}$'", name="currency"),
+    )
+
+    id: Mapped[uuid.UUID] = uuid_pk()
+    organization_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organizations.id"), index=True)
+    created_by_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))
+    title: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(32))
+    purpose: Mapped[str] = mapped_column(Text)
+    instructions: Mapped[str] = mapped_column(Text, server_default="")
+    reward_cents: Mapped[int]
+    currency: Mapped[str] = mapped_column(String(3))
+    budget_cents: Mapped[int] = mapped_column(BigInteger)
+    starts_at: Mapped[datetime]
+    ends_at: Mapped[datetime]
+    claim_minutes: Mapped[int] = mapped_column(server_default="120")
+    auto_approve_hours: Mapped[int] = mapped_column(server_default="72")
+    status: Mapped[str] = mapped_column(String(16), server_default=CampaignStatus.DRAFT.value)
+    version: Mapped[int] = mapped_column(server_default="1")
+    created_at: Mapped[datetime] = created_at()
+    published_at: Mapped[datetime | None]
+
+    organization: Mapped[Organization] = relationship(lazy="joined", innerjoin=True)
+
+
+class Store(Base):
+    __tablename__ = "stores"
+    __table_args__ = (
+        CheckConstraint("geofence_m BETWEEN 50 AND 5000", name="geofence_m"),
+        Index(
+            "uq_stores_campaign_name_address", "campaign_id", text("lower(name)"), text("lower(address)"), unique=True
+        ),
+    )
+
+    id: Mapped[uuid.UUID] = uuid_pk()
+    campaign_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    address: Mapped[str] = mapped_column(String(500), server_default="")
+    location: Mapped[str] = point_column()
+    geofence_m: Mapped[int] = mapped_column(server_default="100")
+
+
+class Product(Base):
+    __tablename__ = "campaign_products"
+    __table_args__ = (Index("uq_campaign_products_campaign_gtin", "campaign_id", "gtin", unique=True),)
+
+    id: Mapped[uuid.UUID] = uuid_pk()
+    campaign_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"))
+    gtin: Mapped[str] = mapped_column(String(14))
+    name: Mapped[str] = mapped_column(String(200))
+    net_quantity: Mapped[str | None] = mapped_column(String(32))
+    net_quantity_amount: Mapped[Decimal | None] = mapped_column(Numeric(12, 6))
+    net_quantity_unit: Mapped[str | None] = mapped_column(String(8))
+
+
+class Vehicle(Base):
+    __tablename__ = "campaign_vehicles"
+    __table_args__ = (Index("uq_campaign_vehicles_campaign_code", "campaign_id", "vehicle_code", unique=True),)
+
+    id: Mapped[uuid.UUID] = uuid_pk()
+    campaign_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"))
+    vehicle_code: Mapped[str] = mapped_column(String(64))
+    location: Mapped[str] = point_column()

@@ -1,0 +1,71 @@
+"""Uploaded photos, the idempotency keys that make uploads safe to retry, and extraction requests."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, String
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import Mapped, mapped_column
+
+from fieldtasks.models.base import Base, created_at, uuid_pk
+from fieldtasks.models.campaigns import point_column
+
+
+class Photo(Base):
+    __tablename__ = "photos"
+    __table_args__ = (Index("ix_photos_sha256", "sha256"), Index("ix_photos_phash", "phash"))
+
+    id: Mapped[uuid.UUID] = uuid_pk()
+    task_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("tasks.id", ondelete="CASCADE"), index=True)
+    item_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("task_items.id", ondelete="CASCADE"), index=True)
+    worker_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))
+    claim_generation: Mapped[int]
+    media_type: Mapped[str] = mapped_column(String(32))
+    width: Mapped[int]
+    height: Mapped[int]
+    byte_size: Mapped[int]
+    sha256: Mapped[str] = mapped_column(String(64))
+    phash: Mapped[int] = mapped_column(BigInteger)
+    original_key: Mapped[str] = mapped_column(String(200))
+    clean_key: Mapped[str] = mapped_column(String(200))
+    taken_at: Mapped[datetime | None]
+    exif_taken_at: Mapped[datetime | None]
+    exif_location: Mapped[str | None] = point_column()
+    created_at: Mapped[datetime] = created_at()
+
+
+class IdempotencyKey(Base):
+    """A request a phone may retry: the same key returns the stored response, never a second effect."""
+
+    __tablename__ = "idempotency_keys"
+    __table_args__ = (Index("uq_idempotency_keys_user_key", "user_id", "key", unique=True),)
+
+    id: Mapped[uuid.UUID] = uuid_pk()
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(200))
+    request_hash: Mapped[str] = mapped_column(String(64))
+    response_status: Mapped[int]
+    response_body: Mapped[dict[str, Any]] = mapped_column(JSONB)
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class ExtractionRequest(Base):
+    """A photo to read, recorded with the submission so that a lost job can be found and enqueued again."""
+
+    __tablename__ = "extraction_requests"
+    __table_args__ = (
+        CheckConstraint("status IN ('pending', 'running', 'done', 'failed')", name="status"),
+        Index("uq_extraction_requests_photo_generation", "photo_id", "generation", unique=True),
+        Index("ix_extraction_requests_status", "status"),
+    )
+
+    id: Mapped[uuid.UUID] = uuid_pk()
+    photo_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("photos.id", ondelete="CASCADE"))
+    generation: Mapped[int] = mapped_column(server_default="1")
+    status: Mapped[str] = mapped_column(String(16), server_default="pending")
+    requested_at: Mapped[datetime]
+    enqueued_at: Mapped[datetime | None]

@@ -1,0 +1,123 @@
+"""Tasks (one per store or vehicle), their items, check-ins and the append-only task history."""
+
+from __future__ import annotations
+
+import enum
+import uuid
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Identity, Index, String, text
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import Mapped, mapped_column
+
+from fieldtasks.models.base import Base, created_at, uuid_pk
+from fieldtasks.models.campaigns import point_column
+
+
+class TaskStatus(enum.StrEnum):
+    OPEN = "open"
+    CLAIMED = "claimed"  # until claim_expires_at; after it, free again for the next claimer
+    SUBMITTED = "submitted"
+    CANCELLED = "cancelled"
+
+
+class ItemStatus(enum.StrEnum):
+    PENDING = "pending"
+    PHOTOGRAPHED = "photographed"
+    NOT_FOUND = "not_found"
+
+
+AVAILABLE_STATUSES = ("open", "claimed")  # claimed counts once its claim expired
+
+
+class Task(Base):
+    __tablename__ = "tasks"
+    __table_args__ = (
+        CheckConstraint("status IN ('open', 'claimed', 'submitted', 'cancelled')", name="status"),
+        CheckConstraint("(store_id IS NULL) <> (vehicle_id IS NULL)", name="store_or_vehicle"),
+        CheckConstraint(
+            "status <> 'claimed' OR (claimed_by_id IS NOT NULL AND claim_expires_at IS NOT NULL)", name="claim"
+        ),
+        Index("uq_tasks_campaign_store", "campaign_id", "store_id", unique=True),
+        Index("uq_tasks_campaign_vehicle", "campaign_id", "vehicle_id", unique=True),
+        # Nearby search only ever looks at tasks a worker could take.
+        Index(
+            "ix_tasks_location_available",
+            "location",
+            postgresql_using="gist",
+            postgresql_where=text("status IN ('open', 'claimed')"),
+        ),
+        Index("ix_tasks_claimed_by_id_status", "claimed_by_id", "status"),
+    )
+
+    id: Mapped[uuid.UUID] = uuid_pk()
+    campaign_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(32))
+    store_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("stores.id", ondelete="CASCADE"))
+    vehicle_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("campaign_vehicles.id", ondelete="CASCADE"))
+    location: Mapped[str] = point_column()
+    item_count: Mapped[int]
+    status: Mapped[str] = mapped_column(String(16), server_default=TaskStatus.OPEN.value)
+    claimed_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
+    claimed_at: Mapped[datetime | None]
+    claim_expires_at: Mapped[datetime | None]
+    # Incremented by every successful claim: check-ins and photos belong to one claim.
+    claim_generation: Mapped[int] = mapped_column(server_default="0")
+    checked_in_at: Mapped[datetime | None]
+    submitted_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = created_at()
+
+
+class TaskItem(Base):
+    """What a worker photographs: a product in a store, or the vehicle itself."""
+
+    __tablename__ = "task_items"
+    __table_args__ = (
+        CheckConstraint("status IN ('pending', 'photographed', 'not_found')", name="status"),
+        Index("uq_task_items_task_product", "task_id", "product_id", unique=True),
+    )
+
+    id: Mapped[uuid.UUID] = uuid_pk()
+    task_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("tasks.id", ondelete="CASCADE"), index=True)
+    product_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("campaign_products.id", ondelete="CASCADE"))
+    vehicle_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("campaign_vehicles.id", ondelete="CASCADE"))
+    status: Mapped[str] = mapped_column(String(16), server_default=ItemStatus.PENDING.value)
+    updated_at: Mapped[datetime] = created_at()
+
+
+class Checkin(Base):
+    """Every check-in attempt, accepted or not: the evidence behind a verification."""
+
+    __tablename__ = "checkins"
+    __table_args__ = (
+        CheckConstraint(
+            "outcome IN ('accepted', 'outside_geofence', 'mock_location', 'implausible_speed')", name="outcome"
+        ),
+        Index("ix_checkins_worker_id_recorded_at", "worker_id", "recorded_at"),
+    )
+
+    id: Mapped[uuid.UUID] = uuid_pk()
+    task_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("tasks.id", ondelete="CASCADE"), index=True)
+    worker_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))
+    claim_generation: Mapped[int]
+    location: Mapped[str] = point_column()
+    accuracy_m: Mapped[float]
+    is_mock: Mapped[bool]
+    recorded_at: Mapped[datetime]
+    received_at: Mapped[datetime]
+    distance_m: Mapped[float]
+    outcome: Mapped[str] = mapped_column(String(32))
+
+
+class TaskEvent(Base):
+    """Append-only history: who did what to a task, and when."""
+
+    __tablename__ = "task_events"
+
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    task_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("tasks.id", ondelete="CASCADE"), index=True)
+    actor_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
+    event: Mapped[str] = mapped_column(String(32))
+    details: Mapped[dict[str, Any]] = mapped_column(JSONB, server_default="{}")
+    at: Mapped[datetime]

@@ -1,0 +1,223 @@
+"""Campaign use cases for clients: create, edit, list stores/products/vehicles, publish, pause, close."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.orm import Session
+
+from fieldtasks.errors import ConflictError, InvalidError, NotFoundError, PreconditionFailedError
+from fieldtasks.geo import point_wkt
+from fieldtasks.imports import RowError, StoreRow, duplicate_key
+from fieldtasks.models import Campaign, CampaignKind, CampaignStatus, Product, Store, Vehicle
+from fieldtasks.products import normalize_gtin, parse_net_quantity
+
+EDITABLE_FIELDS = frozenset(
+    {"title", "purpose", "instructions", "reward_cents", "budget_cents", "starts_at", "ends_at", "claim_minutes"}
+    | {"auto_approve_hours", "currency"}
+)
+
+
+@dataclass
+class ImportReport:
+    """What an import stored, and each row it refused with the reason."""
+
+    created: int = 0
+    errors: list[RowError] = field(default_factory=list)
+
+
+def create_campaign(
+    session: Session,
+    *,
+    organization_id: uuid.UUID,
+    user_id: uuid.UUID,
+    fields: dict[str, Any],
+    stores: list[StoreRow],
+    products: list[dict[str, Any]],
+    vehicles: list[dict[str, Any]],
+) -> Campaign:
+    """A draft campaign with its stores and products (or vehicles); nothing is offered to workers yet."""
+    _check_dates(fields["starts_at"], fields["ends_at"])
+    kind = fields["kind"]
+    if kind == CampaignKind.SCOOTER_RECHARGE and (stores or products):
+        raise InvalidError("Scooter campaigns list vehicles, not stores or products.", code="wrong_kind")
+    if kind != CampaignKind.SCOOTER_RECHARGE and vehicles:
+        raise InvalidError("Only scooter campaigns list vehicles.", code="wrong_kind")
+    campaign = Campaign(organization_id=organization_id, created_by_id=user_id, **fields)
+    session.add(campaign)
+    session.flush()
+    _refuse_row_errors(add_stores(session, campaign, stores), "stores")
+    _refuse_row_errors(add_products(session, campaign, products), "products")
+    _refuse_row_errors(add_vehicles(session, campaign, vehicles), "vehicles")
+    session.refresh(campaign)  # loads the organization it is serialised with
+    return campaign
+
+
+def _refuse_row_errors(report: ImportReport, where: str) -> None:
+    if report.errors:
+        errors = {str(e.line - 1): {e.field: [e.reason]} for e in report.errors}
+        raise InvalidError(f"Some {where} are invalid; see errors.", errors={where: errors})
+
+
+def _check_dates(starts_at: datetime, ends_at: datetime) -> None:
+    if ends_at <= starts_at:
+        raise InvalidError("The campaign must end after it starts.", errors={"ends_at": ["Must be after starts_at."]})
+
+
+def get_campaign(session: Session, organization_id: uuid.UUID, campaign_id: uuid.UUID) -> Campaign:
+    """The campaign, if it belongs to this organization; otherwise, as if it did not exist."""
+    campaign = session.scalar(
+        select(Campaign).where(Campaign.id == campaign_id, Campaign.organization_id == organization_id)
+    )
+    if campaign is None:
+        raise NotFoundError("No such campaign.")
+    return campaign
+
+
+def list_campaigns(session: Session, organization_id: uuid.UUID) -> list[Campaign]:
+    query = select(Campaign).where(Campaign.organization_id == organization_id).order_by(Campaign.created_at.desc())
+    return list(session.scalars(query))
+
+
+def update_campaign(
+    session: Session, organization_id: uuid.UUID, campaign_id: uuid.UUID, expected_version: int, changes: dict
+) -> Campaign:
+    """Edit a draft or paused campaign; `expected_version` (from If-Match) must still be current."""
+    campaign = get_campaign(session, organization_id, campaign_id)
+    if campaign.status not in (CampaignStatus.DRAFT, CampaignStatus.PAUSED):
+        raise ConflictError("Pause the campaign before editing it.", code=f"campaign_{campaign.status}")
+    unknown = set(changes) - EDITABLE_FIELDS
+    if unknown:
+        raise InvalidError("These fields cannot be changed.", errors={name: ["Not editable."] for name in unknown})
+    _check_dates(changes.get("starts_at", campaign.starts_at), changes.get("ends_at", campaign.ends_at))
+    updated = session.execute(
+        update(Campaign)
+        .where(Campaign.id == campaign.id, Campaign.version == expected_version)
+        .values(**changes, version=Campaign.version + 1)
+        .returning(Campaign.id)
+    ).scalar_one_or_none()
+    if updated is None:
+        raise PreconditionFailedError("The campaign changed since you read it; fetch it again.")
+    session.refresh(campaign)
+    return campaign
+
+
+def import_stores(
+    session: Session, organization_id: uuid.UUID, campaign_id: uuid.UUID, rows: list[StoreRow], errors: list[RowError]
+) -> ImportReport:
+    """Store the good rows of a file; report the bad ones (parsing errors first, then duplicates)."""
+    campaign = _editable_campaign(session, organization_id, campaign_id)
+    if campaign.kind == CampaignKind.SCOOTER_RECHARGE:
+        raise InvalidError("Scooter campaigns list vehicles, not stores.", code="wrong_kind")
+    report = add_stores(session, campaign, rows)
+    report.errors = sorted([*errors, *report.errors], key=lambda e: e.line)
+    return report
+
+
+def _editable_campaign(session: Session, organization_id: uuid.UUID, campaign_id: uuid.UUID) -> Campaign:
+    campaign = get_campaign(session, organization_id, campaign_id)
+    if campaign.status == CampaignStatus.CLOSED:
+        raise ConflictError("The campaign is closed.", code="campaign_closed")
+    return campaign
+
+
+def add_stores(session: Session, campaign: Campaign, rows: list[StoreRow]) -> ImportReport:
+    """Insert stores; a store already in the campaign (same name and address) is a duplicate row."""
+    report = ImportReport()
+    seen: set[tuple[str, str]] = set()
+    for row in rows:
+        if duplicate_key(row) in seen:
+            report.errors.append(RowError(row.line, "name", "duplicates an earlier row (same name and address)"))
+            continue
+        seen.add(duplicate_key(row))
+        inserted = session.execute(
+            pg_insert(Store)
+            .values(
+                campaign_id=campaign.id,
+                name=row.name,
+                address=row.address,
+                location=point_wkt(row.lat, row.lon),
+                geofence_m=row.geofence_m,
+            )
+            .on_conflict_do_nothing()
+            .returning(Store.id)
+        ).scalar_one_or_none()
+        if inserted is None:
+            report.errors.append(RowError(row.line, "name", "this store (same name and address) is already listed"))
+        else:
+            report.created += 1
+    return report
+
+
+def add_products(session: Session, campaign: Campaign, products: list[dict[str, Any]]) -> ImportReport:
+    """Insert products after checking each GTIN and net quantity; repeats are refused by row."""
+    report = ImportReport()
+    if products and campaign.kind == CampaignKind.SCOOTER_RECHARGE:
+        raise InvalidError("Scooter campaigns list vehicles, not products.", code="wrong_kind")
+    for line, product in enumerate(products, start=1):
+        values, error = _product_values(line, product)
+        if error:
+            report.errors.append(error)
+            continue
+        inserted = session.execute(
+            pg_insert(Product).values(campaign_id=campaign.id, **values).on_conflict_do_nothing().returning(Product.id)
+        ).scalar_one_or_none()
+        if inserted is None:
+            report.errors.append(RowError(line, "gtin", "this product is already listed"))
+        else:
+            report.created += 1
+    return report
+
+
+def _product_values(line: int, product: dict[str, Any]) -> tuple[dict[str, Any], RowError | None]:
+    try:
+        gtin = normalize_gtin(product["gtin"])
+    except ValueError as error:
+        return {}, RowError(line, "gtin", str(error))
+    values = {"gtin": gtin, "name": product["name"], "net_quantity": product.get("net_quantity")}
+    if values["net_quantity"]:
+        try:
+            quantity = parse_net_quantity(values["net_quantity"])
+        except ValueError as error:
+            return {}, RowError(line, "net_quantity", str(error))
+        values.update(net_quantity_amount=quantity.amount, net_quantity_unit=quantity.unit)
+    return values, None
+
+
+def add_vehicles(session: Session, campaign: Campaign, vehicles: list[dict[str, Any]]) -> ImportReport:
+    report = ImportReport()
+    if vehicles and campaign.kind != CampaignKind.SCOOTER_RECHARGE:
+        raise InvalidError("Only scooter campaigns list vehicles.", code="wrong_kind")
+    for line, vehicle in enumerate(vehicles, start=1):
+        inserted = session.execute(
+            pg_insert(Vehicle)
+            .values(
+                campaign_id=campaign.id,
+                vehicle_code=vehicle["vehicle_code"].strip(),
+                location=point_wkt(vehicle["lat"], vehicle["lon"]),
+            )
+            .on_conflict_do_nothing()
+            .returning(Vehicle.id)
+        ).scalar_one_or_none()
+        if inserted is None:
+            report.errors.append(RowError(line, "vehicle_code", "this vehicle is already listed"))
+        else:
+            report.created += 1
+    return report
+
+
+def add_campaign_products(
+    session: Session, organization_id: uuid.UUID, campaign_id: uuid.UUID, products: list[dict[str, Any]]
+) -> ImportReport:
+    return add_products(session, _editable_campaign(session, organization_id, campaign_id), products)
+
+
+def add_campaign_vehicles(
+    session: Session, organization_id: uuid.UUID, campaign_id: uuid.UUID, vehicles: list[dict[str, Any]]
+) -> ImportReport:
+    return add_vehicles(session, _editable_campaign(session, organization_id, campaign_id), vehicles)

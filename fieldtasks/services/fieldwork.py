@@ -1,0 +1,150 @@
+"""On site: check in, mark an item not found, submit. Every attempt leaves a record."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, literal, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.orm import Session
+
+from fieldtasks.errors import ConflictError, InvalidError, NotFoundError
+from fieldtasks.geo import MAX_PLAUSIBLE_SPEED_KMH, allowed_checkin_distance_m, implied_speed_kmh, point_wkt
+from fieldtasks.models import Checkin, ExtractionRequest, ItemStatus, Photo, Store, Task, TaskItem, TaskStatus
+from fieldtasks.services.tasks import held_task, record_event
+
+VEHICLE_GEOFENCE_M = 50
+# Fixes that come from a real receiver: compared with the next one for speed.
+_REAL_FIX_OUTCOMES = ("accepted", "outside_geofence")
+
+
+@dataclass(frozen=True)
+class Fix:
+    """A position reported by the phone."""
+
+    lat: float
+    lon: float
+    accuracy_m: float
+    is_mock: bool
+    recorded_at: datetime
+
+
+def check_in(session: Session, task_id: uuid.UUID, worker_id: uuid.UUID, fix: Fix, *, now: datetime) -> Checkin:
+    """Accept the fix if it is genuine, plausible and inside the store's (or vehicle's) geofence.
+
+    A refused attempt is recorded too: the error keeps the changes of this unit of work.
+    """
+    task = held_task(session, task_id, worker_id, now=now)
+    point = func.ST_GeogFromText(point_wkt(fix.lat, fix.lon))
+    distance = session.scalar(select(func.ST_Distance(Task.location, point)).where(Task.id == task.id))
+    geofence = session.scalar(select(Store.geofence_m).where(Store.id == task.store_id)) or VEHICLE_GEOFENCE_M
+    allowed = allowed_checkin_distance_m(geofence, fix.accuracy_m)
+    outcome, refusal = "accepted", None
+    if fix.is_mock:
+        outcome, refusal = "mock_location", "Your phone reports a simulated location; turn off mock locations."
+    elif (speed := _speed_from_previous_fix(session, worker_id, fix)) > MAX_PLAUSIBLE_SPEED_KMH:
+        outcome = "implausible_speed"
+        refusal = f"This position is {speed:.0f} km/h away from your previous one; wait for a fresh GPS fix."
+    elif distance > allowed:
+        outcome = "outside_geofence"
+        refusal = f"You are {distance:.0f} m from the place; come within {allowed:.0f} m."
+    checkin = Checkin(
+        task_id=task.id,
+        worker_id=worker_id,
+        claim_generation=task.claim_generation,
+        location=point_wkt(fix.lat, fix.lon),
+        accuracy_m=fix.accuracy_m,
+        is_mock=fix.is_mock,
+        recorded_at=fix.recorded_at,
+        received_at=now,
+        distance_m=distance,
+        outcome=outcome,
+    )
+    session.add(checkin)
+    record_event(session, task.id, worker_id, "checkin_" + outcome, now, distance_m=round(distance, 1))
+    if refusal:
+        details = {"distance_m": [round(distance, 1)], "allowed_m": [round(allowed, 1)]}
+        raise InvalidError(refusal, code=outcome, errors=details, keeps_changes=True)
+    task.checked_in_at = now
+    return checkin
+
+
+def _speed_from_previous_fix(session: Session, worker_id: uuid.UUID, fix: Fix) -> float:
+    point = func.ST_GeogFromText(point_wkt(fix.lat, fix.lon))
+    previous = session.execute(
+        select(func.ST_Distance(Checkin.location, point), Checkin.recorded_at, Checkin.accuracy_m)
+        .where(Checkin.worker_id == worker_id, Checkin.outcome.in_(_REAL_FIX_OUTCOMES))
+        .order_by(Checkin.recorded_at.desc())
+        .limit(1)
+    ).one_or_none()
+    if previous is None:
+        return 0.0
+    distance, recorded_at, accuracy = previous
+    seconds = abs((fix.recorded_at - recorded_at).total_seconds())
+    return implied_speed_kmh(distance, seconds, accuracy + fix.accuracy_m)
+
+
+def mark_not_found(
+    session: Session, task_id: uuid.UUID, item_id: uuid.UUID, worker_id: uuid.UUID, *, now: datetime
+) -> TaskItem:
+    """The product is not on the shelf: a finding to report, not a failure."""
+    task = held_task(session, task_id, worker_id, now=now)
+    item = session.scalar(select(TaskItem).where(TaskItem.id == item_id, TaskItem.task_id == task.id))
+    if item is None:
+        raise NotFoundError("No such item in this task.")
+    if item.status != ItemStatus.NOT_FOUND:
+        item.status = ItemStatus.NOT_FOUND
+        item.updated_at = now
+        record_event(session, task.id, worker_id, "item_not_found", now, item_id=str(item.id))
+    return item
+
+
+@dataclass(frozen=True)
+class Submission:
+    task_id: uuid.UUID
+    submitted_at: datetime
+    extractions: list[tuple[uuid.UUID, int]]  # (photo id, generation) to read
+
+
+def submit_task(session: Session, task_id: uuid.UUID, worker_id: uuid.UUID, *, now: datetime) -> Submission:
+    """Hand the task in: needs a check-in and, for every item, a photo or `not_found`.
+
+    Extraction requests are recorded in this same transaction; the caller enqueues them after
+    commit. Submitting again what this worker already submitted returns the same submission.
+    """
+    task = session.scalar(select(Task).where(Task.id == task_id).with_for_update())
+    if task is not None and task.status == TaskStatus.SUBMITTED and task.claimed_by_id == worker_id:
+        return Submission(task.id, task.submitted_at, _extractions(session, task))
+    task = held_task(session, task_id, worker_id, now=now)
+    if task.checked_in_at is None:
+        raise ConflictError("Check in at the place before submitting.", code="not_checked_in")
+    pending = session.scalars(
+        select(TaskItem.id).where(TaskItem.task_id == task.id, TaskItem.status == ItemStatus.PENDING)
+    ).all()
+    if pending:
+        message = f"{len(pending)} item(s) still need a photo or to be marked not found."
+        raise ConflictError(message, code="items_incomplete", errors={"items": [str(i) for i in pending]})
+    photos = select(Photo.id, literal(now)).where(
+        Photo.task_id == task.id,
+        Photo.claim_generation == task.claim_generation,
+        Photo.item_id.in_(select(TaskItem.id).where(TaskItem.status == ItemStatus.PHOTOGRAPHED)),
+    )
+    session.execute(
+        pg_insert(ExtractionRequest).from_select(["photo_id", "requested_at"], photos).on_conflict_do_nothing()
+    )
+    task.status = TaskStatus.SUBMITTED
+    task.submitted_at = now
+    record_event(session, task.id, worker_id, "submitted", now, claim_generation=task.claim_generation)
+    session.flush()
+    return Submission(task.id, now, _extractions(session, task))
+
+
+def _extractions(session: Session, task: Task) -> list[tuple[uuid.UUID, int]]:
+    query = (
+        select(ExtractionRequest.photo_id, ExtractionRequest.generation)
+        .join(Photo, Photo.id == ExtractionRequest.photo_id)
+        .where(Photo.task_id == task.id, Photo.claim_generation == task.claim_generation)
+    )
+    return [(photo_id, generation) for photo_id, generation in session.execute(query)]

@@ -1,0 +1,173 @@
+"""Photo upload: retried safely with an Idempotency-Key, processed with no transaction open."""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.orm import Session
+
+from fieldtasks.db import Database
+from fieldtasks.errors import InvalidError, NotFoundError, PayloadTooLargeError, UnsupportedMediaTypeError
+from fieldtasks.geo import point_wkt
+from fieldtasks.images import ImageError, PreparedPhoto, prepare_photo
+from fieldtasks.models import IdempotencyKey, ItemStatus, Photo, Product, TaskItem, Vehicle
+from fieldtasks.products import normalize_gtin
+from fieldtasks.services.tasks import held_task, record_event
+from fieldtasks.storage import PhotoStorage, clean_key, original_key
+
+IDEMPOTENCY_TTL = timedelta(days=7)
+
+
+@dataclass(frozen=True)
+class Upload:
+    """One photo as the phone sent it."""
+
+    task_id: uuid.UUID
+    worker_id: uuid.UUID
+    idempotency_key: str
+    data: bytes
+    gtin: str | None
+    vehicle_code: str | None
+    taken_at: datetime | None
+
+    def fingerprint(self) -> str:
+        """What makes two requests with one key "the same request"."""
+        parts = [str(self.task_id), self.gtin or "", self.vehicle_code or "", str(self.taken_at or "")]
+        digest = hashlib.sha256("\x1f".join(parts).encode())
+        digest.update(hashlib.sha256(self.data).digest())
+        return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class UploadResult:
+    body: dict[str, Any]
+    replayed: bool
+
+
+def upload_photo(database: Database, storage: PhotoStorage, upload: Upload, *, now: datetime) -> UploadResult:
+    """Check the claim, prepare the photo, store its bytes, then record it, once per idempotency key."""
+    fingerprint = upload.fingerprint()
+    with database.unit_of_work() as session:
+        stored = _stored_response(session, upload, fingerprint)
+        if stored is not None:
+            return UploadResult(stored, replayed=True)
+        _item_for(session, upload, now)  # refuse early, before the expensive part
+    prepared = _prepare(upload.data)
+    storage.put(original_key(prepared.sha256, prepared.extension), upload.data)
+    storage.put(clean_key(prepared.sha256), prepared.clean_jpeg)
+    with database.unit_of_work() as session:
+        claimed_key = session.execute(
+            pg_insert(IdempotencyKey)
+            .values(
+                user_id=upload.worker_id,
+                key=upload.idempotency_key,
+                request_hash=fingerprint,
+                response_status=201,
+                response_body={},
+                created_at=now,
+                expires_at=now + IDEMPOTENCY_TTL,
+            )
+            .on_conflict_do_nothing()
+            .returning(IdempotencyKey.id)
+        ).scalar_one_or_none()
+        if claimed_key is None:  # a concurrent retry got there first
+            return UploadResult(_stored_response(session, upload, fingerprint) or {}, replayed=True)
+        body = _record_photo(session, upload, prepared, now)
+        session.get(IdempotencyKey, claimed_key).response_body = body
+        return UploadResult(body, replayed=False)
+
+
+def _prepare(data: bytes) -> PreparedPhoto:
+    try:
+        return prepare_photo(data)
+    except ImageError as error:
+        if error.code == "payload_too_large":
+            raise PayloadTooLargeError(error.message) from None
+        if error.code == "unsupported_image":
+            raise UnsupportedMediaTypeError(error.message, code="unsupported_image") from None
+        raise InvalidError(error.message, code=error.code, errors={"file": [error.message]}) from None
+
+
+def _stored_response(session: Session, upload: Upload, fingerprint: str) -> dict[str, Any] | None:
+    key = session.scalar(
+        select(IdempotencyKey).where(
+            IdempotencyKey.user_id == upload.worker_id, IdempotencyKey.key == upload.idempotency_key
+        )
+    )
+    if key is None:
+        return None
+    if key.request_hash != fingerprint:
+        raise InvalidError(
+            "This Idempotency-Key was already used for a different upload; use a new key.",
+            code="idempotency_mismatch",
+        )
+    return key.response_body
+
+
+def _item_for(session: Session, upload: Upload, now: datetime) -> tuple[TaskItem, int]:
+    """The item of a task this worker holds that the photo is for, and the claim generation."""
+    task = held_task(session, upload.task_id, upload.worker_id, now=now)
+    if not (upload.gtin or upload.vehicle_code):
+        raise InvalidError("Say which item the photo is of.", errors={"gtin": ["Give gtin or vehicle_code."]})
+    try:
+        gtin = normalize_gtin(upload.gtin) if upload.gtin else None
+    except ValueError as error:
+        raise InvalidError(f"gtin {error}.", errors={"gtin": [str(error)]}) from None
+    query = (
+        select(TaskItem)
+        .outerjoin(Product, Product.id == TaskItem.product_id)
+        .outerjoin(Vehicle, Vehicle.id == TaskItem.vehicle_id)
+        .where(TaskItem.task_id == task.id)
+        .where(Product.gtin == gtin if gtin else Vehicle.vehicle_code == upload.vehicle_code)
+    )
+    item = session.scalar(query)
+    if item is None:
+        raise NotFoundError("This task has no such item.", code="item_not_found")
+    return item, task.claim_generation
+
+
+def _record_photo(session: Session, upload: Upload, prepared: PreparedPhoto, now: datetime) -> dict[str, Any]:
+    item, generation = _item_for(session, upload, now)
+    has_position = prepared.exif_lat is not None and prepared.exif_lon is not None
+    photo = Photo(
+        task_id=upload.task_id,
+        item_id=item.id,
+        worker_id=upload.worker_id,
+        claim_generation=generation,
+        media_type=prepared.media_type,
+        width=prepared.width,
+        height=prepared.height,
+        byte_size=prepared.byte_size,
+        sha256=prepared.sha256,
+        phash=prepared.phash,
+        original_key=original_key(prepared.sha256, prepared.extension),
+        clean_key=clean_key(prepared.sha256),
+        taken_at=upload.taken_at,
+        exif_taken_at=prepared.exif_taken_at,
+        exif_location=point_wkt(prepared.exif_lat, prepared.exif_lon) if has_position else None,
+    )
+    session.add(photo)
+    item.status = ItemStatus.PHOTOGRAPHED
+    item.updated_at = now
+    session.flush()
+    record_event(session, upload.task_id, upload.worker_id, "photo_uploaded", now, photo_id=str(photo.id))
+    return {
+        "id": str(photo.id),
+        "task_id": str(photo.task_id),
+        "item_id": str(item.id),
+        "media_type": photo.media_type,
+        "width": photo.width,
+        "height": photo.height,
+        "byte_size": photo.byte_size,
+        "sha256": photo.sha256,
+        "taken_at": photo.taken_at.isoformat() if photo.taken_at else None,
+        "exif_taken_at": photo.exif_taken_at.isoformat() if photo.exif_taken_at else None,
+        "has_exif_position": has_position,
+        "created_at": now.isoformat(),
+    }

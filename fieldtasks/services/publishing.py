@@ -1,0 +1,133 @@
+"""Putting a campaign in front of workers: publish (tasks and items), pause, close."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import and_, func, literal, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.orm import Session
+
+from fieldtasks.errors import ConflictError, InvalidError, NotFoundError
+from fieldtasks.models import (
+    Campaign,
+    CampaignKind,
+    CampaignStatus,
+    Product,
+    Store,
+    Task,
+    TaskItem,
+    TaskStatus,
+    Vehicle,
+)
+
+
+@dataclass(frozen=True)
+class PublishResult:
+    campaign: Campaign
+    tasks_created: int
+    task_count: int
+    item_count: int
+
+
+def _locked_campaign(session: Session, organization_id: uuid.UUID, campaign_id: uuid.UUID) -> Campaign:
+    """The organization's campaign, locked so that two publishes or a publish and a close do not interleave."""
+    campaign = session.scalar(
+        select(Campaign)
+        .where(Campaign.id == campaign_id, Campaign.organization_id == organization_id)
+        .with_for_update(of=Campaign)
+    )
+    if campaign is None:
+        raise NotFoundError("No such campaign.")
+    if campaign.status == CampaignStatus.CLOSED:
+        raise ConflictError("The campaign is closed.", code="campaign_closed")
+    return campaign
+
+
+def publish_campaign(
+    session: Session, organization_id: uuid.UUID, campaign_id: uuid.UUID, *, now: datetime
+) -> PublishResult:
+    """Create the tasks not created yet (one per store or vehicle, one item per product) and open the campaign.
+
+    Publishing again after adding stores or products, or after a pause, only adds what is new.
+    The budget must cover the reward of every item.
+    """
+    campaign = _locked_campaign(session, organization_id, campaign_id)
+    if campaign.ends_at <= now:
+        raise ConflictError("The campaign has ended; extend ends_at first.", code="campaign_ended")
+    created = _create_tasks(session, campaign)
+    task_count, item_count = session.execute(
+        select(func.count(), func.coalesce(func.sum(Task.item_count), 0)).where(
+            Task.campaign_id == campaign.id, Task.status != TaskStatus.CANCELLED
+        )
+    ).one()
+    if item_count == 0:
+        raise InvalidError("Add stores and products (or vehicles) before publishing.", code="nothing_to_publish")
+    needed = item_count * campaign.reward_cents
+    if needed > campaign.budget_cents:
+        message = f"The budget covers {campaign.budget_cents} cents; {item_count} items need {needed}."
+        raise InvalidError(message, code="insufficient_budget", errors={"budget_cents": [f"At least {needed}."]})
+    campaign.status = CampaignStatus.ACTIVE
+    campaign.published_at = campaign.published_at or now
+    campaign.version += 1
+    return PublishResult(campaign, created, task_count, item_count)
+
+
+def _create_tasks(session: Session, campaign: Campaign) -> int:
+    if campaign.kind == CampaignKind.SCOOTER_RECHARGE:
+        source = select(literal(campaign.id), literal(campaign.kind), Vehicle.id, Vehicle.location, literal(1)).where(
+            Vehicle.campaign_id == campaign.id
+        )
+        columns = ["campaign_id", "kind", "vehicle_id", "location", "item_count"]
+    else:
+        source = select(literal(campaign.id), literal(campaign.kind), Store.id, Store.location, literal(0)).where(
+            Store.campaign_id == campaign.id
+        )
+        columns = ["campaign_id", "kind", "store_id", "location", "item_count"]
+    created = session.execute(
+        pg_insert(Task).from_select(columns, source).on_conflict_do_nothing().returning(Task.id)
+    ).all()
+    _create_items(session, campaign)
+    return len(created)
+
+
+def _create_items(session: Session, campaign: Campaign) -> None:
+    """Items for open tasks: every product (or the vehicle); tasks already taken keep what they had."""
+    open_tasks = and_(Task.campaign_id == campaign.id, Task.status == TaskStatus.OPEN)
+    if campaign.kind == CampaignKind.SCOOTER_RECHARGE:
+        source = select(Task.id, Task.vehicle_id).where(open_tasks)
+        columns = ["task_id", "vehicle_id"]
+    else:
+        source = select(Task.id, Product.id).join(Product, Product.campaign_id == Task.campaign_id).where(open_tasks)
+        columns = ["task_id", "product_id"]
+    session.execute(pg_insert(TaskItem).from_select(columns, source).on_conflict_do_nothing())
+    item_count = select(func.count()).where(TaskItem.task_id == Task.id).scalar_subquery()
+    session.execute(update(Task).where(open_tasks).values(item_count=item_count))
+
+
+def pause_campaign(session: Session, organization_id: uuid.UUID, campaign_id: uuid.UUID) -> Campaign:
+    """Hide the campaign's tasks from workers; claims already held stay valid until they expire."""
+    campaign = _locked_campaign(session, organization_id, campaign_id)
+    if campaign.status != CampaignStatus.ACTIVE:
+        raise ConflictError("Only an active campaign can be paused.", code=f"campaign_{campaign.status}")
+    campaign.status = CampaignStatus.PAUSED
+    campaign.version += 1
+    return campaign
+
+
+def close_campaign(session: Session, organization_id: uuid.UUID, campaign_id: uuid.UUID, *, now: datetime) -> Campaign:
+    """End the campaign for good: tasks nobody holds are cancelled; a worker holding one may still finish it."""
+    campaign = _locked_campaign(session, organization_id, campaign_id)
+    session.execute(
+        update(Task)
+        .where(
+            Task.campaign_id == campaign.id,
+            (Task.status == TaskStatus.OPEN) | ((Task.status == TaskStatus.CLAIMED) & (Task.claim_expires_at <= now)),
+        )
+        .values(status=TaskStatus.CANCELLED)
+    )
+    campaign.status = CampaignStatus.CLOSED
+    campaign.version += 1
+    return campaign

@@ -1,0 +1,262 @@
+"""Finding and claiming tasks: nearby search, claim, release, and what a worker sees of a task."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, func, literal_column, or_, select, update
+from sqlalchemy.orm import Session
+
+from fieldtasks.errors import ConflictError, NotFoundError
+from fieldtasks.geo import point_wkt
+from fieldtasks.models import (
+    AVAILABLE_STATUSES,
+    Campaign,
+    CampaignStatus,
+    ItemStatus,
+    Organization,
+    Product,
+    Store,
+    Task,
+    TaskEvent,
+    TaskItem,
+    TaskStatus,
+    User,
+    Vehicle,
+)
+
+MAX_RADIUS_M = 50_000
+MAX_LIMIT = 100
+
+
+def record_event(
+    session: Session, task_id: uuid.UUID, actor_id: uuid.UUID | None, event: str, now: datetime, **details: Any
+) -> None:
+    """Append to the task's history; rows are only ever added."""
+    session.add(TaskEvent(task_id=task_id, actor_id=actor_id, event=event, details=details, at=now))
+
+
+def is_available(now: datetime):
+    """Open, or claimed by someone whose claim has expired: the expiry lives in the row, no cron frees it."""
+    return and_(
+        Task.status.in_(AVAILABLE_STATUSES),
+        or_(Task.status == TaskStatus.OPEN, Task.claim_expires_at <= now),
+    )
+
+
+def is_running(now: datetime):
+    """The campaign is published, not paused or closed, and within its dates."""
+    return and_(Campaign.status == CampaignStatus.ACTIVE, Campaign.starts_at <= now, Campaign.ends_at > now)
+
+
+def _task_card_columns(distance=None) -> list:
+    place_name = func.coalesce(Store.name, Vehicle.vehicle_code)
+    location = func.coalesce(Store.location, Vehicle.location)
+    columns = [
+        Task.id,
+        Task.kind,
+        Task.status,
+        Task.item_count,
+        Task.claim_expires_at,
+        Task.claimed_by_id,
+        place_name.label("place_name"),
+        func.coalesce(Store.address, "").label("place_address"),
+        func.ST_Y(func.geometry(location)).label("place_lat"),
+        func.ST_X(func.geometry(location)).label("place_lon"),
+        Store.geofence_m,
+        Campaign.id.label("campaign_id"),
+        Campaign.title.label("campaign_title"),
+        Campaign.purpose,
+        Campaign.instructions,
+        Campaign.reward_cents,
+        Campaign.currency,
+        Campaign.claim_minutes,
+        Campaign.ends_at,
+        Organization.name.label("client_name"),
+    ]
+    if distance is not None:
+        columns.append(distance.label("distance_m"))
+    return columns
+
+
+def _with_places(query):
+    return (
+        query.join(Campaign, Campaign.id == Task.campaign_id)
+        .join(Organization, Organization.id == Campaign.organization_id)
+        .outerjoin(Store, Store.id == Task.store_id)
+        .outerjoin(Vehicle, Vehicle.id == Task.vehicle_id)
+    )
+
+
+def find_nearby_tasks(
+    session: Session, *, lat: float, lon: float, radius_m: float, kind: str | None, limit: int, now: datetime
+) -> list[dict[str, Any]]:
+    """Tasks a worker could claim now, nearest first, within `radius_m`.
+
+    The radius filter (ST_DWithin) and the ordering (<->) both run on the partial GiST index
+    over available tasks' geography, so the cost follows the answer's size, not the table's.
+    """
+    point = func.ST_GeogFromText(point_wkt(lat, lon))
+    query = _with_places(select(*_task_card_columns(func.ST_Distance(Task.location, point)))).where(
+        func.ST_DWithin(Task.location, point, radius_m), is_available(now), is_running(now)
+    )
+    if kind:
+        query = query.where(Task.kind == kind)
+    query = query.order_by(Task.location.op("<->")(point)).limit(limit)
+    return [dict(row._mapping) for row in session.execute(query)]
+
+
+@dataclass(frozen=True)
+class TaskView:
+    """A task as its worker sees it: the card, the items and their statuses."""
+
+    card: dict[str, Any]
+    items: list[dict[str, Any]]
+
+
+def get_task(session: Session, task_id: uuid.UUID, worker_id: uuid.UUID, *, now: datetime) -> TaskView:
+    """A task this worker holds (or held last), or one it could claim now; any other is not found."""
+    row = session.execute(_with_places(select(*_task_card_columns())).where(Task.id == task_id)).one_or_none()
+    if row is None:
+        raise NotFoundError("No such task.")
+    card = dict(row._mapping)
+    is_mine = card["claimed_by_id"] == worker_id
+    claimable = card["status"] in AVAILABLE_STATUSES and (
+        card["status"] == TaskStatus.OPEN or card["claim_expires_at"] <= now
+    )
+    if not is_mine and not (claimable and _campaign_running(session, task_id, now)):
+        raise NotFoundError("No such task.")
+    card["status"] = effective_status(card["status"], card["claim_expires_at"], now)
+    return TaskView(card, task_items(session, task_id))
+
+
+def _campaign_running(session: Session, task_id: uuid.UUID, now: datetime) -> bool:
+    query = select(Task.id).join(Campaign, Campaign.id == Task.campaign_id).where(Task.id == task_id, is_running(now))
+    return session.scalar(query) is not None
+
+
+def effective_status(status: str, claim_expires_at: datetime | None, now: datetime) -> str:
+    """What the worker should read: a claim past its expiry is shown as expired."""
+    if status == TaskStatus.CLAIMED and claim_expires_at is not None and claim_expires_at <= now:
+        return "claim_expired"
+    return status
+
+
+def task_items(session: Session, task_id: uuid.UUID) -> list[dict[str, Any]]:
+    query = (
+        select(
+            TaskItem.id,
+            TaskItem.status,
+            Product.gtin,
+            Product.name.label("product_name"),
+            Product.net_quantity,
+            Vehicle.vehicle_code,
+        )
+        .outerjoin(Product, Product.id == TaskItem.product_id)
+        .outerjoin(Vehicle, Vehicle.id == TaskItem.vehicle_id)
+        .where(TaskItem.task_id == task_id)
+        .order_by(Product.name, Vehicle.vehicle_code)
+    )
+    return [dict(row._mapping) for row in session.execute(query)]
+
+
+def list_my_tasks(session: Session, worker_id: uuid.UUID, status: str | None, *, now: datetime) -> list[dict]:
+    """Tasks this worker holds or held last, newest claim first, filtered by effective status."""
+    query = _with_places(select(*_task_card_columns())).where(Task.claimed_by_id == worker_id)
+    cards = []
+    for row in session.execute(query.order_by(Task.claimed_at.desc()).limit(200)):
+        card = dict(row._mapping)
+        card["status"] = effective_status(card["status"], card["claim_expires_at"], now)
+        if status is None or card["status"] == status:
+            cards.append(card)
+    return cards
+
+
+@dataclass(frozen=True)
+class Claim:
+    task_id: uuid.UUID
+    claim_expires_at: datetime
+    claim_generation: int
+
+
+def claim_task(session: Session, task_id: uuid.UUID, worker_id: uuid.UUID, *, now: datetime, claim_limit: int) -> Claim:
+    """Take a task for `claim_minutes`. Claiming again a task one already holds returns the same claim.
+
+    One conditional UPDATE decides between concurrent claimers; the worker's row is locked
+    first so that two claims by one worker cannot both slip under the claim limit.
+    """
+    session.execute(select(User.id).where(User.id == worker_id).with_for_update())
+    held = session.execute(
+        select(Task.id, Task.claim_expires_at, Task.claim_generation).where(
+            Task.claimed_by_id == worker_id, Task.status == TaskStatus.CLAIMED, Task.claim_expires_at > now
+        )
+    ).all()
+    for held_id, expires_at, generation in held:
+        if held_id == task_id:
+            return Claim(task_id, expires_at, generation)
+    if len(held) >= claim_limit:
+        raise ConflictError(f"You already hold {len(held)} tasks; finish or release one first.", code="claim_limit")
+    claimed = session.execute(
+        update(Task)
+        .where(Task.id == task_id, Task.campaign_id == Campaign.id, is_available(now), is_running(now))
+        .values(
+            status=TaskStatus.CLAIMED,
+            claimed_by_id=worker_id,
+            claimed_at=now,
+            claim_expires_at=now + Campaign.claim_minutes * literal_column("interval '1 minute'"),
+            claim_generation=Task.claim_generation + 1,
+            checked_in_at=None,
+        )
+        .returning(Task.claim_expires_at, Task.claim_generation)
+    ).one_or_none()
+    if claimed is None:
+        raise _why_not_claimable(session, task_id, now)
+    if claimed.claim_generation > 1:  # a previous claim may have left progress behind
+        session.execute(update(TaskItem).where(TaskItem.task_id == task_id).values(status=ItemStatus.PENDING))
+    record_event(session, task_id, worker_id, "claimed", now, claim_generation=claimed.claim_generation)
+    return Claim(task_id, claimed.claim_expires_at, claimed.claim_generation)
+
+
+def _why_not_claimable(session: Session, task_id: uuid.UUID, now: datetime) -> Exception:
+    row = session.execute(
+        select(Task.status, Task.claim_expires_at, Campaign.status, Campaign.starts_at, Campaign.ends_at)
+        .join(Campaign, Campaign.id == Task.campaign_id)
+        .where(Task.id == task_id)
+    ).one_or_none()
+    if row is None or row[2] not in (CampaignStatus.ACTIVE, CampaignStatus.PAUSED, CampaignStatus.CLOSED):
+        return NotFoundError("No such task.")
+    if row[0] == TaskStatus.CLAIMED and row[1] > now:
+        return ConflictError("Another worker holds this task.", code="task_taken")
+    return ConflictError("This task is not offered right now.", code="task_unavailable")
+
+
+def release_task(session: Session, task_id: uuid.UUID, worker_id: uuid.UUID, *, now: datetime) -> None:
+    """Give a task back, without penalty. Releasing a task one does not hold changes nothing."""
+    released = session.execute(
+        update(Task)
+        .where(Task.id == task_id, Task.claimed_by_id == worker_id, Task.status == TaskStatus.CLAIMED)
+        .values(status=TaskStatus.OPEN, claimed_by_id=None, claimed_at=None, claim_expires_at=None, checked_in_at=None)
+        .returning(Task.id)
+    ).scalar_one_or_none()
+    if released is not None:
+        session.execute(update(TaskItem).where(TaskItem.task_id == task_id).values(status=ItemStatus.PENDING))
+        record_event(session, task_id, worker_id, "released", now)
+    elif session.get(Task, task_id) is None:
+        raise NotFoundError("No such task.")
+
+
+def held_task(session: Session, task_id: uuid.UUID, worker_id: uuid.UUID, *, now: datetime) -> Task:
+    """The task, locked, if this worker's claim on it is current; the refusal says what is wrong."""
+    task = session.scalar(select(Task).where(Task.id == task_id).with_for_update())
+    if task is None:
+        raise NotFoundError("No such task.")
+    if task.claimed_by_id != worker_id:
+        raise ConflictError("Claim this task first.", code="not_claimed")
+    if task.status == TaskStatus.SUBMITTED:
+        raise ConflictError("This task is already submitted.", code="task_submitted")
+    if task.status != TaskStatus.CLAIMED or task.claim_expires_at is None or task.claim_expires_at <= now:
+        raise ConflictError("Your claim on this task has expired; claim it again.", code="claim_expired")
+    return task

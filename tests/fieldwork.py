@@ -1,0 +1,97 @@
+"""Builders for field-work tests: a published campaign, signed-in workers, photos with EXIF."""
+
+from __future__ import annotations
+
+import io
+from datetime import UTC, datetime, timedelta
+
+from PIL import Image, ImageDraw
+
+from tests.helpers import bearer, register, sign_in
+
+PARIS = (48.8566, 2.3522)
+NUTELLA = "3017620422003"
+EVIAN = "3068320114453"  # EAN-13
+COLA_UPC = "049000050103"  # UPC-A, stored as 0049000050103
+
+
+def campaign_body(kind: str = "shelf_price", **overrides) -> dict:
+    now = datetime.now(UTC)
+    body = {
+        "title": "Prix du petit-déjeuner",
+        "kind": kind,
+        "purpose": "Supermarchés Dupont compare breakfast prices in Paris to set their own.",
+        "instructions": "Photograph each listed product's shelf label, price readable.",
+        "reward_cents": 40,
+        "budget_cents": 100_000,
+        "starts_at": (now - timedelta(days=1)).isoformat(),
+        "ends_at": (now + timedelta(days=30)).isoformat(),
+    }
+    if kind == "scooter_recharge":
+        body["vehicles"] = [{"vehicle_code": "SCT-0001", "lat": PARIS[0], "lon": PARIS[1]}]
+    else:
+        body["stores"] = [
+            {"name": "Monoprix Rivoli", "address": "1 rue de Rivoli", "lat": PARIS[0], "lon": PARIS[1]},
+            {"name": "Carrefour City Bastille", "address": "2 place de la Bastille", "lat": 48.8532, "lon": 2.3692},
+        ]
+        body["products"] = [
+            {"gtin": NUTELLA, "name": "Nutella 400 g", "net_quantity": "400 g"},
+            {"gtin": EVIAN, "name": "Evian 1 L", "net_quantity": "1 L"},
+        ]
+    return {**body, **overrides}
+
+
+def new_client(client) -> dict:
+    account = register(client, "client")
+    return bearer(sign_in(client, account["email"]))
+
+
+def new_worker(client) -> dict:
+    account = register(client, "worker")
+    return bearer(sign_in(client, account["email"]))
+
+
+def published_campaign(client, headers: dict | None = None, **overrides) -> dict:
+    headers = headers or new_client(client)
+    created = client.post("/campaigns", json=campaign_body(**overrides), headers=headers)
+    assert created.status_code == 201, created.json
+    published = client.post(f"/campaigns/{created.json['id']}/publish", headers=headers)
+    assert published.status_code == 200, published.json
+    return {**published.json["campaign"], "headers": headers}
+
+
+def nearby(client, worker: dict, lat: float = PARIS[0], lon: float = PARIS[1], **params) -> list[dict]:
+    response = client.get("/tasks/nearby", query_string={"lat": lat, "lon": lon, **params}, headers=worker)
+    assert response.status_code == 200, response.json
+    return response.json
+
+
+def task_at(client, worker: dict, store_name: str = "Monoprix Rivoli") -> dict:
+    return next(task for task in nearby(client, worker) if task["place"]["name"] == store_name)
+
+
+def checkin_body(lat: float = PARIS[0], lon: float = PARIS[1], **overrides) -> dict:
+    body = {"lat": lat, "lon": lon, "accuracy_m": 10, "is_mock": False, "recorded_at": datetime.now(UTC).isoformat()}
+    return {**body, **overrides}
+
+
+def photo_bytes(fmt: str = "JPEG", size=(640, 480), exif_time: str | None = None, seed: int = 0) -> bytes:
+    """A small picture with some structure (so perceptual hashes differ by seed)."""
+    image = Image.new("RGB", size, (240, 240, 240))
+    draw = ImageDraw.Draw(image)
+    for i in range(8):
+        x = (seed * 37 + i * 71) % size[0]
+        draw.rectangle([x, 20 + i * 40, x + 120, 50 + i * 40], fill=((seed * 50) % 255, 40 * i % 255, 90))
+    buffer = io.BytesIO()
+    exif = Image.Exif()
+    if exif_time:
+        exif.get_ifd(0x8769)[36867] = exif_time
+        exif[0x0112] = 6  # rotated 90° clockwise
+    image.save(buffer, fmt, exif=exif.tobytes() if exif_time else b"")
+    return buffer.getvalue()
+
+
+def upload(client, worker: dict, task_id: str, key: str, data: bytes, **form) -> object:
+    body = {"file": (io.BytesIO(data), "photo.jpg"), **form}
+    headers = {**worker, "Idempotency-Key": key}
+    return client.post(f"/tasks/{task_id}/photos", data=body, headers=headers, content_type="multipart/form-data")
