@@ -73,6 +73,7 @@ def make_environ(**overrides: str) -> dict[str, str]:
         "SECRET_KEY": secrets.token_urlsafe(48),
         "PASSWORD_HASH_PROFILE": "fast",
         "LOG_LEVEL": "WARNING",
+        "ACCESS_TOKEN_MINUTES": "600",  # long enough for tests that move the clock by hours
         **overrides,
     }
 

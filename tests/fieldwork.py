@@ -6,6 +6,8 @@ import io
 from datetime import UTC, datetime, timedelta
 
 from PIL import Image, ImageDraw
+from werkzeug.datastructures import FileStorage
+from werkzeug.test import encode_multipart
 
 from tests.helpers import bearer, register, sign_in
 
@@ -92,6 +94,9 @@ def photo_bytes(fmt: str = "JPEG", size=(640, 480), exif_time: str | None = None
 
 
 def upload(client, worker: dict, task_id: str, key: str, data: bytes, **form) -> object:
-    body = {"file": (io.BytesIO(data), "photo.jpg"), **form}
+    """POST a photo as a phone would; the body is encoded in memory (no temporary file to leak)."""
+    photo = FileStorage(io.BytesIO(data), filename="photo.jpg", content_type="image/jpeg")
+    boundary, body = encode_multipart({"file": photo, **form})
     headers = {**worker, "Idempotency-Key": key}
-    return client.post(f"/tasks/{task_id}/photos", data=body, headers=headers, content_type="multipart/form-data")
+    content_type = f"multipart/form-data; boundary={boundary}"
+    return client.post(f"/tasks/{task_id}/photos", data=body, headers=headers, content_type=content_type)

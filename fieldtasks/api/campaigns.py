@@ -18,8 +18,6 @@ from fieldtasks.api.campaign_schemas import (
 )
 from fieldtasks.api.context import resources, unit_of_work
 from fieldtasks.api.etags import etag_header, expected_version
-from fieldtasks.errors import InvalidError
-from fieldtasks.imports import UnreadableFileError, parse_stores
 from fieldtasks.models import Role
 from fieldtasks.services import campaigns, publishing
 
@@ -103,12 +101,10 @@ class CampaignStores(MethodView):
     @blp.alt_response(422, response="UNPROCESSABLE_ENTITY", description="`invalid_file`: neither CSV nor GeoJSON")
     def post(self, campaign_id):
         """Import stores from CSV (name,address,lat,lon[,geofence_m]) or GeoJSON points; bad rows are reported"""
-        try:
-            rows, errors = parse_stores(request.get_data(), request.mimetype)
-        except UnreadableFileError as error:
-            raise InvalidError(f"The file cannot be read: {error}.", code="invalid_file") from None
         with unit_of_work() as session:
-            return campaigns.import_stores(session, organization_id(), campaign_id, rows, errors)
+            return campaigns.import_stores(
+                session, organization_id(), campaign_id, request.get_data(), request.mimetype
+            )
 
 
 @blp.route("/<uuid:campaign_id>/products")

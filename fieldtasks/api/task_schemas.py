@@ -5,6 +5,7 @@ from __future__ import annotations
 import marshmallow as ma
 from flask_smorest.fields import Upload
 from marshmallow import validate
+from werkzeug.datastructures import FileStorage
 
 from fieldtasks.api.campaign_schemas import latitude, longitude
 from fieldtasks.models import CampaignKind
@@ -86,8 +87,17 @@ class CheckinSchema(ma.Schema):
     recorded_at = ma.fields.AwareDateTime()
 
 
+class FileUpload(Upload):
+    """A file part of a multipart body; a plain text field of the same name is refused."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, FileStorage):
+            raise ma.ValidationError("Send the photo as a file part, not a text field.")
+        return value
+
+
 class PhotoFormSchema(ma.Schema):
-    file = Upload(required=True, metadata={"description": "JPEG, PNG or WebP, at most 15 MB and 40 megapixels"})
+    file = FileUpload(required=True, metadata={"description": "JPEG, PNG or WebP, at most 15 MB and 40 megapixels"})
     gtin = ma.fields.String(validate=validate.Length(max=14), metadata={"description": "The product photographed"})
     vehicle_code = ma.fields.String(validate=validate.Length(max=64), metadata={"description": "Or the vehicle"})
     taken_at = ma.fields.AwareDateTime(metadata={"description": "When the phone took the photo"})

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 
 from redis import Redis
+from rq.job import Job
 
 from fieldtasks.jobs.queues import EXTRACTION, queue
 
@@ -19,9 +20,15 @@ def extraction_job_id(photo_id: uuid.UUID, generation: int) -> str:
 
 
 def enqueue_extractions(redis: Redis, extractions: list[tuple[uuid.UUID, int]]) -> None:
-    """Called after the submission committed: the requests are already safe in PostgreSQL."""
+    """Called after the submission committed: the requests are already safe in PostgreSQL.
+
+    A job already in Redis (a repeated submission) is left alone; one Redis lost is found again
+    by the sweeper from the requests in PostgreSQL.
+    """
     extraction_queue = queue(EXTRACTION, redis)
     for photo_id, generation in extractions:
+        if Job.exists(extraction_job_id(photo_id, generation), connection=redis):
+            continue
         extraction_queue.enqueue(
             EXTRACT_PHOTO,
             str(photo_id),

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from fieldtasks.errors import ConflictError, InvalidError, NotFoundError, PreconditionFailedError
 from fieldtasks.geo import point_wkt
-from fieldtasks.imports import RowError, StoreRow, duplicate_key
+from fieldtasks.imports import RowError, StoreRow, UnreadableFileError, duplicate_key, parse_stores
 from fieldtasks.models import Campaign, CampaignKind, CampaignStatus, Product, Store, Vehicle
 from fieldtasks.products import normalize_gtin, parse_net_quantity
 
@@ -108,12 +108,16 @@ def update_campaign(
 
 
 def import_stores(
-    session: Session, organization_id: uuid.UUID, campaign_id: uuid.UUID, rows: list[StoreRow], errors: list[RowError]
+    session: Session, organization_id: uuid.UUID, campaign_id: uuid.UUID, data: bytes, media_type: str
 ) -> ImportReport:
-    """Store the good rows of a file; report the bad ones (parsing errors first, then duplicates)."""
+    """Store the good rows of a CSV or GeoJSON file; report each bad one with its line, field and reason."""
     campaign = _editable_campaign(session, organization_id, campaign_id)
     if campaign.kind == CampaignKind.SCOOTER_RECHARGE:
         raise InvalidError("Scooter campaigns list vehicles, not stores.", code="wrong_kind")
+    try:
+        rows, errors = parse_stores(data, media_type)
+    except UnreadableFileError as error:
+        raise InvalidError(f"The file cannot be read: {error}.", code="invalid_file") from None
     report = add_stores(session, campaign, rows)
     report.errors = sorted([*errors, *report.errors], key=lambda e: e.line)
     return report

@@ -1,0 +1,130 @@
+"""On site: check-in refusals (recorded), not-found items, submission rules and its extraction jobs."""
+
+from datetime import UTC, datetime, timedelta
+
+from rq.serializers import JSONSerializer
+from sqlalchemy import text
+
+from fieldtasks.jobs.queues import EXTRACTION, queue
+from tests.fieldwork import NUTELLA, PARIS, checkin_body, new_worker, photo_bytes, published_campaign, task_at, upload
+
+
+def claimed_task(client):
+    published_campaign(client)
+    worker = new_worker(client)
+    task = task_at(client, worker)
+    assert client.post(f"/tasks/{task['id']}/claim", headers=worker).status_code == 200
+    return worker, task
+
+
+def test_checkin_outside_the_geofence_says_how_far(client, connection):
+    worker, task = claimed_task(client)
+    # About 300 m north of the store, with a 10 m fix: allowed is 100 + 10 m.
+    response = client.post(f"/tasks/{task['id']}/checkin", json=checkin_body(lat=PARIS[0] + 0.0027), headers=worker)
+    assert response.status_code == 422
+    assert response.json["code"] == "outside_geofence"
+    assert 290 < response.json["errors"]["distance_m"][0] < 310
+    assert response.json["errors"]["allowed_m"] == [110.0]
+    recorded = connection.execute(text("SELECT outcome FROM checkins")).scalars().all()
+    assert recorded == ["outside_geofence"]  # the refused attempt was kept
+
+
+def test_checkin_accuracy_widens_the_fence_but_only_by_50_m(client):
+    worker, task = claimed_task(client)
+    at_140_m = checkin_body(lat=PARIS[0] + 0.00126, accuracy_m=500)
+    assert client.post(f"/tasks/{task['id']}/checkin", json=at_140_m, headers=worker).status_code == 201
+    at_160_m = checkin_body(lat=PARIS[0] + 0.00144, accuracy_m=500)
+    response = client.post(f"/tasks/{task['id']}/checkin", json=at_160_m, headers=worker)
+    assert response.json["code"] == "outside_geofence"
+
+
+def test_mock_location_is_refused(client):
+    worker, task = claimed_task(client)
+    response = client.post(f"/tasks/{task['id']}/checkin", json=checkin_body(is_mock=True), headers=worker)
+    assert response.status_code == 422 and response.json["code"] == "mock_location"
+
+
+def test_teleporting_is_refused(client):
+    worker, task = claimed_task(client)
+    now = datetime.now(UTC)
+    lyon = checkin_body(lat=45.7640, lon=4.8357, recorded_at=(now - timedelta(minutes=10)).isoformat())
+    assert client.post(f"/tasks/{task['id']}/checkin", json=lyon, headers=worker).json["code"] == "outside_geofence"
+    paris = checkin_body(recorded_at=now.isoformat())
+    response = client.post(f"/tasks/{task['id']}/checkin", json=paris, headers=worker)
+    assert response.status_code == 422 and response.json["code"] == "implausible_speed"
+    # Three hours later, the same trip is a train ride.
+    later = checkin_body(recorded_at=(now + timedelta(hours=3)).isoformat())
+    assert client.post(f"/tasks/{task['id']}/checkin", json=later, headers=worker).status_code == 201
+
+
+def test_checkin_needs_a_current_claim(client):
+    published_campaign(client)
+    worker = new_worker(client)
+    task = task_at(client, worker)
+    response = client.post(f"/tasks/{task['id']}/checkin", json=checkin_body(), headers=worker)
+    assert response.status_code == 409 and response.json["code"] == "not_claimed"
+
+
+def test_submit_needs_a_checkin_and_every_item_done(client):
+    worker, task = claimed_task(client)
+    not_yet = client.post(f"/tasks/{task['id']}/submit", headers=worker)
+    assert not_yet.status_code == 409 and not_yet.json["code"] == "not_checked_in"
+    client.post(f"/tasks/{task['id']}/checkin", json=checkin_body(), headers=worker)
+    upload(client, worker, task["id"], "key-a-000001", photo_bytes(seed=1), gtin=NUTELLA)
+    incomplete = client.post(f"/tasks/{task['id']}/submit", headers=worker)
+    assert incomplete.status_code == 409 and incomplete.json["code"] == "items_incomplete"
+    assert len(incomplete.json["errors"]["items"]) == 1
+
+
+def test_submit_records_and_enqueues_one_extraction_per_photo_and_is_idempotent(client, connection, redis):
+    worker, task = claimed_task(client)
+    client.post(f"/tasks/{task['id']}/checkin", json=checkin_body(), headers=worker)
+    items = client.get(f"/tasks/{task['id']}", headers=worker).json["items"]
+    for n, item in enumerate(items):
+        assert (
+            upload(client, worker, task["id"], f"key-s-{n:06d}", photo_bytes(seed=n), gtin=item["gtin"]).status_code
+            == 201
+        )
+    first = client.post(f"/tasks/{task['id']}/submit", headers=worker)
+    again = client.post(f"/tasks/{task['id']}/submit", headers=worker)
+    assert first.status_code == again.status_code == 202
+    assert first.json == again.json and first.json["photo_count"] == 2
+    assert connection.execute(text("SELECT count(*) FROM extraction_requests")).scalar() == 2
+    jobs = queue(EXTRACTION, redis).jobs
+    assert len(jobs) == 2
+    assert {job.func_name for job in jobs} == {"fieldtasks.jobs.extraction.extract_photo"}
+    assert all(job.serializer is JSONSerializer and job.timeout for job in jobs)
+    photo_ids = {str(row) for row in connection.execute(text("SELECT id FROM photos")).scalars()}
+    assert {job.args[0] for job in jobs} == photo_ids
+    detail = client.get(f"/tasks/{task['id']}", headers=worker).json
+    assert detail["status"] == "submitted"
+    assert [t["status"] for t in client.get("/me/tasks", headers=worker).json] == ["submitted"]
+
+
+def test_not_found_item_counts_as_done(client, redis):
+    worker, task = claimed_task(client)
+    client.post(f"/tasks/{task['id']}/checkin", json=checkin_body(), headers=worker)
+    for item in client.get(f"/tasks/{task['id']}", headers=worker).json["items"]:
+        marked = client.post(f"/tasks/{task['id']}/items/{item['id']}/not-found", headers=worker)
+        assert marked.status_code == 200 and marked.json["status"] == "not_found"
+    submitted = client.post(f"/tasks/{task['id']}/submit", headers=worker)
+    assert submitted.status_code == 202 and submitted.json["photo_count"] == 0
+
+
+def test_every_step_is_in_the_task_history(client, connection, redis):
+    worker, task = claimed_task(client)
+    client.post(f"/tasks/{task['id']}/checkin", json=checkin_body(is_mock=True), headers=worker)
+    client.post(f"/tasks/{task['id']}/checkin", json=checkin_body(), headers=worker)
+    items = client.get(f"/tasks/{task['id']}", headers=worker).json["items"]
+    upload(client, worker, task["id"], "key-h-000001", photo_bytes(), gtin=items[0]["gtin"])
+    client.post(f"/tasks/{task['id']}/items/{items[1]['id']}/not-found", headers=worker)
+    client.post(f"/tasks/{task['id']}/submit", headers=worker)
+    events = connection.execute(text("SELECT event FROM task_events ORDER BY id")).scalars().all()
+    assert events == [
+        "claimed",
+        "checkin_mock_location",
+        "checkin_accepted",
+        "photo_uploaded",
+        "item_not_found",
+        "submitted",
+    ]

@@ -1,0 +1,149 @@
+"""Photo upload: idempotent retries, type by content, size limits, EXIF handled and stripped."""
+
+import io
+import struct
+import threading
+import zlib
+
+from PIL import Image
+from sqlalchemy import text
+
+from fieldtasks.api.context import EXTENSION
+from fieldtasks.images import MAX_PHOTO_BYTES
+from tests.fieldwork import NUTELLA, checkin_body, new_worker, photo_bytes, published_campaign, task_at, upload
+
+
+def on_site(client):
+    published_campaign(client)
+    worker = new_worker(client)
+    task = task_at(client, worker)
+    client.post(f"/tasks/{task['id']}/claim", headers=worker)
+    client.post(f"/tasks/{task['id']}/checkin", json=checkin_body(), headers=worker)
+    return worker, task
+
+
+def png_header_only(width: int, height: int) -> bytes:
+    """A PNG that claims huge dimensions: refused from its header, its pixels never decoded."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"\x00" * 16))
+        + chunk(b"IEND", b"")
+    )
+
+
+def test_a_retry_after_a_dropped_connection_returns_the_same_photo(client, connection):
+    worker, task = on_site(client)
+    data = photo_bytes(seed=3)
+    first = upload(client, worker, task["id"], "retry-key-01", data, gtin=NUTELLA)
+    retry = upload(client, worker, task["id"], "retry-key-01", data, gtin=NUTELLA)  # the phone never saw `first`
+    assert first.status_code == retry.status_code == 201
+    assert first.json == retry.json
+    assert connection.execute(text("SELECT count(*) FROM photos")).scalar() == 1
+
+
+def test_the_same_key_with_other_content_is_refused(client):
+    worker, task = on_site(client)
+    upload(client, worker, task["id"], "reused-key-1", photo_bytes(seed=1), gtin=NUTELLA)
+    other = upload(client, worker, task["id"], "reused-key-1", photo_bytes(seed=2), gtin=NUTELLA)
+    assert other.status_code == 422 and other.json["code"] == "idempotency_mismatch"
+
+
+def test_concurrent_retries_make_one_photo(committing_app):
+    client = committing_app.test_client()
+    worker, task = on_site(client)
+    data = photo_bytes(seed=4)
+    barrier = threading.Barrier(4)
+    bodies = []
+
+    def send():
+        barrier.wait()
+        response = upload(committing_app.test_client(), worker, task["id"], "race-key-0001", data, gtin=NUTELLA)
+        bodies.append((response.status_code, response.json["id"]))
+
+    threads = [threading.Thread(target=send) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(set(bodies)) == 1 and bodies[0][0] == 201
+
+
+def test_upload_needs_an_idempotency_key(client):
+    worker, task = on_site(client)
+    body = {"file": (io.BytesIO(photo_bytes()), "p.jpg"), "gtin": NUTELLA}
+    response = client.post(f"/tasks/{task['id']}/photos", data=body, headers=worker, content_type="multipart/form-data")
+    assert response.status_code == 422
+    assert "Idempotency-Key" in response.json["errors"]["headers"]
+
+
+def test_type_comes_from_the_bytes_not_the_name(client):
+    worker, task = on_site(client)
+    png = photo_bytes("PNG")
+    assert upload(client, worker, task["id"], "png-named-jpg", png, gtin=NUTELLA).json["media_type"] == "image/png"
+    webp = upload(client, worker, task["id"], "webp-photo-1", photo_bytes("WEBP"), gtin=NUTELLA)
+    assert webp.status_code == 201 and webp.json["media_type"] == "image/webp"
+    text_file = upload(client, worker, task["id"], "text-as-jpeg", b"GIF89a not really a photo", gtin=NUTELLA)
+    assert text_file.status_code == 415 and text_file.json["code"] == "unsupported_image"
+
+
+def test_more_than_15_mb_is_a_413(client):
+    worker, task = on_site(client)
+    too_big = photo_bytes() + b"\x00" * MAX_PHOTO_BYTES
+    response = upload(client, worker, task["id"], "too-big-0001", too_big, gtin=NUTELLA)
+    assert response.status_code == 413 and response.json["code"] == "payload_too_large"
+
+
+def test_too_many_pixels_and_decompression_bombs_are_refused_before_decoding(client):
+    worker, task = on_site(client)
+    for key, (width, height) in {"mp-42-00001": (7000, 6000), "bomb-000001": (30000, 30000)}.items():
+        response = upload(client, worker, task["id"], key, png_header_only(width, height), gtin=NUTELLA)
+        assert response.status_code == 422, response.json
+        assert response.json["code"] == "image_too_large"
+
+
+def test_exif_orientation_is_applied_kept_as_evidence_and_stripped_from_the_client_copy(client, app, connection):
+    worker, task = on_site(client)
+    data = photo_bytes(size=(640, 480), exif_time="2026:11:28 09:15:00")
+    response = upload(client, worker, task["id"], "exif-photo-1", data, gtin=NUTELLA)
+    assert response.status_code == 201
+    assert (response.json["width"], response.json["height"]) == (480, 640)  # rotated upright
+    assert response.json["exif_taken_at"] == "2026-11-28T09:15:00"
+    storage = app.extensions[EXTENSION].storage
+    clean_key, original_key = connection.execute(text("SELECT clean_key, original_key FROM photos")).one()
+    clean = Image.open(io.BytesIO(storage.get(clean_key)))
+    assert dict(clean.getexif()) == {}
+    assert clean.size == (480, 640)
+    assert storage.get(original_key) == data  # the evidence, as uploaded
+
+
+def test_photo_must_be_of_an_item_of_the_task(client):
+    worker, task = on_site(client)
+    response = upload(client, worker, task["id"], "wrong-item-01", photo_bytes(), gtin="4006381333931")
+    assert response.status_code == 404 and response.json["code"] == "item_not_found"
+    nothing = upload(client, worker, task["id"], "no-item-00001", photo_bytes())
+    assert nothing.status_code == 422
+
+
+def test_photos_need_a_current_claim(client):
+    published_campaign(client)
+    worker = new_worker(client)
+    task = task_at(client, worker)
+    response = upload(client, worker, task["id"], "no-claim-0001", photo_bytes(), gtin=NUTELLA)
+    assert response.status_code == 409 and response.json["code"] == "not_claimed"
+
+
+def test_a_text_field_named_file_is_refused(client):
+    worker, task = on_site(client)
+    response = client.post(
+        f"/tasks/{task['id']}/photos",
+        data={"file": "not a file", "gtin": NUTELLA},
+        headers={**worker, "Idempotency-Key": "text-field-01"},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 422 and "file" in response.json["errors"]["multipart"]

@@ -1,0 +1,133 @@
+"""Finding and claiming: nearby search, claims, expiry, release, limits."""
+
+from sqlalchemy import text
+
+from fieldtasks.services.tasks import find_nearby_tasks
+from tests.fieldwork import PARIS, nearby, new_client, new_worker, published_campaign, task_at
+
+
+def test_nearby_is_nearest_first_with_everything_a_worker_needs(client):
+    published_campaign(client)
+    tasks = nearby(client, new_worker(client))
+    assert [t["place"]["name"] for t in tasks] == ["Monoprix Rivoli", "Carrefour City Bastille"]
+    first, second = tasks
+    assert first["distance_m"] < 1 and 1200 < second["distance_m"] < 1400
+    assert first["client_name"] == "Supermarchés Dupont"
+    assert "breakfast prices" in first["purpose"]
+    assert (first["reward_cents"], first["item_count"], first["reward_total_cents"]) == (40, 2, 80)
+    assert first["claim_minutes"] == 120
+    assert first["place"]["lat"] == PARIS[0] and first["place"]["address"] == "1 rue de Rivoli"
+
+
+def test_nearby_filters_by_radius_kind_and_limit(client):
+    published_campaign(client)
+    published_campaign(client, kind="scooter_recharge")
+    worker = new_worker(client)
+    assert {t["place"]["name"] for t in nearby(client, worker, radius_m=500)} == {"Monoprix Rivoli", "SCT-0001"}
+    assert [t["kind"] for t in nearby(client, worker, kind="scooter_recharge")] == ["scooter_recharge"]
+    assert len(nearby(client, worker, limit=1)) == 1
+
+
+def test_nearby_refuses_out_of_range_parameters(client):
+    worker = new_worker(client)
+    for params in (
+        {"lat": 91, "lon": 2},
+        {"lat": 48, "lon": 2, "radius_m": 50_001},
+        {"lat": 48, "lon": 2, "limit": 101},
+    ):
+        response = client.get("/tasks/nearby", query_string=params, headers=worker)
+        assert response.status_code == 422
+    unknown = client.get("/tasks/nearby", query_string={"lat": 48, "lon": 2, "page": 2}, headers=worker)
+    assert unknown.status_code == 422 and "page" in unknown.json["errors"]["query"]
+
+
+def test_nearby_query_is_served_by_the_spatial_index(client, connection, clock):
+    published_campaign(client)
+    connection.execute(text("SET LOCAL enable_seqscan = off"))
+    from sqlalchemy.orm import Session
+
+    statement = []
+
+    def capture(conn, cursor, sql, params, context, executemany):
+        statement.append(cursor.mogrify(sql, params).decode())
+
+    from sqlalchemy import event
+
+    event.listen(connection, "before_cursor_execute", capture)
+    try:
+        find_nearby_tasks(
+            Session(connection), lat=PARIS[0], lon=PARIS[1], radius_m=5000, kind=None, limit=20, now=clock()
+        )
+    finally:
+        event.remove(connection, "before_cursor_execute", capture)
+    plan = "\n".join(row[0] for row in connection.execute(text("EXPLAIN " + statement[-1])))
+    assert "ix_tasks_location_available" in plan
+
+
+def test_one_worker_gets_a_task_and_the_next_is_told_it_is_taken(client):
+    published_campaign(client)
+    first, second = new_worker(client), new_worker(client)
+    task = task_at(client, first)
+    claim = client.post(f"/tasks/{task['id']}/claim", headers=first)
+    assert claim.status_code == 200 and claim.json["claim_expires_at"]
+    again = client.post(f"/tasks/{task['id']}/claim", headers=first)
+    assert again.json == claim.json  # a phone's retry gets the same claim
+    taken = client.post(f"/tasks/{task['id']}/claim", headers=second)
+    assert taken.status_code == 409 and taken.json["code"] == "task_taken"
+    assert task["id"] not in [t["id"] for t in nearby(client, second)]
+    assert client.get(f"/tasks/{task['id']}", headers=second).status_code == 404
+
+
+def test_an_expired_claim_frees_the_task_without_any_cron(client, clock):
+    published_campaign(client)
+    first, second = new_worker(client), new_worker(client)
+    task = task_at(client, first)
+    client.post(f"/tasks/{task['id']}/claim", headers=first)
+    clock.advance(minutes=121)
+    assert task["id"] in [t["id"] for t in nearby(client, second)]
+    assert client.post(f"/tasks/{task['id']}/claim", headers=second).status_code == 200
+    mine = client.get("/me/tasks", headers=first).json
+    assert mine == []  # the task went to the next worker
+    late = client.post(f"/tasks/{task['id']}/submit", headers=first)
+    assert late.status_code == 409 and late.json["code"] == "not_claimed"
+
+
+def test_release_gives_the_task_back_and_is_safe_to_repeat(client):
+    published_campaign(client)
+    first, second = new_worker(client), new_worker(client)
+    task = task_at(client, first)
+    client.post(f"/tasks/{task['id']}/claim", headers=first)
+    assert client.delete(f"/tasks/{task['id']}/claim", headers=first).status_code == 204
+    assert client.delete(f"/tasks/{task['id']}/claim", headers=first).status_code == 204
+    assert client.post(f"/tasks/{task['id']}/claim", headers=second).status_code == 200
+
+
+def test_a_worker_holds_at_most_three_claims(client):
+    headers = new_client(client)
+    for _ in range(2):  # 2 campaigns x 2 stores = 4 tasks
+        published_campaign(client, headers)
+    worker = new_worker(client)
+    tasks = nearby(client, worker)
+    assert len(tasks) == 4
+    for task in tasks[:3]:
+        assert client.post(f"/tasks/{task['id']}/claim", headers=worker).status_code == 200
+    refused = client.post(f"/tasks/{tasks[3]['id']}/claim", headers=worker)
+    assert refused.status_code == 409 and refused.json["code"] == "claim_limit"
+    client.delete(f"/tasks/{tasks[0]['id']}/claim", headers=worker)
+    assert client.post(f"/tasks/{tasks[3]['id']}/claim", headers=worker).status_code == 200
+
+
+def test_tasks_of_a_paused_campaign_cannot_be_claimed(client):
+    campaign = published_campaign(client)
+    worker = new_worker(client)
+    task = task_at(client, worker)
+    client.post(f"/campaigns/{campaign['id']}/pause", headers=campaign["headers"])
+    refused = client.post(f"/tasks/{task['id']}/claim", headers=worker)
+    assert refused.status_code == 409 and refused.json["code"] == "task_unavailable"
+
+
+def test_only_workers_claim(client):
+    published_campaign(client)
+    task = task_at(client, new_worker(client))
+    assert client.post(f"/tasks/{task['id']}/claim", headers=new_client(client)).status_code == 403
+    assert client.post(f"/tasks/{task['id']}/claim").status_code == 401
