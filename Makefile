@@ -1,6 +1,6 @@
 # The two commands a new user needs: `make run` serves the API and a worker on demo data,
 # `make test` runs the whole suite. Both install what is missing first (see scripts/dev.sh).
-.PHONY: run test stop setup lint format requirements
+.PHONY: run test stop bench setup lint format requirements
 
 run:
 	@scripts/dev.sh run
@@ -10,6 +10,11 @@ test:
 
 stop:
 	@scripts/dev.sh stop
+
+# Benchmarks (not part of the tests): builds a database with a million tasks, then prints
+# the figures recorded in BENCHMARKS.md. `make bench ARGS="--reuse"` keeps the database.
+bench:
+	@scripts/dev.sh bench $(ARGS)
 
 setup:
 	@scripts/dev.sh setup

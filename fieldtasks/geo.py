@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 SRID = 4326
+VEHICLE_GEOFENCE_M = 50  # a vehicle is found by its code; its reported position is not precise
 EARTH_RADIUS_M = 6_371_008.8
 
 

@@ -193,6 +193,14 @@ cmd_test() {
   "$PY" -m pytest "$@"
 }
 
+cmd_bench() {
+  setup
+  apt_install wrk
+  trap shutdown INT TERM EXIT
+  cd "$ROOT"
+  "$PY" -m bench.nearby "$@"
+}
+
 cmd_stop() {
   local pidfile
   for pidfile in "$VAR/gunicorn.pid" "$VAR/worker.pid" "$VAR/redis/redis.pid"; do
@@ -213,7 +221,8 @@ case "${1:-}" in
   run) shift; cmd_run "$@" ;;
   test) shift; cmd_test "$@" ;;
   stop) shift; cmd_stop ;;
+  bench) shift; cmd_bench "$@" ;;
   setup) shift; setup ;;
   env) shift; cmd_env ;;
-  *) die "usage: scripts/dev.sh run|test|stop|setup|env" ;;
+  *) die "usage: scripts/dev.sh run|test|bench|stop|setup|env" ;;
 esac

@@ -6,11 +6,9 @@ import os
 import secrets
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from alembic import command
-from alembic.config import Config as AlembicConfig
 from redis import Redis
 from sqlalchemy import Connection, Engine, create_engine, text
 from sqlalchemy.engine import make_url
@@ -20,8 +18,8 @@ from fieldtasks.api.context import EXTENSION
 from fieldtasks.config import load_config
 from fieldtasks.db import Database
 from fieldtasks.resources import Resources
+from tests.database import ROOT, alembic_config, recreate_database
 
-ROOT = Path(__file__).resolve().parent.parent
 TABLES = ("refresh_tokens", "users", "organizations")
 
 
@@ -44,24 +42,6 @@ def _test_redis_url() -> str:
     if not base:
         pytest.exit("Set REDIS_URL (or run `make test`, which starts a local Redis).", returncode=2)
     return base.rsplit("/", 1)[0] + "/15" if base.count("/") >= 3 else base.rstrip("/") + "/15"
-
-
-def recreate_database(url: str) -> None:
-    """Drop and create the database `url` names, through the server's maintenance database."""
-    target = make_url(url)
-    admin = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{target.database}" WITH (FORCE)'))
-        connection.execute(text(f'CREATE DATABASE "{target.database}"'))
-    admin.dispose()
-
-
-def alembic_config(url: str) -> AlembicConfig:
-    config = AlembicConfig(str(ROOT / "alembic.ini"))
-    config.set_main_option("script_location", str(ROOT / "migrations"))
-    config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
-    config.attributes["configure_logger"] = False
-    return config
 
 
 def make_environ(**overrides: str) -> dict[str, str]:

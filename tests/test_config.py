@@ -8,7 +8,8 @@ import pytest
 
 from fieldtasks import create_app
 from fieldtasks.config import ConfigError, load_config
-from tests.conftest import ROOT, make_environ
+from tests.conftest import make_environ
+from tests.database import ROOT
 
 
 def test_missing_variables_are_all_named():

@@ -8,7 +8,7 @@ from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import make_url
 
 from fieldtasks.models import Base
-from tests.conftest import alembic_config, recreate_database
+from tests.database import alembic_config, recreate_database
 
 
 def test_upgrade_then_downgrade_to_base_on_an_empty_database(database_url):

@@ -4,7 +4,8 @@ import os
 import subprocess
 import sys
 
-from tests.conftest import ROOT, make_environ
+from tests.conftest import make_environ
+from tests.database import ROOT
 
 
 def run_worker(*args: str, redis_url: str) -> subprocess.CompletedProcess:

@@ -56,7 +56,11 @@ class Task(Base):
     kind: Mapped[str] = mapped_column(String(32))
     store_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("stores.id", ondelete="CASCADE"))
     vehicle_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("campaign_vehicles.id", ondelete="CASCADE"))
+    # Copied from the store or vehicle at publication, so that nearby search reads one table.
     location: Mapped[str] = point_column()
+    place_name: Mapped[str] = mapped_column(String(200))
+    place_address: Mapped[str] = mapped_column(String(500), server_default="")
+    geofence_m: Mapped[int]
     item_count: Mapped[int]
     status: Mapped[str] = mapped_column(String(16), server_default=TaskStatus.OPEN.value)
     claimed_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))

@@ -12,10 +12,9 @@ from sqlalchemy.orm import Session
 
 from fieldtasks.errors import ConflictError, InvalidError, NotFoundError
 from fieldtasks.geo import MAX_PLAUSIBLE_SPEED_KMH, allowed_checkin_distance_m, implied_speed_kmh, point_wkt
-from fieldtasks.models import Checkin, ExtractionRequest, ItemStatus, Photo, Store, Task, TaskItem, TaskStatus
+from fieldtasks.models import Checkin, ExtractionRequest, ItemStatus, Photo, Task, TaskItem, TaskStatus
 from fieldtasks.services.tasks import held_task, record_event
 
-VEHICLE_GEOFENCE_M = 50
 # Fixes that come from a real receiver: compared with the next one for speed.
 _REAL_FIX_OUTCOMES = ("accepted", "outside_geofence")
 
@@ -39,8 +38,7 @@ def check_in(session: Session, task_id: uuid.UUID, worker_id: uuid.UUID, fix: Fi
     task = held_task(session, task_id, worker_id, now=now)
     point = func.ST_GeogFromText(point_wkt(fix.lat, fix.lon))
     distance = session.scalar(select(func.ST_Distance(Task.location, point)).where(Task.id == task.id))
-    geofence = session.scalar(select(Store.geofence_m).where(Store.id == task.store_id)) or VEHICLE_GEOFENCE_M
-    allowed = allowed_checkin_distance_m(geofence, fix.accuracy_m)
+    allowed = allowed_checkin_distance_m(task.geofence_m, fix.accuracy_m)
     outcome, refusal = "accepted", None
     if fix.is_mock:
         outcome, refusal = "mock_location", "Your phone reports a simulated location; turn off mock locations."

@@ -11,6 +11,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session
 
 from fieldtasks.errors import ConflictError, InvalidError, NotFoundError
+from fieldtasks.geo import VEHICLE_GEOFENCE_M
 from fieldtasks.models import (
     Campaign,
     CampaignKind,
@@ -76,16 +77,23 @@ def publish_campaign(
 
 
 def _create_tasks(session: Session, campaign: Campaign) -> int:
+    """One task per store (or vehicle) not yet offered, carrying what nearby search shows of its place."""
+    place_columns = ["location", "place_name", "place_address", "geofence_m", "item_count"]
     if campaign.kind == CampaignKind.SCOOTER_RECHARGE:
-        source = select(literal(campaign.id), literal(campaign.kind), Vehicle.id, Vehicle.location, literal(1)).where(
-            Vehicle.campaign_id == campaign.id
-        )
-        columns = ["campaign_id", "kind", "vehicle_id", "location", "item_count"]
+        columns = ["campaign_id", "kind", "vehicle_id", *place_columns]
+        place = [
+            Vehicle.id,
+            Vehicle.location,
+            Vehicle.vehicle_code,
+            literal(""),
+            literal(VEHICLE_GEOFENCE_M),
+            literal(1),
+        ]
+        source = select(literal(campaign.id), literal(campaign.kind), *place).where(Vehicle.campaign_id == campaign.id)
     else:
-        source = select(literal(campaign.id), literal(campaign.kind), Store.id, Store.location, literal(0)).where(
-            Store.campaign_id == campaign.id
-        )
-        columns = ["campaign_id", "kind", "store_id", "location", "item_count"]
+        columns = ["campaign_id", "kind", "store_id", *place_columns]
+        place = [Store.id, Store.location, Store.name, Store.address, Store.geofence_m, literal(0)]
+        source = select(literal(campaign.id), literal(campaign.kind), *place).where(Store.campaign_id == campaign.id)
     created = session.execute(
         pg_insert(Task).from_select(columns, source).on_conflict_do_nothing().returning(Task.id)
     ).all()

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, func, literal_column, or_, select, update
+from sqlalchemy import Select, and_, func, literal_column, or_, select, update
 from sqlalchemy.orm import Session
 
 from fieldtasks.errors import ConflictError, NotFoundError
@@ -19,7 +19,6 @@ from fieldtasks.models import (
     ItemStatus,
     Organization,
     Product,
-    Store,
     Task,
     TaskEvent,
     TaskItem,
@@ -53,8 +52,7 @@ def is_running(now: datetime):
 
 
 def _task_card_columns(distance=None) -> list:
-    place_name = func.coalesce(Store.name, Vehicle.vehicle_code)
-    location = func.coalesce(Store.location, Vehicle.location)
+    location = func.geometry(Task.location)
     columns = [
         Task.id,
         Task.kind,
@@ -62,15 +60,14 @@ def _task_card_columns(distance=None) -> list:
         Task.item_count,
         Task.claim_expires_at,
         Task.claimed_by_id,
-        place_name.label("place_name"),
-        func.coalesce(Store.address, "").label("place_address"),
-        func.ST_Y(func.geometry(location)).label("place_lat"),
-        func.ST_X(func.geometry(location)).label("place_lon"),
-        Store.geofence_m,
+        Task.place_name,
+        Task.place_address,
+        func.ST_Y(location).label("place_lat"),
+        func.ST_X(location).label("place_lon"),
+        Task.geofence_m,
         Campaign.id.label("campaign_id"),
         Campaign.title.label("campaign_title"),
         Campaign.purpose,
-        Campaign.instructions,
         Campaign.reward_cents,
         Campaign.currency,
         Campaign.claim_minutes,
@@ -83,30 +80,34 @@ def _task_card_columns(distance=None) -> list:
 
 
 def _with_places(query):
-    return (
-        query.join(Campaign, Campaign.id == Task.campaign_id)
-        .join(Organization, Organization.id == Campaign.organization_id)
-        .outerjoin(Store, Store.id == Task.store_id)
-        .outerjoin(Vehicle, Vehicle.id == Task.vehicle_id)
+    return query.join(Campaign, Campaign.id == Task.campaign_id).join(
+        Organization, Organization.id == Campaign.organization_id
     )
 
 
 def find_nearby_tasks(
     session: Session, *, lat: float, lon: float, radius_m: float, kind: str | None, limit: int, now: datetime
 ) -> list[dict[str, Any]]:
-    """Tasks a worker could claim now, nearest first, within `radius_m`.
+    """Tasks a worker could claim now, nearest first, within `radius_m`."""
+    query = nearby_query(lat=lat, lon=lon, radius_m=radius_m, kind=kind, limit=limit, now=now)
+    return [dict(row._mapping) for row in session.execute(query)]
+
+
+def nearby_query(*, lat: float, lon: float, radius_m: float, kind: str | None, limit: int, now: datetime) -> Select:
+    """The nearby search as a statement (also what bench/ times).
 
     The radius filter (ST_DWithin) and the ordering (<->) both run on the partial GiST index
     over available tasks' geography, so the cost follows the answer's size, not the table's.
     """
     point = func.ST_GeogFromText(point_wkt(lat, lon))
-    query = _with_places(select(*_task_card_columns(func.ST_Distance(Task.location, point)))).where(
-        func.ST_DWithin(Task.location, point, radius_m), is_available(now), is_running(now)
+    # On the sphere, not the spheroid: 0.3% at most apart, and several times cheaper per row.
+    distance = func.ST_Distance(Task.location, point, False)
+    query = _with_places(select(*_task_card_columns(distance))).where(
+        func.ST_DWithin(Task.location, point, radius_m, False), is_available(now), is_running(now)
     )
     if kind:
         query = query.where(Task.kind == kind)
-    query = query.order_by(Task.location.op("<->")(point)).limit(limit)
-    return [dict(row._mapping) for row in session.execute(query)]
+    return query.order_by(Task.location.op("<->")(point)).limit(limit)
 
 
 @dataclass(frozen=True)
@@ -119,7 +120,8 @@ class TaskView:
 
 def get_task(session: Session, task_id: uuid.UUID, worker_id: uuid.UUID, *, now: datetime) -> TaskView:
     """A task this worker holds (or held last), or one it could claim now; any other is not found."""
-    row = session.execute(_with_places(select(*_task_card_columns())).where(Task.id == task_id)).one_or_none()
+    query = select(*_task_card_columns(), Campaign.instructions)
+    row = session.execute(_with_places(query).where(Task.id == task_id)).one_or_none()
     if row is None:
         raise NotFoundError("No such task.")
     card = dict(row._mapping)

@@ -2,7 +2,7 @@
 
 Revision ID: 0002
 Revises: 0001
-Create Date: 2026-11-28 12:58:49.650387
+Create Date: 2026-11-28 13:17:44.714902
 """
 
 from collections.abc import Sequence
@@ -173,6 +173,9 @@ def upgrade() -> None:
             ),
             nullable=False,
         ),
+        sa.Column("place_name", sa.String(length=200), nullable=False),
+        sa.Column("place_address", sa.String(length=500), server_default="", nullable=False),
+        sa.Column("geofence_m", sa.Integer(), nullable=False),
         sa.Column("item_count", sa.Integer(), nullable=False),
         sa.Column("status", sa.String(length=16), server_default="open", nullable=False),
         sa.Column("claimed_by_id", sa.Uuid(), nullable=True),

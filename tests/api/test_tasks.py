@@ -2,7 +2,7 @@
 
 from sqlalchemy import text
 
-from fieldtasks.services.tasks import find_nearby_tasks
+from fieldtasks.services.tasks import nearby_query
 from tests.fieldwork import PARIS, nearby, new_client, new_worker, published_campaign, task_at
 
 
@@ -43,24 +43,10 @@ def test_nearby_refuses_out_of_range_parameters(client):
 
 def test_nearby_query_is_served_by_the_spatial_index(client, connection, clock):
     published_campaign(client)
-    connection.execute(text("SET LOCAL enable_seqscan = off"))
-    from sqlalchemy.orm import Session
-
-    statement = []
-
-    def capture(conn, cursor, sql, params, context, executemany):
-        statement.append(cursor.mogrify(sql, params).decode())
-
-    from sqlalchemy import event
-
-    event.listen(connection, "before_cursor_execute", capture)
-    try:
-        find_nearby_tasks(
-            Session(connection), lat=PARIS[0], lon=PARIS[1], radius_m=5000, kind=None, limit=20, now=clock()
-        )
-    finally:
-        event.remove(connection, "before_cursor_execute", capture)
-    plan = "\n".join(row[0] for row in connection.execute(text("EXPLAIN " + statement[-1])))
+    query = nearby_query(lat=PARIS[0], lon=PARIS[1], radius_m=5000, kind=None, limit=20, now=clock())
+    compiled = query.compile(dialect=connection.dialect, compile_kwargs={"render_postcompile": True})
+    connection.execute(text("SET LOCAL enable_seqscan = off"))  # a tiny table would be scanned anyway
+    plan = "\n".join(connection.exec_driver_sql("EXPLAIN " + compiled.string, compiled.params).scalars())
     assert "ix_tasks_location_available" in plan
 
 

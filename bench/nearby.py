@@ -1,0 +1,177 @@
+"""Benchmark of issue 3's goals: `python -m bench.nearby` (or `make bench`).
+
+1. Nearby search on 1,000,000 tasks, in the database: p50/p99 with the spatial index, then with
+   it dropped (inside a transaction that is rolled back), and the EXPLAIN plan.
+2. HTTP: GET /tasks/nearby requests/s on gunicorn (2 workers) as a share of /healthz on the same server.
+3. Claims/s with 16 concurrent claimers around one point, and how many tasks were claimed twice.
+
+Every ratio compares two measurements taken in the same run, because these machines are noisy.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import sys
+import time
+from datetime import UTC, datetime
+
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from bench import http
+from bench.seed import CITIES, seed
+from fieldtasks.services.tasks import nearby_query
+
+INDEX = "ix_tasks_location_available"
+
+
+def bench_database_url() -> str:
+    url = make_url(os.environ["DATABASE_URL"])
+    return url.set(database=f"{url.database}_bench").render_as_string(hide_password=False)
+
+
+def prepare_database(url: str, tasks: int, reuse: bool):
+    """A migrated database with `tasks` tasks; reused as it is when asked and already that size."""
+    from alembic import command
+
+    from tests.database import alembic_config, recreate_database
+
+    engine = create_engine(url)
+    if reuse:
+        try:
+            with engine.connect() as connection:
+                if connection.scalar(text("SELECT count(*) FROM tasks")) == tasks:
+                    print(f"reusing {url.rsplit('/', 1)[-1]} with {tasks:,} tasks", flush=True)
+                    return engine
+        except Exception:
+            pass
+    print(f"building a database with {tasks:,} tasks (a few minutes)...", flush=True)
+    engine.dispose()
+    recreate_database(url)
+    command.upgrade(alembic_config(url), "head")
+    engine = create_engine(url)
+    seed(engine, tasks)
+    return engine
+
+
+def random_point(rng: random.Random) -> tuple[float, float]:
+    lat, lon = rng.choice(CITIES)
+    return lat + rng.uniform(-0.1, 0.1), lon + rng.uniform(-0.1, 0.1)
+
+
+def time_queries(connection, samples: int, rng: random.Random, label: str) -> list[float]:
+    """Milliseconds per nearby query (statement sent, rows fetched), over random points near cities."""
+    now = datetime.now(UTC)
+    timings = []
+    for index in range(samples):
+        lat, lon = random_point(rng)
+        query = nearby_query(lat=lat, lon=lon, radius_m=5000, kind=None, limit=20, now=now)
+        compiled = query.compile(dialect=connection.dialect, compile_kwargs={"render_postcompile": True})
+        started = time.perf_counter()
+        connection.exec_driver_sql(compiled.string, compiled.params).fetchall()
+        timings.append((time.perf_counter() - started) * 1000)
+        if (index + 1) % max(1, samples // 5) == 0:
+            print(f"  {label}: {index + 1}/{samples} queries", flush=True)
+    return timings
+
+
+def explain(connection) -> str:
+    lat, lon = CITIES[0]
+    query = nearby_query(lat=lat, lon=lon, radius_m=5000, kind=None, limit=20, now=datetime.now(UTC))
+    compiled = query.compile(dialect=connection.dialect, compile_kwargs={"render_postcompile": True})
+    rows = connection.exec_driver_sql("EXPLAIN (ANALYZE, COSTS OFF) " + compiled.string, compiled.params)
+    return "\n".join(row[0] for row in rows)
+
+
+def percentile(values: list[float], q: float) -> float:
+    return statistics.quantiles(values, n=100, method="inclusive")[q - 1] if len(values) > 1 else values[0]
+
+
+def measure_queries(engine, samples: int, unindexed_samples: int) -> dict:
+    rng = random.Random(7)
+    with engine.connect() as connection:
+        time_queries(connection, 20, rng, "warm-up")
+        indexed = time_queries(connection, samples, rng, "indexed")
+        plan = explain(connection)
+        connection.commit()
+        transaction = connection.begin()
+        try:
+            connection.execute(text(f"DROP INDEX {INDEX}"))
+            unindexed = time_queries(connection, unindexed_samples, rng, "unindexed")
+        finally:
+            transaction.rollback()  # the index comes back
+    return {
+        "indexed_p50": percentile(indexed, 50),
+        "indexed_p99": percentile(indexed, 99),
+        "unindexed_p50": percentile(unindexed, 50),
+        "unindexed_p99": percentile(unindexed, 99),
+        "samples": samples,
+        "unindexed_samples": unindexed_samples,
+        "plan": plan,
+    }
+
+
+def verdict(ok: bool) -> str:
+    return "PASS" if ok else "FAIL"
+
+
+def report(r: dict, tasks: int) -> None:
+    """The summary, as Markdown ready for BENCHMARKS.md."""
+    speedup = r["unindexed_p50"] / r["indexed_p50"]
+    lines = [
+        "## Results",
+        "",
+        f"Nearby search on {tasks:,} tasks (radius 5 km, limit 20), in the database:",
+        "",
+        "| | p50 | p99 | queries |",
+        "|---|---|---|---|",
+        f"| with the GiST index | {r['indexed_p50']:.2f} ms | {r['indexed_p99']:.2f} ms | {r['samples']} |",
+        f"| index dropped | {r['unindexed_p50']:.1f} ms | {r['unindexed_p99']:.1f} ms | {r['unindexed_samples']} |",
+        "",
+        f"- p50 with the index: {r['indexed_p50']:.2f} ms (target <= 2 ms): {verdict(r['indexed_p50'] <= 2)}",
+        f"- speed-up at p50: {speedup:,.0f}x (target >= 100x): {verdict(speedup >= 100)}",
+    ]
+    if "nearby_rps" in r:
+        share = r["nearby_rps"] / r["healthz_rps"]
+        lines += [
+            "",
+            f"HTTP on gunicorn, 2 sync workers, {r['http_tool']}:",
+            "",
+            f"- /healthz: {r['healthz_rps']:,.0f} requests/s",
+            f"- /tasks/nearby: {r['nearby_rps']:,.0f} requests/s = {share:.0%} of /healthz"
+            f" (target >= 30%): {verdict(share >= 0.3)}",
+            "",
+            f"Claims, {r['claimers']} concurrent claimers around one point for {r['claim_seconds']} s:",
+            "",
+            f"- {r['claims_per_s']:,.1f} claims/s ({r['claim_attempts']:,} attempts, {r['claims']:,} won,"
+            f" {r['taken']:,} task_taken)",
+            f"- tasks claimed twice at once: {r['double_claims']} (target 0): {verdict(r['double_claims'] == 0)}",
+        ]
+    lines += ["", "Plan of the indexed query (EXPLAIN ANALYZE):", "", "```", r["plan"], "```"]
+    print("\n" + "\n".join(lines))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--tasks", type=int, default=1_000_000)
+    parser.add_argument("--samples", type=int, default=1000, help="indexed queries timed")
+    parser.add_argument("--unindexed-samples", type=int, default=20)
+    parser.add_argument("--seconds", type=int, default=10, help="duration of each HTTP measurement")
+    parser.add_argument("--reuse", action="store_true", help="keep the bench database if it has --tasks tasks")
+    parser.add_argument("--skip-http", action="store_true")
+    args = parser.parse_args(argv)
+    engine = prepare_database(bench_database_url(), args.tasks, args.reuse)
+    print("timing nearby queries in the database...", flush=True)
+    results = measure_queries(engine, args.samples, args.unindexed_samples)
+    if not args.skip_http:
+        results.update(http.measure(engine, bench_database_url(), args.seconds))
+    engine.dispose()
+    report(results, args.tasks)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

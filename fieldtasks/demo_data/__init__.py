@@ -1,0 +1,1 @@
+"""Files the demo seeds from."""
