@@ -55,7 +55,17 @@ def gunicorn(database_url: str, secret: str):
         "STORAGE_DIR": tempfile.mkdtemp(prefix="fieldtasks-bench-"),
         "LOG_LEVEL": "WARNING",
     }
-    command = [str(ROOT / ".venv/bin/gunicorn"), "--workers", "2", "--bind", f"127.0.0.1:{port}", "wsgi:app"]
+    threads = os.environ.get("BENCH_THREADS", "1")
+    command = [
+        str(ROOT / ".venv/bin/gunicorn"),
+        "--workers",
+        "2",
+        "--threads",
+        threads,
+        "--bind",
+        f"127.0.0.1:{port}",
+        "wsgi:app",
+    ]
     server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         for _ in range(100):

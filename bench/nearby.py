@@ -23,9 +23,10 @@ from sqlalchemy.engine import make_url
 
 from bench import http
 from bench.seed import CITIES, seed
-from fieldtasks.services.tasks import nearby_query
+from fieldtasks.services.tasks import nearby_params, nearby_statement
+from tests.database import explain
 
-INDEX = "ix_tasks_location_available"
+INDEX = "ix_tasks_mercator_available"
 
 
 def bench_database_url() -> str:
@@ -68,22 +69,19 @@ def time_queries(connection, samples: int, rng: random.Random, label: str) -> li
     timings = []
     for index in range(samples):
         lat, lon = random_point(rng)
-        query = nearby_query(lat=lat, lon=lon, radius_m=5000, kind=None, limit=20, now=now)
-        compiled = query.compile(dialect=connection.dialect, compile_kwargs={"render_postcompile": True})
+        params = nearby_params(lat=lat, lon=lon, radius_m=5000, kind=None, limit=20, now=now)
         started = time.perf_counter()
-        connection.exec_driver_sql(compiled.string, compiled.params).fetchall()
+        connection.execute(nearby_statement(), params).all()
         timings.append((time.perf_counter() - started) * 1000)
         if (index + 1) % max(1, samples // 5) == 0:
             print(f"  {label}: {index + 1}/{samples} queries", flush=True)
     return timings
 
 
-def explain(connection) -> str:
+def nearby_plan(connection) -> str:
     lat, lon = CITIES[0]
-    query = nearby_query(lat=lat, lon=lon, radius_m=5000, kind=None, limit=20, now=datetime.now(UTC))
-    compiled = query.compile(dialect=connection.dialect, compile_kwargs={"render_postcompile": True})
-    rows = connection.exec_driver_sql("EXPLAIN (ANALYZE, COSTS OFF) " + compiled.string, compiled.params)
-    return "\n".join(row[0] for row in rows)
+    params = nearby_params(lat=lat, lon=lon, radius_m=5000, kind=None, limit=20, now=datetime.now(UTC))
+    return explain(connection, nearby_statement(), params, "(ANALYZE, COSTS OFF)")
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -95,7 +93,7 @@ def measure_queries(engine, samples: int, unindexed_samples: int) -> dict:
     with engine.connect() as connection:
         time_queries(connection, 20, rng, "warm-up")
         indexed = time_queries(connection, samples, rng, "indexed")
-        plan = explain(connection)
+        plan = nearby_plan(connection)
         connection.commit()
         transaction = connection.begin()
         try:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 
 SRID = 4326
+MERCATOR_SRID = 3857
+MERCATOR_MAX_LAT = 85
 VEHICLE_GEOFENCE_M = 50  # a vehicle is found by its code; its reported position is not precise
 EARTH_RADIUS_M = 6_371_008.8
 
@@ -40,3 +42,13 @@ def implied_speed_kmh(distance_m: float, seconds: float, accuracy_m: float) -> f
 def allowed_checkin_distance_m(geofence_m: float, accuracy_m: float) -> float:
     """A check-in counts within the geofence plus the fix's accuracy, capped so a vague fix gains little."""
     return geofence_m + min(max(accuracy_m, 0.0), 50.0)
+
+
+def mercator_search_radius(lat: float, radius_m: float) -> float:
+    """Web Mercator units that cover `radius_m` metres around latitude `lat`, wherever in the circle.
+
+    Mercator stretches distances by 1/cos(latitude), more towards the poles, so the stretch is
+    taken at the circle's edge nearest a pole; the exact test in metres runs after this box.
+    """
+    edge = min(abs(lat) + radius_m / 111_000, MERCATOR_MAX_LAT)
+    return radius_m / math.cos(math.radians(edge))

@@ -27,3 +27,20 @@ def alembic_config(url: str) -> AlembicConfig:
     config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     config.attributes["configure_logger"] = False
     return config
+
+
+def explain(connection, statement, params: dict, options: str = "") -> str:
+    """The plan of `statement` exactly as the application sends it (captured, then EXPLAINed)."""
+    from sqlalchemy import event
+
+    captured: list[str] = []
+
+    def capture(conn, cursor, sql, parameters, context, executemany):
+        captured.append(cursor.mogrify(sql, parameters).decode())
+
+    event.listen(connection, "before_cursor_execute", capture)
+    try:
+        connection.execute(statement, params).all()
+    finally:
+        event.remove(connection, "before_cursor_execute", capture)
+    return "\n".join(row[0] for row in connection.exec_driver_sql(f"EXPLAIN {options} {captured[-1]}"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask import jsonify
 from flask.views import MethodView
 
 from fieldtasks.api.access import current_caller, roles
@@ -20,6 +21,7 @@ from fieldtasks.api.task_schemas import (
     SubmissionSchema,
     TaskCardSchema,
     TaskDetailSchema,
+    card_json,
 )
 from fieldtasks.jobs.extraction import enqueue_extractions
 from fieldtasks.models import Role
@@ -40,7 +42,8 @@ class Nearby(MethodView):
     def get(self, query):
         """Tasks I could claim now, nearest first"""
         with unit_of_work() as session:
-            return tasks.find_nearby_tasks(session, **{"kind": None, **query}, now=resources().clock())
+            rows = tasks.find_nearby_tasks(session, **{"kind": None, **query}, now=resources().clock())
+        return jsonify([card_json(row) for row in rows])
 
 
 @blp.route("/tasks/<uuid:task_id>")
@@ -52,7 +55,7 @@ class TaskById(MethodView):
         """A task I hold, or could claim: its place, client, purpose, reward and items"""
         with unit_of_work() as session:
             view = tasks.get_task(session, task_id, worker_id(), now=resources().clock())
-            return {**view.card, "items": view.items}
+        return jsonify({**card_json(view.card), "instructions": view.card["instructions"], "items": view.items})
 
 
 @blp.route("/tasks/<uuid:task_id>/claim")
@@ -147,4 +150,5 @@ class MyTasks(MethodView):
     def get(self, query):
         """Tasks I hold or handed in, newest first"""
         with unit_of_work() as session:
-            return tasks.list_my_tasks(session, worker_id(), query.get("status"), now=resources().clock())
+            rows = tasks.list_my_tasks(session, worker_id(), query.get("status"), now=resources().clock())
+        return jsonify([card_json(row) for row in rows])

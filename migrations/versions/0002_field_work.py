@@ -2,14 +2,14 @@
 
 Revision ID: 0002
 Revises: 0001
-Create Date: 2026-11-28 13:17:44.714902
+Create Date: 2026-11-28 13:25:47.747789
 """
 
 from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
-from geoalchemy2 import Geography
+from geoalchemy2 import Geography, Geometry
 from sqlalchemy.dialects import postgresql
 
 revision: str = "0002"
@@ -173,6 +173,24 @@ def upgrade() -> None:
             ),
             nullable=False,
         ),
+        sa.Column(
+            "location_mercator",
+            Geometry(
+                geometry_type="POINT",
+                srid=3857,
+                dimension=2,
+                spatial_index=False,
+                from_text="ST_GeomFromEWKT",
+                name="geometry",
+                nullable=False,
+            ),
+            sa.Computed(
+                "ST_Transform(ST_SetSRID(ST_MakePoint(ST_X(location::geometry), "
+                "LEAST(GREATEST(ST_Y(location::geometry), -85), 85)), 4326), 3857)",
+                persisted=True,
+            ),
+            nullable=False,
+        ),
         sa.Column("place_name", sa.String(length=200), nullable=False),
         sa.Column("place_address", sa.String(length=500), server_default="", nullable=False),
         sa.Column("geofence_m", sa.Integer(), nullable=False),
@@ -206,9 +224,9 @@ def upgrade() -> None:
     )
     op.create_index("ix_tasks_claimed_by_id_status", "tasks", ["claimed_by_id", "status"], unique=False)
     op.create_geospatial_index(
-        "ix_tasks_location_available",
+        "ix_tasks_mercator_available",
         "tasks",
-        ["location"],
+        ["location_mercator"],
         unique=False,
         postgresql_using="gist",
         postgresql_where=sa.text("status IN ('open', 'claimed')"),
@@ -377,11 +395,11 @@ def downgrade() -> None:
     op.drop_index("uq_tasks_campaign_vehicle", table_name="tasks")
     op.drop_index("uq_tasks_campaign_store", table_name="tasks")
     op.drop_geospatial_index(
-        "ix_tasks_location_available",
+        "ix_tasks_mercator_available",
         table_name="tasks",
         postgresql_using="gist",
         postgresql_where=sa.text("status IN ('open', 'claimed')"),
-        column_name="location",
+        column_name="location_mercator",
     )
     op.drop_index("ix_tasks_claimed_by_id_status", table_name="tasks")
     op.drop_geospatial_table("tasks")

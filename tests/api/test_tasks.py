@@ -2,7 +2,8 @@
 
 from sqlalchemy import text
 
-from fieldtasks.services.tasks import nearby_query
+from fieldtasks.services.tasks import nearby_params, nearby_statement
+from tests.database import explain
 from tests.fieldwork import PARIS, nearby, new_client, new_worker, published_campaign, task_at
 
 
@@ -43,11 +44,10 @@ def test_nearby_refuses_out_of_range_parameters(client):
 
 def test_nearby_query_is_served_by_the_spatial_index(client, connection, clock):
     published_campaign(client)
-    query = nearby_query(lat=PARIS[0], lon=PARIS[1], radius_m=5000, kind=None, limit=20, now=clock())
-    compiled = query.compile(dialect=connection.dialect, compile_kwargs={"render_postcompile": True})
+    params = nearby_params(lat=PARIS[0], lon=PARIS[1], radius_m=5000, kind=None, limit=20, now=clock())
     connection.execute(text("SET LOCAL enable_seqscan = off"))  # a tiny table would be scanned anyway
-    plan = "\n".join(connection.exec_driver_sql("EXPLAIN " + compiled.string, compiled.params).scalars())
-    assert "ix_tasks_location_available" in plan
+    plan = explain(connection, nearby_statement(), params)
+    assert "ix_tasks_mercator_available" in plan
 
 
 def test_one_worker_gets_a_task_and_the_next_is_told_it_is_taken(client):
@@ -117,3 +117,38 @@ def test_only_workers_claim(client):
     task = task_at(client, new_worker(client))
     assert client.post(f"/tasks/{task['id']}/claim", headers=new_client(client)).status_code == 403
     assert client.post(f"/tasks/{task['id']}/claim").status_code == 401
+
+
+def test_cards_written_by_hand_match_their_documented_schema(client):
+    from fieldtasks.api.task_schemas import TaskCardSchema, TaskDetailSchema
+
+    published_campaign(client)
+    worker = new_worker(client)
+    card = nearby(client, worker)[0]
+    assert set(card) == set(TaskCardSchema().fields)
+    TaskCardSchema().load(card)  # raises on a wrong type or an undocumented key
+    detail = client.get(f"/tasks/{card['id']}", headers=worker).json
+    assert set(detail) == set(TaskDetailSchema().fields) - {"distance_m"}
+    TaskDetailSchema().load(detail)
+
+
+def test_tasks_far_north_are_published_and_found(client):
+    stores = [{"name": "Station Nord", "lat": 89.5, "lon": 10.0}, {"name": "Svalbard", "lat": 78.22, "lon": 15.65}]
+    published_campaign(client, stores=stores)
+    worker = new_worker(client)
+    found = nearby(client, worker, lat=89.49, lon=10.0, radius_m=5000)
+    assert [t["place"]["name"] for t in found] == ["Station Nord"]
+    assert 1000 < found[0]["distance_m"] < 1200
+    assert [t["place"]["name"] for t in nearby(client, worker, lat=78.2, lon=15.6, radius_m=5000)] == ["Svalbard"]
+
+
+def test_results_are_sorted_by_exact_distance(client):
+    # East-west and north-south neighbours at almost the same distance, where Mercator stretches most.
+    stores = [
+        {"name": f"S{i}", "lat": 60.0 + dlat, "lon": 10.0 + dlon}
+        for i, (dlat, dlon) in enumerate([(0.009, 0), (0, 0.0179), (-0.0091, 0), (0, -0.0181), (0.02, 0.02)])
+    ]
+    published_campaign(client, stores=stores)
+    found = nearby(client, new_worker(client), lat=60.0, lon=10.0, radius_m=5000)
+    distances = [t["distance_m"] for t in found]
+    assert distances == sorted(distances) and len(found) == 5
