@@ -30,6 +30,12 @@ class ImportReport:
     created: int = 0
     errors: list[RowError] = field(default_factory=list)
 
+    def count(self, inserted: bool, otherwise: RowError) -> None:
+        if inserted:
+            self.created += 1
+        else:
+            self.errors.append(otherwise)
+
 
 def create_campaign(
     session: Session,
@@ -139,23 +145,18 @@ def add_stores(session: Session, campaign: Campaign, rows: list[StoreRow]) -> Im
             report.errors.append(RowError(row.line, "name", "duplicates an earlier row (same name and address)"))
             continue
         seen.add(duplicate_key(row))
-        inserted = session.execute(
-            pg_insert(Store)
-            .values(
-                campaign_id=campaign.id,
-                name=row.name,
-                address=row.address,
-                location=point_wkt(row.lat, row.lon),
-                geofence_m=row.geofence_m,
-            )
-            .on_conflict_do_nothing()
-            .returning(Store.id)
-        ).scalar_one_or_none()
-        if inserted is None:
-            report.errors.append(RowError(row.line, "name", "this store (same name and address) is already listed"))
-        else:
-            report.created += 1
+        values = {"name": row.name, "address": row.address, "geofence_m": row.geofence_m}
+        store = Store(campaign_id=campaign.id, location=point_wkt(row.lat, row.lon), **values)
+        report.count(_insert_new(session, store), RowError(row.line, "name", "this store is already listed"))
     return report
+
+
+def _insert_new(session: Session, row: Store | Product | Vehicle) -> bool:
+    """INSERT the row unless one with the same unique key is there already (the database decides)."""
+    table = type(row).__table__
+    values = {column.key: getattr(row, column.key) for column in table.columns if getattr(row, column.key) is not None}
+    statement = pg_insert(table).values(**values).on_conflict_do_nothing().returning(table.c.id)
+    return session.execute(statement).scalar_one_or_none() is not None
 
 
 def add_products(session: Session, campaign: Campaign, products: list[dict[str, Any]]) -> ImportReport:
@@ -168,13 +169,8 @@ def add_products(session: Session, campaign: Campaign, products: list[dict[str, 
         if error:
             report.errors.append(error)
             continue
-        inserted = session.execute(
-            pg_insert(Product).values(campaign_id=campaign.id, **values).on_conflict_do_nothing().returning(Product.id)
-        ).scalar_one_or_none()
-        if inserted is None:
-            report.errors.append(RowError(line, "gtin", "this product is already listed"))
-        else:
-            report.created += 1
+        product_row = Product(campaign_id=campaign.id, **values)
+        report.count(_insert_new(session, product_row), RowError(line, "gtin", "this product is already listed"))
     return report
 
 
@@ -198,20 +194,11 @@ def add_vehicles(session: Session, campaign: Campaign, vehicles: list[dict[str, 
     if vehicles and campaign.kind != CampaignKind.SCOOTER_RECHARGE:
         raise InvalidError("Only scooter campaigns list vehicles.", code="wrong_kind")
     for line, vehicle in enumerate(vehicles, start=1):
-        inserted = session.execute(
-            pg_insert(Vehicle)
-            .values(
-                campaign_id=campaign.id,
-                vehicle_code=vehicle["vehicle_code"].strip(),
-                location=point_wkt(vehicle["lat"], vehicle["lon"]),
-            )
-            .on_conflict_do_nothing()
-            .returning(Vehicle.id)
-        ).scalar_one_or_none()
-        if inserted is None:
-            report.errors.append(RowError(line, "vehicle_code", "this vehicle is already listed"))
-        else:
-            report.created += 1
+        code, location = vehicle["vehicle_code"].strip(), point_wkt(vehicle["lat"], vehicle["lon"])
+        vehicle_row = Vehicle(campaign_id=campaign.id, vehicle_code=code, location=location)
+        report.count(
+            _insert_new(session, vehicle_row), RowError(line, "vehicle_code", "this vehicle is already listed")
+        )
     return report
 
 
