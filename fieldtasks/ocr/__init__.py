@@ -1,1 +1,6 @@
 """Photo extraction: pure code, image bytes in, frozen dataclasses out (no Flask, no database, no RQ)."""
+
+from fieldtasks.ocr.extract import UnreadablePhotoError, extract
+from fieldtasks.ocr.types import BarcodeRead, Box, Extraction, Hints
+
+__all__ = ["BarcodeRead", "Box", "Extraction", "Hints", "UnreadablePhotoError", "extract"]

@@ -1,0 +1,57 @@
+"""What extraction returns: frozen dataclasses, nothing else."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Box:
+    """An axis-aligned box in the coordinates of the photo as uploaded (after EXIF orientation)."""
+
+    left: int
+    top: int
+    width: int
+    height: int
+
+    def overlaps(self, other: Box) -> bool:
+        return (
+            self.left < other.left + other.width
+            and other.left < self.left + self.width
+            and self.top < other.top + other.height
+            and other.top < self.top + self.height
+        )
+
+
+@dataclass(frozen=True)
+class BarcodeRead:
+    """One product code found in the photo, with the evidence behind it."""
+
+    gtin: str  # canonical: EAN-13 (UPC-A and UPC-E expanded, with their leading 0) or EAN-8
+    symbology: str  # as first read: ean13, ean8, upca, upce
+    box: Box | None
+    decoders: tuple[str, ...]  # which decoders read it: zbar, zxing
+    votes: int  # how many (decoder, image variant) pairs read it
+    confidence: str  # "high" or "low"
+    expected: bool | None = None  # in the task's hints, when hints name GTINs
+
+
+@dataclass(frozen=True)
+class Hints:
+    """What the task expects to find; never used to change what was read."""
+
+    gtins: tuple[str, ...] = ()
+    vehicle_codes: tuple[str, ...] = ()
+    currency: str = "EUR"
+
+
+@dataclass(frozen=True)
+class Extraction:
+    barcodes: tuple[BarcodeRead, ...]
+    width: int
+    height: int
+    timings_ms: dict[str, float] = field(default_factory=dict)
+    engines: dict[str, str] = field(default_factory=dict)
+
+    def confident_gtins(self) -> list[str]:
+        return [read.gtin for read in self.barcodes if read.confidence == "high"]
