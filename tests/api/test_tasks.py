@@ -43,11 +43,23 @@ def test_nearby_refuses_out_of_range_parameters(client):
 
 
 def test_nearby_query_is_served_by_the_spatial_index(client, connection, clock):
-    published_campaign(client)
+    campaign = published_campaign(client)
+    # Enough tasks around Paris for the planner's choice to mean something, inside this test's transaction
+    # (all of it, the dropped uniqueness included, is rolled back).
+    connection.execute(text("DROP INDEX uq_tasks_campaign_store"))
+    connection.execute(
+        text(
+            "INSERT INTO tasks (campaign_id, kind, store_id, location, place_name, geofence_m, item_count)"
+            " SELECT :campaign, 'shelf_price', (SELECT id FROM stores WHERE campaign_id = :campaign LIMIT 1),"
+            "  ST_SetSRID(ST_MakePoint(2.2 + random() * 0.3, 48.8 + random() * 0.1), 4326)::geography, 'S', 100, 1"
+            " FROM generate_series(1, 20000)"
+        ).bindparams(campaign=campaign["id"]),
+    )
+    connection.execute(text("ANALYZE tasks"))
     params = nearby_params(lat=PARIS[0], lon=PARIS[1], radius_m=5000, kind=None, limit=20, now=clock())
-    connection.execute(text("SET LOCAL enable_seqscan = off"))  # a tiny table would be scanned anyway
     plan = explain(connection, nearby_statement(), params)
-    assert "ix_tasks_mercator_available" in plan
+    assert "Index Scan using ix_tasks_mercator_available" in plan, plan
+    assert "Order By: (location_mercator <->" in plan, plan
 
 
 def test_one_worker_gets_a_task_and_the_next_is_told_it_is_taken(client):
