@@ -119,14 +119,40 @@ def retry_variants(gray: Image.Image) -> Iterator[Variant]:
     if base_scale < 1.0:
         yield Variant("full", gray, 1.0, 0.0, size)
     if max(base.size) < SMALL_SIDE * 2:
-        for factor in (2, 3):
+        for factor in (2, 3, 4):
             upscaled = base.resize((base.width * factor, base.height * factor), Image.BICUBIC)
             yield Variant(f"x{factor}", upscaled, base_scale * factor, 0.0, size)
     yield Variant("contrast", ImageOps.autocontrast(base, cutoff=2), base_scale, 0.0, size)
+    yield Variant("equalized", ImageOps.equalize(base), base_scale, 0.0, size)
+    yield Variant("binarized", binarize(base), base_scale, 0.0, size)
     yield Variant("sharpened", base.filter(ImageFilter.UnsharpMask(radius=2, percent=200)), base_scale, 0.0, size)
     for angle in ROTATIONS:
         rotated = base.rotate(angle, resample=Image.BICUBIC, expand=True, fillcolor=255)
         yield Variant(f"rot{angle}", rotated, base_scale, float(angle), size)
+
+
+def otsu_threshold(gray: Image.Image) -> int:
+    """The grey level that best separates dark bars from light background (Otsu's method)."""
+    histogram = gray.histogram()
+    total = sum(histogram)
+    weighted_total = sum(level * count for level, count in enumerate(histogram))
+    best, best_level, background, weighted_background = 0.0, 128, 0, 0.0
+    for level, count in enumerate(histogram):
+        background += count
+        weighted_background += level * count
+        foreground = total - background
+        if background == 0 or foreground == 0:
+            continue
+        mean_gap = weighted_background / background - (weighted_total - weighted_background) / foreground
+        spread = background * foreground * mean_gap * mean_gap
+        if spread > best:
+            best, best_level = spread, level
+    return best_level
+
+
+def binarize(gray: Image.Image) -> Image.Image:
+    threshold = otsu_threshold(gray)
+    return gray.point(lambda level: 255 if level > threshold else 0)
 
 
 def read_all(variants: Iterator[Variant]) -> tuple[list[Read], int]:
@@ -169,8 +195,16 @@ def summarise(reads: list[Read], variants_tried: int) -> tuple[BarcodeRead, ...]
     results = []
     for gtin, group in groups.items():
         box = group[0].box
-        contested = any(other != gtin and any(r.box.overlaps(box) for r in others) for other, others in groups.items())
-        confident = is_conclusive(group, variants_tried) and not contested
+        rivals = [
+            others for other, others in groups.items() if other != gtin and any(r.box.overlaps(box) for r in others)
+        ]
+        confident = is_conclusive(group, variants_tried) and all(outweighs(group, rival) for rival in rivals)
         decoders = tuple(sorted({read.decoder for read in group}))
         results.append(BarcodeRead(gtin, group[0].symbology, box, decoders, len(group), "high" if confident else "low"))
     return tuple(sorted(results, key=lambda read: -read.votes))
+
+
+def outweighs(group: list[Read], rival: list[Read]) -> bool:
+    """A different code read at the same place vetoes confidence, unless it is a stray: one decoder,
+    and at most a third of the votes."""
+    return len({read.decoder for read in rival}) == 1 and 3 * len(rival) <= len(group)

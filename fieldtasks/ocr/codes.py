@@ -27,9 +27,9 @@ def canonical_gtin(data: str, symbology: str) -> str | None:
     digits = data.strip()
     if not digits.isdigit():
         return None
-    if symbology == "upce":
+    if symbology == "upce" and len(digits) == 8:  # some decoders report UPC-E already expanded
         try:
-            digits = expand_upce(digits if len(digits) == 8 else digits[-8:])
+            digits = expand_upce(digits)
         except ValueError:
             return None
     if len(digits) == 12:
