@@ -9,21 +9,25 @@ a moderator looks rather than a wrong product being paid.
 
 from __future__ import annotations
 
+import dataclasses
 import math
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+import numpy as np
 import zxingcpp
 from PIL import Image, ImageFilter, ImageOps
 from pyzbar import pyzbar
 from pyzbar.pyzbar import ZBarSymbol
 
 from fieldtasks.ocr.codes import canonical_gtin
+from fieldtasks.ocr.regions import bar_angle, barcode_regions
 from fieldtasks.ocr.types import BarcodeRead, Box
 
-SINGLE_DECODER_SHARE = 0.7  # of the variants tried, for a code only one decoder reads
+SINGLE_DECODER_SHARE = 0.7  # of the variants that showed its place, for a code only one decoder reads
 FIRST_PASS_MAX_SIDE = 1600  # large photos are read downscaled first: barcodes stay legible, work drops
-SMALL_SIDE = 500  # photos (or crops) smaller than this are also read upscaled
+SMALL_SIDE = 500  # photos smaller than twice this are looked at whole; larger ones around candidates
+REGION_SIDE = 800  # candidate regions are read at about this size
 ROTATIONS = (-30, -15, 15, 30, 45)
 _ZBAR_SYMBOLS = [ZBarSymbol.EAN13, ZBarSymbol.EAN8, ZBarSymbol.UPCA, ZBarSymbol.UPCE]
 _ZBAR_NAMES = {"EAN13": "ean13", "EAN8": "ean8", "UPCA": "upca", "UPCE": "upce"}
@@ -44,7 +48,7 @@ class Variant:
     image: Image.Image
     scale: float  # variant pixels per photo pixel
     angle: float  # degrees the variant was rotated by (counter-clockwise)
-    photo_size: tuple[int, int]
+    region: Box  # the part of the photo it shows, in photo pixels
 
 
 @dataclass(frozen=True)
@@ -84,51 +88,74 @@ def photo_box(points: list[tuple[float, float]], variant: Variant) -> Box:
     """The box, in photo coordinates, around points found in a scaled and rotated variant."""
     width, height = variant.image.size
     theta = math.radians(variant.angle)
-    photo_w, photo_h = variant.photo_size
-    mapped = []
+    region = variant.region
+    xs, ys = [], []
     for x, y in points:
         dx, dy = x - width / 2, y - height / 2
-        # PIL rotates counter-clockwise on screen; undo it, then undo the scale.
-        ox = dx * math.cos(theta) - dy * math.sin(theta)
-        oy = dx * math.sin(theta) + dy * math.cos(theta)
-        mapped.append(
-            (
-                (ox + width / 2 - (width - photo_w * variant.scale) / 2) / variant.scale,
-                (oy + height / 2 - (height - photo_h * variant.scale) / 2) / variant.scale,
-            )
-        )
-    xs, ys = [p[0] for p in mapped], [p[1] for p in mapped]
+        # PIL rotates counter-clockwise on screen about the centre: undo that, then the scale.
+        xs.append(region.left + region.width / 2 + (dx * math.cos(theta) - dy * math.sin(theta)) / variant.scale)
+        ys.append(region.top + region.height / 2 + (dx * math.sin(theta) + dy * math.cos(theta)) / variant.scale)
     left, top = max(0, int(min(xs))), max(0, int(min(ys)))
     return Box(left, top, max(1, int(max(xs)) - left), max(1, int(max(ys)) - top))
 
 
-def first_pass_variants(gray: Image.Image) -> Iterator[Variant]:
+def first_pass_variants(working: Image.Image, photo_size: tuple[int, int]) -> Iterator[Variant]:
     """The photo at a working scale: cheap, and enough for most photos."""
-    size = gray.size
-    longest = max(size)
-    scale = min(1.0, FIRST_PASS_MAX_SIDE / longest)
-    working = gray if scale == 1.0 else gray.resize((round(size[0] * scale), round(size[1] * scale)), Image.LANCZOS)
-    yield Variant("plain", working, scale, 0.0, size)
+    yield Variant("plain", working, working.width / photo_size[0], 0.0, Box(0, 0, *photo_size))
 
 
-def retry_variants(gray: Image.Image) -> Iterator[Variant]:
-    """More expensive looks, tried only when the first pass was not conclusive."""
-    size = gray.size
-    base_scale = min(1.0, FIRST_PASS_MAX_SIDE / max(size))
-    base = next(first_pass_variants(gray)).image
-    if base_scale < 1.0:
-        yield Variant("full", gray, 1.0, 0.0, size)
-    if max(base.size) < SMALL_SIDE * 2:
-        for factor in (2, 3, 4):
-            upscaled = base.resize((base.width * factor, base.height * factor), Image.BICUBIC)
-            yield Variant(f"x{factor}", upscaled, base_scale * factor, 0.0, size)
-    yield Variant("contrast", ImageOps.autocontrast(base, cutoff=2), base_scale, 0.0, size)
-    yield Variant("equalized", ImageOps.equalize(base), base_scale, 0.0, size)
-    yield Variant("binarized", binarize(base), base_scale, 0.0, size)
-    yield Variant("sharpened", base.filter(ImageFilter.UnsharpMask(radius=2, percent=200)), base_scale, 0.0, size)
+def retry_variants(
+    working: Image.Image, photo_size: tuple[int, int], load_full: Callable[[], Image.Image]
+) -> Iterator[Variant]:
+    """More expensive looks, tried only when the first pass was not conclusive.
+
+    A small photo (or a crop) is looked at whole, in many ways; a large one only around the
+    places that look like barcodes, cut from the full-resolution photo.
+    """
+    scale = working.width / photo_size[0]
+    if max(working.size) < SMALL_SIDE * 2:
+        yield from looks(working, scale, Box(0, 0, *photo_size))
+        return
+    full = load_full()
+    for index, (left, top, right, bottom) in enumerate(barcode_regions(working)):
+        margin = 0.15 * max(right - left, bottom - top)
+        region = Box(*clip_region(left, top, right, bottom, margin, scale, photo_size))
+        crop = full.crop((region.left, region.top, region.left + region.width, region.top + region.height))
+        crop_scale = min(3.0, REGION_SIDE / max(crop.size))
+        crop = crop.resize((round(crop.width * crop_scale), round(crop.height * crop_scale)), Image.BICUBIC)
+        angle = bar_angle(np.asarray(crop, dtype=np.float32))
+        upright = crop.rotate(angle, resample=Image.BICUBIC, expand=True, fillcolor=255)
+        for variant in region_looks(upright, crop_scale, angle, region):
+            yield dataclasses.replace(variant, name=f"region{index}-{variant.name}")
+
+
+def clip_region(left, top, right, bottom, margin, scale, photo_size) -> tuple[int, int, int, int]:
+    """A working-copy box with a margin, in photo pixels, kept inside the photo."""
+    x0, y0 = max(0, (left - margin) / scale), max(0, (top - margin) / scale)
+    x1, y1 = min(photo_size[0], (right + margin) / scale), min(photo_size[1], (bottom + margin) / scale)
+    return round(x0), round(y0), max(1, round(x1 - x0)), max(1, round(y1 - y0))
+
+
+def region_looks(image: Image.Image, scale: float, angle: float, region: Box) -> Iterator[Variant]:
+    """A candidate region, turned so that its bars stand upright, seen a few ways."""
+    yield Variant("upright", image, scale, angle, region)
+    yield Variant("contrast", ImageOps.autocontrast(image, cutoff=2), scale, angle, region)
+    yield Variant("binarized", binarize(image), scale, angle, region)
+    yield Variant("sharpened", image.filter(ImageFilter.UnsharpMask(radius=2, percent=200)), scale, angle, region)
+
+
+def looks(image: Image.Image, scale: float, region: Box) -> Iterator[Variant]:
+    """A small photo seen several ways: larger, stretched in contrast, binarised, sharpened, turned."""
+    for factor in (2, 3, 4):
+        larger = image.resize((image.width * factor, image.height * factor), Image.BICUBIC)
+        yield Variant(f"x{factor}", larger, scale * factor, 0.0, region)
+    yield Variant("contrast", ImageOps.autocontrast(image, cutoff=2), scale, 0.0, region)
+    yield Variant("equalized", ImageOps.equalize(image), scale, 0.0, region)
+    yield Variant("binarized", binarize(image), scale, 0.0, region)
+    yield Variant("sharpened", image.filter(ImageFilter.UnsharpMask(radius=2, percent=200)), scale, 0.0, region)
     for angle in ROTATIONS:
-        rotated = base.rotate(angle, resample=Image.BICUBIC, expand=True, fillcolor=255)
-        yield Variant(f"rot{angle}", rotated, base_scale, float(angle), size)
+        rotated = image.rotate(angle, resample=Image.BICUBIC, expand=True, fillcolor=255)
+        yield Variant(f"rot{angle}", rotated, scale, float(angle), region)
 
 
 def otsu_threshold(gray: Image.Image) -> int:
@@ -155,25 +182,32 @@ def binarize(gray: Image.Image) -> Image.Image:
     return gray.point(lambda level: 255 if level > threshold else 0)
 
 
-def read_all(variants: Iterator[Variant]) -> tuple[list[Read], int]:
-    """Every read of both decoders over the variants, and how many variants were tried."""
+def read_all(variants: Iterator[Variant]) -> tuple[list[Read], list[Box]]:
+    """Every read of both decoders over the variants, and the region each variant showed."""
     reads: list[Read] = []
-    tried = 0
+    shown: list[Box] = []
     for variant in variants:
         reads += decode_zbar(variant)
         reads += decode_zxing(variant)
-        tried += 1
-    return reads, tried
+        shown.append(variant.region)
+    return reads, shown
 
 
-def decode_barcodes(image: Image.Image) -> tuple[BarcodeRead, ...]:
-    """Product codes in the photo (already upright), most voted first."""
-    gray = image.convert("L")
-    reads, tried = read_all(first_pass_variants(gray))
-    if not reads or not all(is_conclusive(group, tried) for group in group_by_gtin(reads).values()):
-        more, more_tried = read_all(retry_variants(gray))
-        reads, tried = reads + more, tried + more_tried
-    return summarise(reads, tried)
+def decode_barcodes(
+    working: Image.Image, photo_size: tuple[int, int], load_full: Callable[[], Image.Image]
+) -> tuple[BarcodeRead, ...]:
+    """Product codes in an upright photo, most voted first.
+
+    `working` is the photo at most FIRST_PASS_MAX_SIDE wide or high (grayscale), `photo_size` its
+    full size, and `load_full` decodes it at full size, only when a retry needs it. Boxes are in
+    full-size coordinates.
+    """
+    working = working.convert("L")
+    reads, shown = read_all(first_pass_variants(working, photo_size))
+    if not reads or not all(is_conclusive(group, shown) for group in group_by_gtin(reads).values()):
+        more, more_shown = read_all(retry_variants(working, photo_size, lambda: load_full().convert("L")))
+        reads, shown = reads + more, shown + more_shown
+    return summarise(reads, shown)
 
 
 def group_by_gtin(reads: list[Read]) -> dict[str, list[Read]]:
@@ -183,14 +217,15 @@ def group_by_gtin(reads: list[Read]) -> dict[str, list[Read]]:
     return groups
 
 
-def is_conclusive(group: list[Read], variants_tried: int) -> bool:
+def is_conclusive(group: list[Read], shown: list[Box]) -> bool:
     """Enough agreement to be sure: both decoders, or one decoder in most looks at the photo."""
     if len({read.decoder for read in group}) >= 2:
         return True
-    return variants_tried > 1 and len({read.variant for read in group}) >= SINGLE_DECODER_SHARE * variants_tried
+    looked = sum(1 for region in shown if region.overlaps(group[0].box))
+    return looked > 1 and len({read.variant for read in group}) >= SINGLE_DECODER_SHARE * looked
 
 
-def summarise(reads: list[Read], variants_tried: int) -> tuple[BarcodeRead, ...]:
+def summarise(reads: list[Read], shown: list[Box]) -> tuple[BarcodeRead, ...]:
     groups = group_by_gtin(reads)
     results = []
     for gtin, group in groups.items():
@@ -198,7 +233,7 @@ def summarise(reads: list[Read], variants_tried: int) -> tuple[BarcodeRead, ...]
         rivals = [
             others for other, others in groups.items() if other != gtin and any(r.box.overlaps(box) for r in others)
         ]
-        confident = is_conclusive(group, variants_tried) and all(outweighs(group, rival) for rival in rivals)
+        confident = is_conclusive(group, shown) and all(outweighs(group, rival) for rival in rivals)
         decoders = tuple(sorted({read.decoder for read in group}))
         results.append(BarcodeRead(gtin, group[0].symbology, box, decoders, len(group), "high" if confident else "low"))
     return tuple(sorted(results, key=lambda read: -read.votes))

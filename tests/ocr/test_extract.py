@@ -72,3 +72,27 @@ def test_evaluate_smoke_run(tmp_path, capsys):
     assert evaluate([str(tmp_path), "--json"]) == 0
     summary = json.loads(capsys.readouterr().out)
     assert summary["n"] == 3 and summary["barcode_read_rate"] == 1.0 and summary["barcode_wrong_rate"] == 0.0
+
+
+def test_a_small_turned_barcode_in_a_large_photo_is_found_around_its_region():
+    code = Image.open(io.BytesIO(photo("ean13-3_01.png"))).convert("RGB").rotate(60, expand=True, fillcolor="white")
+    scene = Image.new("RGB", (3000, 2000), (200, 190, 180))
+    scene.paste(code, (2100, 400))
+    buffer = io.BytesIO()
+    scene.save(buffer, "JPEG", quality=92)
+    extraction = extract(buffer.getvalue())
+    assert (extraction.width, extraction.height) == (3000, 2000)
+    [read] = [read for read in extraction.barcodes if read.gtin == "9780764544200"]
+    assert 2050 <= read.box.left <= 2100 + code.width and 350 <= read.box.top <= 400 + code.height
+
+
+def test_boxes_are_in_the_coordinates_of_the_full_photo():
+    code = Image.open(io.BytesIO(photo("ean13-3_01.png"))).convert("RGB")
+    scene = Image.new("RGB", (4000, 3000), "white")
+    scene.paste(code.resize((code.width * 4, code.height * 4)), (1500, 1200))
+    buffer = io.BytesIO()
+    scene.save(buffer, "JPEG", quality=92)
+    [read] = extract(buffer.getvalue()).barcodes
+    assert read.confidence == "high"
+    assert 1500 <= read.box.left < read.box.left + read.box.width <= 1500 + code.width * 4
+    assert 1200 <= read.box.top < read.box.top + read.box.height <= 1200 + code.height * 4
