@@ -27,6 +27,7 @@ from fieldtasks.ocr.types import BarcodeRead, Box
 SINGLE_DECODER_SHARE = 0.7  # of the variants that showed its place, for a code only one decoder reads
 FIRST_PASS_MAX_SIDE = 1600  # large photos are read downscaled first: barcodes stay legible, work drops
 SMALL_SIDE = 500  # photos smaller than twice this are looked at whole; larger ones around candidates
+UPSCALED_MAX_SIDE = 1400  # small photos are enlarged up to this size, not beyond
 REGION_SIDE = 800  # candidate regions are read at about this size
 ROTATIONS = (-30, -15, 15, 30, 45)
 _ZBAR_SYMBOLS = [ZBarSymbol.EAN13, ZBarSymbol.EAN8, ZBarSymbol.UPCA, ZBarSymbol.UPCE]
@@ -147,6 +148,8 @@ def region_looks(image: Image.Image, scale: float, angle: float, region: Box) ->
 def looks(image: Image.Image, scale: float, region: Box) -> Iterator[Variant]:
     """A small photo seen several ways: larger, stretched in contrast, binarised, sharpened, turned."""
     for factor in (2, 3, 4):
+        if max(image.size) * factor > UPSCALED_MAX_SIDE:
+            break
         larger = image.resize((image.width * factor, image.height * factor), Image.BICUBIC)
         yield Variant(f"x{factor}", larger, scale * factor, 0.0, region)
     yield Variant("contrast", ImageOps.autocontrast(image, cutoff=2), scale, 0.0, region)

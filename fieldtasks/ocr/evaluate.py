@@ -13,23 +13,27 @@ import csv
 import json
 import statistics
 import sys
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from fieldtasks.ocr.codes import canonical_gtin
-from fieldtasks.ocr.extract import UnreadablePhotoError, extract
+from fieldtasks.ocr.extract import UnreadablePhotoError, cpu_ms, extract
+from fieldtasks.ocr.types import Hints
 
 
 @dataclass
 class Outcome:
     file: str
     truth_gtin: str | None
+    truth_price: int | None = None  # cents
+    price: int | None = None  # the shelf price read, in cents
+    price_confident: bool = False
     read: bool = False  # the truth was read with high confidence
     found: bool = False  # the truth was among the codes read, whatever their confidence
     wrong: bool = False
     codes: str = ""
     ms: float = 0.0
+    stages: dict[str, float] | None = None
     error: str = ""
 
 
@@ -42,17 +46,27 @@ def truth_gtin(raw: str) -> str | None:
     )
 
 
+def truth_cents(raw: str | None) -> int | None:
+    raw = (raw or "").strip()
+    return round(float(raw) * 100) if raw else None
+
+
 def evaluate_file(folder: Path, row: dict[str, str]) -> Outcome:
-    outcome = Outcome(row["file"], truth_gtin(row.get("gtin", "")))
-    started = time.process_time()
+    outcome = Outcome(row["file"], truth_gtin(row.get("gtin", "")), truth_cents(row.get("price")))
+    hints = Hints(currency=(row.get("currency") or "EUR").strip() or "EUR")
+    started = cpu_ms()
     try:
-        extraction = extract((folder / row["file"]).read_bytes())
+        extraction = extract((folder / row["file"]).read_bytes(), hints)
     except (UnreadablePhotoError, OSError) as error:
         outcome.error = str(error)
         return outcome
-    outcome.ms = (time.process_time() - started) * 1000
+    outcome.ms = cpu_ms() - started
+    outcome.stages = extraction.timings_ms
     found = {read.gtin: read.confidence for read in extraction.barcodes}
     outcome.codes = " ".join(f"{gtin}({confidence})" for gtin, confidence in found.items())
+    if extraction.shelf_price:
+        outcome.price = extraction.shelf_price.amount_cents
+        outcome.price_confident = extraction.shelf_price.confidence == "high"
     if outcome.truth_gtin:
         outcome.found = outcome.truth_gtin in found
         outcome.read = found.get(outcome.truth_gtin) == "high"
@@ -60,20 +74,36 @@ def evaluate_file(folder: Path, row: dict[str, str]) -> Outcome:
     return outcome
 
 
+def rate(hits: int, total: int) -> float | None:
+    return round(hits / total, 4) if total else None
+
+
 def summarise(outcomes: list[Outcome]) -> dict:
-    scored = [o for o in outcomes if o.truth_gtin]
+    coded = [o for o in outcomes if o.truth_gtin]
+    priced = [o for o in outcomes if o.truth_price is not None]
     times = sorted(o.ms for o in outcomes if not o.error)
-    rate = lambda hits: round(hits / len(scored), 4) if scored else None  # noqa: E731
     return {
         "n": len(outcomes),
-        "barcode_read_rate": rate(sum(o.read for o in scored)),
-        "barcode_found_rate": rate(sum(o.found for o in scored)),
-        "barcode_wrong_rate": rate(sum(o.wrong for o in scored)),
-        "price_exact_rate": None,  # the price path is not built yet
-        "price_wrong_rate": None,
+        "barcode_read_rate": rate(sum(o.read for o in coded), len(coded)),
+        "barcode_found_rate": rate(sum(o.found for o in coded), len(coded)),
+        "barcode_wrong_rate": rate(sum(o.wrong for o in coded), len(coded)),
+        "price_exact_rate": rate(sum(o.price == o.truth_price for o in priced), len(priced)),
+        "price_wrong_rate": rate(sum(o.price_confident and o.price != o.truth_price for o in priced), len(priced)),
         "ms_median": round(statistics.median(times), 1) if times else None,
         "ms_p95": round(times[min(len(times) - 1, int(len(times) * 0.95))], 1) if times else None,
+        **{
+            f"ms_{stage.removesuffix('_ms')}_median": round(statistics.median(values), 1)
+            for stage, values in stage_times(outcomes).items()
+        },
     }
+
+
+def stage_times(outcomes: list[Outcome]) -> dict[str, list[float]]:
+    stages: dict[str, list[float]] = {}
+    for outcome in outcomes:
+        for stage, ms in (outcome.stages or {}).items():
+            stages.setdefault(stage, []).append(ms)
+    return stages
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -100,7 +130,8 @@ def main(argv: list[str] | None = None) -> int:
         for o in outcomes:
             verdict = "wrong" if o.wrong else "read" if o.read else "low" if o.found else "missed"
             verdict = "ERROR " + o.error if o.error else verdict
-            print(f"{o.file:45} truth={o.truth_gtin or '-':14} {verdict:7} {o.ms:7.1f} ms  codes: {o.codes}")
+            price = f"price {o.truth_price} -> {o.price}{'' if o.price_confident else ' (low)'}"
+            print(f"{o.file:45} truth={o.truth_gtin or '-':14} {verdict:7} {o.ms:7.1f} ms  codes: {o.codes}  {price}")
     pct = lambda v: "n/a" if v is None else f"{v:.1%}"  # noqa: E731
     print(f"{args.folder}: {summary['n']} images")
     print(
@@ -108,7 +139,13 @@ def main(argv: list[str] | None = None) -> int:
         f" ({pct(summary['barcode_found_rate'])} found at all), wrong {pct(summary['barcode_wrong_rate'])}"
     )
     print(f"  prices: exact {pct(summary['price_exact_rate'])}, wrong {pct(summary['price_wrong_rate'])}")
-    print(f"  CPU per image: median {summary['ms_median']} ms, p95 {summary['ms_p95']} ms")
+    print(f"  CPU per image (Tesseract included): median {summary['ms_median']} ms, p95 {summary['ms_p95']} ms")
+    stages = ", ".join(
+        f"{k[3:-7]} {v} ms"
+        for k, v in summary.items()
+        if k.startswith("ms_") and k.endswith("_median") and k != "ms_median"
+    )
+    print(f"  median by stage: {stages}")
     return 0
 
 

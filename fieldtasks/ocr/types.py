@@ -37,6 +37,19 @@ class BarcodeRead:
 
 
 @dataclass(frozen=True)
+class PriceCandidate:
+    """A price read on the photo."""
+
+    amount_cents: int
+    currency: str  # from the hints: labels rarely print it next to the price
+    kind: str  # "price" (unit prices and promotions are not read yet)
+    box: Box
+    raw_text: str  # the digits as read, units and cents apart
+    confidence: str  # "high" or "low"
+    score: float  # Tesseract's lowest word confidence behind it, 0 to 100
+
+
+@dataclass(frozen=True)
 class Hints:
     """What the task expects to find; never used to change what was read."""
 
@@ -48,6 +61,8 @@ class Hints:
 @dataclass(frozen=True)
 class Extraction:
     barcodes: tuple[BarcodeRead, ...]
+    prices: tuple[PriceCandidate, ...]
+    shelf_price: PriceCandidate | None
     width: int
     height: int
     timings_ms: dict[str, float] = field(default_factory=dict)

@@ -96,3 +96,21 @@ def test_boxes_are_in_the_coordinates_of_the_full_photo():
     assert read.confidence == "high"
     assert 1500 <= read.box.left < read.box.left + read.box.width <= 1500 + code.width * 4
     assert 1200 <= read.box.top < read.box.top + read.box.height <= 1200 + code.height * 4
+
+
+PRICES = BARCODES.parent / "price-tags-dev"
+
+
+def test_a_shelf_label_price_with_raised_cents_is_read():
+    extraction = extract(
+        (PRICES / "coop_IMG_20171127_182609_-_Copy_-_Copy_-_Copy.jpg").read_bytes(), Hints(currency="NOK")
+    )
+    assert extraction.shelf_price is not None
+    assert (extraction.shelf_price.amount_cents, extraction.shelf_price.currency) == (5190, "NOK")
+    assert extraction.shelf_price.confidence == "high"
+    assert extraction.timings_ms["prices_ms"] > 0 and extraction.engines["tesseract"] != "missing"
+
+
+def test_a_photo_without_a_price_has_no_confident_price():
+    extraction = extract(photo("ean13-3_01.png"))
+    assert extraction.shelf_price is None or extraction.shelf_price.confidence == "low"

@@ -1,0 +1,173 @@
+"""Reading the shelf price: big digits for the units, raised smaller digits for the cents (pure).
+
+Glyphs are found first (locally adaptive thresholds, dark-on-light and light-on-dark), then every
+arrangement that looks like a price (1 to 3 glyphs of one height, then two raised glyphs of about
+half that height) is read by Tesseract on its crop only, digits whitelisted, twice: on the
+thresholded ink and on the grey crop. A reading counts only when Tesseract returns as many digits
+as there are glyphs, and is confident only when both readings agree and Tesseract is sure of every
+word.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import Iterator
+
+import numpy as np
+import pytesseract
+from PIL import Image, ImageOps
+from scipy import ndimage
+
+from fieldtasks.ocr.types import Box, PriceCandidate
+
+WORKING_HEIGHT = 480
+HIGH_CONFIDENCE = 70.0  # Tesseract's word confidence, on every word of both groups
+_DIGITS = "--psm 7 -c tessedit_char_whitelist=0123456789"
+
+Glyph = tuple[int, int, int, int]  # left, top, right, bottom in working pixels
+
+
+def glyph_masks(gray: Image.Image) -> Iterator[tuple[str, np.ndarray]]:
+    """Ink masks: darker than the surroundings (most labels) and lighter (white on colour)."""
+    pixels = np.asarray(gray, np.float32)
+    local = ndimage.uniform_filter(pixels, size=61)
+    spread = np.sqrt(np.maximum(ndimage.uniform_filter(pixels * pixels, size=61) - local**2, 1))
+    dark = pixels < local - 0.5 * spread
+    yield "dark", dark
+    yield "light", pixels > local + 0.5 * spread
+
+
+def find_glyphs(mask: np.ndarray) -> list[Glyph]:
+    """Connected blobs shaped like a digit: tall enough, not too wide, neither hollow nor solid."""
+    height = mask.shape[0]
+    labels, _ = ndimage.label(mask)
+    glyphs = []
+    for index, found in enumerate(ndimage.find_objects(labels), start=1):
+        top, bottom, left, right = found[0].start, found[0].stop, found[1].start, found[1].stop
+        h, w = bottom - top, right - left
+        if not (0.06 * height <= h <= 0.8 * height and 0.12 * h <= w <= 1.6 * h):
+            continue
+        if 0.12 < (labels[found] == index).mean() < 0.8:
+            glyphs.append((left, top, right, bottom))
+    return glyphs
+
+
+def price_arrangements(glyphs: list[Glyph]) -> Iterator[tuple[list[Glyph], list[Glyph]]]:
+    """(units, cents) glyph groups: a row of 1-3 same-height glyphs, then two raised smaller ones."""
+    seen = set()
+    for glyph in sorted(glyphs, key=lambda g: g[3] - g[1], reverse=True):
+        h = glyph[3] - glyph[1]
+        row = sorted(g for g in glyphs if abs((g[3] - g[1]) - h) < 0.2 * h and abs(g[1] - glyph[1]) < 0.25 * h)
+        units = _contiguous(row, glyph, h)
+        if tuple(units) in seen or len(units) > 3:
+            continue
+        seen.add(tuple(units))
+        right, top = units[-1][2], min(g[1] for g in units)
+        cents = sorted(
+            g
+            for g in glyphs
+            if 0.3 * h <= g[3] - g[1] <= 0.75 * h
+            and right - 0.1 * h <= g[0] <= right + 1.2 * h
+            and abs(g[1] - top) < 0.35 * h
+        )
+        if len(cents) >= 2:
+            yield units, cents[:2]
+
+
+def _contiguous(row: list[Glyph], seed: Glyph, h: int) -> list[Glyph]:
+    """The glyphs of `row` chained to `seed` by gaps narrower than 0.6 of their height."""
+    index = row.index(seed)
+    chain = [seed]
+    for glyph in reversed(row[:index]):
+        if chain[0][0] - glyph[2] >= 0.6 * h:
+            break
+        chain.insert(0, glyph)
+    for glyph in row[index + 1 :]:
+        if glyph[0] - chain[-1][2] >= 0.6 * h:
+            break
+        chain.append(glyph)
+    return chain
+
+
+def _crop(image: Image.Image, glyphs: list[Glyph], pad: int) -> Image.Image:
+    left, top = max(0, min(g[0] for g in glyphs) - pad), max(0, min(g[1] for g in glyphs) - pad)
+    right, bottom = (
+        min(image.width, max(g[2] for g in glyphs) + pad),
+        min(image.height, max(g[3] for g in glyphs) + pad),
+    )
+    crop = image.crop((left, top, right, bottom))
+    scale = 70 / crop.height
+    return ImageOps.expand(crop.resize((max(1, round(crop.width * scale)), 70), Image.LANCZOS), 25, fill=255)
+
+
+def read_digits(crop: Image.Image) -> tuple[str, float]:
+    """Digits Tesseract reads on one line, and its lowest word confidence."""
+    os.environ.setdefault("OMP_THREAD_LIMIT", "1")  # one thread per call: workers run in parallel instead
+    data = pytesseract.image_to_data(crop, config=_DIGITS, output_type=pytesseract.Output.DICT)
+    words = [(text, float(conf)) for text, conf in zip(data["text"], data["conf"], strict=True) if text.strip()]
+    return "".join(text for text, _ in words), min((conf for _, conf in words), default=0.0)
+
+
+def read_prices(gray: Image.Image, photo_scale: float, currency: str) -> list[PriceCandidate]:
+    """Every price reading of the photo (`gray` is upright; `photo_scale` is its pixels per photo pixel)."""
+    scale = WORKING_HEIGHT / gray.height
+    working = gray.resize((max(1, round(gray.width * scale)), WORKING_HEIGHT), Image.LANCZOS)
+    candidates = []
+    for name, mask in glyph_masks(working):
+        ink = Image.fromarray(np.where(mask, 0, 255).astype("uint8"))
+        source = ImageOps.autocontrast(ImageOps.invert(working) if name == "light" else working)
+        for units, cents in price_arrangements(find_glyphs(mask)):
+            h = units[0][3] - units[0][1]
+            readings = [
+                _read_arrangement(image, units, cents, h, currency, scale * photo_scale) for image in (ink, source)
+            ]
+            candidates += agreed(readings)
+    return candidates
+
+
+def agreed(readings: list[PriceCandidate | None]) -> list[PriceCandidate]:
+    """Two readings of one arrangement (thresholded ink, grey crop): confident only if they agree."""
+    found = [reading for reading in readings if reading is not None]
+    if len(found) == 2 and found[0].amount_cents == found[1].amount_cents:
+        return found
+    return [dataclasses.replace(reading, confidence="low") for reading in found]
+
+
+def _read_arrangement(image, units, cents, h, currency, to_working) -> PriceCandidate | None:
+    whole, whole_conf = read_digits(_crop(image, units, int(0.12 * h)))
+    if not whole or len(whole) != len(units):
+        return None
+    fraction, fraction_conf = read_digits(_crop(image, cents, int(0.08 * h)))
+    if len(fraction) != 2:
+        return None
+    glyphs = units + cents
+    left, top = min(g[0] for g in glyphs) / to_working, min(g[1] for g in glyphs) / to_working
+    box = Box(
+        round(left),
+        round(top),
+        round(max(g[2] for g in glyphs) / to_working - left),
+        round(max(g[3] for g in glyphs) / to_working - top),
+    )
+    confidence = min(whole_conf, fraction_conf)
+    return PriceCandidate(
+        amount_cents=int(whole) * 100 + int(fraction),
+        currency=currency,
+        kind="price",
+        box=box,
+        raw_text=f"{whole} {fraction}",
+        confidence="high" if confidence >= HIGH_CONFIDENCE else "low",
+        score=confidence,
+    )
+
+
+def shelf_price(candidates: list[PriceCandidate]) -> PriceCandidate | None:
+    """The price the label shows: the most confident reading, the larger print on a tie; a reading
+    contradicted by another confident one at the same place is no longer confident."""
+    if not candidates:
+        return None
+    best = max(candidates, key=lambda c: (c.score, c.box.height))
+    rivals = {c.amount_cents for c in candidates if c.confidence == "high" and c.box.overlaps(best.box)}
+    if rivals - {best.amount_cents} and best.confidence == "high":
+        return dataclasses.replace(best, confidence="low")
+    return best
