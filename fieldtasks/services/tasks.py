@@ -93,7 +93,8 @@ def _task_card_columns(distance=None) -> list:
     return columns
 
 
-def _with_places(query):
+def _with_campaign(query):
+    """Join what a task card shows of its campaign and client."""
     return query.join(Campaign, Campaign.id == Task.campaign_id).join(
         Organization, Organization.id == Campaign.organization_id
     )
@@ -135,7 +136,7 @@ def nearby_statement() -> Select:
     mercator = func.ST_Transform(func.ST_SetSRID(func.ST_MakePoint(lon, clamped), SRID), MERCATOR_SRID)
     kind, now = bindparam("kind", type_=String), bindparam("now", type_=DateTime(timezone=True))
     nearest = (
-        _with_places(select(*_task_card_columns(func.ST_Distance(Task.location, point, False))))
+        _with_campaign(select(*_task_card_columns(func.ST_Distance(Task.location, point, False))))
         .where(
             Task.location_mercator.op("&&")(func.ST_Expand(mercator, bindparam("mercator_radius", type_=Float))),
             is_available(now),
@@ -164,7 +165,7 @@ class TaskView:
 def get_task(session: Session, task_id: uuid.UUID, worker_id: uuid.UUID, *, now: datetime) -> TaskView:
     """A task this worker holds (or held last), or one it could claim now; any other is not found."""
     query = select(*_task_card_columns(), Campaign.instructions)
-    row = session.execute(_with_places(query).where(Task.id == task_id)).one_or_none()
+    row = session.execute(_with_campaign(query).where(Task.id == task_id)).one_or_none()
     if row is None:
         raise NotFoundError("No such task.")
     card = dict(row._mapping)
@@ -210,7 +211,7 @@ def task_items(session: Session, task_id: uuid.UUID) -> list[dict[str, Any]]:
 
 def list_my_tasks(session: Session, worker_id: uuid.UUID, status: str | None, *, now: datetime) -> list[dict]:
     """Tasks this worker holds or held last, newest claim first, filtered by effective status."""
-    query = _with_places(select(*_task_card_columns())).where(Task.claimed_by_id == worker_id)
+    query = _with_campaign(select(*_task_card_columns())).where(Task.claimed_by_id == worker_id)
     cards = []
     for row in session.execute(query.order_by(Task.claimed_at.desc()).limit(200)):
         card = dict(row._mapping)
