@@ -21,7 +21,8 @@ from scipy import ndimage
 
 from fieldtasks.ocr.types import Box, PriceCandidate
 
-WORKING_HEIGHT = 480
+WORKING_HEIGHT = 480  # a label crop is read at this height; a whole photo at up to twice that
+MIN_GLYPH_SHARE = 0.03  # of the working height: the cents of a label a third of the frame wide
 HIGH_CONFIDENCE = 70.0  # Tesseract's word confidence, on every word of both groups
 _DIGITS = "--psm 7 -c tessedit_char_whitelist=0123456789"
 
@@ -46,7 +47,7 @@ def find_glyphs(mask: np.ndarray) -> list[Glyph]:
     for index, found in enumerate(ndimage.find_objects(labels), start=1):
         top, bottom, left, right = found[0].start, found[0].stop, found[1].start, found[1].stop
         h, w = bottom - top, right - left
-        if not (0.06 * height <= h <= 0.8 * height and 0.12 * h <= w <= 1.6 * h):
+        if not (MIN_GLYPH_SHARE * height <= h <= 0.8 * height and 0.12 * h <= w <= 1.6 * h):
             continue
         if 0.12 < (labels[found] == index).mean() < 0.8:
             glyphs.append((left, top, right, bottom))
@@ -111,8 +112,9 @@ def read_digits(crop: Image.Image) -> tuple[str, float]:
 
 def read_prices(gray: Image.Image, photo_scale: float, currency: str) -> list[PriceCandidate]:
     """Every price reading of the photo (`gray` is upright; `photo_scale` is its pixels per photo pixel)."""
-    scale = WORKING_HEIGHT / gray.height
-    working = gray.resize((max(1, round(gray.width * scale)), WORKING_HEIGHT), Image.LANCZOS)
+    target = min(2 * WORKING_HEIGHT, max(WORKING_HEIGHT, gray.height))
+    scale = target / gray.height
+    working = gray.resize((max(1, round(gray.width * scale)), target), Image.LANCZOS)
     candidates = []
     for name, mask in glyph_masks(working):
         ink = Image.fromarray(np.where(mask, 0, 255).astype("uint8"))
