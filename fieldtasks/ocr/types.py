@@ -56,6 +56,7 @@ class Hints:
     gtins: tuple[str, ...] = ()
     vehicle_codes: tuple[str, ...] = ()
     currency: str = "EUR"
+    prices: bool = True  # read the shelf price (placement and scooter tasks do not need it)
 
 
 @dataclass(frozen=True)
