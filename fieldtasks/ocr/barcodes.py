@@ -31,14 +31,14 @@ UPSCALED_MAX_SIDE = 1400  # small photos are enlarged up to this size, not beyon
 REGION_SIDE = 800  # candidate regions are read at about this size
 ROTATIONS = (-30, -15, 15, 30, 45)
 _ZBAR_SYMBOLS = [ZBarSymbol.EAN13, ZBarSymbol.EAN8, ZBarSymbol.UPCA, ZBarSymbol.UPCE]
-_ZBAR_NAMES = {"EAN13": "ean13", "EAN8": "ean8", "UPCA": "upca", "UPCE": "upce"}
+# Both decoders name the product symbologies alike (zbar's type, zxing-cpp's format name).
+_SYMBOLOGIES = {"EAN13": "ean13", "EAN8": "ean8", "UPCA": "upca", "UPCE": "upce"}
 _ZXING_FORMATS = (
     zxingcpp.BarcodeFormat.EAN13,
     zxingcpp.BarcodeFormat.EAN8,
     zxingcpp.BarcodeFormat.UPCA,
     zxingcpp.BarcodeFormat.UPCE,
 )
-_ZXING_NAMES = {"EAN13": "ean13", "EAN8": "ean8", "UPCA": "upca", "UPCE": "upce"}
 
 
 @dataclass(frozen=True)
@@ -64,7 +64,7 @@ class Read:
 def decode_zbar(variant: Variant) -> list[Read]:
     reads = []
     for found in pyzbar.decode(variant.image, symbols=_ZBAR_SYMBOLS):
-        symbology = _ZBAR_NAMES.get(found.type)
+        symbology = _SYMBOLOGIES.get(found.type)
         gtin = canonical_gtin(found.data.decode("ascii", "replace"), symbology or "")
         if symbology and gtin:
             points = [(p.x, p.y) for p in found.polygon] or [(found.rect.left, found.rect.top)]
@@ -75,7 +75,7 @@ def decode_zbar(variant: Variant) -> list[Read]:
 def decode_zxing(variant: Variant) -> list[Read]:
     reads = []
     for found in zxingcpp.read_barcodes(variant.image, formats=_ZXING_FORMATS):
-        symbology = _ZXING_NAMES.get(found.format.name)
+        symbology = _SYMBOLOGIES.get(found.format.name)
         gtin = canonical_gtin(found.text, symbology or "")
         if symbology and gtin and found.valid:
             p = found.position
