@@ -3,18 +3,24 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
-from flask import Flask
+if TYPE_CHECKING:
+    from flask import Flask
 
-from fieldtasks.config import Config, load_config
+    from fieldtasks.config import Config
 
 
 def create_app(config: Config | Mapping[str, str] | None = None) -> Flask:
     """Build the API application; configuration comes from the environment unless given."""
-    # Imported here so that `import fieldtasks.ocr` (pure code, used by workers) stays light.
+    # Imported here, not at the top: `import fieldtasks.ocr` (pure code, run by workers) must not
+    # drag Flask and SQLAlchemy in.
+    from flask import Flask
+
     from fieldtasks.api import init_api
     from fieldtasks.api.context import EXTENSION
     from fieldtasks.cli import init_cli
+    from fieldtasks.config import Config, load_config
     from fieldtasks.logs import configure_logging
     from fieldtasks.resources import build_resources
 

@@ -114,3 +114,12 @@ def test_a_shelf_label_price_with_raised_cents_is_read():
 def test_a_photo_without_a_price_has_no_confident_price():
     extraction = extract(photo("ean13-3_01.png"))
     assert extraction.shelf_price is None or extraction.shelf_price.confidence == "low"
+
+
+def test_the_extraction_package_is_pure():
+    import subprocess
+    import sys
+
+    code = "import sys, fieldtasks.ocr; print(sorted({'flask', 'sqlalchemy', 'rq', 'redis'} & set(sys.modules)))"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"
