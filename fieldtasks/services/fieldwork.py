@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, literal, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -15,6 +15,7 @@ from fieldtasks.geo import MAX_PLAUSIBLE_SPEED_KMH, allowed_checkin_distance_m, 
 from fieldtasks.models import Checkin, ExtractionRequest, ItemStatus, Photo, Task, TaskItem, TaskStatus
 from fieldtasks.services.tasks import held_task, record_event
 
+CLOCK_SKEW = timedelta(minutes=5)  # how far ahead of the server a phone's clock may run
 # Fixes that come from a real receiver: compared with the next one for speed.
 _REAL_FIX_OUTCOMES = ("accepted", "outside_geofence")
 
@@ -35,6 +36,9 @@ def check_in(session: Session, task_id: uuid.UUID, worker_id: uuid.UUID, fix: Fi
 
     A refused attempt is recorded too: the error keeps the changes of this unit of work.
     """
+    if fix.recorded_at > now + CLOCK_SKEW:
+        message = "recorded_at is in the future; check the phone's clock."
+        raise InvalidError(message, code="future_fix", errors={"recorded_at": [message]})
     task = held_task(session, task_id, worker_id, now=now)
     point = func.ST_GeogFromText(point_wkt(fix.lat, fix.lon))
     distance = session.scalar(select(func.ST_Distance(Task.location, point)).where(Task.id == task.id))

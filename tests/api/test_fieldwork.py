@@ -47,13 +47,13 @@ def test_mock_location_is_refused(client):
 def test_teleporting_is_refused(client):
     worker, task = claimed_task(client)
     now = datetime.now(UTC)
-    lyon = checkin_body(lat=45.7640, lon=4.8357, recorded_at=(now - timedelta(minutes=10)).isoformat())
+    lyon = checkin_body(lat=45.7640, lon=4.8357, recorded_at=(now - timedelta(hours=3, minutes=10)).isoformat())
     assert client.post(f"/tasks/{task['id']}/checkin", json=lyon, headers=worker).json["code"] == "outside_geofence"
-    paris = checkin_body(recorded_at=now.isoformat())
+    paris = checkin_body(recorded_at=(now - timedelta(hours=3)).isoformat())
     response = client.post(f"/tasks/{task['id']}/checkin", json=paris, headers=worker)
     assert response.status_code == 422 and response.json["code"] == "implausible_speed"
-    # Three hours later, the same trip is a train ride.
-    later = checkin_body(recorded_at=(now + timedelta(hours=3)).isoformat())
+    # Three hours after Lyon, the same trip is a train ride.
+    later = checkin_body(recorded_at=now.isoformat())
     assert client.post(f"/tasks/{task['id']}/checkin", json=later, headers=worker).status_code == 201
 
 
@@ -128,3 +128,10 @@ def test_every_step_is_in_the_task_history(client, connection, redis):
         "item_not_found",
         "submitted",
     ]
+
+
+def test_a_fix_from_the_future_is_refused(client):
+    worker, task = claimed_task(client)
+    future = (datetime.now(UTC) + timedelta(hours=1)).isoformat()
+    response = client.post(f"/tasks/{task['id']}/checkin", json=checkin_body(recorded_at=future), headers=worker)
+    assert response.status_code == 422 and response.json["code"] == "future_fix"
