@@ -90,19 +90,19 @@ def worker_tokens(engine, secret: str) -> list[str]:
 
 
 def wrk(port: int, path_or_script: str, seconds: int, token: str) -> float:
-    """Requests per second measured by wrk (2 threads, 8 connections); refuses a run with errors."""
-    target = f"http://127.0.0.1:{port}"
+    """Requests per second measured by wrk (2 threads, 8 connections) on a path, or with a Lua script
+    that builds the requests; refuses a run with errors."""
     command = ["wrk", "-t2", "-c8", f"-d{seconds}s"]
-    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
-        script.write(path_or_script)
-    if path_or_script.startswith("/"):
-        target += path_or_script
-    else:
-        command += ["-s", script.name]
-    output = subprocess.run(
-        [*command, target], capture_output=True, text=True, env={**os.environ, "BENCH_TOKEN": token}, check=True
-    ).stdout
-    os.unlink(script.name)
+    target = f"http://127.0.0.1:{port}"
+    with tempfile.NamedTemporaryFile("w", suffix=".lua") as script:
+        if path_or_script.startswith("/"):
+            target += path_or_script
+        else:
+            script.write(path_or_script)
+            script.flush()
+            command += ["-s", script.name]
+        env = {**os.environ, "BENCH_TOKEN": token}
+        output = subprocess.run([*command, target], capture_output=True, text=True, env=env, check=True).stdout
     if "Non-2xx" in output or "Socket errors" in output:
         raise RuntimeError(f"wrk saw failed requests:\n{output}")
     return float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))

@@ -8,19 +8,10 @@ SRID = 4326
 MERCATOR_SRID = 3857
 MERCATOR_MAX_LAT = 85
 VEHICLE_GEOFENCE_M = 50  # a vehicle is found by its code; its reported position is not precise
-EARTH_RADIUS_M = 6_371_008.8
 
 
 def is_valid_coordinate(lat: float, lon: float) -> bool:
     return math.isfinite(lat) and math.isfinite(lon) and -90 <= lat <= 90 and -180 <= lon <= 180
-
-
-def haversine_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance in metres (within 0.5% of the spheroid distance PostGIS computes)."""
-    phi1, phi2 = math.radians(lat1), math.radians(lat2)
-    dphi, dlmb = phi2 - phi1, math.radians(lon2 - lon1)
-    a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlmb / 2) ** 2
-    return 2 * EARTH_RADIUS_M * math.asin(math.sqrt(a))
 
 
 def point_wkt(lat: float, lon: float) -> str:

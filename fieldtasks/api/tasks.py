@@ -113,7 +113,7 @@ class TaskPhotos(MethodView):
             vehicle_code=form.get("vehicle_code"),
             taken_at=form.get("taken_at"),
         )
-        return photos.upload_photo(res.database, res.storage, upload, now=res.clock()).body, 201
+        return photos.upload_photo(res.database, res.storage, upload, now=res.clock()), 201
 
 
 @blp.route("/tasks/<uuid:task_id>/items/<uuid:item_id>/not-found")

@@ -201,14 +201,13 @@ def decode_barcodes(
 ) -> tuple[BarcodeRead, ...]:
     """Product codes in an upright photo, most voted first.
 
-    `working` is the photo at most FIRST_PASS_MAX_SIDE wide or high (grayscale), `photo_size` its
+    `working` is the grey photo at most FIRST_PASS_MAX_SIDE wide or high, `photo_size` its
     full size, and `load_full` decodes it at full size, only when a retry needs it. Boxes are in
     full-size coordinates.
     """
-    working = working.convert("L")
     reads, shown = read_all(first_pass_variants(working, photo_size))
     if not reads or not all(is_conclusive(group, shown) for group in group_by_gtin(reads).values()):
-        more, more_shown = read_all(retry_variants(working, photo_size, lambda: load_full().convert("L")))
+        more, more_shown = read_all(retry_variants(working, photo_size, load_full))
         reads, shown = reads + more, shown + more_shown
     return summarise(reads, shown)
 

@@ -25,7 +25,7 @@ _TRANSPOSED_ORIENTATIONS = (5, 6, 7, 8)  # EXIF orientations that swap width and
 
 
 def load_photo(image_bytes: bytes, max_side: int | None = None) -> tuple[Image.Image, tuple[int, int]]:
-    """The photo turned upright (EXIF orientation) and its full upright size.
+    """The photo in grey levels, turned upright (EXIF orientation), and its full upright size.
 
     With `max_side`, a JPEG is decoded straight at a reduced scale (its DCT allows 1/2, 1/4, 1/8),
     then resized to fit: a 12 MP photo costs a fraction of a full decode. UnreadablePhotoError on
@@ -40,7 +40,7 @@ def load_photo(image_bytes: bytes, max_side: int | None = None) -> tuple[Image.I
         if scale < 1.0 and image.format == "JPEG":
             image.draft("L", (round(image.width * scale), round(image.height * scale)))
         image.load()
-        upright = ImageOps.exif_transpose(image)
+        upright = ImageOps.exif_transpose(image).convert("L")  # every reader works on grey levels
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as error:
         raise UnreadablePhotoError(f"cannot decode the photo: {error}") from None
     if scale < 1.0:
@@ -85,6 +85,6 @@ def extract(image_bytes: bytes, hints: Hints | None = None) -> Extraction:
     prices = []
     if hints.prices:
         started = cpu_ms()
-        prices = read_prices(working.convert("L"), working.width / width, hints.currency)
+        prices = read_prices(working, working.width / width, hints.currency)
         timings["prices_ms"] = cpu_ms() - started
     return Extraction(barcodes, tuple(prices), shelf_price(prices), width, height, timings, dict(engine_versions()))

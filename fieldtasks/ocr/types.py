@@ -68,6 +68,3 @@ class Extraction:
     height: int
     timings_ms: dict[str, float] = field(default_factory=dict)
     engines: dict[str, str] = field(default_factory=dict)
-
-    def confident_gtins(self) -> list[str]:
-        return [read.gtin for read in self.barcodes if read.confidence == "high"]

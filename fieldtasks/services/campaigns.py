@@ -75,11 +75,16 @@ def _check_dates(starts_at: datetime, ends_at: datetime) -> None:
         raise InvalidError("The campaign must end after it starts.", errors={"ends_at": ["Must be after starts_at."]})
 
 
-def get_campaign(session: Session, organization_id: uuid.UUID, campaign_id: uuid.UUID) -> Campaign:
-    """The campaign, if it belongs to this organization; otherwise, as if it did not exist."""
-    campaign = session.scalar(
-        select(Campaign).where(Campaign.id == campaign_id, Campaign.organization_id == organization_id)
-    )
+def get_campaign(
+    session: Session, organization_id: uuid.UUID, campaign_id: uuid.UUID, *, lock: bool = False
+) -> Campaign:
+    """The campaign, if it belongs to this organization; otherwise, as if it did not exist.
+
+    With `lock`, the row stays locked until the transaction ends (two publishes, or a publish
+    and a close, then run one after the other).
+    """
+    query = select(Campaign).where(Campaign.id == campaign_id, Campaign.organization_id == organization_id)
+    campaign = session.scalar(query.with_for_update(of=Campaign) if lock else query)
     if campaign is None:
         raise NotFoundError("No such campaign.")
     return campaign
@@ -117,7 +122,7 @@ def import_stores(
     session: Session, organization_id: uuid.UUID, campaign_id: uuid.UUID, data: bytes, media_type: str
 ) -> ImportReport:
     """Store the good rows of a CSV or GeoJSON file; report each bad one with its line, field and reason."""
-    campaign = _editable_campaign(session, organization_id, campaign_id)
+    campaign = editable_campaign(session, organization_id, campaign_id)
     if campaign.kind == CampaignKind.SCOOTER_RECHARGE:
         raise InvalidError("Scooter campaigns list vehicles, not stores.", code="wrong_kind")
     try:
@@ -129,8 +134,11 @@ def import_stores(
     return report
 
 
-def _editable_campaign(session: Session, organization_id: uuid.UUID, campaign_id: uuid.UUID) -> Campaign:
-    campaign = get_campaign(session, organization_id, campaign_id)
+def editable_campaign(
+    session: Session, organization_id: uuid.UUID, campaign_id: uuid.UUID, *, lock: bool = False
+) -> Campaign:
+    """The organization's campaign, unless it is closed (409)."""
+    campaign = get_campaign(session, organization_id, campaign_id, lock=lock)
     if campaign.status == CampaignStatus.CLOSED:
         raise ConflictError("The campaign is closed.", code="campaign_closed")
     return campaign
@@ -205,10 +213,10 @@ def add_vehicles(session: Session, campaign: Campaign, vehicles: list[dict[str, 
 def add_campaign_products(
     session: Session, organization_id: uuid.UUID, campaign_id: uuid.UUID, products: list[dict[str, Any]]
 ) -> ImportReport:
-    return add_products(session, _editable_campaign(session, organization_id, campaign_id), products)
+    return add_products(session, editable_campaign(session, organization_id, campaign_id), products)
 
 
 def add_campaign_vehicles(
     session: Session, organization_id: uuid.UUID, campaign_id: uuid.UUID, vehicles: list[dict[str, Any]]
 ) -> ImportReport:
-    return add_vehicles(session, _editable_campaign(session, organization_id, campaign_id), vehicles)
+    return add_vehicles(session, editable_campaign(session, organization_id, campaign_id), vehicles)

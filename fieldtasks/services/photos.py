@@ -44,19 +44,16 @@ class Upload:
         return digest.hexdigest()
 
 
-@dataclass(frozen=True)
-class UploadResult:
-    body: dict[str, Any]
-    replayed: bool
+def upload_photo(database: Database, storage: PhotoStorage, upload: Upload, *, now: datetime) -> dict[str, Any]:
+    """Check the claim, prepare the photo, store its bytes, then record it, once per idempotency key.
 
-
-def upload_photo(database: Database, storage: PhotoStorage, upload: Upload, *, now: datetime) -> UploadResult:
-    """Check the claim, prepare the photo, store its bytes, then record it, once per idempotency key."""
+    Returns the response body; a retry under the same key gets the body stored the first time.
+    """
     fingerprint = upload.fingerprint()
     with database.unit_of_work() as session:
         stored = _stored_response(session, upload, fingerprint)
         if stored is not None:
-            return UploadResult(stored, replayed=True)
+            return stored
         _item_for(session, upload, now)  # refuse early, before the expensive part
     prepared = _prepare(upload.data)
     storage.put(original_key(prepared.sha256, prepared.extension), upload.data)
@@ -77,10 +74,10 @@ def upload_photo(database: Database, storage: PhotoStorage, upload: Upload, *, n
             .returning(IdempotencyKey.id)
         ).scalar_one_or_none()
         if claimed_key is None:  # a concurrent retry got there first
-            return UploadResult(_stored_response(session, upload, fingerprint) or {}, replayed=True)
+            return _stored_response(session, upload, fingerprint) or {}
         body = _record_photo(session, upload, prepared, now)
         session.get(IdempotencyKey, claimed_key).response_body = body
-        return UploadResult(body, replayed=False)
+        return body
 
 
 def _prepare(data: bytes) -> PreparedPhoto:

@@ -10,7 +10,7 @@ from sqlalchemy import and_, func, literal, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session
 
-from fieldtasks.errors import ConflictError, InvalidError, NotFoundError
+from fieldtasks.errors import ConflictError, InvalidError
 from fieldtasks.geo import VEHICLE_GEOFENCE_M
 from fieldtasks.models import (
     Campaign,
@@ -23,6 +23,7 @@ from fieldtasks.models import (
     TaskStatus,
     Vehicle,
 )
+from fieldtasks.services.campaigns import editable_campaign
 
 
 @dataclass(frozen=True)
@@ -33,20 +34,6 @@ class PublishResult:
     item_count: int
 
 
-def _locked_campaign(session: Session, organization_id: uuid.UUID, campaign_id: uuid.UUID) -> Campaign:
-    """The organization's campaign, locked so that two publishes or a publish and a close do not interleave."""
-    campaign = session.scalar(
-        select(Campaign)
-        .where(Campaign.id == campaign_id, Campaign.organization_id == organization_id)
-        .with_for_update(of=Campaign)
-    )
-    if campaign is None:
-        raise NotFoundError("No such campaign.")
-    if campaign.status == CampaignStatus.CLOSED:
-        raise ConflictError("The campaign is closed.", code="campaign_closed")
-    return campaign
-
-
 def publish_campaign(
     session: Session, organization_id: uuid.UUID, campaign_id: uuid.UUID, *, now: datetime
 ) -> PublishResult:
@@ -55,7 +42,7 @@ def publish_campaign(
     Publishing again after adding stores or products, or after a pause, only adds what is new.
     The budget must cover the reward of every item.
     """
-    campaign = _locked_campaign(session, organization_id, campaign_id)
+    campaign = editable_campaign(session, organization_id, campaign_id, lock=True)
     if campaign.ends_at <= now:
         raise ConflictError("The campaign has ended; extend ends_at first.", code="campaign_ended")
     created = _create_tasks(session, campaign)
@@ -117,7 +104,7 @@ def _create_items(session: Session, campaign: Campaign) -> None:
 
 def pause_campaign(session: Session, organization_id: uuid.UUID, campaign_id: uuid.UUID) -> Campaign:
     """Hide the campaign's tasks from workers; claims already held stay valid until they expire."""
-    campaign = _locked_campaign(session, organization_id, campaign_id)
+    campaign = editable_campaign(session, organization_id, campaign_id, lock=True)
     if campaign.status != CampaignStatus.ACTIVE:
         raise ConflictError("Only an active campaign can be paused.", code=f"campaign_{campaign.status}")
     campaign.status = CampaignStatus.PAUSED
@@ -127,7 +114,7 @@ def pause_campaign(session: Session, organization_id: uuid.UUID, campaign_id: uu
 
 def close_campaign(session: Session, organization_id: uuid.UUID, campaign_id: uuid.UUID, *, now: datetime) -> Campaign:
     """End the campaign for good: tasks nobody holds are cancelled; a worker holding one may still finish it."""
-    campaign = _locked_campaign(session, organization_id, campaign_id)
+    campaign = editable_campaign(session, organization_id, campaign_id, lock=True)
     session.execute(
         update(Task)
         .where(
