@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import argparse
 import logging
+import multiprocessing
+import os
 import sys
 
 from rq import Worker
 from rq.serializers import JSONSerializer
 
 from fieldtasks.config import ConfigError, load_config
+from fieldtasks.jobs.maintenance import sweeper_main
 from fieldtasks.jobs.queues import QUEUE_NAMES, queue
 from fieldtasks.logs import configure_logging
 from fieldtasks.resources import make_redis
@@ -19,6 +22,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("queues", nargs="*", help=f"default: all of {', '.join(QUEUE_NAMES)}, in this order")
     parser.add_argument("--burst", action="store_true", help="drain the queues, then exit")
+    parser.add_argument(
+        "--no-sweep", action="store_true", help="do not start the sweeper process (lost jobs, overdue reviews)"
+    )
     args = parser.parse_args(argv)
     unknown = sorted(set(args.queues) - set(QUEUE_NAMES))
     if unknown:
@@ -32,6 +38,12 @@ def main(argv: list[str] | None = None) -> int:
     redis = make_redis(config)
     queues = [queue(name, redis) for name in (args.queues or QUEUE_NAMES)]
     worker = Worker(queues, connection=redis, serializer=JSONSerializer)
+    if not (args.burst or args.no_sweep):
+        # A process, not a thread: it outlives no one (it stops when this worker is gone).
+        sweeper = multiprocessing.get_context("spawn").Process(
+            target=sweeper_main, args=(config.sweep_interval_s, os.getpid()), name="fieldtasks-sweeper", daemon=True
+        )
+        sweeper.start()
     logging.getLogger("fieldtasks.worker").info("worker starting", extra={"queues": [q.name for q in queues]})
     worker.work(burst=args.burst, with_scheduler=True)
     return 0

@@ -1,4 +1,4 @@
-"""`flask --app fieldtasks users create ...`: accounts made from the command line."""
+"""Command-line tools: `flask --app fieldtasks users create | ledger check | jobs sweep`."""
 
 from __future__ import annotations
 
@@ -8,8 +8,9 @@ from flask.cli import AppGroup
 
 from fieldtasks.api.context import resources
 from fieldtasks.errors import DomainError
+from fieldtasks.jobs.maintenance import run_sweep
 from fieldtasks.models import Role
-from fieldtasks.services import accounts
+from fieldtasks.services import accounts, ledger_check
 
 users_cli = AppGroup("users", help="Manage accounts.")
 
@@ -37,5 +38,32 @@ def create_user(role: str, email: str, display_name: str | None, password: str) 
     click.echo(f"created {user.role} {user.email} ({user.id})")
 
 
+ledger_cli = AppGroup("ledger", help="Inspect the money.")
+jobs_cli = AppGroup("jobs", help="Background work.")
+
+
+@ledger_cli.command("check")
+def check_ledger() -> None:
+    """Balances equal their entries, transactions balance, every paid verdict paid exactly once."""
+    with resources().database.unit_of_work() as session:
+        findings = ledger_check.check_ledger(session)
+    for finding in findings:
+        click.echo(f"MISMATCH {finding}")
+    if findings:
+        raise click.ClickException(f"{len(findings)} finding(s): the ledger is not consistent")
+    click.echo("ledger consistent: every balance equals its entries, every paid item paid exactly once")
+
+
+@jobs_cli.command("sweep")
+def sweep() -> None:
+    """Enqueue extraction jobs Redis lost, give up on photos that failed too often, pay overdue reviews."""
+    report = run_sweep(resources())
+    click.echo(
+        f"requeued {report.requeued} extraction(s), gave up on {report.given_up}, "
+        f"approved {report.approved_by_deadline} overdue item(s)"
+    )
+
+
 def init_cli(app: Flask) -> None:
-    app.cli.add_command(users_cli)
+    for group in (users_cli, ledger_cli, jobs_cli):
+        app.cli.add_command(group)

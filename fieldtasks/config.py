@@ -36,6 +36,8 @@ class Config:
     log_level: str = "INFO"
     password_hash_profile: str = "strong"
     claim_limit: int = 3
+    payout_minimum_cents: int = 1000  # below this, a withdrawal costs more than it moves
+    sweep_interval_s: int = 60  # how often the worker looks for lost jobs and overdue reviews
 
 
 def parse_database_url(raw: str) -> str:
@@ -103,6 +105,8 @@ _VARIABLES: dict[str, tuple[str, Callable[[str], Any], bool]] = {
     "MAX_CONTENT_LENGTH": ("max_content_length", _positive_int, False),
     "LOG_LEVEL": ("log_level", _log_level, False),
     "CLAIM_LIMIT": ("claim_limit", _positive_int, False),
+    "PAYOUT_MINIMUM_CENTS": ("payout_minimum_cents", _positive_int, False),
+    "SWEEP_INTERVAL_S": ("sweep_interval_s", _positive_int, False),
     "PASSWORD_HASH_PROFILE": ("password_hash_profile", _password_hash_profile, False),
 }
 

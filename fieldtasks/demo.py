@@ -17,7 +17,7 @@ from fieldtasks.errors import ConflictError
 from fieldtasks.imports import parse_stores
 from fieldtasks.models import Campaign, User
 from fieldtasks.resources import Resources, build_resources
-from fieldtasks.services import accounts, campaigns, publishing
+from fieldtasks.services import accounts, campaigns, payments, publishing
 
 DEMO_PASSWORD = "fieldtasks-demo"
 DEMO_ORGANIZATION = "Démo Supermarchés"
@@ -90,8 +90,12 @@ def _seed_campaign(res: Resources) -> str:
             products=DEMO_PRODUCTS,
             vehicles=[],
         )
+        # The client's money, as an admin records it when the transfer arrives; then escrowed by publishing.
+        payments.credit_organization(
+            session, client.organization_id, campaign.budget_cents, campaign.currency, key="demo-funds", now=now
+        )
         result = publishing.publish_campaign(session, client.organization_id, campaign.id, now=now)
-    return f"published: {result.task_count} stores, {result.item_count} items"
+    return f"published: {result.task_count} stores, {result.item_count} items, budget escrowed"
 
 
 def seed(res: Resources) -> None:

@@ -20,7 +20,7 @@ from fieldtasks.db import Database
 from fieldtasks.resources import Resources
 from tests.database import ROOT, alembic_config, recreate_database
 
-TABLES = ("refresh_tokens", "users", "organizations")
+TABLES = ("refresh_tokens", "users", "organizations", "ledger_accounts", "ledger_transactions")
 
 
 def _test_database_url() -> str:

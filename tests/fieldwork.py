@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import io
+import uuid
 from datetime import UTC, datetime, timedelta
 
 from PIL import Image, ImageDraw
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
+from fieldtasks.api.context import EXTENSION
+from fieldtasks.services import payments
 from tests.helpers import bearer, register, sign_in
 
 PARIS = (48.8566, 2.3522)
@@ -43,9 +46,21 @@ def campaign_body(kind: str = "shelf_price", **overrides) -> dict:
     return {**body, **overrides}
 
 
-def new_client(client) -> dict:
+def new_client(client, funds_cents: int = 1_000_000, currency: str = "EUR") -> dict:
+    """A client signed in, its organization credited with `funds_cents` (as an admin would)."""
     account = register(client, "client")
+    if funds_cents:
+        credit(client, account["organization"]["id"], funds_cents, currency)
     return bearer(sign_in(client, account["email"]))
+
+
+def credit(client, organization_id: str, amount_cents: int, currency: str = "EUR") -> None:
+    """Money received from a client: set-up, done through the service the admin endpoint calls."""
+    res = client.application.extensions[EXTENSION]
+    with res.database.unit_of_work() as session:
+        payments.credit_organization(
+            session, uuid.UUID(organization_id), amount_cents, currency, key=str(uuid.uuid4()), now=res.clock()
+        )
 
 
 def new_worker(client) -> dict:

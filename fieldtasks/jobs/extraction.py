@@ -1,17 +1,20 @@
-"""Enqueueing photo extraction. The job itself (`extract_photo`) arrives with verification and pay."""
+"""Enqueueing photo extraction, after commit (the job itself is in photo_reading: the API never loads OCR)."""
 
 from __future__ import annotations
 
 import uuid
 
 from redis import Redis
-from rq.job import Job
+from rq import Retry
+from rq.job import Job, JobStatus
 
 from fieldtasks.jobs.queues import EXTRACTION, queue
 
 # Named by path so the API never imports the OCR stack; RQ's worker imports it when it runs.
-EXTRACT_PHOTO = "fieldtasks.jobs.extraction.extract_photo"
+EXTRACT_PHOTO = "fieldtasks.jobs.photo_reading.extract_photo"
 EXTRACTION_TIMEOUT_S = 120
+# A job still waiting or running in Redis is left alone; one that ended (or vanished) is enqueued anew.
+_ALIVE = (JobStatus.QUEUED, JobStatus.STARTED, JobStatus.SCHEDULED, JobStatus.DEFERRED)
 
 
 def extraction_job_id(photo_id: uuid.UUID, generation: int) -> str:
@@ -19,22 +22,31 @@ def extraction_job_id(photo_id: uuid.UUID, generation: int) -> str:
     return f"extract-{photo_id}-{generation}"
 
 
-def enqueue_extractions(redis: Redis, extractions: list[tuple[uuid.UUID, int]]) -> None:
-    """Called after the submission committed: the requests are already safe in PostgreSQL.
-
-    A job already in Redis (a repeated submission) is left alone; one Redis lost is found again
-    by the sweeper from the requests in PostgreSQL.
-    """
+def enqueue_extractions(redis: Redis, extractions: list[tuple[uuid.UUID, int]]) -> int:
+    """Called after commit: the requests are already safe in PostgreSQL, so a lost Redis loses nothing
+    (the sweeper finds them again). Returns how many jobs were enqueued."""
     extraction_queue = queue(EXTRACTION, redis)
+    enqueued = 0
     for photo_id, generation in extractions:
-        if Job.exists(extraction_job_id(photo_id, generation), connection=redis):
+        job_id = extraction_job_id(photo_id, generation)
+        existing = (
+            Job.fetch(job_id, connection=redis, serializer=extraction_queue.serializer)
+            if Job.exists(job_id, connection=redis)
+            else None
+        )
+        if existing is not None and existing.get_status(refresh=False) in _ALIVE:
             continue
+        if existing is not None:
+            existing.delete()
         extraction_queue.enqueue(
             EXTRACT_PHOTO,
             str(photo_id),
             generation,
-            job_id=extraction_job_id(photo_id, generation),
+            job_id=job_id,
             job_timeout=EXTRACTION_TIMEOUT_S,
             result_ttl=3600,
             failure_ttl=7 * 86400,
+            retry=Retry(max=3, interval=[5, 30, 60]),
         )
+        enqueued += 1
+    return enqueued

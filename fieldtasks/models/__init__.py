@@ -3,12 +3,26 @@
 from fieldtasks.models.accounts import Organization, RefreshToken, Role, User
 from fieldtasks.models.base import SRID, Base
 from fieldtasks.models.campaigns import Campaign, CampaignKind, CampaignStatus, Product, Store, Vehicle
+from fieldtasks.models.ledger import AccountKind, LedgerAccount, LedgerEntry, LedgerTransaction, Payout
+from fieldtasks.models.observations import PriceObservation
 from fieldtasks.models.photos import ExtractionRequest, IdempotencyKey, Photo
-from fieldtasks.models.tasks import AVAILABLE_STATUSES, Checkin, ItemStatus, Task, TaskEvent, TaskItem, TaskStatus
+from fieldtasks.models.tasks import (
+    AVAILABLE_STATUSES,
+    PAID_VERDICTS,
+    Checkin,
+    ItemStatus,
+    Task,
+    TaskEvent,
+    TaskItem,
+    TaskStatus,
+    Verdict,
+)
 
 __all__ = [
     "AVAILABLE_STATUSES",
+    "PAID_VERDICTS",
     "SRID",
+    "AccountKind",
     "Base",
     "Campaign",
     "CampaignKind",
@@ -17,8 +31,13 @@ __all__ = [
     "ExtractionRequest",
     "IdempotencyKey",
     "ItemStatus",
+    "LedgerAccount",
+    "LedgerEntry",
+    "LedgerTransaction",
     "Organization",
+    "Payout",
     "Photo",
+    "PriceObservation",
     "Product",
     "RefreshToken",
     "Role",
@@ -29,4 +48,5 @@ __all__ = [
     "TaskStatus",
     "User",
     "Vehicle",
+    "Verdict",
 ]

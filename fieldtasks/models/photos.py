@@ -69,3 +69,8 @@ class ExtractionRequest(Base):
     status: Mapped[str] = mapped_column(String(16), server_default="pending")
     requested_at: Mapped[datetime]
     enqueued_at: Mapped[datetime | None]
+    started_at: Mapped[datetime | None]  # by the run that holds it; a run past its timeout is presumed dead
+    finished_at: Mapped[datetime | None]
+    attempts: Mapped[int] = mapped_column(server_default="0")
+    result: Mapped[dict[str, Any] | None] = mapped_column(JSONB)  # the Extraction, as JSON
+    error: Mapped[str | None] = mapped_column(String(500))  # why it failed for good

@@ -86,12 +86,26 @@ class Task(Base):
     created_at: Mapped[datetime] = created_at()
 
 
+class Verdict(enum.StrEnum):
+    VERIFIED = "verified"  # by the machine
+    NEEDS_REVIEW = "needs_review"
+    APPROVED = "approved"  # by a moderator, or by default once the review deadline passed
+    REJECTED = "rejected"
+    NO_FAULT = "no_fault"  # not verifiable, not the worker's fault: paid
+
+
+PAID_VERDICTS = (Verdict.VERIFIED, Verdict.APPROVED, Verdict.NO_FAULT)
+
+
 class TaskItem(Base):
     """What a worker photographs: a product in a store, or the vehicle itself."""
 
     __tablename__ = "task_items"
     __table_args__ = (
         CheckConstraint("status IN ('pending', 'photographed', 'not_found')", name="status"),
+        CheckConstraint("verdict IN ('verified', 'needs_review', 'approved', 'rejected', 'no_fault')", name="verdict"),
+        # The auto-approval sweep reads only what is still waiting.
+        Index("ix_task_items_review_due_at", "review_due_at", postgresql_where=text("verdict = 'needs_review'")),
         Index("uq_task_items_task_product", "task_id", "product_id", unique=True),
     )
 
@@ -101,6 +115,11 @@ class TaskItem(Base):
     vehicle_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("campaign_vehicles.id", ondelete="CASCADE"))
     status: Mapped[str] = mapped_column(String(16), server_default=ItemStatus.PENDING.value)
     updated_at: Mapped[datetime] = created_at()
+    verdict: Mapped[str | None] = mapped_column(String(16))  # NULL until submitted and read
+    verdict_by: Mapped[str | None] = mapped_column(String(16))  # auto, deadline or moderator
+    verdict_at: Mapped[datetime | None]
+    reasons: Mapped[list[dict[str, str]]] = mapped_column(JSONB, server_default="[]")
+    review_due_at: Mapped[datetime | None]  # paid by default when nobody decided by then
 
 
 class Checkin(Base):

@@ -14,6 +14,7 @@ from fieldtasks.errors import ConflictError, InvalidError, NotFoundError
 from fieldtasks.geo import MAX_PLAUSIBLE_SPEED_KMH, allowed_checkin_distance_m, implied_speed_kmh, point_wkt
 from fieldtasks.models import Checkin, ExtractionRequest, ItemStatus, Photo, Task, TaskItem, TaskStatus
 from fieldtasks.services.tasks import held_task, record_event
+from fieldtasks.services.verification import settle_task
 
 CLOCK_SKEW = timedelta(minutes=5)  # how far ahead of the server a phone's clock may run
 # Fixes that come from a real receiver: compared with the next one for speed.
@@ -140,6 +141,7 @@ def submit_task(session: Session, task_id: uuid.UUID, worker_id: uuid.UUID, *, n
     task.submitted_at = now
     record_event(session, task.id, worker_id, "submitted", now, claim_generation=task.claim_generation)
     session.flush()
+    settle_task(session, task.id, now=now)  # items marked not found need no photo read
     return Submission(task.id, now, _extractions(session, task))
 
 
@@ -147,6 +149,10 @@ def _extractions(session: Session, task: Task) -> list[tuple[uuid.UUID, int]]:
     query = (
         select(ExtractionRequest.photo_id, ExtractionRequest.generation)
         .join(Photo, Photo.id == ExtractionRequest.photo_id)
-        .where(Photo.task_id == task.id, Photo.claim_generation == task.claim_generation)
+        .where(
+            Photo.task_id == task.id,
+            Photo.claim_generation == task.claim_generation,
+            ExtractionRequest.status.in_(("pending", "running")),
+        )
     )
     return [(photo_id, generation) for photo_id, generation in session.execute(query)]

@@ -24,6 +24,7 @@ from fieldtasks.models import (
     Vehicle,
 )
 from fieldtasks.services.campaigns import editable_campaign
+from fieldtasks.services.payments import fund_campaign
 
 
 @dataclass(frozen=True)
@@ -40,7 +41,8 @@ def publish_campaign(
     """Create the tasks not created yet (one per store or vehicle, one item per product) and open the campaign.
 
     Publishing again after adding stores or products, or after a pause, only adds what is new.
-    The budget must cover the reward of every item.
+    The budget must cover the reward of every item, and is moved from the organization's account
+    into the campaign's escrow (what is already there is not moved again).
     """
     campaign = editable_campaign(session, organization_id, campaign_id, lock=True)
     if campaign.ends_at <= now:
@@ -57,6 +59,7 @@ def publish_campaign(
     if needed > campaign.budget_cents:
         message = f"The budget covers {campaign.budget_cents} cents; {item_count} items need {needed}."
         raise InvalidError(message, code="insufficient_budget", errors={"budget_cents": [f"At least {needed}."]})
+    fund_campaign(session, campaign, now=now)
     campaign.status = CampaignStatus.ACTIVE
     campaign.published_at = campaign.published_at or now
     campaign.version += 1

@@ -1,0 +1,76 @@
+"""Request and response bodies of the money endpoints."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+from marshmallow import validate
+
+from fieldtasks.services.tasks import MAX_LIMIT
+
+MAX_CREDIT_CENTS = 100_000_000_00  # a hundred million: a typo guard, not a business rule
+
+
+def currency_field(**kwargs) -> ma.fields.String:
+    return ma.fields.String(validate=validate.Regexp(r"^[A-Z]{3}$"), metadata={"example": "EUR"}, **kwargs)
+
+
+class IdempotencyKeySchema(ma.Schema):
+    idempotency_key = ma.fields.String(
+        data_key="Idempotency-Key",
+        required=True,
+        validate=validate.Length(8, 200),
+        metadata={"description": "A new random value per operation, the same for every retry of it"},
+    )
+
+
+class CreditSchema(ma.Schema):
+    amount_cents = ma.fields.Integer(required=True, strict=True, validate=validate.Range(1, MAX_CREDIT_CENTS))
+    currency = currency_field(required=True)
+
+
+class ClientBalanceSchema(ma.Schema):
+    organization_id = ma.fields.UUID()
+    currency = ma.fields.String()
+    balance_cents = ma.fields.Integer()
+
+
+class EarningsSchema(ma.Schema):
+    currency = ma.fields.String()
+    pending_cents = ma.fields.Integer(metadata={"description": "Handed in, not settled yet"})
+    available_cents = ma.fields.Integer(metadata={"description": "Paid to me, not withdrawn"})
+    paid_out_cents = ma.fields.Integer()
+    earned_cents = ma.fields.Integer(metadata={"description": "Every reward received"})
+    hours_worked = ma.fields.Float(metadata={"description": "Claim to submission, on the tasks that paid"})
+    hourly_rate_cents = ma.fields.Integer(allow_none=True, metadata={"description": "earned / hours_worked"})
+
+
+class LedgerQuerySchema(ma.Schema):
+    cursor = ma.fields.String(validate=validate.Length(1, 100))
+    limit = ma.fields.Integer(load_default=50, validate=validate.Range(1, MAX_LIMIT))
+
+
+class LedgerLineSchema(ma.Schema):
+    id = ma.fields.String()
+    amount_cents = ma.fields.Integer(metadata={"description": "Positive: received; negative: withdrawn"})
+    currency = ma.fields.String()
+    kind = ma.fields.String(metadata={"example": "item_reward"})
+    at = ma.fields.DateTime()
+    item_id = ma.fields.UUID(allow_none=True)
+    task_id = ma.fields.UUID(allow_none=True)
+
+
+class LedgerPageSchema(ma.Schema):
+    lines = ma.fields.List(ma.fields.Nested(LedgerLineSchema))
+    next_cursor = ma.fields.String(allow_none=True)
+
+
+class PayoutInSchema(ma.Schema):
+    amount_cents = ma.fields.Integer(strict=True, validate=validate.Range(1), metadata={"description": "Default: all"})
+    currency = currency_field(required=True)
+
+
+class PayoutSchema(ma.Schema):
+    id = ma.fields.UUID()
+    amount_cents = ma.fields.Integer()
+    currency = ma.fields.String()
+    requested_at = ma.fields.DateTime()

@@ -1,0 +1,64 @@
+"""The sweep: enqueue extraction jobs Redis lost, give up on poisoned photos, pay overdue reviews."""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from dataclasses import dataclass
+from datetime import timedelta
+
+from fieldtasks.jobs.extraction import EXTRACTION_TIMEOUT_S, enqueue_extractions
+from fieldtasks.resources import Resources
+from fieldtasks.services import extraction, verification
+
+# A pending request younger than this is presumably still queued; older, its job may be gone.
+PENDING_GRACE = timedelta(seconds=60)
+# A running request older than the job timeout (plus a margin for RQ to notice) lost its run.
+RUNNING_TIMEOUT = timedelta(seconds=EXTRACTION_TIMEOUT_S + 15)
+
+log = logging.getLogger("fieldtasks.sweep")
+
+
+@dataclass(frozen=True)
+class SweepReport:
+    requeued: int
+    given_up: int
+    approved_by_deadline: int
+
+
+def run_sweep(res: Resources) -> SweepReport:
+    """One pass; safe to run from several processes at once (rows are taken with SKIP LOCKED)."""
+    now = res.clock()
+    with res.database.unit_of_work() as session:
+        lost = extraction.find_lost_extractions(session, now=now, timeout=RUNNING_TIMEOUT, grace=PENDING_GRACE)
+        for task_id in set(lost.given_up):
+            verification.settle_task(session, task_id, now=now)
+    requeued = enqueue_extractions(res.redis, lost.enqueue) if lost.enqueue else 0
+    with res.database.unit_of_work() as session:
+        approved = verification.approve_overdue(session, now=res.clock())
+    report = SweepReport(requeued, len(lost.given_up), approved)
+    if requeued or lost.given_up or approved:
+        log.info("sweep", extra=report.__dict__)
+    return report
+
+
+def sweep_forever(res: Resources, interval_s: float, parent_pid: int | None = None) -> None:
+    """Sweep every `interval_s` seconds; stop when the parent process (the worker) is gone."""
+    while parent_pid is None or os.getppid() == parent_pid:
+        try:
+            run_sweep(res)
+        except Exception:  # a lost database or Redis: try again next round
+            log.exception("sweep failed")
+        time.sleep(interval_s)
+
+
+def sweeper_main(interval_s: float, parent_pid: int) -> None:
+    """Entry point of the sweeper process `worker.py` starts beside its RQ worker."""
+    from fieldtasks.config import load_config
+    from fieldtasks.logs import configure_logging
+    from fieldtasks.resources import build_resources
+
+    config = load_config()
+    configure_logging(config.log_level)
+    sweep_forever(build_resources(config), interval_s, parent_pid)

@@ -1,0 +1,47 @@
+"""The photo extraction job: read one photo with no transaction open, record it, settle its task."""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import uuid
+from datetime import timedelta
+
+from fieldtasks.jobs.context import job_resources
+from fieldtasks.jobs.extraction import EXTRACTION_TIMEOUT_S
+from fieldtasks.ocr import Hints, UnreadablePhotoError, extract
+from fieldtasks.resources import Resources
+from fieldtasks.services import extraction, verification
+
+log = logging.getLogger("fieldtasks.jobs")
+
+
+def extract_photo(photo_id: str, generation: int) -> str:
+    """RQ job: read one photo and settle its item; safe to run twice, or after a newer generation."""
+    return run_extraction(job_resources(), uuid.UUID(photo_id), generation)
+
+
+def run_extraction(res: Resources, photo_id: uuid.UUID, generation: int) -> str:
+    """Claim (short transaction), read (no transaction open), record and settle (short transaction)."""
+    timeout = timedelta(seconds=EXTRACTION_TIMEOUT_S)
+    with res.database.unit_of_work() as session:
+        claimed = extraction.claim_extraction(session, photo_id, generation, now=res.clock(), timeout=timeout)
+    if claimed is None:
+        return "skipped"
+    hints = Hints(claimed.gtins, claimed.vehicle_codes, claimed.currency, prices=claimed.read_prices)
+    result, error = None, None
+    try:
+        result = dataclasses.asdict(extract(res.storage.get(claimed.storage_key), hints))
+    except UnreadablePhotoError as unreadable:
+        error = str(unreadable)[:500]
+    except Exception:
+        # Transient (storage, memory...): free the request so RQ's retry, or the sweeper, runs it again.
+        with res.database.unit_of_work() as session:
+            extraction.release_extraction(session, claimed.request_id)
+        raise
+    with res.database.unit_of_work() as session:
+        if not extraction.record_extraction(session, claimed, result=result, error=error, now=res.clock()):
+            return "already recorded"
+        settled = verification.settle_task(session, claimed.task_id, now=res.clock())
+    log.info("photo extracted", extra={"photo_id": str(photo_id), "generation": generation, "settled": len(settled)})
+    return "failed" if error else "done"

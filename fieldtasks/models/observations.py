@@ -1,0 +1,40 @@
+"""Verified shelf prices: what a client's feed is made of."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from fieldtasks.models.base import Base, uuid_pk
+
+
+class PriceObservation(Base):
+    __tablename__ = "price_observations"
+    __table_args__ = (
+        CheckConstraint("price_cents > 0", name="price_positive"),
+        CheckConstraint("verified_by IN ('auto', 'moderator')", name="verified_by"),
+        Index("uq_price_observations_item_id", "item_id", unique=True),
+        Index("ix_price_observations_product_observed", "product_id", "observed_at"),
+        Index("ix_price_observations_organization_id_verified_at", "organization_id", "verified_at"),
+    )
+
+    id: Mapped[uuid.UUID] = uuid_pk()
+    organization_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organizations.id"))
+    campaign_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"))
+    task_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("tasks.id", ondelete="CASCADE"))
+    item_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("task_items.id", ondelete="CASCADE"))
+    store_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("stores.id", ondelete="CASCADE"))
+    product_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("campaign_products.id", ondelete="CASCADE"))
+    photo_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("photos.id", ondelete="CASCADE"))
+    price_cents: Mapped[int] = mapped_column(BigInteger)
+    currency: Mapped[str] = mapped_column(String(3))
+    unit_price_cents: Mapped[int | None] = mapped_column(BigInteger)
+    unit: Mapped[str | None] = mapped_column(String(8))
+    promo: Mapped[bool] = mapped_column(server_default="false")
+    confidence: Mapped[str] = mapped_column(String(8))
+    observed_at: Mapped[datetime]
+    verified_at: Mapped[datetime]
+    verified_by: Mapped[str] = mapped_column(String(16))

@@ -1,0 +1,149 @@
+"""What a worker sees of their money: earnings by currency and their ledger lines."""
+
+from __future__ import annotations
+
+import base64
+import uuid
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from fieldtasks.errors import InvalidError
+from fieldtasks.models import (
+    AccountKind,
+    Campaign,
+    LedgerAccount,
+    LedgerEntry,
+    LedgerTransaction,
+    Payout,
+    Task,
+    TaskItem,
+    TaskStatus,
+    Verdict,
+)
+from fieldtasks.services.payments import REWARD
+
+
+def worker_earnings(session: Session, worker_id: uuid.UUID) -> list[dict[str, Any]]:
+    """Per currency: pending (handed in, not settled), available, paid out, and the effective hourly
+    rate: rewards received divided by the claim-to-submit time of the tasks they paid."""
+    by_currency: dict[str, dict[str, Any]] = {}
+
+    def row(currency: str) -> dict[str, Any]:
+        return by_currency.setdefault(
+            currency,
+            {
+                "currency": currency,
+                "pending_cents": 0,
+                "available_cents": 0,
+                "paid_out_cents": 0,
+                "earned_cents": 0,
+                "hours_worked": 0.0,
+                "hourly_rate_cents": None,
+            },
+        )
+
+    for currency, pending in session.execute(
+        select(Campaign.currency, func.sum(Campaign.reward_cents))
+        .join(Task, Task.campaign_id == Campaign.id)
+        .join(TaskItem, TaskItem.task_id == Task.id)
+        .where(Task.claimed_by_id == worker_id, Task.status == TaskStatus.SUBMITTED)
+        .where((TaskItem.verdict.is_(None)) | (TaskItem.verdict == Verdict.NEEDS_REVIEW))
+        .group_by(Campaign.currency)
+    ):
+        row(currency)["pending_cents"] = int(pending)
+    for currency, balance in session.execute(
+        select(LedgerAccount.currency, LedgerAccount.balance_cents).where(
+            LedgerAccount.kind == AccountKind.WORKER, LedgerAccount.owner_id == worker_id
+        )
+    ):
+        row(currency)["available_cents"] = int(balance)
+    for currency, paid in session.execute(
+        select(Payout.currency, func.sum(Payout.amount_cents))
+        .where(Payout.worker_id == worker_id)
+        .group_by(Payout.currency)
+    ):
+        row(currency)["paid_out_cents"] = int(paid)
+    for currency, earned, seconds in _rewards_and_time(session, worker_id):
+        entry = row(currency)
+        entry["earned_cents"], entry["hours_worked"] = int(earned), round(seconds / 3600, 2)
+        if seconds > 0:
+            entry["hourly_rate_cents"] = round(earned * 3600 / seconds)
+    return sorted(by_currency.values(), key=lambda entry: entry["currency"])
+
+
+def _rewards_and_time(session: Session, worker_id: uuid.UUID):
+    rewarded = (
+        select(
+            Campaign.currency,
+            Task.id.label("task_id"),
+            func.sum(LedgerEntry.amount_cents).label("earned"),
+            func.extract("epoch", Task.submitted_at - Task.claimed_at).label("seconds"),
+        )
+        .join(LedgerTransaction, LedgerTransaction.id == LedgerEntry.transaction_id)
+        .join(Task, Task.id == LedgerTransaction.details["task_id"].astext.cast(Task.id.type))
+        .join(Campaign, Campaign.id == Task.campaign_id)
+        .join(LedgerAccount, LedgerAccount.id == LedgerEntry.account_id)
+        .where(LedgerTransaction.kind == REWARD, LedgerAccount.owner_id == worker_id)
+        .group_by(Campaign.currency, Task.id)
+        .subquery()
+    )
+    return session.execute(
+        select(
+            rewarded.c.currency, func.sum(rewarded.c.earned), func.sum(func.greatest(rewarded.c.seconds, 0))
+        ).group_by(rewarded.c.currency)
+    ).all()
+
+
+def encode_cursor(entry_id: int) -> str:
+    return base64.urlsafe_b64encode(f"e{entry_id}".encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> int:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        if not raw.startswith("e"):
+            raise ValueError(raw)
+        return int(raw[1:])
+    except ValueError:
+        raise InvalidError(
+            "This cursor is not one we gave.",
+            code="invalid_cursor",
+            errors={"cursor": ["Not a cursor from this list."]},
+        ) from None
+
+
+def worker_ledger(session: Session, worker_id: uuid.UUID, cursor: str | None, limit: int) -> dict[str, Any]:
+    """The worker's ledger lines, newest first; `next_cursor` continues where this page ends."""
+    query = (
+        select(
+            LedgerEntry.id,
+            LedgerEntry.amount_cents,
+            LedgerEntry.created_at,
+            LedgerAccount.currency,
+            LedgerTransaction.kind,
+            LedgerTransaction.details,
+        )
+        .join(LedgerAccount, LedgerAccount.id == LedgerEntry.account_id)
+        .join(LedgerTransaction, LedgerTransaction.id == LedgerEntry.transaction_id)
+        .where(LedgerAccount.kind == AccountKind.WORKER, LedgerAccount.owner_id == worker_id)
+        .order_by(LedgerEntry.id.desc())
+        .limit(limit + 1)
+    )
+    if cursor:
+        query = query.where(LedgerEntry.id < decode_cursor(cursor))
+    rows = session.execute(query).all()
+    lines = [
+        {
+            "id": encode_cursor(r.id),
+            "amount_cents": r.amount_cents,
+            "currency": r.currency,
+            "kind": r.kind,
+            "at": r.created_at,
+            "item_id": r.details.get("item_id"),
+            "task_id": r.details.get("task_id"),
+        }
+        for r in rows[:limit]
+    ]
+    return {"lines": lines, "next_cursor": encode_cursor(rows[limit - 1].id) if len(rows) > limit else None}

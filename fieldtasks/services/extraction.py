@@ -1,0 +1,162 @@
+"""Extraction requests: claimed by one run at a time, recorded once, found again when lost."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, exists, or_, select, update
+from sqlalchemy.orm import Session, aliased
+
+from fieldtasks.models import Campaign, CampaignKind, ExtractionRequest, Photo, Product, Task, TaskItem, Vehicle
+
+MAX_ATTEMPTS = 5  # a photo that kills every run it gets (out of memory, say) is given up on after this
+
+
+@dataclass(frozen=True)
+class ClaimedExtraction:
+    """What a run needs to read one photo, with no transaction open."""
+
+    request_id: uuid.UUID
+    task_id: uuid.UUID
+    storage_key: str
+    gtins: tuple[str, ...]
+    vehicle_codes: tuple[str, ...]
+    currency: str
+    read_prices: bool
+
+
+def _is_latest(request):
+    newer = aliased(ExtractionRequest)
+    return ~exists().where(newer.photo_id == request.photo_id, newer.generation > request.generation)
+
+
+def claim_extraction(
+    session: Session, photo_id: uuid.UUID, generation: int, *, now: datetime, timeout: timedelta
+) -> ClaimedExtraction | None:
+    """Mark the request running (pending, or running past its timeout: that run is presumed dead).
+
+    None when there is nothing to do: already finished, held by a live run, or a newer
+    generation supersedes it.
+    """
+    request_id = session.scalar(
+        update(ExtractionRequest)
+        .where(
+            ExtractionRequest.photo_id == photo_id,
+            ExtractionRequest.generation == generation,
+            or_(
+                ExtractionRequest.status == "pending",
+                and_(ExtractionRequest.status == "running", ExtractionRequest.started_at <= now - timeout),
+            ),
+            _is_latest(ExtractionRequest),
+        )
+        .values(status="running", started_at=now, attempts=ExtractionRequest.attempts + 1)
+        .returning(ExtractionRequest.id)
+    )
+    if request_id is None:
+        return None
+    photo, campaign, item = session.execute(
+        select(Photo, Campaign, TaskItem)
+        .join(Task, Task.id == Photo.task_id)
+        .join(Campaign, Campaign.id == Task.campaign_id)
+        .join(TaskItem, TaskItem.id == Photo.item_id)
+        .where(Photo.id == photo_id)
+    ).one()
+    return ClaimedExtraction(
+        request_id=request_id,
+        task_id=photo.task_id,
+        storage_key=photo.original_key,
+        gtins=_expected_gtins(session, campaign, item),
+        vehicle_codes=_expected_vehicle(session, item),
+        currency=campaign.currency,
+        read_prices=campaign.kind == CampaignKind.SHELF_PRICE,
+    )
+
+
+def _expected_gtins(session: Session, campaign: Campaign, item: TaskItem) -> tuple[str, ...]:
+    if campaign.kind == CampaignKind.PRODUCT_PLACEMENT:  # the whole shelf is of interest
+        return tuple(session.scalars(select(Product.gtin).where(Product.campaign_id == campaign.id)))
+    if item.product_id is None:
+        return ()
+    return (session.scalar(select(Product.gtin).where(Product.id == item.product_id)),)
+
+
+def _expected_vehicle(session: Session, item: TaskItem) -> tuple[str, ...]:
+    if item.vehicle_id is None:
+        return ()
+    return (session.scalar(select(Vehicle.vehicle_code).where(Vehicle.id == item.vehicle_id)),)
+
+
+def record_extraction(
+    session: Session,
+    claimed: ClaimedExtraction,
+    *,
+    result: dict[str, Any] | None,
+    error: str | None,
+    now: datetime,
+) -> bool:
+    """Store the outcome if this request is still running; False when another run already did.
+
+    The task row is locked first: the caller settles the task's items in this same transaction.
+    """
+    session.scalar(select(Task.id).where(Task.id == claimed.task_id).with_for_update())
+    recorded = session.scalar(
+        update(ExtractionRequest)
+        .where(ExtractionRequest.id == claimed.request_id, ExtractionRequest.status == "running")
+        .values(status="failed" if error else "done", result=result, error=error, finished_at=now)
+        .returning(ExtractionRequest.id)
+    )
+    return recorded is not None
+
+
+def release_extraction(session: Session, request_id: uuid.UUID) -> None:
+    """A transient failure: back to pending, so that a retry may claim it at once."""
+    session.execute(
+        update(ExtractionRequest)
+        .where(ExtractionRequest.id == request_id, ExtractionRequest.status == "running")
+        .values(status="pending", started_at=None)
+    )
+
+
+@dataclass(frozen=True)
+class Sweep:
+    enqueue: list[tuple[uuid.UUID, int]]  # (photo id, generation) to enqueue again
+    given_up: list[uuid.UUID]  # task ids whose items may now be settled
+
+
+def find_lost_extractions(
+    session: Session, *, now: datetime, timeout: timedelta, grace: timedelta, limit: int = 1000
+) -> Sweep:
+    """Requests whose job may be gone: pending for longer than `grace`, or running past `timeout`.
+
+    A request that exhausted its attempts fails for good (its item goes to review). Every request
+    found is marked as enqueued now, so the next sweep leaves it alone for another `grace`.
+    """
+    stale = or_(
+        and_(
+            ExtractionRequest.status == "pending",
+            ExtractionRequest.requested_at <= now - grace,
+            or_(ExtractionRequest.enqueued_at.is_(None), ExtractionRequest.enqueued_at <= now - grace),
+        ),
+        and_(ExtractionRequest.status == "running", ExtractionRequest.started_at <= now - timeout),
+    )
+    rows = session.execute(
+        select(ExtractionRequest, Photo.task_id)
+        .join(Photo, Photo.id == ExtractionRequest.photo_id)
+        .where(stale, _is_latest(ExtractionRequest))
+        .order_by(ExtractionRequest.requested_at)
+        .limit(limit)
+        .with_for_update(of=ExtractionRequest, skip_locked=True)
+    ).all()
+    enqueue, given_up = [], []
+    for request, task_id in rows:
+        if request.attempts >= MAX_ATTEMPTS:
+            request.status, request.finished_at = "failed", now
+            request.error = f"gave up after {request.attempts} attempts"
+            given_up.append(task_id)
+        else:
+            request.enqueued_at = now
+            enqueue.append((request.photo_id, request.generation))
+    return Sweep(enqueue, given_up)

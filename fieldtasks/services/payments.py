@@ -1,0 +1,156 @@
+"""Money use cases: client credits, campaign escrow, item rewards, worker earnings and payouts."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from fieldtasks.errors import ConflictError, InvalidError, NotFoundError
+from fieldtasks.models import (
+    AccountKind,
+    Campaign,
+    LedgerAccount,
+    LedgerTransaction,
+    Organization,
+    Payout,
+    Task,
+    TaskItem,
+)
+from fieldtasks.services import ledger
+
+FUNDING = "campaign_funding"
+REWARD = "item_reward"
+
+
+def credit_organization(
+    session: Session, organization_id: uuid.UUID, amount_cents: int, currency: str, key: str, *, now: datetime
+) -> dict[str, Any]:
+    """Money received from a client (recorded by an admin): once per idempotency key."""
+    if session.get(Organization, organization_id) is None:
+        raise NotFoundError("No such organization.")
+    client = ledger.account_id(session, AccountKind.CLIENT, organization_id, currency)
+    deposits = ledger.account_id(session, AccountKind.DEPOSITS, None, currency)
+    ledger.transfer(
+        session,
+        f"deposit:{organization_id}:{key}",
+        "deposit",
+        deposits,
+        client,
+        amount_cents,
+        currency,
+        now=now,
+        details={"organization_id": str(organization_id)},
+    )
+    return {
+        "organization_id": organization_id,
+        "currency": currency,
+        "balance_cents": ledger.balance(session, AccountKind.CLIENT, organization_id, currency),
+    }
+
+
+def fund_campaign(session: Session, campaign: Campaign, *, now: datetime) -> int:
+    """Move what the escrow still lacks of the budget from the client's account (campaign row locked)."""
+    escrow = ledger.account_id(session, AccountKind.ESCROW, campaign.id, campaign.currency)
+    funded = ledger.received(session, escrow, FUNDING)
+    missing = campaign.budget_cents - funded
+    if missing <= 0:
+        return 0
+    client = ledger.account_id(session, AccountKind.CLIENT, campaign.organization_id, campaign.currency)
+    available = ledger.balance(session, AccountKind.CLIENT, campaign.organization_id, campaign.currency)
+    if available < missing:
+        message = f"The budget needs {missing} {campaign.currency} cents more in escrow; the account holds {available}."
+        raise ConflictError(message, code="insufficient_funds", errors={"budget_cents": [message]})
+    key = f"campaign:{campaign.id}:funded:{funded}:{campaign.budget_cents}"
+    ledger.transfer(
+        session,
+        key,
+        FUNDING,
+        client,
+        escrow,
+        missing,
+        campaign.currency,
+        now=now,
+        details={"campaign_id": str(campaign.id)},
+    )
+    return missing
+
+
+def pay_item(session: Session, item_id: uuid.UUID, *, now: datetime) -> bool:
+    """The item's reward from the campaign's escrow to its worker; False when it was paid before."""
+    item, task, campaign = session.execute(
+        select(TaskItem, Task, Campaign)
+        .join(Task, Task.id == TaskItem.task_id)
+        .join(Campaign, Campaign.id == Task.campaign_id)
+        .where(TaskItem.id == item_id)
+    ).one()
+    escrow = ledger.account_id(session, AccountKind.ESCROW, campaign.id, campaign.currency)
+    worker = ledger.account_id(session, AccountKind.WORKER, task.claimed_by_id, campaign.currency)
+    details = {
+        "item_id": str(item.id),
+        "task_id": str(task.id),
+        "campaign_id": str(campaign.id),
+        "verdict": item.verdict,
+    }
+    posted = ledger.transfer(
+        session,
+        f"item:{item.id}:reward",
+        REWARD,
+        escrow,
+        worker,
+        campaign.reward_cents,
+        campaign.currency,
+        now=now,
+        details=details,
+    )
+    return posted is not None
+
+
+def request_payout(
+    session: Session,
+    worker_id: uuid.UUID,
+    amount_cents: int | None,
+    currency: str,
+    key: str,
+    *,
+    minimum_cents: int,
+    now: datetime,
+) -> Payout:
+    """Withdraw from the available balance (all of it by default); the same key returns the same payout."""
+    existing = session.scalar(
+        select(Payout)
+        .join(LedgerTransaction, LedgerTransaction.id == Payout.transaction_id)
+        .where(LedgerTransaction.key == f"payout:{worker_id}:{key}")
+    )
+    if existing is not None:
+        return existing
+    account = ledger.account_id(session, AccountKind.WORKER, worker_id, currency)
+    available = session.scalar(select(LedgerAccount.balance_cents).where(LedgerAccount.id == account).with_for_update())
+    amount = available if amount_cents is None else amount_cents
+    if amount < minimum_cents:
+        message = f"A payout is at least {minimum_cents} cents; {amount} requested."
+        raise InvalidError(message, code="below_minimum", errors={"amount_cents": [message]})
+    if amount > available:
+        message = f"{amount} cents requested, {available} available."
+        raise ConflictError(message, code="insufficient_balance", errors={"amount_cents": [message]})
+    payouts = ledger.account_id(session, AccountKind.PAYOUTS, None, currency)
+    transaction = ledger.transfer(
+        session,
+        f"payout:{worker_id}:{key}",
+        "payout",
+        account,
+        payouts,
+        amount,
+        currency,
+        now=now,
+        details={"worker_id": str(worker_id)},
+    )
+    payout = Payout(
+        worker_id=worker_id, amount_cents=amount, currency=currency, transaction_id=transaction, requested_at=now
+    )
+    session.add(payout)
+    session.flush()
+    return payout

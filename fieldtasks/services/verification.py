@@ -1,0 +1,220 @@
+"""Settling submitted items: gather the evidence, judge, record the verdict, pay what is verified."""
+
+from __future__ import annotations
+
+import statistics
+import uuid
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import cast, func, select
+from sqlalchemy.dialects.postgresql import BIT
+from sqlalchemy.orm import Session, aliased
+
+from fieldtasks.models import (
+    Campaign,
+    ExtractionRequest,
+    ItemStatus,
+    Photo,
+    PriceObservation,
+    Product,
+    Task,
+    TaskItem,
+    TaskStatus,
+    Verdict,
+)
+from fieldtasks.services import payments
+from fieldtasks.services.tasks import record_event
+from fieldtasks.services.verdicts import Evidence, Judgement, judge, reason
+
+TERMINAL = ("done", "failed")
+NEAR_DUPLICATE_BITS = 4  # perceptual hashes this close are the same picture, re-encoded or resized
+# EXIF times carry no zone: a photo is stale only when no time zone on Earth puts it inside the claim.
+EXIF_ZONE_SLACK = timedelta(hours=14, minutes=5)
+MEDIAN_WINDOW = timedelta(days=30)
+
+
+def settle_task(session: Session, task_id: uuid.UUID, *, now: datetime) -> list[uuid.UUID]:
+    """Give a verdict to every submitted item of the task whose photos are all read; pay the verified.
+
+    The task row is locked first, so two photo jobs finishing together settle each item once.
+    Returns the ids of the items settled now.
+    """
+    task = session.scalar(select(Task).where(Task.id == task_id).with_for_update())
+    if task is None or task.status != TaskStatus.SUBMITTED:
+        return []
+    campaign = session.get(Campaign, task.campaign_id)
+    items = session.scalars(
+        select(TaskItem).where(TaskItem.task_id == task.id, TaskItem.verdict.is_(None)).order_by(TaskItem.id)
+    ).all()
+    settled = []
+    for item in items:
+        if item.status == ItemStatus.NOT_FOUND:
+            _record(session, task, campaign, item, Judgement([reason("not_found")], None, None), [], now=now)
+        elif item.status == ItemStatus.PHOTOGRAPHED:
+            photos = _photos(session, task, item)
+            if photos is None:
+                continue  # a photo is still being read
+            evidence = gather_evidence(session, task, campaign, item, photos)
+            _record(session, task, campaign, item, judge(evidence), photos, now=now)
+        else:
+            continue
+        settled.append(item.id)
+    return settled
+
+
+def _photos(session: Session, task: Task, item: TaskItem) -> list[tuple[Photo, ExtractionRequest]] | None:
+    """The item's photos of this claim with their latest extraction; None while one is not finished."""
+    latest = (
+        select(ExtractionRequest.photo_id, func.max(ExtractionRequest.generation).label("generation"))
+        .group_by(ExtractionRequest.photo_id)
+        .subquery()
+    )
+    rows = session.execute(
+        select(Photo, ExtractionRequest)
+        .join(latest, latest.c.photo_id == Photo.id)
+        .join(
+            ExtractionRequest,
+            (ExtractionRequest.photo_id == Photo.id) & (ExtractionRequest.generation == latest.c.generation),
+        )
+        .where(Photo.item_id == item.id, Photo.claim_generation == task.claim_generation)
+        .order_by(Photo.created_at)
+    ).all()
+    if any(request.status not in TERMINAL for _, request in rows):
+        return None
+    return [(photo, request) for photo, request in rows]
+
+
+def gather_evidence(
+    session: Session, task: Task, campaign: Campaign, item: TaskItem, photos: list[tuple[Photo, ExtractionRequest]]
+) -> Evidence:
+    product = session.get(Product, item.product_id) if item.product_id else None
+    photo_ids = [photo.id for photo, _ in photos]
+    price_history = _recent_prices(session, campaign.id, product.id, task.submitted_at) if product else []
+    return Evidence(
+        kind=campaign.kind,
+        expected_gtin=product.gtin if product else None,
+        extractions=[request.result for _, request in photos if request.status == "done" and request.result],
+        unreadable=[request.error or "unreadable" for _, request in photos if request.status == "failed"],
+        geofence_m=task.geofence_m,
+        farthest_photo_m=_farthest_photo_m(session, task, photo_ids),
+        stale_taken_at=_stale_time(task, [photo for photo, _ in photos]),
+        duplicate=_has_duplicate(session, task, [photo for photo, _ in photos]),
+        median_price_cents=round(statistics.median(price_history)) if len(price_history) >= 3 else None,
+    )
+
+
+def _farthest_photo_m(session: Session, task: Task, photo_ids: list[uuid.UUID]) -> float | None:
+    return session.scalar(
+        select(func.max(func.ST_Distance(Photo.exif_location, Task.location)))
+        .join(Task, Task.id == Photo.task_id)
+        .where(Photo.id.in_(photo_ids), Photo.exif_location.is_not(None), Task.id == task.id)
+    )
+
+
+def _stale_time(task: Task, photos: list[Photo]) -> str | None:
+    start = task.claimed_at.replace(tzinfo=None) - EXIF_ZONE_SLACK
+    end = task.submitted_at.replace(tzinfo=None) + EXIF_ZONE_SLACK
+    for photo in photos:
+        taken = photo.exif_taken_at.replace(tzinfo=None) if photo.exif_taken_at else None
+        if taken is not None and not start <= taken <= end:
+            return taken.isoformat(sep=" ", timespec="minutes")
+    return None
+
+
+def _has_duplicate(session: Session, task: Task, photos: list[Photo]) -> bool:
+    """The same bytes anywhere, or a near-identical picture in this campaign, from another task or worker."""
+    other = aliased(Photo)
+    elsewhere = (other.task_id != task.id) | (other.worker_id != task.claimed_by_id)
+    hashes = [photo.sha256 for photo in photos]
+    if session.scalar(select(func.count()).select_from(other).where(other.sha256.in_(hashes), elsewhere)):
+        return True
+    same_campaign = select(Task.id).where(Task.campaign_id == task.campaign_id)
+    for photo in photos:
+        distance = func.bit_count(cast(other.phash.op("#")(photo.phash), BIT(64)))
+        near = (
+            select(func.count())
+            .select_from(other)
+            .where(other.task_id.in_(same_campaign), elsewhere, distance <= NEAR_DUPLICATE_BITS)
+        )
+        if session.scalar(near):
+            return True
+    return False
+
+
+def _recent_prices(session: Session, campaign_id: uuid.UUID, product_id: uuid.UUID, until: datetime) -> list[int]:
+    return list(
+        session.scalars(
+            select(PriceObservation.price_cents).where(
+                PriceObservation.campaign_id == campaign_id,
+                PriceObservation.product_id == product_id,
+                PriceObservation.observed_at > until - MEDIAN_WINDOW,
+            )
+        )
+    )
+
+
+def _record(
+    session: Session,
+    task: Task,
+    campaign: Campaign,
+    item: TaskItem,
+    judgement: Judgement,
+    photos: list[tuple[Photo, ExtractionRequest]],
+    *,
+    now: datetime,
+) -> None:
+    item.verdict = Verdict.VERIFIED if judgement.verified else Verdict.NEEDS_REVIEW
+    item.verdict_by = "auto"
+    item.verdict_at = now
+    item.reasons = judgement.reasons
+    details: dict[str, Any] = {"item_id": str(item.id), "reasons": [r["code"] for r in judgement.reasons]}
+    if judgement.verified:
+        if judgement.price is not None:
+            _observe(session, task, campaign, item, judgement, photos, now=now)
+        payments.pay_item(session, item.id, now=now)
+    else:
+        item.review_due_at = now + timedelta(hours=campaign.auto_approve_hours)
+    session.flush()
+    record_event(session, task.id, None, f"item_{item.verdict}", now, **details)
+
+
+def _observe(session, task, campaign, item, judgement, photos, *, now) -> None:
+    photo, _ = [pair for pair in photos if pair[1].status == "done" and pair[1].result][judgement.photo_index]
+    price = judgement.price
+    session.add(
+        PriceObservation(
+            organization_id=campaign.organization_id,
+            campaign_id=campaign.id,
+            task_id=task.id,
+            item_id=item.id,
+            store_id=task.store_id,
+            product_id=item.product_id,
+            photo_id=photo.id,
+            price_cents=price["amount_cents"],
+            currency=campaign.currency,
+            unit_price_cents=None,
+            unit=None,
+            promo=price.get("kind") == "promo",
+            confidence=price["confidence"],
+            observed_at=photo.taken_at or photo.created_at,  # EXIF times carry no zone
+            verified_at=now,
+            verified_by="auto",
+        )
+    )
+
+
+def approve_overdue(session: Session, *, now: datetime, limit: int = 500) -> int:
+    """Pay by default every item whose review deadline passed: nobody waits forever for a decision."""
+    due = session.scalars(
+        select(TaskItem)
+        .where(TaskItem.verdict == Verdict.NEEDS_REVIEW, TaskItem.review_due_at <= now)
+        .order_by(TaskItem.review_due_at)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    ).all()
+    for item in due:
+        item.verdict, item.verdict_by, item.verdict_at = Verdict.APPROVED, "deadline", now
+        payments.pay_item(session, item.id, now=now)
+        record_event(session, item.task_id, None, "item_approved_by_deadline", now, item_id=str(item.id))
+    return len(due)
