@@ -82,9 +82,20 @@ def card_json(row) -> dict:
     return card
 
 
+class ReasonSchema(ma.Schema):
+    code = ma.fields.String(metadata={"example": "no_barcode"})
+    message = ma.fields.String(metadata={"description": "A sentence for the worker"})
+
+
 class ItemSchema(ma.Schema):
     id = ma.fields.UUID()
     status = ma.fields.String(metadata={"example": "pending"})
+    verdict = ma.fields.String(
+        allow_none=True,
+        metadata={"description": "verified, needs_review, approved, rejected or no_fault; null until read"},
+    )
+    reasons = ma.fields.List(ma.fields.Nested(ReasonSchema), metadata={"description": "Why it needs review"})
+    review_due_at = ma.fields.DateTime(allow_none=True, metadata={"description": "Paid by default after this"})
     gtin = ma.fields.String(allow_none=True)
     product_name = ma.fields.String(allow_none=True)
     net_quantity = ma.fields.String(allow_none=True)

@@ -55,7 +55,8 @@ class TaskById(MethodView):
         """A task I hold, or could claim: its place, client, purpose, reward and items"""
         with unit_of_work() as session:
             view = tasks.get_task(session, task_id, worker_id(), now=resources().clock())
-        return jsonify({**card_json(view.card), "instructions": view.card["instructions"], "items": view.items})
+        items = ItemSchema(many=True).dump(view.items)
+        return jsonify({**card_json(view.card), "instructions": view.card["instructions"], "items": items})
 
 
 @blp.route("/tasks/<uuid:task_id>/claim")

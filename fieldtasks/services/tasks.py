@@ -196,6 +196,9 @@ def task_items(session: Session, task_id: uuid.UUID) -> list[dict[str, Any]]:
         select(
             TaskItem.id,
             TaskItem.status,
+            TaskItem.verdict,
+            TaskItem.reasons,
+            TaskItem.review_due_at,
             Product.gtin,
             Product.name.label("product_name"),
             Product.net_quantity,

@@ -1,0 +1,69 @@
+"""The verification rules as a pure function: each reason, from realistic extraction results."""
+
+from __future__ import annotations
+
+from fieldtasks.services.verdicts import Evidence, judge
+
+NUTELLA = "3017620422003"
+
+
+def extraction(barcodes=(), price=None, price_confidence="high") -> dict:
+    shelf = {"amount_cents": price, "confidence": price_confidence, "kind": "price"} if price else None
+    return {"barcodes": [{"gtin": g, "confidence": c} for g, c in barcodes], "shelf_price": shelf}
+
+
+def codes(**evidence) -> list[str]:
+    fields = {"kind": "shelf_price", "expected_gtin": NUTELLA, **evidence}
+    return [reason["code"] for reason in judge(Evidence(**fields)).reasons]
+
+
+def test_a_clear_label_of_the_expected_product_is_verified():
+    judgement = judge(Evidence("shelf_price", NUTELLA, [extraction([(NUTELLA, "high")], 349)]))
+    assert judgement.verified and judgement.price["amount_cents"] == 349
+
+
+def test_a_barcode_read_without_confidence_is_low_confidence():
+    assert codes(extractions=[extraction([(NUTELLA, "low")], 349)]) == ["low_confidence"]
+
+
+def test_a_price_read_without_confidence_is_low_confidence():
+    assert codes(extractions=[extraction([(NUTELLA, "high")], 349, "low")]) == ["low_confidence"]
+
+
+def test_two_photos_with_two_confident_prices_are_low_confidence():
+    photos = [extraction([(NUTELLA, "high")], 349), extraction([(NUTELLA, "high")], 399)]
+    assert codes(extractions=photos) == ["low_confidence"]
+
+
+def test_a_label_without_price_is_price_unreadable():
+    assert codes(extractions=[extraction([(NUTELLA, "high")])]) == ["price_unreadable"]
+
+
+def test_another_code_read_with_confidence_is_the_wrong_product_even_beside_a_low_read_of_the_right_one():
+    photos = [extraction([("3068320114453", "high"), (NUTELLA, "low")], 349)]
+    assert codes(extractions=photos) == ["wrong_product"]
+
+
+def test_an_undecodable_photo_says_why_and_nothing_else():
+    assert codes(extractions=[], unreadable=["cannot decode the photo: truncated"]) == ["unreadable_photo"]
+
+
+def test_geofence_staleness_duplicates_and_outliers_add_up():
+    found = codes(
+        extractions=[extraction([(NUTELLA, "high")], 1299)],
+        geofence_m=100,
+        farthest_photo_m=450.0,
+        stale_taken_at="2026-11-01 10:00",
+        duplicate=True,
+        median_price_cents=349,
+    )
+    assert found == ["price_outlier", "outside_geofence", "stale_photo", "duplicate_photo"]
+
+
+def test_a_price_within_three_times_the_median_is_not_an_outlier():
+    assert codes(extractions=[extraction([(NUTELLA, "high")], 999)], median_price_cents=349) == []
+
+
+def test_placement_photos_need_the_product_but_no_price():
+    evidence = Evidence("product_placement", NUTELLA, [extraction([(NUTELLA, "high")])])
+    assert judge(evidence).verified

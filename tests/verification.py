@@ -1,0 +1,96 @@
+"""Builders for verification tests: real shelf-label photos and a task handed in through the API."""
+
+from __future__ import annotations
+
+import io
+import random
+import uuid
+from dataclasses import dataclass
+
+from PIL import Image
+
+from fieldtasks.api.context import EXTENSION
+from fieldtasks.jobs.photo_reading import run_extraction
+from fieldtasks.ocr.synthetic import Label, render_label
+from tests.fieldwork import NUTELLA, PARIS, checkin_body, new_worker, published_campaign, upload
+
+ONE_STORE = [{"name": "Monoprix Rivoli", "address": "1 rue de Rivoli", "lat": PARIS[0], "lon": PARIS[1]}]
+ONE_PRODUCT = [{"gtin": NUTELLA, "name": "Nutella 400 g", "net_quantity": "400 g"}]
+
+
+def label_photo(
+    gtin: str = NUTELLA,
+    price_cents: int = 349,
+    *,
+    gps: tuple[float, float] | None = None,
+    exif_time: str | None = None,
+    seed: int = 1,
+) -> bytes:
+    """A shelf label (EAN-13 and a price with raised cents) photographed straight on, as a JPEG."""
+    rng = random.Random(seed)  # framing and background vary by seed, as two real photos would
+    label = render_label(Label("Nutella 400 g", price_cents, 873, "kg", gtin, "paper", None), rng)
+    scale = rng.uniform(0.75, 1.15)
+    label = label.resize((round(label.width * scale), round(label.height * scale)))
+    photo = Image.new("RGB", (1600, 1200), tuple(rng.randint(40, 200) for _ in range(3)))
+    photo.paste(label, (rng.randint(0, 1600 - label.width), rng.randint(0, 1200 - label.height)))
+    exif = Image.Exif()
+    if exif_time:
+        exif.get_ifd(0x8769)[36867] = exif_time
+    if gps:
+        exif[0x8825] = {1: "N", 2: _dms(gps[0]), 3: "E", 4: _dms(gps[1])}
+    buffer = io.BytesIO()
+    photo.save(buffer, "JPEG", quality=90, exif=exif.tobytes())
+    return buffer.getvalue()
+
+
+def _dms(value: float) -> tuple[float, float, float]:
+    degrees, rest = divmod(abs(value), 1)
+    minutes, seconds = divmod(rest * 60, 1)
+    return (float(degrees), float(minutes), round(seconds * 60, 4))
+
+
+@dataclass
+class HandedIn:
+    worker: dict
+    task_id: str
+    item_id: str
+    photo_id: str
+    campaign: dict
+
+
+def hand_in(
+    client, photo: bytes, campaign: dict | None = None, worker: dict | None = None, *, clock=None, minutes: float = 0
+) -> HandedIn:
+    """Claim the campaign's task, check in, upload `photo` for its one item, submit (`minutes` after
+    the claim, on the test's `clock`)."""
+    campaign = campaign or published_campaign(client, stores=ONE_STORE, products=ONE_PRODUCT)
+    worker = worker or new_worker(client)
+    task_id = next(
+        t["id"]
+        for t in client.get("/tasks/nearby", query_string={"lat": PARIS[0], "lon": PARIS[1]}, headers=worker).json
+        if t["campaign_id"] == campaign["id"]
+    )
+    assert client.post(f"/tasks/{task_id}/claim", headers=worker).status_code == 200
+    assert client.post(f"/tasks/{task_id}/checkin", json=checkin_body(), headers=worker).status_code == 201
+    item = client.get(f"/tasks/{task_id}", headers=worker).json["items"][0]
+    uploaded = upload(client, worker, task_id, f"key-{uuid.uuid4()}", photo, gtin=item["gtin"])
+    assert uploaded.status_code == 201, uploaded.json
+    if clock is not None:
+        clock.advance(minutes=minutes)
+    assert client.post(f"/tasks/{task_id}/submit", headers=worker).status_code == 202
+    return HandedIn(worker, task_id, item["id"], uploaded.json["id"], campaign)
+
+
+def read_photo(client, handed_in: HandedIn, generation: int = 1) -> str:
+    """Run the extraction job's body, as a worker would, in this test's transaction."""
+    res = client.application.extensions[EXTENSION]
+    return run_extraction(res, uuid.UUID(handed_in.photo_id), generation)
+
+
+def item_of(client, handed_in: HandedIn) -> dict:
+    return client.get(f"/tasks/{handed_in.task_id}", headers=handed_in.worker).json["items"][0]
+
+
+def earnings(client, worker: dict) -> dict:
+    rows = client.get("/me/earnings", headers=worker).json
+    return next((row for row in rows if row["currency"] == "EUR"), {})
