@@ -1,0 +1,84 @@
+"""The job boundary: the sweep finds what Redis lost or a dead run left behind; a real worker reads a photo."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import uuid
+
+from rq.job import Job, JobStatus
+from rq.serializers import JSONSerializer
+from sqlalchemy import text
+
+from fieldtasks.api.context import EXTENSION
+from fieldtasks.jobs.extraction import extraction_job_id
+from fieldtasks.jobs.maintenance import RUNNING_TIMEOUT, run_sweep
+from fieldtasks.services.extraction import MAX_ATTEMPTS, claim_extraction
+from tests.conftest import make_environ
+from tests.database import ROOT
+from tests.verification import hand_in, item_of, label_photo, read_photo
+
+
+def test_the_sweep_enqueues_again_what_a_flushed_redis_lost(client, redis, clock):
+    handed_in = hand_in(client, label_photo())
+    job_id = extraction_job_id(uuid.UUID(handed_in.photo_id), 1)
+    assert Job.exists(job_id, connection=redis)
+    redis.flushdb()
+    res = client.application.extensions[EXTENSION]
+    assert run_sweep(res).requeued == 0  # too recent: probably still queued
+    clock.advance(minutes=2)
+    assert run_sweep(res).requeued == 1
+    assert Job.exists(job_id, connection=redis)
+    assert run_sweep(res).requeued == 0  # enqueued again just now: left alone for a while
+    assert read_photo(client, handed_in) == "done"
+
+
+def test_a_run_that_died_is_run_again_after_its_timeout(client, clock, redis):
+    handed_in = hand_in(client, label_photo())
+    res = client.application.extensions[EXTENSION]
+    with res.database.unit_of_work() as session:  # a run claims the photo, then is killed
+        claimed = claim_extraction(session, uuid.UUID(handed_in.photo_id), 1, now=clock(), timeout=RUNNING_TIMEOUT)
+    assert claimed is not None
+    job = Job.fetch(extraction_job_id(uuid.UUID(handed_in.photo_id), 1), connection=redis, serializer=JSONSerializer)
+    job.set_status(JobStatus.FAILED)  # as RQ marks the job of a killed work horse
+    assert read_photo(client, handed_in) == "skipped"  # it may still be alive
+    clock.advance(seconds=RUNNING_TIMEOUT.total_seconds() + 1)
+    assert run_sweep(res).requeued == 1
+    assert read_photo(client, handed_in) == "done"
+    assert item_of(client, handed_in)["verdict"] == "verified"
+
+
+def test_a_photo_that_kills_every_run_is_given_up_and_its_item_reviewed(client, clock, connection):
+    handed_in = hand_in(client, label_photo())
+    connection.execute(
+        text("UPDATE extraction_requests SET status = 'running', started_at = now(), attempts = :n"),
+        {"n": MAX_ATTEMPTS},
+    )
+    clock.advance(seconds=RUNNING_TIMEOUT.total_seconds() + 60)
+    assert run_sweep(client.application.extensions[EXTENSION]).given_up == 1
+    item = item_of(client, handed_in)
+    assert item["verdict"] == "needs_review"
+    assert [r["code"] for r in item["reasons"]] == ["unreadable_photo"]
+    assert "gave up after 5 attempts" in item["reasons"][0]["message"]
+
+
+def test_a_real_worker_reads_the_photo_and_pays_the_item(committing_app, engine, redis):
+    client = committing_app.test_client()
+    handed_in = hand_in(client, label_photo(seed=11))
+    res = committing_app.extensions[EXTENSION]
+    env = {**os.environ, **make_environ(STORAGE_DIR=str(res.config.storage_dir))}
+    result = subprocess.run(
+        [sys.executable, "worker.py", "--burst", "extraction"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    with engine.connect() as connection:
+        verdict = connection.execute(text("SELECT verdict FROM task_items WHERE id = :i"), {"i": handed_in.item_id})
+        assert verdict.scalar_one() == "verified"
+        paid = connection.execute(text("SELECT balance_cents FROM ledger_accounts WHERE kind = 'worker'"))
+        assert paid.scalar_one() == 40
