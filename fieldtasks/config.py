@@ -38,6 +38,8 @@ class Config:
     claim_limit: int = 3
     payout_minimum_cents: int = 1000  # below this, a withdrawal costs more than it moves
     sweep_interval_s: int = 60  # how often the worker looks for lost jobs and overdue reviews
+    sweep_grace_s: int = 60  # a photo waiting longer than this for its job may have lost it
+    extraction_timeout_s: int = 120  # a photo job running longer is killed (and its photo read again)
 
 
 def parse_database_url(raw: str) -> str:
@@ -107,6 +109,8 @@ _VARIABLES: dict[str, tuple[str, Callable[[str], Any], bool]] = {
     "CLAIM_LIMIT": ("claim_limit", _positive_int, False),
     "PAYOUT_MINIMUM_CENTS": ("payout_minimum_cents", _positive_int, False),
     "SWEEP_INTERVAL_S": ("sweep_interval_s", _positive_int, False),
+    "SWEEP_GRACE_S": ("sweep_grace_s", _positive_int, False),
+    "EXTRACTION_TIMEOUT_S": ("extraction_timeout_s", _positive_int, False),
     "PASSWORD_HASH_PROFILE": ("password_hash_profile", _password_hash_profile, False),
 }
 

@@ -13,7 +13,7 @@ from sqlalchemy import text
 
 from fieldtasks.api.context import EXTENSION
 from fieldtasks.jobs.extraction import extraction_job_id
-from fieldtasks.jobs.maintenance import RUNNING_TIMEOUT, run_sweep
+from fieldtasks.jobs.maintenance import run_sweep, running_timeout
 from fieldtasks.services.extraction import MAX_ATTEMPTS, claim_extraction
 from tests.conftest import make_environ
 from tests.database import ROOT
@@ -38,12 +38,14 @@ def test_a_run_that_died_is_run_again_after_its_timeout(client, clock, redis):
     handed_in = hand_in(client, label_photo())
     res = client.application.extensions[EXTENSION]
     with res.database.unit_of_work() as session:  # a run claims the photo, then is killed
-        claimed = claim_extraction(session, uuid.UUID(handed_in.photo_id), 1, now=clock(), timeout=RUNNING_TIMEOUT)
+        claimed = claim_extraction(
+            session, uuid.UUID(handed_in.photo_id), 1, now=clock(), timeout=running_timeout(res.config)
+        )
     assert claimed is not None
     job = Job.fetch(extraction_job_id(uuid.UUID(handed_in.photo_id), 1), connection=redis, serializer=JSONSerializer)
     job.set_status(JobStatus.FAILED)  # as RQ marks the job of a killed work horse
     assert read_photo(client, handed_in) == "skipped"  # it may still be alive
-    clock.advance(seconds=RUNNING_TIMEOUT.total_seconds() + 1)
+    clock.advance(seconds=running_timeout(res.config).total_seconds() + 1)
     assert run_sweep(res).requeued == 1
     assert read_photo(client, handed_in) == "done"
     assert item_of(client, handed_in)["verdict"] == "verified"
@@ -55,8 +57,9 @@ def test_a_photo_that_kills_every_run_is_given_up_and_its_item_reviewed(client, 
         text("UPDATE extraction_requests SET status = 'running', started_at = now(), attempts = :n"),
         {"n": MAX_ATTEMPTS},
     )
-    clock.advance(seconds=RUNNING_TIMEOUT.total_seconds() + 60)
-    assert run_sweep(client.application.extensions[EXTENSION]).given_up == 1
+    res = client.application.extensions[EXTENSION]
+    clock.advance(seconds=running_timeout(res.config).total_seconds() + 60)
+    assert run_sweep(res).given_up == 1
     item = item_of(client, handed_in)
     assert item["verdict"] == "needs_review"
     assert [r["code"] for r in item["reasons"]] == ["unreadable_photo"]

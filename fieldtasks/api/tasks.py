@@ -139,7 +139,7 @@ class TaskSubmit(MethodView):
         res = resources()
         with unit_of_work() as session:
             submission = fieldwork.submit_task(session, task_id, worker_id(), now=res.clock())
-        enqueue_extractions(res.redis, submission.extractions)
+        enqueue_extractions(res.redis, submission.extractions, timeout_s=res.config.extraction_timeout_s)
         return submission
 
 

@@ -12,7 +12,6 @@ from fieldtasks.jobs.queues import EXTRACTION, queue
 
 # Named by path so the API never imports the OCR stack; RQ's worker imports it when it runs.
 EXTRACT_PHOTO = "fieldtasks.jobs.photo_reading.extract_photo"
-EXTRACTION_TIMEOUT_S = 120
 # A job still waiting or running in Redis is left alone; one that ended (or vanished) is enqueued anew.
 _ALIVE = (JobStatus.QUEUED, JobStatus.STARTED, JobStatus.SCHEDULED, JobStatus.DEFERRED)
 
@@ -22,7 +21,7 @@ def extraction_job_id(photo_id: uuid.UUID, generation: int) -> str:
     return f"extract-{photo_id}-{generation}"
 
 
-def enqueue_extractions(redis: Redis, extractions: list[tuple[uuid.UUID, int]]) -> int:
+def enqueue_extractions(redis: Redis, extractions: list[tuple[uuid.UUID, int]], *, timeout_s: int) -> int:
     """Called after commit: the requests are already safe in PostgreSQL, so a lost Redis loses nothing
     (the sweeper finds them again). Returns how many jobs were enqueued."""
     extraction_queue = queue(EXTRACTION, redis)
@@ -43,7 +42,7 @@ def enqueue_extractions(redis: Redis, extractions: list[tuple[uuid.UUID, int]]) 
             str(photo_id),
             generation,
             job_id=job_id,
-            job_timeout=EXTRACTION_TIMEOUT_S,
+            job_timeout=timeout_s,
             result_ttl=3600,
             failure_ttl=7 * 86400,
             retry=Retry(max=3, interval=[5, 30, 60]),

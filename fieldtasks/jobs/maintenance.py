@@ -8,14 +8,18 @@ import time
 from dataclasses import dataclass
 from datetime import timedelta
 
-from fieldtasks.jobs.extraction import EXTRACTION_TIMEOUT_S, enqueue_extractions
+from fieldtasks.config import Config
+from fieldtasks.jobs.extraction import enqueue_extractions
 from fieldtasks.resources import Resources
 from fieldtasks.services import extraction, verification
 
-# A pending request younger than this is presumably still queued; older, its job may be gone.
-PENDING_GRACE = timedelta(seconds=60)
-# A running request older than the job timeout (plus a margin for RQ to notice) lost its run.
-RUNNING_TIMEOUT = timedelta(seconds=EXTRACTION_TIMEOUT_S + 15)
+RQ_MARGIN = timedelta(seconds=15)  # for RQ to kill a job past its timeout and let go of it
+
+
+def running_timeout(config: Config) -> timedelta:
+    """A request running longer than this lost its run (killed, or its worker died)."""
+    return timedelta(seconds=config.extraction_timeout_s) + RQ_MARGIN
+
 
 log = logging.getLogger("fieldtasks.sweep")
 
@@ -31,10 +35,13 @@ def run_sweep(res: Resources) -> SweepReport:
     """One pass; safe to run from several processes at once (rows are taken with SKIP LOCKED)."""
     now = res.clock()
     with res.database.unit_of_work() as session:
-        lost = extraction.find_lost_extractions(session, now=now, timeout=RUNNING_TIMEOUT, grace=PENDING_GRACE)
+        lost = extraction.find_lost_extractions(
+            session, now=now, timeout=running_timeout(res.config), grace=timedelta(seconds=res.config.sweep_grace_s)
+        )
         for task_id in set(lost.given_up):
             verification.settle_task(session, task_id, now=now)
-    requeued = enqueue_extractions(res.redis, lost.enqueue) if lost.enqueue else 0
+    timeout_s = res.config.extraction_timeout_s
+    requeued = enqueue_extractions(res.redis, lost.enqueue, timeout_s=timeout_s) if lost.enqueue else 0
     with res.database.unit_of_work() as session:
         approved = verification.approve_overdue(session, now=res.clock())
     report = SweepReport(requeued, len(lost.given_up), approved)

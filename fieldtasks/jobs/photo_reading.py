@@ -8,7 +8,6 @@ import uuid
 from datetime import timedelta
 
 from fieldtasks.jobs.context import job_resources
-from fieldtasks.jobs.extraction import EXTRACTION_TIMEOUT_S
 from fieldtasks.ocr import Hints, UnreadablePhotoError, extract
 from fieldtasks.resources import Resources
 from fieldtasks.services import extraction, verification
@@ -23,7 +22,7 @@ def extract_photo(photo_id: str, generation: int) -> str:
 
 def run_extraction(res: Resources, photo_id: uuid.UUID, generation: int) -> str:
     """Claim (short transaction), read (no transaction open), record and settle (short transaction)."""
-    timeout = timedelta(seconds=EXTRACTION_TIMEOUT_S)
+    timeout = timedelta(seconds=res.config.extraction_timeout_s)
     with res.database.unit_of_work() as session:
         claimed = extraction.claim_extraction(session, photo_id, generation, now=res.clock(), timeout=timeout)
     if claimed is None:
