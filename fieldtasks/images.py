@@ -45,7 +45,8 @@ class PreparedPhoto:
     height: int
     byte_size: int
     sha256: str
-    phash: int  # 64-bit perceptual hash as a signed integer (fits a BIGINT)
+    phash: int  # 64-bit perceptual hash as a signed integer (fits a BIGINT): finds candidates fast
+    fine_hash: str  # 256-bit perceptual hash, hex: tells a copy from a look-alike among the candidates
     clean_jpeg: bytes
     exif_taken_at: datetime | None
     exif_lat: float | None
@@ -87,6 +88,7 @@ def prepare_photo(data: bytes) -> PreparedPhoto:
         byte_size=len(data),
         sha256=hashlib.sha256(data).hexdigest(),
         phash=_signed64(int(str(imagehash.phash(rgb)), 16)),
+        fine_hash=str(imagehash.phash(rgb, hash_size=16)),
         clean_jpeg=clean.getvalue(),
         exif_taken_at=taken_at,
         exif_lat=lat,

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import io
 from datetime import datetime, timedelta
 
+from PIL import Image
 from sqlalchemy import text
 
 from fieldtasks.api.context import EXTENSION
@@ -80,6 +82,22 @@ def test_the_same_photo_sent_by_another_worker_is_a_duplicate(client):
     second = hand_in(client, photo)  # another campaign, another worker, the same bytes
     read_photo(client, second)
     assert [r["code"] for r in item_of(client, second)["reasons"]] == ["duplicate_photo"]
+
+
+def test_a_resized_re_encoded_copy_in_the_same_campaign_is_a_duplicate(client):
+    campaign = published_campaign(
+        client,
+        stores=[{"name": f"Store {i}", "lat": 48.8566 + i * 1e-4, "lon": 2.3522} for i in range(2)],
+        products=ONE_PRODUCT,
+    )
+    original = label_photo(seed=6)
+    read_photo(client, hand_in(client, original, campaign))
+    smaller = Image.open(io.BytesIO(original)).resize((1200, 900))
+    buffer = io.BytesIO()
+    smaller.save(buffer, "JPEG", quality=70)
+    copy = hand_in(client, buffer.getvalue(), campaign)
+    read_photo(client, copy)
+    assert [r["code"] for r in item_of(client, copy)["reasons"]] == ["duplicate_photo"]
 
 
 def test_a_price_far_from_the_recent_median_is_an_outlier(client):

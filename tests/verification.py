@@ -11,7 +11,7 @@ from PIL import Image
 
 from fieldtasks.api.context import EXTENSION
 from fieldtasks.jobs.photo_reading import run_extraction
-from fieldtasks.ocr.synthetic import Label, render_label
+from fieldtasks.ocr.synthetic import Label, careful_photograph, render_label
 from tests.fieldwork import NUTELLA, PARIS, checkin_body, new_worker, published_campaign, upload
 
 ONE_STORE = [{"name": "Monoprix Rivoli", "address": "1 rue de Rivoli", "lat": PARIS[0], "lon": PARIS[1]}]
@@ -29,10 +29,7 @@ def label_photo(
     """A shelf label (EAN-13 and a price with raised cents) photographed straight on, as a JPEG."""
     rng = random.Random(seed)  # framing and background vary by seed, as two real photos would
     label = render_label(Label("Nutella 400 g", price_cents, 873, "kg", gtin, "paper", None), rng)
-    scale = rng.uniform(0.75, 1.15)
-    label = label.resize((round(label.width * scale), round(label.height * scale)))
-    photo = Image.new("RGB", (1600, 1200), tuple(rng.randint(40, 200) for _ in range(3)))
-    photo.paste(label, (rng.randint(0, 1600 - label.width), rng.randint(0, 1200 - label.height)))
+    photo = careful_photograph(label, rng, (1600, 1200))
     exif = Image.Exif()
     if exif_time:
         exif.get_ifd(0x8769)[36867] = exif_time

@@ -13,7 +13,7 @@ from fieldtasks.jobs.queues import EXTRACTION, queue
 # Named by path so the API never imports the OCR stack; RQ's worker imports it when it runs.
 EXTRACT_PHOTO = "fieldtasks.jobs.photo_reading.extract_photo"
 # A job still waiting or running in Redis is left alone; one that ended (or vanished) is enqueued anew.
-_ALIVE = (JobStatus.QUEUED, JobStatus.STARTED, JobStatus.SCHEDULED, JobStatus.DEFERRED)
+_WAITING = (JobStatus.QUEUED, JobStatus.SCHEDULED, JobStatus.DEFERRED)
 
 
 def extraction_job_id(photo_id: uuid.UUID, generation: int) -> str:
@@ -21,9 +21,16 @@ def extraction_job_id(photo_id: uuid.UUID, generation: int) -> str:
     return f"extract-{photo_id}-{generation}"
 
 
-def enqueue_extractions(redis: Redis, extractions: list[tuple[uuid.UUID, int]], *, timeout_s: int) -> int:
+def enqueue_extractions(
+    redis: Redis, extractions: list[tuple[uuid.UUID, int]], *, timeout_s: int, found_stuck: bool = False
+) -> int:
     """Called after commit: the requests are already safe in PostgreSQL, so a lost Redis loses nothing
-    (the sweeper finds them again). Returns how many jobs were enqueued."""
+    (the sweeper finds them again). Returns how many jobs were enqueued.
+
+    With `found_stuck` (the sweeper's requests, past their deadline), a job Redis still shows as
+    started belongs to a killed worker and is replaced too.
+    """
+    alive = _WAITING if found_stuck else (*_WAITING, JobStatus.STARTED)
     extraction_queue = queue(EXTRACTION, redis)
     enqueued = 0
     for photo_id, generation in extractions:
@@ -33,7 +40,7 @@ def enqueue_extractions(redis: Redis, extractions: list[tuple[uuid.UUID, int]], 
             if Job.exists(job_id, connection=redis)
             else None
         )
-        if existing is not None and existing.get_status(refresh=False) in _ALIVE:
+        if existing is not None and existing.get_status(refresh=False) in alive:
             continue
         if existing is not None:
             existing.delete()

@@ -41,7 +41,7 @@ def run_sweep(res: Resources) -> SweepReport:
         for task_id in set(lost.given_up):
             verification.settle_task(session, task_id, now=now)
     timeout_s = res.config.extraction_timeout_s
-    requeued = enqueue_extractions(res.redis, lost.enqueue, timeout_s=timeout_s) if lost.enqueue else 0
+    requeued = enqueue_extractions(res.redis, lost.enqueue, timeout_s=timeout_s, found_stuck=True)
     with res.database.unit_of_work() as session:
         approved = verification.approve_overdue(session, now=res.clock())
     report = SweepReport(requeued, len(lost.given_up), approved)

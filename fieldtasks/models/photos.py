@@ -29,6 +29,7 @@ class Photo(Base):
     byte_size: Mapped[int]
     sha256: Mapped[str] = mapped_column(String(64))
     phash: Mapped[int] = mapped_column(BigInteger)
+    fine_hash: Mapped[str | None] = mapped_column(String(64))
     original_key: Mapped[str] = mapped_column(String(200))
     clean_key: Mapped[str] = mapped_column(String(200))
     taken_at: Mapped[datetime | None]

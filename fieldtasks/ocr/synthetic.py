@@ -119,6 +119,16 @@ def photograph(label_image: Image.Image, rng: random.Random, size: tuple[int, in
     return lighting(shelf, rng)
 
 
+def careful_photograph(label_image: Image.Image, rng: random.Random, size: tuple[int, int]) -> Image.Image:
+    """The label as a careful worker shoots it: straight on, sharp, filling a good part of the frame."""
+    width, height = size
+    scale = rng.uniform(0.45, 0.7) * width / label_image.width
+    label = label_image.resize((round(label_image.width * scale), round(label_image.height * scale)), Image.BICUBIC)
+    photo = Image.new("RGB", size, tuple(rng.randint(40, 200) for _ in range(3)))
+    photo.paste(label, (rng.randint(0, width - label.width), rng.randint(0, height - label.height)))
+    return photo
+
+
 def tilt(label: Image.Image, rng: random.Random) -> Image.Image:
     """A mild perspective: corners moved by up to 6% of the size, transparent outside."""
     w, h = label.size

@@ -143,6 +143,7 @@ def _record_photo(session: Session, upload: Upload, prepared: PreparedPhoto, now
         byte_size=prepared.byte_size,
         sha256=prepared.sha256,
         phash=prepared.phash,
+        fine_hash=prepared.fine_hash,
         original_key=original_key(prepared.sha256, prepared.extension),
         clean_key=clean_key(prepared.sha256),
         taken_at=upload.taken_at,

@@ -28,7 +28,10 @@ from fieldtasks.services.tasks import record_event
 from fieldtasks.services.verdicts import Evidence, Judgement, judge, reason
 
 TERMINAL = ("done", "failed")
-NEAR_DUPLICATE_BITS = 4  # perceptual hashes this close are the same picture, re-encoded or resized
+# A copy (resized, re-encoded) stays within a few bits of both perceptual hashes; two photos of
+# look-alike labels on plain backgrounds can share the coarse one, never the fine one.
+CANDIDATE_BITS = 6  # of 64
+COPY_BITS = 16  # of 256
 # EXIF times carry no zone: a photo is stale only when no time zone on Earth puts it inside the claim.
 EXIF_ZONE_SLACK = timedelta(hours=14, minutes=5)
 MEDIAN_WINDOW = timedelta(days=30)
@@ -132,14 +135,18 @@ def _has_duplicate(session: Session, task: Task, photos: list[Photo]) -> bool:
     same_campaign = select(Task.id).where(Task.campaign_id == task.campaign_id)
     for photo in photos:
         distance = func.bit_count(cast(other.phash.op("#")(photo.phash), BIT(64)))
-        near = (
-            select(func.count())
-            .select_from(other)
-            .where(other.task_id.in_(same_campaign), elsewhere, distance <= NEAR_DUPLICATE_BITS)
+        candidates = session.scalars(
+            select(other.fine_hash).where(other.task_id.in_(same_campaign), elsewhere, distance <= CANDIDATE_BITS)
         )
-        if session.scalar(near):
+        if any(_is_copy(photo.fine_hash, fine) for fine in candidates):
             return True
     return False
+
+
+def _is_copy(mine: str | None, theirs: str | None) -> bool:
+    if not (mine and theirs):
+        return True  # photos from before fine hashes: the coarse hash alone decides
+    return (int(mine, 16) ^ int(theirs, 16)).bit_count() <= COPY_BITS
 
 
 def _recent_prices(session: Session, campaign_id: uuid.UUID, product_id: uuid.UUID, until: datetime) -> list[int]:

@@ -209,6 +209,7 @@ def upgrade() -> None:
         unique=False,
         postgresql_where=sa.text("verdict = 'needs_review'"),
     )
+    op.add_column("photos", sa.Column("fine_hash", sa.String(length=64), nullable=True))
     op.create_check_constraint(
         "verdict", "task_items", "verdict IN ('verified', 'needs_review', 'approved', 'rejected', 'no_fault')"
     )
@@ -223,6 +224,7 @@ def downgrade() -> None:
     op.execute("DROP FUNCTION ledger_check_balanced()")
     op.execute("DROP FUNCTION ledger_refuse_change()")
     op.drop_constraint("verdict", "task_items", type_="check")
+    op.drop_column("photos", "fine_hash")
     op.drop_index(
         "ix_task_items_review_due_at", table_name="task_items", postgresql_where=sa.text("verdict = 'needs_review'")
     )
