@@ -13,6 +13,7 @@ from rq.serializers import JSONSerializer
 
 from fieldtasks.config import ConfigError, load_config
 from fieldtasks.jobs.maintenance import sweeper_main
+from fieldtasks.jobs.photo_reading import warm_up
 from fieldtasks.jobs.queues import QUEUE_NAMES, queue
 from fieldtasks.logs import configure_logging
 from fieldtasks.resources import make_redis
@@ -38,6 +39,8 @@ def main(argv: list[str] | None = None) -> int:
     redis = make_redis(config)
     queues = [queue(name, redis) for name in (args.queues or QUEUE_NAMES)]
     worker = Worker(queues, connection=redis, serializer=JSONSerializer)
+    # Imported and built once here: every work horse RQ forks inherits the OCR stack and the resources.
+    warm_up()
     if not (args.burst or args.no_sweep):
         # A process, not a thread: it outlives no one (it stops when this worker is gone).
         sweeper = multiprocessing.get_context("spawn").Process(

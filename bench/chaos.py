@@ -129,19 +129,22 @@ class Workers:
                 process.kill()
 
 
-def prepare_database() -> str:
+def prepare_database(suffix: str = "chaos") -> str:
+    """A fresh, migrated database named after DATABASE_URL's, with `_<suffix>` appended."""
     from alembic import command
 
     from tests.database import alembic_config, recreate_database
 
     url = make_url(os.environ["DATABASE_URL"])
-    url = url.set(database=f"{url.database}_chaos").render_as_string(hide_password=False)
+    url = url.set(database=f"{url.database}_{suffix}").render_as_string(hide_password=False)
     recreate_database(url)
     command.upgrade(alembic_config(url), "head")
     return url
 
 
-def hand_in_everything(env: dict[str, str], items: int, rng: random.Random) -> int:
+def hand_in_everything(
+    env: dict[str, str], items: int, rng: random.Random, size: tuple[int, int] = (1600, 1200)
+) -> int:
     """Through the API, as phones would: a campaign of items/3 stores x 3 products, one worker per task."""
     app = create_app(env)
     client = app.test_client()
@@ -164,6 +167,7 @@ def hand_in_everything(env: dict[str, str], items: int, rng: random.Random) -> i
         )
     headers = _bearer(client, "client@chaos.test", password)
     gtins = [random_gtin(rng) for _ in range(PRODUCTS)]
+    prices = {gtin: rng.randint(99, 1999) for gtin in gtins}  # each store within 10% of it
     now = datetime.now(UTC)
     campaign = client.post(
         "/campaigns",
@@ -183,7 +187,7 @@ def hand_in_everything(env: dict[str, str], items: int, rng: random.Random) -> i
     assert client.post(f"/campaigns/{campaign['id']}/publish", headers=headers).status_code == 200
     handed = 0
     for index in range(stores):
-        handed += _one_task(client, index, password, gtins, rng)
+        handed += _one_task(client, index, password, prices, rng, size)
         if (index + 1) % 10 == 0 or index + 1 == stores:
             print(f"  handed in {index + 1}/{stores} tasks ({handed} photos)", flush=True)
     return handed
@@ -194,7 +198,9 @@ def _bearer(client, email: str, password: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {tokens['access_token']}"}
 
 
-def _one_task(client, index: int, password: str, gtins: list[str], rng: random.Random) -> int:
+def _one_task(
+    client, index: int, password: str, prices: dict[str, int], rng: random.Random, size: tuple[int, int]
+) -> int:
     email = f"worker{index}@chaos.test"
     client.post(
         "/auth/register", json={"email": email, "password": password, "display_name": f"W{index}", "role": "worker"}
@@ -213,11 +219,10 @@ def _one_task(client, index: int, password: str, gtins: list[str], rng: random.R
     assert client.post(f"/tasks/{task_id}/checkin", json=fix, headers=worker).status_code == 201
     for item in client.get(f"/tasks/{task_id}", headers=worker).json["items"]:
         shown = item["gtin"] if rng.random() > WRONG_PRODUCT_SHARE else random_gtin(rng)
-        label = Label(
-            "Chaos product", rng.randint(99, 1999), 1000, "kg", shown, rng.choice(["paper", "electronic"]), None
-        )
+        price = round(prices[item["gtin"]] * rng.uniform(0.9, 1.1))
+        label = Label("Chaos product", price, 1000, "kg", shown, rng.choice(["paper", "electronic"]), None)
         buffer = io.BytesIO()
-        careful_photograph(render_label(label, rng), rng, (1600, 1200)).save(buffer, "JPEG", quality=88)
+        careful_photograph(render_label(label, rng), rng, size).save(buffer, "JPEG", quality=88)
         response = client.post(
             f"/tasks/{task_id}/photos",
             data={"file": (io.BytesIO(buffer.getvalue()), "label.jpg", "image/jpeg"), "gtin": item["gtin"]},

@@ -1,11 +1,13 @@
-"""Demo data for `make run`: `python -m fieldtasks.demo` creates accounts and a published campaign, once.
+"""Demo data for `make run`: `python -m fieldtasks.demo` creates accounts and a published campaign, once;
+`python -m fieldtasks.demo --play URL` then plays a phone through the whole flow against the running API.
 
-Running it again changes nothing. The stores are real Paris addresses with approximate positions;
+Seeding again changes nothing. The stores are real Paris addresses with approximate positions;
 the products are made-up breakfast items with valid check digits.
 """
 
 from __future__ import annotations
 
+import argparse
 import sys
 from datetime import timedelta
 from importlib import resources as package_files
@@ -13,6 +15,7 @@ from importlib import resources as package_files
 from sqlalchemy import select
 
 from fieldtasks.config import ConfigError, load_config
+from fieldtasks.demo_phone import Phone, http_transport, play
 from fieldtasks.errors import ConflictError
 from fieldtasks.imports import parse_stores
 from fieldtasks.models import Campaign, User
@@ -109,7 +112,17 @@ def seed(res: Resources) -> None:
     print(f"Sign in at POST /auth/token with any of the emails above and the password {DEMO_PASSWORD!r}.")
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--play", metavar="URL", help="play the demo worker's phone against the API at URL")
+    args = parser.parse_args(argv)
+    if args.play:
+        try:
+            play(Phone(http_transport(args.play)), DEMO_ACCOUNTS[3][0], DEMO_PASSWORD)
+        except (RuntimeError, OSError, IndexError) as error:
+            print(f"the demo phone stopped: {error}", file=sys.stderr)
+            return 1
+        return 0
     try:
         config = load_config()
     except ConfigError as error:

@@ -9,10 +9,18 @@ from datetime import timedelta
 
 from fieldtasks.jobs.context import job_resources
 from fieldtasks.ocr import Hints, UnreadablePhotoError, extract
+from fieldtasks.ocr.extract import engine_versions
 from fieldtasks.resources import Resources
 from fieldtasks.services import extraction, verification
 
 log = logging.getLogger("fieldtasks.jobs")
+
+
+def warm_up() -> None:
+    """Run in the worker before it forks: each work horse inherits the resources (not yet connected)
+    and the engine versions instead of building them per job."""
+    job_resources()
+    engine_versions()
 
 
 def extract_photo(photo_id: str, generation: int) -> str:

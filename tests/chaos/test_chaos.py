@@ -1,0 +1,27 @@
+"""The chaos run (bench/chaos.py) as part of the suite: 300 items, workers killed, Redis flushed and restarted."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import make_environ
+from tests.database import ROOT
+
+
+@pytest.mark.chaos
+def test_every_item_is_settled_and_paid_exactly_once_through_kills_flushes_and_a_restart():
+    env = {**os.environ, "DATABASE_URL": make_environ()["DATABASE_URL"]}
+    result = subprocess.run(
+        [sys.executable, "-m", "bench.chaos", "--items", "300"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    summary = result.stdout[result.stdout.find("chaos run summary") :]
+    assert result.returncode == 0, summary + result.stderr[-3000:]
+    assert "double payments: 0, missing payments: 0, ledger check findings: 0" in summary
+    assert "result: PASS" in summary
