@@ -76,8 +76,8 @@ def label_jpeg(gtin: str, price_cents: int, rng: random.Random) -> bytes:
     return buffer.getvalue()
 
 
-def play(phone: Phone, email: str, password: str, *, wait_s: float = 90) -> dict[str, Any]:
-    """The whole flow; returns the task as the worker sees it at the end."""
+def play(phone: Phone, email: str, password: str, *, wait_s: float = 90, seed: int | None = None) -> dict[str, Any]:
+    """The whole flow; returns the task as the worker sees it at the end (`seed`: the same photos)."""
     tokens = phone.call("POST", "/auth/token", {"email": email, "password": password})
     phone.headers = {"Authorization": f"Bearer {tokens['access_token']}"}
     phone.say(f"1. signed in as {email}")
@@ -97,7 +97,7 @@ def play(phone: Phone, email: str, password: str, *, wait_s: float = 90) -> dict
     }
     phone.call("POST", f"/tasks/{task['id']}/checkin", fix, expect=201)
     phone.say(f"3. claimed, checked in at {place['name']}")
-    rng = random.Random(uuid.uuid4().int)  # every play takes new photos: copies would be refused
+    rng = random.Random(uuid.uuid4().int if seed is None else seed)  # new photos each play: copies are refused
     items = phone.call("GET", f"/tasks/{task['id']}")["items"]
     for index, item in enumerate(items):
         if index == 0:

@@ -41,7 +41,8 @@ def test_the_demo_phone_plays_the_whole_flow_through_a_real_worker(committing_ap
     worker = subprocess.Popen([sys.executable, "worker.py", "--no-sweep", "extraction"], cwd=ROOT, env=env)
     lines = []
     try:
-        task = play(Phone(transport, lines.append), "worker@demo.fieldtasks.test", demo.DEMO_PASSWORD, wait_s=60)
+        phone = Phone(transport, lines.append)
+        task = play(phone, "worker@demo.fieldtasks.test", demo.DEMO_PASSWORD, wait_s=60, seed=1)
     finally:
         worker.terminate()
         worker.wait(timeout=30)

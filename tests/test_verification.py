@@ -84,12 +84,14 @@ def test_the_same_photo_sent_by_another_worker_is_a_duplicate(client):
     assert [r["code"] for r in item_of(client, second)["reasons"]] == ["duplicate_photo"]
 
 
+def stores_campaign(client, stores: int) -> dict:
+    """One product in `stores` stores a few metres apart."""
+    places = [{"name": f"Store {i}", "lat": 48.8566 + i * 1e-4, "lon": 2.3522} for i in range(stores)]
+    return published_campaign(client, stores=places, products=ONE_PRODUCT)
+
+
 def test_a_resized_re_encoded_copy_in_the_same_campaign_is_a_duplicate(client):
-    campaign = published_campaign(
-        client,
-        stores=[{"name": f"Store {i}", "lat": 48.8566 + i * 1e-4, "lon": 2.3522} for i in range(2)],
-        products=ONE_PRODUCT,
-    )
+    campaign = stores_campaign(client, 2)
     original = label_photo(seed=6)
     read_photo(client, hand_in(client, original, campaign))
     smaller = Image.open(io.BytesIO(original)).resize((1200, 900))
@@ -101,11 +103,7 @@ def test_a_resized_re_encoded_copy_in_the_same_campaign_is_a_duplicate(client):
 
 
 def test_a_price_far_from_the_recent_median_is_an_outlier(client):
-    campaign = published_campaign(
-        client,
-        stores=[{"name": f"Store {i}", "lat": 48.8566 + i * 1e-4, "lon": 2.3522} for i in range(4)],
-        products=ONE_PRODUCT,
-    )
+    campaign = stores_campaign(client, 4)
     for seed in range(3):
         read_photo(client, hand_in(client, label_photo(price_cents=349, seed=seed), campaign))
     outlier = hand_in(client, label_photo(price_cents=1299, seed=9), campaign)

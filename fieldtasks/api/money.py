@@ -11,12 +11,12 @@ from fieldtasks.api.money_schemas import (
     ClientBalanceSchema,
     CreditSchema,
     EarningsSchema,
-    IdempotencyKeySchema,
     LedgerPageSchema,
     LedgerQuerySchema,
     PayoutInSchema,
     PayoutSchema,
 )
+from fieldtasks.api.schemas import IdempotencyKeySchema
 from fieldtasks.models import Role
 from fieldtasks.services import earnings, payments
 

@@ -14,15 +14,6 @@ def currency_field(**kwargs) -> ma.fields.String:
     return ma.fields.String(validate=validate.Regexp(r"^[A-Z]{3}$"), metadata={"example": "EUR"}, **kwargs)
 
 
-class IdempotencyKeySchema(ma.Schema):
-    idempotency_key = ma.fields.String(
-        data_key="Idempotency-Key",
-        required=True,
-        validate=validate.Length(8, 200),
-        metadata={"description": "A new random value per operation, the same for every retry of it"},
-    )
-
-
 class CreditSchema(ma.Schema):
     amount_cents = ma.fields.Integer(required=True, strict=True, validate=validate.Range(1, MAX_CREDIT_CENTS))
     currency = currency_field(required=True)

@@ -50,3 +50,14 @@ def role_field(choices: tuple[Role, ...]) -> ma.fields.String:
     return ma.fields.String(
         required=True, validate=validate.OneOf([str(r) for r in choices]), metadata={"example": str(choices[0])}
     )
+
+
+class IdempotencyKeySchema(ma.Schema):
+    """The header that makes a retried request (an upload, a credit, a payout) take effect once."""
+
+    idempotency_key = ma.fields.String(
+        data_key="Idempotency-Key",
+        required=True,
+        validate=validate.Length(8, 200),
+        metadata={"description": "A new random value per operation, the same for every retry of it"},
+    )

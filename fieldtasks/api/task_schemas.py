@@ -145,15 +145,6 @@ class PhotoFormSchema(ma.Schema):
     taken_at = ma.fields.AwareDateTime(metadata={"description": "When the phone took the photo"})
 
 
-class IdempotencyHeaderSchema(ma.Schema):
-    idempotency_key = ma.fields.String(
-        data_key="Idempotency-Key",
-        required=True,
-        validate=validate.Length(8, 200),
-        metadata={"description": "A new random value per photo, the same for every retry of it"},
-    )
-
-
 class PhotoSchema(ma.Schema):
     id = ma.fields.UUID()
     task_id = ma.fields.UUID()

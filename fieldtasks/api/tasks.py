@@ -8,11 +8,11 @@ from flask.views import MethodView
 from fieldtasks.api.access import current_caller, roles
 from fieldtasks.api.blueprint import Blueprint
 from fieldtasks.api.context import resources, unit_of_work
+from fieldtasks.api.schemas import IdempotencyKeySchema
 from fieldtasks.api.task_schemas import (
     CheckinInSchema,
     CheckinSchema,
     ClaimSchema,
-    IdempotencyHeaderSchema,
     ItemSchema,
     MyTasksQuerySchema,
     NearbyQuerySchema,
@@ -96,7 +96,7 @@ class TaskCheckin(MethodView):
 @blp.route("/tasks/<uuid:task_id>/photos")
 class TaskPhotos(MethodView):
     @roles(Role.WORKER)
-    @blp.arguments(IdempotencyHeaderSchema, location="headers")
+    @blp.arguments(IdempotencyKeySchema, location="headers")
     @blp.arguments(PhotoFormSchema, location="multipart")
     @blp.response(201, PhotoSchema)
     @blp.alt_response(404, response="NOT_FOUND")

@@ -26,7 +26,9 @@ WORKING_HEIGHT = 480  # a label crop is read at this height; a whole photo at up
 MIN_GLYPH_SHARE = 0.03  # of the working height: the cents of a label a third of the frame wide
 MAX_ARRANGEMENTS = 6  # per mask, largest print first: the shelf price is the largest number on a label
 HIGH_CONFIDENCE = 70.0  # Tesseract's word confidence, on every word of both groups
-_DIGITS = "--psm 7 -c tessedit_char_whitelist=0123456789"
+_LINE = "--psm 7 -c tessedit_char_whitelist=0123456789"
+# Line mode returns nothing for some lone glyphs (a bold 4); read as one word, they come out.
+_WORD = "--psm 8 -c tessedit_char_whitelist=0123456789"
 
 Glyph = tuple[int, int, int, int]  # left, top, right, bottom in working pixels
 
@@ -104,11 +106,14 @@ def _crop(image: Image.Image, glyphs: list[Glyph], pad: int) -> Image.Image:
     return ImageOps.expand(crop.resize((max(1, round(crop.width * scale)), 70), Image.LANCZOS), 25, fill=255)
 
 
-def read_digits(crop: Image.Image) -> tuple[str, float]:
-    """Digits Tesseract reads on one line, and its lowest word confidence."""
+def read_digits(crop: Image.Image, lone: bool = False) -> tuple[str, float]:
+    """Digits Tesseract reads on one line, and its lowest word confidence (`lone`: one glyph)."""
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")  # one thread per call: workers run in parallel instead
-    data = pytesseract.image_to_data(crop, config=_DIGITS, output_type=pytesseract.Output.DICT)
-    words = [(text, float(conf)) for text, conf in zip(data["text"], data["conf"], strict=True) if text.strip()]
+    for config in (_LINE, _WORD) if lone else (_LINE,):
+        data = pytesseract.image_to_data(crop, config=config, output_type=pytesseract.Output.DICT)
+        words = [(text, float(conf)) for text, conf in zip(data["text"], data["conf"], strict=True) if text.strip()]
+        if words:
+            break
     return "".join(text for text, _ in words), min((conf for _, conf in words), default=0.0)
 
 
@@ -139,7 +144,7 @@ def agreed(readings: list[PriceCandidate | None]) -> list[PriceCandidate]:
 
 
 def _read_arrangement(image, units, cents, h, currency, to_working) -> PriceCandidate | None:
-    whole, whole_conf = read_digits(_crop(image, units, int(0.12 * h)))
+    whole, whole_conf = read_digits(_crop(image, units, int(0.12 * h)), lone=len(units) == 1)
     if not whole or len(whole) != len(units):
         return None
     fraction, fraction_conf = read_digits(_crop(image, cents, int(0.08 * h)))
