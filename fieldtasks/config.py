@@ -40,6 +40,7 @@ class Config:
     sweep_interval_s: int = 60  # how often the worker looks for lost jobs and overdue reviews
     sweep_grace_s: int = 60  # a photo waiting longer than this for its job may have lost it
     extraction_timeout_s: int = 120  # a photo job running longer is killed (and its photo read again)
+    photo_link_minutes: int = 60  # how long a photo link in the client feed opens the photo
 
 
 def parse_database_url(raw: str) -> str:
@@ -111,6 +112,7 @@ _VARIABLES: dict[str, tuple[str, Callable[[str], Any], bool]] = {
     "SWEEP_INTERVAL_S": ("sweep_interval_s", _positive_int, False),
     "SWEEP_GRACE_S": ("sweep_grace_s", _positive_int, False),
     "EXTRACTION_TIMEOUT_S": ("extraction_timeout_s", _positive_int, False),
+    "PHOTO_LINK_MINUTES": ("photo_link_minutes", _positive_int, False),
     "PASSWORD_HASH_PROFILE": ("password_hash_profile", _password_hash_profile, False),
 }
 

@@ -10,7 +10,7 @@ from redis import Redis
 
 from fieldtasks.config import Config
 from fieldtasks.db import Database, make_engine
-from fieldtasks.security import AccessTokens, Passwords
+from fieldtasks.security import AccessTokens, Passwords, PhotoLinks
 from fieldtasks.services.accounts import Credentials
 from fieldtasks.storage import LocalStorage, PhotoStorage
 
@@ -29,6 +29,7 @@ class Resources:
     passwords: Passwords
     access_tokens: AccessTokens
     storage: PhotoStorage
+    photo_links: PhotoLinks
     clock: Callable[[], datetime] = utc_now
 
     def credentials(self) -> Credentials:
@@ -50,4 +51,5 @@ def build_resources(config: Config) -> Resources:
         passwords=Passwords(cheap=config.password_hash_profile == "fast"),
         access_tokens=AccessTokens(config.secret_key, timedelta(minutes=config.access_token_minutes)),
         storage=LocalStorage(config.storage_dir),
+        photo_links=PhotoLinks(config.secret_key, timedelta(minutes=config.photo_link_minutes)),
     )

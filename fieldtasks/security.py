@@ -1,8 +1,9 @@
-"""Password hashing (argon2) and signed, short-lived access tokens (JWT, HS256)."""
+"""Password hashing (argon2), signed short-lived access tokens (JWT, HS256) and signed photo links."""
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import secrets
 import uuid
 from dataclasses import dataclass
@@ -101,3 +102,22 @@ class AccessTokens:
         if expires_at <= now:
             raise AuthenticationError("The access token has expired; refresh it.", code="token_expired")
         return AccessClaims(user_id, str(claims.get("role", "")), organization_id, expires_at)
+
+
+class PhotoLinks:
+    """Time-limited links to a photo's EXIF-free copy, signed so that they need no account to open."""
+
+    def __init__(self, secret: str, ttl: timedelta):
+        self._key = hashlib.sha256(b"photo-links:" + secret.encode()).digest()
+        self.ttl = ttl
+
+    def _signature(self, photo_id: str, expires: int) -> str:
+        return hmac.new(self._key, f"{photo_id}:{expires}".encode(), hashlib.sha256).hexdigest()
+
+    def sign(self, photo_id: uuid.UUID, *, now: datetime) -> tuple[int, str]:
+        expires = int((now + self.ttl).timestamp())
+        return expires, self._signature(str(photo_id), expires)
+
+    def is_valid(self, photo_id: uuid.UUID, expires: int, signature: str, *, now: datetime) -> bool:
+        expected = self._signature(str(photo_id), expires)
+        return hmac.compare_digest(expected, signature) and now.timestamp() < expires

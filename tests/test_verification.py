@@ -11,7 +11,16 @@ from sqlalchemy import text
 from fieldtasks.api.context import EXTENSION
 from fieldtasks.jobs.maintenance import run_sweep
 from tests.fieldwork import EVIAN, checkin_body, new_worker, photo_bytes, published_campaign
-from tests.verification import ONE_PRODUCT, ONE_STORE, earnings, hand_in, item_of, label_photo, read_photo
+from tests.verification import (
+    ONE_PRODUCT,
+    ONE_STORE,
+    earnings,
+    hand_in,
+    item_of,
+    label_photo,
+    read_photo,
+    stores_campaign,
+)
 
 
 def test_a_readable_label_is_verified_paid_once_and_fed_to_the_client(client, connection):
@@ -82,12 +91,6 @@ def test_the_same_photo_sent_by_another_worker_is_a_duplicate(client):
     second = hand_in(client, photo)  # another campaign, another worker, the same bytes
     read_photo(client, second)
     assert [r["code"] for r in item_of(client, second)["reasons"]] == ["duplicate_photo"]
-
-
-def stores_campaign(client, stores: int) -> dict:
-    """One product in `stores` stores a few metres apart."""
-    places = [{"name": f"Store {i}", "lat": 48.8566 + i * 1e-4, "lon": 2.3522} for i in range(stores)]
-    return published_campaign(client, stores=places, products=ONE_PRODUCT)
 
 
 def test_a_resized_re_encoded_copy_in_the_same_campaign_is_a_duplicate(client):

@@ -18,8 +18,9 @@ from fieldtasks.api.campaign_schemas import (
 )
 from fieldtasks.api.context import resources, unit_of_work
 from fieldtasks.api.etags import etag_header, expected_version
+from fieldtasks.api.feed_schemas import ProgressSchema
 from fieldtasks.models import Role
-from fieldtasks.services import campaigns, publishing
+from fieldtasks.services import campaigns, progress, publishing
 
 blp = Blueprint("campaigns", __name__, url_prefix="/campaigns", description="Campaigns of the caller's organization.")
 
@@ -141,6 +142,17 @@ class Publish(MethodView):
         """Offer the campaign to workers: one task per store or vehicle (again after adding, it adds what is new)"""
         with unit_of_work() as session:
             return publishing.publish_campaign(session, organization_id(), campaign_id, now=resources().clock())
+
+
+@blp.route("/<uuid:campaign_id>/progress")
+class Progress(MethodView):
+    @roles(Role.CLIENT)
+    @blp.response(200, ProgressSchema)
+    @blp.alt_response(404, response="NOT_FOUND")
+    def get(self, campaign_id):
+        """Tasks by status, items verified / in review / rejected / not found, budget spent and left, stores covered"""
+        with unit_of_work() as session:
+            return progress.campaign_progress(session, organization_id(), campaign_id, now=resources().clock())
 
 
 @blp.route("/<uuid:campaign_id>/pause")

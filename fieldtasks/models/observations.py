@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, String
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Identity, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from fieldtasks.models.base import Base, uuid_pk
@@ -19,6 +19,7 @@ class PriceObservation(Base):
         Index("uq_price_observations_item_id", "item_id", unique=True),
         Index("ix_price_observations_product_observed", "product_id", "observed_at"),
         Index("ix_price_observations_organization_id_verified_at", "organization_id", "verified_at"),
+        Index("ix_price_observations_feed", "organization_id", "feed_xid", "seq"),
     )
 
     id: Mapped[uuid.UUID] = uuid_pk()
@@ -38,3 +39,6 @@ class PriceObservation(Base):
     observed_at: Mapped[datetime]
     verified_at: Mapped[datetime]
     verified_by: Mapped[str] = mapped_column(String(16))
+    # The feed's order (see migration 0004): the writing transaction's id, then the row's number.
+    seq: Mapped[int] = mapped_column(BigInteger, Identity())
+    feed_xid: Mapped[int] = mapped_column(BigInteger, server_default=text("(pg_current_xact_id()::text)::bigint"))

@@ -126,7 +126,8 @@ def balance(session: Session, kind: AccountKind, owner_id: uuid.UUID | None, cur
 
 
 def received(session: Session, account: uuid.UUID, kind: str) -> int:
-    """What this account received through transactions of one kind (funding, rewards...)."""
+    """The net movement of this account through transactions of one kind (funding, rewards...):
+    positive when it received, negative when it paid."""
     total = session.scalar(
         select(func.coalesce(func.sum(LedgerEntry.amount_cents), 0))
         .join(LedgerTransaction, LedgerTransaction.id == LedgerEntry.transaction_id)

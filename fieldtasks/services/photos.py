@@ -169,3 +169,11 @@ def _record_photo(session: Session, upload: Upload, prepared: PreparedPhoto, now
         "has_exif_position": has_position,
         "created_at": now.isoformat(),
     }
+
+
+def clean_copy(session: Session, storage: PhotoStorage, photo_id: uuid.UUID) -> bytes:
+    """The EXIF-free copy of a photo (for a link the caller has already checked)."""
+    key = session.scalar(select(Photo.clean_key).where(Photo.id == photo_id))
+    if key is None:
+        raise NotFoundError("No such photo.")
+    return storage.get(key)

@@ -1,0 +1,116 @@
+"""The client feed's query and records; records are written by hand (they are streamed by the million)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import marshmallow as ma
+from marshmallow import validate
+
+from fieldtasks.services.tasks import MAX_LIMIT
+
+FORMATS = ("json", "csv", "ndjson")
+CSV_COLUMNS = (
+    "id", "campaign_id", "store_id", "store_name", "lat", "lon", "gtin", "product_name", "price_cents", "currency",
+    "unit_price_cents", "unit", "promo", "observed_at", "verified_at", "verified_by", "confidence", "photo_url",
+)  # fmt: skip
+
+
+class FeedQuerySchema(ma.Schema):
+    campaign = ma.fields.UUID()
+    store = ma.fields.UUID()
+    gtin = ma.fields.String(validate=validate.Regexp(r"^\d{8,14}$"))
+    since = ma.fields.AwareDateTime(metadata={"description": "Observed at or after"})
+    until = ma.fields.AwareDateTime(metadata={"description": "Observed before"})
+    verified_by = ma.fields.String(validate=validate.OneOf(["auto", "moderator"]))
+    cursor = ma.fields.String(validate=validate.Length(1, 100))
+    limit = ma.fields.Integer(load_default=100, validate=validate.Range(1, MAX_LIMIT))
+    format = ma.fields.String(
+        validate=validate.OneOf(FORMATS),
+        metadata={"description": "json (paged, the default), or csv / ndjson: every row, streamed (also by Accept)"},
+    )
+
+
+class GeoQuerySchema(ma.Schema):
+    campaign = ma.fields.UUID()
+
+
+class StoreRefSchema(ma.Schema):
+    id = ma.fields.UUID()
+    name = ma.fields.String()
+    lat = ma.fields.Float()
+    lon = ma.fields.Float()
+
+
+class ProductRefSchema(ma.Schema):
+    gtin = ma.fields.String()
+    name = ma.fields.String()
+
+
+class PriceRecordSchema(ma.Schema):
+    id = ma.fields.UUID()
+    campaign_id = ma.fields.UUID()
+    store = ma.fields.Nested(StoreRefSchema)
+    product = ma.fields.Nested(ProductRefSchema)
+    price_cents = ma.fields.Integer()
+    currency = ma.fields.String()
+    unit_price_cents = ma.fields.Integer(allow_none=True)
+    unit = ma.fields.String(allow_none=True, metadata={"description": "kg, l or unit"})
+    promo = ma.fields.Boolean()
+    observed_at = ma.fields.DateTime()
+    verified_at = ma.fields.DateTime()
+    verified_by = ma.fields.String(metadata={"description": "auto or moderator"})
+    confidence = ma.fields.String()
+    photo_url = ma.fields.Url(metadata={"description": "The EXIF-free photo; the link expires"})
+
+
+class PricePageSchema(ma.Schema):
+    prices = ma.fields.List(ma.fields.Nested(PriceRecordSchema))
+    next_cursor = ma.fields.String(
+        allow_none=True, metadata={"description": "Continue from here; on the last page, poll with it for new rows"}
+    )
+
+
+class ProgressSchema(ma.Schema):
+    campaign_id = ma.fields.UUID()
+    tasks = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.Integer())
+    items = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.Integer())
+    budget = ma.fields.Dict()
+    stores_covered_share = ma.fields.Float()
+
+
+class PhotoLinkQuerySchema(ma.Schema):
+    expires = ma.fields.Integer(required=True)
+    signature = ma.fields.String(required=True, validate=validate.Length(64, 64))
+
+
+def price_record(row: Any, photo_url: str) -> dict[str, Any]:
+    return {
+        "id": str(row.id),
+        "campaign_id": str(row.campaign_id),
+        "store": {"id": str(row.store_id), "name": row.store_name, "lat": row.lat, "lon": row.lon},
+        "product": {"gtin": row.gtin, "name": row.product_name},
+        "price_cents": row.price_cents,
+        "currency": row.currency,
+        "unit_price_cents": row.unit_price_cents,
+        "unit": row.unit,
+        "promo": row.promo,
+        "observed_at": row.observed_at.isoformat(),
+        "verified_at": row.verified_at.isoformat(),
+        "verified_by": row.verified_by,
+        "confidence": row.confidence,
+        "photo_url": photo_url,
+    }
+
+
+def csv_row(record: dict[str, Any]) -> list[Any]:
+    flat = {
+        **record,
+        "store_id": record["store"]["id"],
+        "store_name": record["store"]["name"],
+        "lat": record["store"]["lat"],
+        "lon": record["store"]["lon"],
+        "gtin": record["product"]["gtin"],
+        "product_name": record["product"]["name"],
+    }
+    return [flat[column] for column in CSV_COLUMNS]

@@ -1,0 +1,137 @@
+"""What a retail client receives: the price feed (paged, CSV, NDJSON), stores as GeoJSON, photo links."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterator
+
+from flask import Response, jsonify, request, stream_with_context, url_for
+from flask.views import MethodView
+
+from fieldtasks.api.access import current_caller, public, roles
+from fieldtasks.api.blueprint import Blueprint
+from fieldtasks.api.context import resources, unit_of_work
+from fieldtasks.api.feed_schemas import (
+    CSV_COLUMNS,
+    FeedQuerySchema,
+    GeoQuerySchema,
+    PhotoLinkQuerySchema,
+    PricePageSchema,
+    csv_row,
+    price_record,
+)
+from fieldtasks.errors import PermissionDeniedError
+from fieldtasks.models import Role
+from fieldtasks.services import feed, photos
+
+blp = Blueprint("feeds", __name__, description="Verified prices for the client organization, with photo evidence.")
+
+STREAMED = {"text/csv": "csv", "application/x-ndjson": "ndjson"}
+
+
+def photo_url(photo_id) -> str:
+    res = resources()
+    expires, signature = res.photo_links.sign(photo_id, now=res.clock())
+    return url_for("feeds.PhotoFile", photo_id=photo_id, expires=expires, signature=signature, _external=True)
+
+
+def _filter(query: dict) -> feed.FeedFilter:
+    return feed.FeedFilter(
+        campaign_id=query.get("campaign"),
+        store_id=query.get("store"),
+        gtin=query.get("gtin"),
+        since=query.get("since"),
+        until=query.get("until"),
+        verified_by=query.get("verified_by"),
+    )
+
+
+@blp.route("/feeds/prices")
+class PriceFeed(MethodView):
+    @roles(Role.CLIENT)
+    @blp.arguments(FeedQuerySchema, location="query")
+    @blp.response(200, PricePageSchema, content_type="application/json")
+    @blp.alt_response(200, content_type="text/csv", success=True, description="With format=csv: every row")
+    @blp.alt_response(200, content_type="application/x-ndjson", success=True, description="format=ndjson")
+    def get(self, query):
+        """My organization's verified prices, oldest first: a page (with a cursor), or every row as CSV/NDJSON"""
+        organization_id, where = current_caller().organization_id, _filter(query)
+        chosen = query.get("format") or STREAMED.get(request.accept_mimetypes.best_match(list(STREAMED)) or "")
+        if chosen in ("csv", "ndjson"):
+            lines = _csv_lines if chosen == "csv" else _ndjson_lines
+            mimetype = "text/csv" if chosen == "csv" else "application/x-ndjson"
+            return Response(stream_with_context(lines(organization_id, where)), mimetype=mimetype)
+        with unit_of_work() as session:
+            rows, cursor = feed.price_page(session, organization_id, where, query.get("cursor"), query["limit"])
+        # Records are written by hand (price_record): the streams share them, and a schema dump costs more.
+        return jsonify({"prices": [price_record(row, photo_url(row.photo_id)) for row in rows], "next_cursor": cursor})
+
+
+def _records(organization_id, where) -> Iterator[dict]:
+    with unit_of_work() as session:
+        for row in feed.stream_prices(session, organization_id, where):
+            yield price_record(row, photo_url(row.photo_id))
+
+
+def _csv_lines(organization_id, where) -> Iterator[str]:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(CSV_COLUMNS)
+    for count, record in enumerate(_records(organization_id, where), start=1):
+        writer.writerow(csv_row(record))
+        if count % feed.STREAM_BATCH == 0:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
+
+
+def _ndjson_lines(organization_id, where) -> Iterator[str]:
+    for record in _records(organization_id, where):
+        yield json.dumps(record, ensure_ascii=False) + "\n"
+
+
+@blp.route("/feeds/stores")
+class StoresGeoJson(MethodView):
+    @roles(Role.CLIENT)
+    @blp.arguments(GeoQuerySchema, location="query")
+    @blp.response(200, content_type="application/geo+json", description="A FeatureCollection of store Points")
+    def get(self, query):
+        """My stores with the latest verified price of each product, as GeoJSON"""
+        with unit_of_work() as session:
+            rows = feed.latest_prices_by_store(session, current_caller().organization_id, query.get("campaign"))
+        features: dict[str, dict] = {}
+        for row in rows:
+            feature = features.setdefault(
+                str(row.store_id),
+                {
+                    "type": "Feature",
+                    "geometry": {"type": "Point", "coordinates": [row.lon, row.lat]},
+                    "properties": {"store_id": str(row.store_id), "name": row.store_name, "prices": []},
+                },
+            )
+            record = price_record(row, photo_url(row.photo_id))
+            feature["properties"]["prices"].append({k: v for k, v in record.items() if k not in ("store",)})
+        body = {"type": "FeatureCollection", "features": list(features.values())}
+        return Response(json.dumps(body, ensure_ascii=False), mimetype="application/geo+json")
+
+
+@blp.route("/photos/<uuid:photo_id>/clean")
+class PhotoFile(MethodView):
+    @public
+    @blp.arguments(PhotoLinkQuerySchema, location="query")
+    @blp.response(200, content_type="image/jpeg", description="The photo without its EXIF metadata")
+    @blp.alt_response(403, response="FORBIDDEN", description="`invalid_link` or `link_expired`")
+    @blp.alt_response(404, response="NOT_FOUND")
+    def get(self, link, photo_id):
+        """A photo behind a link from the feed (no sign-in: the link is signed and expires)"""
+        res = resources()
+        if not res.photo_links.is_valid(photo_id, link["expires"], link["signature"], now=res.clock()):
+            raise PermissionDeniedError(
+                "This photo link is invalid or has expired; fetch the feed again.", code="invalid_link"
+            )
+        with unit_of_work() as session:
+            data = photos.clean_copy(session, res.storage, photo_id)
+        return Response(data, mimetype="image/jpeg", headers={"Cache-Control": "private, max-age=600"})

@@ -1,0 +1,130 @@
+"""The client's price feed: verified observations of one organization, paged or streamed."""
+
+from __future__ import annotations
+
+import base64
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Select, func, or_, select, text, tuple_
+from sqlalchemy.orm import Session
+
+from fieldtasks.errors import InvalidError
+from fieldtasks.models import PriceObservation, Product, Store
+
+STREAM_BATCH = 500  # rows fetched at a time from a server-side cursor when streaming
+# Rows of transactions older than every one still running, or of this one (see migration 0004).
+_SETTLED = or_(
+    PriceObservation.feed_xid < text("(pg_snapshot_xmin(pg_current_snapshot())::text)::bigint"),
+    PriceObservation.feed_xid == text("(pg_current_xact_id_if_assigned()::text)::bigint"),
+)
+
+
+@dataclass(frozen=True)
+class FeedFilter:
+    campaign_id: uuid.UUID | None = None
+    store_id: uuid.UUID | None = None
+    gtin: str | None = None
+    since: datetime | None = None  # observed at or after
+    until: datetime | None = None  # observed before
+    verified_by: str | None = None  # auto or moderator
+
+
+def _columns() -> list:
+    geometry = func.geometry(Store.location)
+    return [
+        PriceObservation.seq,
+        PriceObservation.feed_xid,
+        PriceObservation.id,
+        PriceObservation.campaign_id,
+        Store.id.label("store_id"),
+        Store.name.label("store_name"),
+        func.ST_Y(geometry).label("lat"),
+        func.ST_X(geometry).label("lon"),
+        Product.gtin,
+        Product.name.label("product_name"),
+        PriceObservation.price_cents,
+        PriceObservation.currency,
+        PriceObservation.unit_price_cents,
+        PriceObservation.unit,
+        PriceObservation.promo,
+        PriceObservation.observed_at,
+        PriceObservation.verified_at,
+        PriceObservation.verified_by,
+        PriceObservation.confidence,
+        PriceObservation.photo_id,
+    ]
+
+
+def feed_statement(organization_id: uuid.UUID, where: FeedFilter) -> Select:
+    """Observations of this organization only, in the feed's order."""
+    query = (
+        select(*_columns())
+        .join(Store, Store.id == PriceObservation.store_id)
+        .join(Product, Product.id == PriceObservation.product_id)
+        .where(PriceObservation.organization_id == organization_id, _SETTLED)
+        .order_by(PriceObservation.feed_xid, PriceObservation.seq)
+    )
+    conditions = [
+        (where.campaign_id, lambda v: PriceObservation.campaign_id == v),
+        (where.store_id, lambda v: PriceObservation.store_id == v),
+        (where.gtin, lambda v: Product.gtin == v),
+        (where.since, lambda v: PriceObservation.observed_at >= v),
+        (where.until, lambda v: PriceObservation.observed_at < v),
+        (where.verified_by, lambda v: PriceObservation.verified_by == v),
+    ]
+    for value, condition in conditions:
+        if value is not None:
+            query = query.where(condition(value))
+    return query
+
+
+def encode_cursor(feed_xid: int, seq: int) -> str:
+    return base64.urlsafe_b64encode(f"p{feed_xid}.{seq}".encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[int, int]:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        if not raw.startswith("p"):
+            raise ValueError(raw)
+        xid, seq = raw[1:].split(".")
+        return int(xid), int(seq)
+    except ValueError:
+        message = "This cursor is not one the feed gave."
+        raise InvalidError(message, code="invalid_cursor", errors={"cursor": [message]}) from None
+
+
+def price_page(
+    session: Session, organization_id: uuid.UUID, where: FeedFilter, cursor: str | None, limit: int
+) -> tuple[list[Any], str | None]:
+    """One page, and the cursor to continue from: it stays valid while new observations arrive,
+    which come after it. The last page returns the cursor to poll with later."""
+    query = feed_statement(organization_id, where)
+    if cursor:
+        query = query.where(tuple_(PriceObservation.feed_xid, PriceObservation.seq) > decode_cursor(cursor))
+    rows = session.execute(query.limit(limit)).all()
+    next_cursor = encode_cursor(rows[-1].feed_xid, rows[-1].seq) if rows else cursor
+    return rows, next_cursor
+
+
+def stream_prices(session: Session, organization_id: uuid.UUID, where: FeedFilter) -> Iterator[Any]:
+    """Every row, fetched STREAM_BATCH at a time from a server-side cursor: memory stays flat."""
+    query = feed_statement(organization_id, where).execution_options(yield_per=STREAM_BATCH)
+    yield from session.execute(query)
+
+
+def latest_prices_by_store(session: Session, organization_id: uuid.UUID, campaign_id: uuid.UUID | None) -> list[Any]:
+    """For each store, the latest observation of each product (the newest observed_at)."""
+    query = feed_statement(organization_id, FeedFilter(campaign_id=campaign_id)).order_by(None)
+    latest = (
+        query.add_columns(
+            func.row_number()
+            .over(partition_by=(Store.id, Product.gtin), order_by=PriceObservation.observed_at.desc())
+            .label("rank")
+        )
+    ).subquery()
+    return session.execute(select(latest).where(latest.c.rank == 1).order_by(latest.c.store_name)).all()

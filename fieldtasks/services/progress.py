@@ -1,0 +1,66 @@
+"""A campaign's progress as its client sees it: tasks, items, money and coverage."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import Session
+
+from fieldtasks.models import AccountKind, ItemStatus, Task, TaskItem, TaskStatus, Verdict
+from fieldtasks.services import ledger
+from fieldtasks.services.campaigns import get_campaign
+from fieldtasks.services.payments import REWARD
+
+
+def campaign_progress(
+    session: Session, organization_id: uuid.UUID, campaign_id: uuid.UUID, *, now: datetime
+) -> dict[str, Any]:
+    campaign = get_campaign(session, organization_id, campaign_id)
+    effective = case(
+        (
+            (Task.status == TaskStatus.CLAIMED) & (Task.claim_expires_at <= now),
+            TaskStatus.OPEN.value,
+        ),
+        else_=Task.status,
+    )
+    tasks = dict(
+        session.execute(
+            select(effective, func.count()).where(Task.campaign_id == campaign.id).group_by(effective)
+        ).all()
+    )
+    items = session.execute(
+        select(
+            func.count().filter(TaskItem.verdict.in_([Verdict.VERIFIED, Verdict.APPROVED])),
+            func.count().filter(TaskItem.verdict == Verdict.NEEDS_REVIEW),
+            func.count().filter(TaskItem.verdict == Verdict.REJECTED),
+            func.count().filter(TaskItem.status == ItemStatus.NOT_FOUND),
+            func.count(),
+            func.count(func.distinct(Task.id)).filter(TaskItem.verdict.is_not(None)),
+        )
+        .join(Task, Task.id == TaskItem.task_id)
+        .where(Task.campaign_id == campaign.id)
+    ).one()
+    escrow = ledger.account_id(session, AccountKind.ESCROW, campaign.id, campaign.currency)
+    spent = -ledger.received(session, escrow, REWARD)
+    places = sum(tasks.values())
+    return {
+        "campaign_id": campaign.id,
+        "tasks": {status.value: tasks.get(status.value, 0) for status in TaskStatus},
+        "items": {
+            "total": items[4],
+            "verified": items[0],
+            "in_review": items[1],
+            "rejected": items[2],
+            "not_found": items[3],
+        },
+        "budget": {
+            "currency": campaign.currency,
+            "budget_cents": campaign.budget_cents,
+            "spent_cents": spent,
+            "left_cents": ledger.balance(session, AccountKind.ESCROW, campaign.id, campaign.currency),
+        },
+        "stores_covered_share": round(items[5] / places, 4) if places else 0.0,
+    }

@@ -1,0 +1,118 @@
+"""The client feed: only the caller's organization, a cursor that survives new rows, CSV and NDJSON
+streams, signed photo links, stores as GeoJSON, and a campaign's progress."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from urllib.parse import urlsplit
+
+from PIL import Image
+
+from tests.fieldwork import new_client, new_worker
+from tests.verification import hand_in, label_photo, read_photo, stores_campaign
+
+
+def verified(client, campaign: dict, price_cents: int, seed: int) -> None:
+    handed_in = hand_in(client, label_photo(price_cents=price_cents, seed=seed), campaign)
+    assert read_photo(client, handed_in) == "done"
+
+
+def test_the_feed_pages_with_a_cursor_that_survives_new_rows_and_shows_one_tenant_only(client):
+    mine = stores_campaign(client, 4)
+    theirs = stores_campaign(client, 1)
+    for seed, price in enumerate((349, 359, 339)):
+        verified(client, mine, price, seed)
+    verified(client, theirs, 999, 7)
+    headers = mine["headers"]
+    first = client.get("/feeds/prices", query_string={"limit": 2}, headers=headers)
+    assert first.status_code == 200
+    assert [p["price_cents"] for p in first.json["prices"]] == [349, 359]
+    record = first.json["prices"][0]
+    assert record["store"]["name"] == "Store 0" and record["product"]["gtin"] == "3017620422003"
+    assert record["verified_by"] == "auto" and record["currency"] == "EUR"
+    second = client.get("/feeds/prices", query_string={"cursor": first.json["next_cursor"]}, headers=headers).json
+    assert [p["price_cents"] for p in second["prices"]] == [339]
+    verified(client, mine, 345, 9)  # arrives later: after the cursor, never before it
+    third = client.get("/feeds/prices", query_string={"cursor": second["next_cursor"]}, headers=headers).json
+    assert [p["price_cents"] for p in third["prices"]] == [345]
+    everything = client.get("/feeds/prices", headers=theirs["headers"]).json["prices"]
+    assert [p["price_cents"] for p in everything] == [999]
+
+
+def test_feed_filters(client):
+    campaign = stores_campaign(client, 2)
+    verified(client, campaign, 349, 1)
+    headers = campaign["headers"]
+
+    def prices(**query):
+        response = client.get("/feeds/prices", query_string=query, headers=headers)
+        assert response.status_code == 200, response.json
+        return [p["price_cents"] for p in response.json["prices"]]
+
+    assert prices(gtin="3017620422003", verified_by="auto", campaign=campaign["id"]) == [349]
+    assert prices(verified_by="moderator") == []
+    assert prices(gtin="3068320114453") == []
+    assert prices(since="2999-01-01T00:00:00+00:00") == []
+    refused = client.get("/feeds/prices", query_string={"cursor": "bm9wZQ", "status": "x"}, headers=headers)
+    assert refused.status_code == 422
+
+
+def test_the_feed_streams_as_csv_and_ndjson(client):
+    campaign = stores_campaign(client, 2)
+    verified(client, campaign, 349, 2)
+    verified(client, campaign, 359, 3)
+    headers = campaign["headers"]
+    as_csv = client.get("/feeds/prices", query_string={"format": "csv"}, headers=headers)
+    assert as_csv.status_code == 200 and as_csv.mimetype == "text/csv" and as_csv.is_streamed
+    rows = list(csv.DictReader(io.StringIO(as_csv.get_data(as_text=True))))
+    assert [row["price_cents"] for row in rows] == ["349", "359"]
+    assert rows[0]["store_name"] == "Store 0" and rows[0]["gtin"] == "3017620422003"
+    as_ndjson = client.get("/feeds/prices", headers={**headers, "Accept": "application/x-ndjson"})
+    assert as_ndjson.mimetype == "application/x-ndjson"
+    lines = [json.loads(line) for line in as_ndjson.get_data(as_text=True).splitlines()]
+    assert [line["price_cents"] for line in lines] == [349, 359]
+
+
+def test_photo_links_open_the_exif_free_copy_until_they_expire(client, clock):
+    campaign = stores_campaign(client, 1)
+    verified(client, campaign, 349, 4)
+    url = client.get("/feeds/prices", headers=campaign["headers"]).json["prices"][0]["photo_url"]
+    parts = urlsplit(url)
+    photo = client.get(f"{parts.path}?{parts.query}")  # no sign-in needed
+    assert photo.status_code == 200 and photo.mimetype == "image/jpeg"
+    assert not Image.open(io.BytesIO(photo.data)).getexif()
+    tampered = client.get(f"{parts.path}?{parts.query[:-1]}{'0' if parts.query[-1] != '0' else '1'}")
+    assert tampered.status_code == 403 and tampered.json["code"] == "invalid_link"
+    clock.advance(minutes=61)
+    assert client.get(f"{parts.path}?{parts.query}").status_code == 403
+
+
+def test_stores_come_as_geojson_with_their_latest_prices(client):
+    campaign = stores_campaign(client, 2)
+    verified(client, campaign, 349, 5)
+    response = client.get("/feeds/stores", headers=campaign["headers"])
+    assert response.status_code == 200 and response.mimetype == "application/geo+json"
+    features = response.json["features"]
+    assert len(features) == 1 and features[0]["geometry"]["type"] == "Point"
+    assert features[0]["properties"]["prices"][0]["price_cents"] == 349
+
+
+def test_campaign_progress_counts_tasks_items_money_and_coverage(client):
+    campaign = stores_campaign(client, 4)
+    verified(client, campaign, 349, 6)
+    progress = client.get(f"/campaigns/{campaign['id']}/progress", headers=campaign["headers"])
+    assert progress.status_code == 200
+    body = progress.json
+    assert body["tasks"] == {"open": 3, "claimed": 0, "submitted": 1, "cancelled": 0}
+    assert body["items"] == {"total": 4, "verified": 1, "in_review": 0, "rejected": 0, "not_found": 0}
+    assert body["budget"]["spent_cents"] == 40 and body["budget"]["left_cents"] == 100_000 - 40
+    assert body["stores_covered_share"] == 0.25
+    other = client.get(f"/campaigns/{campaign['id']}/progress", headers=new_client(client))
+    assert other.status_code == 404
+
+
+def test_only_clients_read_feeds(client):
+    assert client.get("/feeds/prices").status_code == 401
+    assert client.get("/feeds/prices", headers=new_worker(client)).status_code == 403
