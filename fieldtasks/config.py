@@ -41,6 +41,7 @@ class Config:
     sweep_grace_s: int = 60  # a photo waiting longer than this for its job may have lost it
     extraction_timeout_s: int = 120  # a photo job running longer is killed (and its photo read again)
     photo_link_minutes: int = 60  # how long a photo link in the client feed opens the photo
+    webhook_allow_private: bool = False  # webhooks to private or loopback addresses (tests, local demos)
 
 
 def parse_database_url(raw: str) -> str:
@@ -84,6 +85,14 @@ def _positive_int(raw: str) -> int:
     return value
 
 
+def _boolean(raw: str) -> bool:
+    if raw.lower() in ("1", "true", "yes", "on"):
+        return True
+    if raw.lower() in ("0", "false", "no", "off"):
+        return False
+    raise ValueError(f"must be true or false, got {raw!r}")
+
+
 def _log_level(raw: str) -> str:
     level = raw.upper()
     if level not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
@@ -113,6 +122,7 @@ _VARIABLES: dict[str, tuple[str, Callable[[str], Any], bool]] = {
     "SWEEP_GRACE_S": ("sweep_grace_s", _positive_int, False),
     "EXTRACTION_TIMEOUT_S": ("extraction_timeout_s", _positive_int, False),
     "PHOTO_LINK_MINUTES": ("photo_link_minutes", _positive_int, False),
+    "WEBHOOK_ALLOW_PRIVATE": ("webhook_allow_private", _boolean, False),
     "PASSWORD_HASH_PROFILE": ("password_hash_profile", _password_hash_profile, False),
 }
 

@@ -60,6 +60,7 @@ class AccessClaims:
     role: str
     organization_id: uuid.UUID | None
     expires_at: datetime
+    api_key_id: uuid.UUID | None = None  # set when the caller is a client's server, with an API key
 
 
 class AccessTokens:

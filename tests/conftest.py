@@ -54,6 +54,7 @@ def make_environ(**overrides: str) -> dict[str, str]:
         "PASSWORD_HASH_PROFILE": "fast",
         "LOG_LEVEL": "WARNING",
         "ACCESS_TOKEN_MINUTES": "600",  # long enough for tests that move the clock by hours
+        "WEBHOOK_ALLOW_PRIVATE": "true",  # the test receiver listens on 127.0.0.1
         **overrides,
     }
 

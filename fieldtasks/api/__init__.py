@@ -6,11 +6,20 @@ import flask_smorest
 import swagger_ui_bundle
 from flask import Flask, send_from_directory
 
-from fieldtasks.api import auth, campaigns, feeds, health, money, tasks, users
+from fieldtasks.api import auth, campaigns, feeds, health, integrations, money, tasks, users
 from fieldtasks.api.errors import ErrorSchema, register_error_handlers
 from fieldtasks.api.requests import init_request_tracking
 
-BLUEPRINTS = (health.blp, auth.blp, users.blp, campaigns.blp, tasks.blp, money.blp, feeds.blp)
+BLUEPRINTS = (
+    health.blp,
+    auth.blp,
+    users.blp,
+    campaigns.blp,
+    tasks.blp,
+    money.blp,
+    feeds.blp,
+    integrations.blp,
+)
 DOCS_ASSETS = "/docs/assets/"
 
 

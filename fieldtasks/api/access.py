@@ -13,6 +13,7 @@ from fieldtasks.api.context import resources
 from fieldtasks.errors import AuthenticationError, PermissionDeniedError
 from fieldtasks.models import Role
 from fieldtasks.security import AccessClaims
+from fieldtasks.services import api_keys as api_key_tokens
 
 PUBLIC = "public"
 ANY_ROLE = frozenset(Role)
@@ -30,8 +31,9 @@ def public(view: Callable) -> Callable:
     return view
 
 
-def roles(*allowed: Role) -> Callable[[Callable], Callable]:
-    """Only a signed-in caller with one of `allowed` roles (all roles when none is named)."""
+def roles(*allowed: Role, api_keys: bool = False) -> Callable[[Callable], Callable]:
+    """Only a signed-in caller with one of `allowed` roles (all roles when none is named);
+    with `api_keys`, a client organization's API key is accepted too."""
     allowed_roles = frozenset(allowed) or ANY_ROLE
 
     def decorator(view: Callable) -> Callable:
@@ -42,6 +44,9 @@ def roles(*allowed: Role) -> Callable[[Callable], Callable]:
                 raise PermissionDeniedError(
                     f"This needs one of these roles: {', '.join(sorted(allowed_roles))}.", code="forbidden"
                 )
+            if claims.api_key_id and not api_keys:
+                message = "API keys open the feeds, exports and webhooks only; sign in as a person for this."
+                raise PermissionDeniedError(message, code="api_key_not_allowed")
             g.caller = claims
             return view(*args, **kwargs)
 
@@ -50,7 +55,7 @@ def roles(*allowed: Role) -> Callable[[Callable], Callable]:
         manual = apidoc.setdefault("manual_doc", {})
         manual["security"] = [{"bearerAuth": []}]
         manual.setdefault("responses", {}).update(_AUTH_RESPONSES)
-        roles_note = "Roles: " + ", ".join(sorted(allowed_roles)) + "."
+        roles_note = "Roles: " + ", ".join(sorted(allowed_roles)) + (" (or an API key)." if api_keys else ".")
         manual["description"] = (manual.get("description", "") + "\n\n" + roles_note).strip()
         wrapper._apidoc = apidoc  # type: ignore[attr-defined]
         return wrapper
@@ -69,6 +74,9 @@ def authenticate() -> AccessClaims:
             "Use the Bearer scheme: 'Authorization: Bearer <access token>'.", code="invalid_token"
         )
     res = resources()
+    if api_key_tokens.is_api_key(token.strip()):
+        with res.database.unit_of_work() as session:
+            return api_key_tokens.authenticate_api_key(session, token.strip(), now=res.clock())
     return res.access_tokens.decode(token.strip(), now=res.clock())
 
 

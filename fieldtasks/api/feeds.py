@@ -50,7 +50,7 @@ def _filter(query: dict) -> feed.FeedFilter:
 
 @blp.route("/feeds/prices")
 class PriceFeed(MethodView):
-    @roles(Role.CLIENT)
+    @roles(Role.CLIENT, api_keys=True)
     @blp.arguments(FeedQuerySchema, location="query")
     @blp.response(200, PricePageSchema, content_type="application/json")
     @blp.alt_response(200, content_type="text/csv", success=True, description="With format=csv: every row")
@@ -95,7 +95,7 @@ def _ndjson_lines(organization_id, where) -> Iterator[str]:
 
 @blp.route("/feeds/stores")
 class StoresGeoJson(MethodView):
-    @roles(Role.CLIENT)
+    @roles(Role.CLIENT, api_keys=True)
     @blp.arguments(GeoQuerySchema, location="query")
     @blp.response(200, content_type="application/geo+json", description="A FeatureCollection of store Points")
     def get(self, query):

@@ -10,8 +10,9 @@ from datetime import timedelta
 
 from fieldtasks.config import Config
 from fieldtasks.jobs.extraction import enqueue_extractions
+from fieldtasks.jobs.webhooks import enqueue_deliveries
 from fieldtasks.resources import Resources
-from fieldtasks.services import extraction, verification
+from fieldtasks.services import extraction, verification, webhooks
 
 RQ_MARGIN = timedelta(seconds=15)  # for RQ to kill a job past its timeout and let go of it
 
@@ -29,6 +30,7 @@ class SweepReport:
     requeued: int
     given_up: int
     approved_by_deadline: int
+    deliveries: int = 0  # webhook deliveries enqueued (due retries, or ones Redis lost)
 
 
 def run_sweep(res: Resources) -> SweepReport:
@@ -44,8 +46,11 @@ def run_sweep(res: Resources) -> SweepReport:
     requeued = enqueue_extractions(res.redis, lost.enqueue, timeout_s=timeout_s, found_stuck=True)
     with res.database.unit_of_work() as session:
         approved = verification.approve_overdue(session, now=res.clock())
-    report = SweepReport(requeued, len(lost.given_up), approved)
-    if requeued or lost.given_up or approved:
+    with res.database.unit_of_work() as session:
+        due = webhooks.due_deliveries(session, now=res.clock())
+    deliveries = enqueue_deliveries(res.redis, due)
+    report = SweepReport(requeued, len(lost.given_up), approved, deliveries)
+    if requeued or lost.given_up or approved or deliveries:
         log.info("sweep", extra=report.__dict__)
     return report
 

@@ -8,10 +8,11 @@ import uuid
 from datetime import timedelta
 
 from fieldtasks.jobs.context import job_resources
+from fieldtasks.jobs.webhooks import enqueue_deliveries
 from fieldtasks.ocr import Hints, UnreadablePhotoError, extract
 from fieldtasks.ocr.extract import engine_versions
 from fieldtasks.resources import Resources
-from fieldtasks.services import extraction, verification
+from fieldtasks.services import extraction, verification, webhooks
 
 log = logging.getLogger("fieldtasks.jobs")
 
@@ -50,5 +51,7 @@ def run_extraction(res: Resources, photo_id: uuid.UUID, generation: int) -> str:
         if not extraction.record_extraction(session, claimed, result=result, error=error, now=res.clock()):
             return "already recorded"
         settled = verification.settle_task(session, claimed.task_id, now=res.clock())
+    # After the commit: the deliveries are safe in PostgreSQL (the sweep would find them anyway).
+    enqueue_deliveries(res.redis, session.info.get(webhooks.NEW_DELIVERIES, []))
     log.info("photo extracted", extra={"photo_id": str(photo_id), "generation": generation, "settled": len(settled)})
     return "failed" if error else "done"

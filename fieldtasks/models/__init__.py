@@ -3,6 +3,7 @@
 from fieldtasks.models.accounts import Organization, RefreshToken, Role, User
 from fieldtasks.models.base import SRID, Base
 from fieldtasks.models.campaigns import Campaign, CampaignKind, CampaignStatus, Product, Store, Vehicle
+from fieldtasks.models.integrations import WEBHOOK_EVENTS, ApiKey, Webhook, WebhookDelivery
 from fieldtasks.models.ledger import AccountKind, LedgerAccount, LedgerEntry, LedgerTransaction, Payout
 from fieldtasks.models.observations import PriceObservation
 from fieldtasks.models.photos import ExtractionRequest, IdempotencyKey, Photo
@@ -22,7 +23,9 @@ __all__ = [
     "AVAILABLE_STATUSES",
     "PAID_VERDICTS",
     "SRID",
+    "WEBHOOK_EVENTS",
     "AccountKind",
+    "ApiKey",
     "Base",
     "Campaign",
     "CampaignKind",
@@ -49,4 +52,6 @@ __all__ = [
     "User",
     "Vehicle",
     "Verdict",
+    "Webhook",
+    "WebhookDelivery",
 ]

@@ -20,7 +20,7 @@ from fieldtasks.models import (
     Task,
     TaskItem,
 )
-from fieldtasks.services import ledger
+from fieldtasks.services import ledger, webhooks
 
 FUNDING = "campaign_funding"
 REWARD = "item_reward"
@@ -106,7 +106,23 @@ def pay_item(session: Session, item_id: uuid.UUID, *, now: datetime) -> bool:
         now=now,
         details=details,
     )
+    if posted is not None:
+        _warn_if_budget_low(session, campaign, escrow, now=now)
     return posted is not None
+
+
+def _warn_if_budget_low(session: Session, campaign: Campaign, escrow, *, now: datetime) -> None:
+    """Once per campaign, when what is left in escrow falls below a tenth of the budget."""
+    left = session.scalar(select(LedgerAccount.balance_cents).where(LedgerAccount.id == escrow))
+    if left * 10 < campaign.budget_cents:
+        data = {
+            "campaign_id": str(campaign.id),
+            "budget_cents": campaign.budget_cents,
+            "left_cents": left,
+            "currency": campaign.currency,
+        }
+        key = f"campaign.budget_low:{campaign.id}"
+        webhooks.record_event(session, campaign.organization_id, "campaign.budget_low", key, data, now=now)
 
 
 def request_payout(

@@ -18,12 +18,13 @@ from fieldtasks.models import (
     Photo,
     PriceObservation,
     Product,
+    Store,
     Task,
     TaskItem,
     TaskStatus,
     Verdict,
 )
-from fieldtasks.services import payments
+from fieldtasks.services import payments, webhooks
 from fieldtasks.services.tasks import record_event
 from fieldtasks.services.verdicts import Evidence, Judgement, judge, reason
 
@@ -63,7 +64,24 @@ def settle_task(session: Session, task_id: uuid.UUID, *, now: datetime) -> list[
         else:
             continue
         settled.append(item.id)
+    if settled and len(settled) == len(items):
+        _task_completed(session, task, campaign, now=now)
     return settled
+
+
+def _task_completed(session: Session, task: Task, campaign: Campaign, *, now: datetime) -> None:
+    verdicts = session.execute(
+        select(TaskItem.verdict, func.count()).where(TaskItem.task_id == task.id).group_by(TaskItem.verdict)
+    ).all()
+    data = {
+        "task_id": str(task.id),
+        "campaign_id": str(campaign.id),
+        "store_id": str(task.store_id) if task.store_id else None,
+        "place": task.place_name,
+        "items": {verdict: count for verdict, count in verdicts},
+    }
+    key = f"task.completed:{task.id}:{task.claim_generation}"
+    webhooks.record_event(session, campaign.organization_id, "task.completed", key, data, now=now)
 
 
 def _photos(session: Session, task: Task, item: TaskItem) -> list[tuple[Photo, ExtractionRequest]] | None:
@@ -189,26 +207,53 @@ def _record(
 def _observe(session, task, campaign, item, judgement, photos, *, now) -> None:
     photo, _ = [pair for pair in photos if pair[1].status == "done" and pair[1].result][judgement.photo_index]
     price = judgement.price
-    session.add(
-        PriceObservation(
-            organization_id=campaign.organization_id,
-            campaign_id=campaign.id,
-            task_id=task.id,
-            item_id=item.id,
-            store_id=task.store_id,
-            product_id=item.product_id,
-            photo_id=photo.id,
-            price_cents=price["amount_cents"],
-            currency=campaign.currency,
-            unit_price_cents=None,
-            unit=None,
-            promo=price.get("kind") == "promo",
-            confidence=price["confidence"],
-            observed_at=photo.taken_at or photo.created_at,  # EXIF times carry no zone
-            verified_at=now,
-            verified_by="auto",
-        )
+    observation = PriceObservation(
+        organization_id=campaign.organization_id,
+        campaign_id=campaign.id,
+        task_id=task.id,
+        item_id=item.id,
+        store_id=task.store_id,
+        product_id=item.product_id,
+        photo_id=photo.id,
+        price_cents=price["amount_cents"],
+        currency=campaign.currency,
+        unit_price_cents=None,
+        unit=None,
+        promo=price.get("kind") == "promo",
+        confidence=price["confidence"],
+        observed_at=photo.taken_at or photo.created_at,  # EXIF times carry no zone
+        verified_at=now,
+        verified_by="auto",
     )
+    session.add(observation)
+    session.flush()
+    webhooks.record_event(
+        session,
+        campaign.organization_id,
+        "price.verified",
+        f"price.verified:{observation.id}",
+        observation_event(session, observation),
+        now=now,
+    )
+
+
+def observation_event(session: Session, observation: PriceObservation) -> dict[str, Any]:
+    """What a `price.verified` webhook carries (the feed has the same, with a photo link)."""
+    store = session.get(Store, observation.store_id)
+    product = session.get(Product, observation.product_id)
+    return {
+        "id": str(observation.id),
+        "campaign_id": str(observation.campaign_id),
+        "store": {"id": str(store.id), "name": store.name},
+        "product": {"gtin": product.gtin, "name": product.name},
+        "price_cents": observation.price_cents,
+        "currency": observation.currency,
+        "promo": observation.promo,
+        "observed_at": observation.observed_at.isoformat(),
+        "verified_at": observation.verified_at.isoformat(),
+        "verified_by": observation.verified_by,
+        "confidence": observation.confidence,
+    }
 
 
 def approve_overdue(session: Session, *, now: datetime, limit: int = 500) -> int:

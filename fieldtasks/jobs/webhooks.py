@@ -1,0 +1,84 @@
+"""Webhook deliveries: enqueued after commit (or by the sweep), each attempt a signed POST."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import urllib.error
+import urllib.request
+import uuid
+from datetime import datetime
+
+from redis import Redis
+from rq.job import Job, JobStatus
+
+from fieldtasks.errors import InvalidError
+from fieldtasks.jobs.context import job_resources
+from fieldtasks.jobs.queues import WEBHOOKS, queue
+from fieldtasks.resources import Resources
+from fieldtasks.services import webhooks
+
+DELIVER = "fieldtasks.jobs.webhooks.deliver_webhook"
+TIMEOUT_S = 10  # a receiver that takes longer is counted as failing this attempt
+SIGNATURE_HEADER = "Fieldtasks-Signature"
+_WAITING = (JobStatus.QUEUED, JobStatus.SCHEDULED, JobStatus.DEFERRED, JobStatus.STARTED)
+
+
+def enqueue_deliveries(redis: Redis, delivery_ids: list[uuid.UUID]) -> int:
+    """One job per delivery, unless one is already waiting for it."""
+    webhook_queue = queue(WEBHOOKS, redis)
+    enqueued = 0
+    for delivery_id in delivery_ids:
+        job_id = f"webhook-{delivery_id}"
+        if Job.exists(job_id, connection=redis):
+            job = Job.fetch(job_id, connection=redis, serializer=webhook_queue.serializer)
+            if job.get_status(refresh=False) in _WAITING:
+                continue
+            job.delete()
+        webhook_queue.enqueue(DELIVER, str(delivery_id), job_id=job_id, job_timeout=TIMEOUT_S * 3, result_ttl=3600)
+        enqueued += 1
+    return enqueued
+
+
+def signature(secret: str, timestamp: int, body: bytes) -> str:
+    """`t=<unix time>,v1=<hex HMAC-SHA256 of "<t>." + body>`: what a receiver recomputes to trust a delivery."""
+    digest = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256).hexdigest()
+    return f"t={timestamp},v1={digest}"
+
+
+def deliver_webhook(delivery_id: str) -> str:
+    """RQ job: one attempt at one delivery; safe to run twice (the second finds it taken or done)."""
+    return run_delivery(job_resources(), uuid.UUID(delivery_id))
+
+
+def run_delivery(res: Resources, delivery_id: uuid.UUID) -> str:
+    with res.database.unit_of_work() as session:
+        attempt = webhooks.start_attempt(session, delivery_id, now=res.clock())
+    if attempt is None:
+        return "skipped"
+    status_code, error = post(attempt, res.clock(), allow_private=res.config.webhook_allow_private)
+    with res.database.unit_of_work() as session:
+        return webhooks.finish_attempt(session, delivery_id, status_code, error, now=res.clock())
+
+
+def post(attempt: webhooks.Attempt, now: datetime, *, allow_private: bool) -> tuple[int | None, str | None]:
+    """POST the signed payload; (status code, None) or (None, why it could not be sent)."""
+    try:
+        webhooks.check_url(attempt.url, allow_private=allow_private)  # again: DNS may have changed
+    except InvalidError as refused:
+        return None, refused.message
+    body = json.dumps({"id": str(attempt.delivery_id), **attempt.payload}, separators=(",", ":")).encode()
+    request = urllib.request.Request(attempt.url, data=body, method="POST")
+    request.add_header("Content-Type", "application/json")
+    request.add_header("User-Agent", "fieldtasks-webhooks/1")
+    request.add_header("Fieldtasks-Event", attempt.event)
+    request.add_header("Fieldtasks-Delivery", str(attempt.delivery_id))
+    request.add_header(SIGNATURE_HEADER, signature(attempt.secret, int(now.timestamp()), body))
+    try:
+        with urllib.request.urlopen(request, timeout=TIMEOUT_S) as response:
+            return response.status, None
+    except urllib.error.HTTPError as failure:
+        return failure.code, None
+    except (urllib.error.URLError, OSError, ValueError) as failure:
+        return None, str(failure)

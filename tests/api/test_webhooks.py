@@ -1,0 +1,172 @@
+"""Webhooks against a real local HTTP receiver that checks signatures and sometimes answers 500;
+API keys for the client's servers."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import threading
+import uuid
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from sqlalchemy import text
+
+from fieldtasks.api.context import EXTENSION
+from fieldtasks.errors import InvalidError
+from fieldtasks.jobs.maintenance import run_sweep
+from fieldtasks.jobs.webhooks import run_delivery
+from fieldtasks.services.webhooks import check_url
+from tests.fieldwork import credit, new_client
+from tests.helpers import bearer, register, sign_in
+from tests.verification import hand_in, label_photo, read_photo, stores_campaign
+
+
+class Receiver:
+    """An HTTP endpoint on 127.0.0.1 that verifies each delivery's signature as a client would."""
+
+    def __init__(self, secret_box: dict, failures: int):
+        self.received: list[dict] = []
+        self.bad_signatures = 0
+        self.failures_left = failures
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                fields = dict(part.split("=", 1) for part in self.headers["Fieldtasks-Signature"].split(","))
+                expected = hmac.new(
+                    secret_box["secret"].encode(), fields["t"].encode() + b"." + body, hashlib.sha256
+                ).hexdigest()
+                if not hmac.compare_digest(expected, fields["v1"]):
+                    receiver.bad_signatures += 1
+                    self.send_response(400)
+                elif receiver.failures_left > 0:
+                    receiver.failures_left -= 1
+                    self.send_response(500)
+                else:
+                    receiver.received.append(json.loads(body))
+                    self.send_response(204)
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}/hooks"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def receiver():
+    box: dict = {}
+    made: list[Receiver] = []
+
+    def make(failures: int = 0) -> tuple[Receiver, dict]:
+        made.append(Receiver(box, failures))
+        return made[-1], box
+
+    yield make
+    for one in made:
+        one.close()
+
+
+def deliveries(client, campaign, webhook_id):
+    response = client.get(f"/webhooks/{webhook_id}/deliveries", headers=campaign["headers"])
+    assert response.status_code == 200
+    return {d["event"]: d for d in response.json}
+
+
+def subscribe(client, campaign, receiver_url, box, events=("price.verified", "task.completed")):
+    created = client.post("/webhooks", json={"url": receiver_url, "events": list(events)}, headers=campaign["headers"])
+    assert created.status_code == 201, created.json
+    box["secret"] = created.json["secret"]
+    assert "secret" not in client.get("/webhooks", headers=campaign["headers"]).json[0]
+    return created.json["id"]
+
+
+def test_signed_deliveries_are_retried_after_a_500_and_recorded(client, receiver, clock, redis):
+    campaign = stores_campaign(client, 1)
+    server, box = receiver(failures=1)
+    webhook_id = subscribe(client, campaign, server.url, box)
+    read_photo(client, hand_in(client, label_photo(price_cents=349), campaign))
+    pending = deliveries(client, campaign, webhook_id)
+    assert set(pending) == {"price.verified", "task.completed"}
+    res = client.application.extensions[EXTENSION]
+    outcomes = sorted(run_delivery(res, uuid.UUID(d["id"])) for d in pending.values())
+    assert outcomes == ["delivered", "pending"]  # the receiver failed the first one with a 500
+    retry = next(d for d in deliveries(client, campaign, webhook_id).values() if d["status"] == "pending")
+    assert retry["attempts"] == 1 and retry["last_status_code"] == 500
+    assert run_delivery(res, uuid.UUID(retry["id"])) == "skipped"  # not before its time
+    clock.advance(seconds=31)
+    redis.flushdb()  # the retry's job is lost: the sweep finds the delivery in PostgreSQL
+    assert run_sweep(res).deliveries == 1
+    assert run_delivery(res, uuid.UUID(retry["id"])) == "delivered"
+    assert server.bad_signatures == 0
+    events = {body["event"]: body for body in server.received}
+    assert events["price.verified"]["data"]["price_cents"] == 349
+    assert events["task.completed"]["data"]["items"] == {"verified": 1}
+
+
+def test_a_delivery_fails_after_24_hours_of_retries_and_can_be_redelivered(client, receiver, clock, connection):
+    owner = register(client, "client")
+    credit(client, owner["organization"]["id"], 1_000_000)
+    campaign = stores_campaign(client, 1, bearer(sign_in(client, owner["email"])))
+    server, box = receiver(failures=1000)
+    webhook_id = subscribe(client, campaign, server.url, box, events=["price.verified"])
+    read_photo(client, hand_in(client, label_photo(), campaign))
+    delivery_id = uuid.UUID(deliveries(client, campaign, webhook_id)["price.verified"]["id"])
+    res = client.application.extensions[EXTENSION]
+    attempts = 0
+    while run_delivery(res, delivery_id) == "pending":
+        attempts += 1
+        clock.advance(hours=2, seconds=1)
+    status, tries = connection.execute(
+        text("SELECT status, attempts FROM webhook_deliveries WHERE id = :d"), {"d": delivery_id}
+    ).one()
+    assert status == "failed" and tries == attempts + 1 and 10 <= tries <= 20
+    server.failures_left = 0
+    headers = bearer(sign_in(client, owner["email"]))  # a day later: a fresh sign-in
+    again = client.post(f"/webhooks/{webhook_id}/deliveries/{delivery_id}/redeliver", headers=headers)
+    assert again.status_code == 202 and again.json["status"] == "pending"
+    assert run_delivery(res, delivery_id) == "delivered"
+
+
+def test_another_organization_sees_no_webhook_of_mine(client, receiver):
+    campaign = stores_campaign(client, 1)
+    server, box = receiver()
+    webhook_id = subscribe(client, campaign, server.url, box)
+    stranger = new_client(client)
+    assert client.get(f"/webhooks/{webhook_id}/deliveries", headers=stranger).status_code == 404
+    assert client.delete(f"/webhooks/{webhook_id}", headers=stranger).status_code == 404
+    assert client.get("/webhooks", headers=stranger).json == []
+
+
+@pytest.mark.parametrize("url", ["http://127.0.0.1:8080/x", "http://10.1.2.3/x", "http://[::1]/x", "ftp://x.org"])
+def test_webhooks_to_private_addresses_are_refused_by_default(url):
+    with pytest.raises(InvalidError) as refused:
+        check_url(url, allow_private=False)
+    assert refused.value.code == "webhook_url_not_allowed"
+
+
+def test_api_keys_open_feeds_and_webhooks_only_until_revoked(client):
+    campaign = stores_campaign(client, 1)
+    created = client.post("/api-keys", json={"name": "pricing server"}, headers=campaign["headers"])
+    assert created.status_code == 201
+    key = created.json["key"]
+    listed = client.get("/api-keys", headers=campaign["headers"]).json
+    assert listed[0]["prefix"] == key[:12] and "key" not in listed[0]
+    server = {"Authorization": f"Bearer {key}"}
+    assert client.get("/feeds/prices", headers=server).status_code == 200
+    assert client.get("/webhooks", headers=server).status_code == 200
+    refused = client.get("/campaigns", headers=server)
+    assert refused.status_code == 403 and refused.json["code"] == "api_key_not_allowed"
+    assert client.post("/api-keys", json={"name": "x"}, headers=server).status_code == 403
+    assert client.delete(f"/api-keys/{created.json['id']}", headers=campaign["headers"]).status_code == 204
+    revoked = client.get("/feeds/prices", headers=server)
+    assert revoked.status_code == 401 and revoked.json["code"] == "invalid_api_key"
