@@ -7,6 +7,7 @@ import hashlib
 import hmac
 import json
 import threading
+import time
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -16,8 +17,9 @@ from sqlalchemy import text
 from fieldtasks.api.context import EXTENSION
 from fieldtasks.errors import InvalidError
 from fieldtasks.jobs.maintenance import run_sweep
-from fieldtasks.jobs.webhooks import run_delivery
+from fieldtasks.jobs.webhooks import run_delivery, signature
 from fieldtasks.services.webhooks import check_url
+from tests.database import ROOT
 from tests.fieldwork import credit, new_client
 from tests.helpers import bearer, register, sign_in
 from tests.verification import hand_in, label_photo, read_photo, stores_campaign
@@ -170,3 +172,15 @@ def test_api_keys_open_feeds_and_webhooks_only_until_revoked(client):
     assert client.delete(f"/api-keys/{created.json['id']}", headers=campaign["headers"]).status_code == 204
     revoked = client.get("/feeds/prices", headers=server)
     assert revoked.status_code == 401 and revoked.json["code"] == "invalid_api_key"
+
+
+def test_the_readme_verification_snippet_accepts_our_signature_and_refuses_a_forgery():
+    readme = (ROOT / "README.md").read_text()
+    snippet = readme.split("Checking a delivery:\n\n```python\n", 1)[1].split("```", 1)[0]
+    namespace: dict = {}
+    exec(snippet, namespace)  # the code a client would copy
+    body = b'{"event":"price.verified"}'
+    header = signature("whsec_test", int(time.time()), body)
+    assert namespace["is_genuine"]("whsec_test", header, body)
+    assert not namespace["is_genuine"]("whsec_other", header, body)
+    assert not namespace["is_genuine"]("whsec_test", header, body + b" ")
