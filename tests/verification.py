@@ -46,10 +46,10 @@ def _dms(value: float) -> tuple[float, float, float]:
     return (float(degrees), float(minutes), round(seconds * 60, 4))
 
 
-def stores_campaign(client, stores: int, headers: dict | None = None) -> dict:
+def stores_campaign(client, stores: int, headers: dict | None = None, **overrides) -> dict:
     """One product in `stores` stores a few metres apart."""
     places = [{"name": f"Store {i}", "lat": PARIS[0] + i * 1e-4, "lon": PARIS[1]} for i in range(stores)]
-    return published_campaign(client, headers, stores=places, products=ONE_PRODUCT)
+    return published_campaign(client, headers, stores=places, products=ONE_PRODUCT, **overrides)
 
 
 @dataclass

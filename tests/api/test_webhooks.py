@@ -184,3 +184,18 @@ def test_the_readme_verification_snippet_accepts_our_signature_and_refuses_a_for
     assert namespace["is_genuine"]("whsec_test", header, body)
     assert not namespace["is_genuine"]("whsec_other", header, body)
     assert not namespace["is_genuine"]("whsec_test", header, body + b" ")
+
+
+def test_budget_low_is_announced_once_when_the_escrow_falls_below_a_tenth(client, receiver):
+    campaign = stores_campaign(client, 3, budget_cents=120)  # exactly 3 items at 40 cents
+    server, box = receiver()
+    webhook_id = subscribe(client, campaign, server.url, box, events=["campaign.budget_low"])
+    res = client.application.extensions[EXTENSION]
+    for seed in range(2):
+        read_photo(client, hand_in(client, label_photo(seed=20 + seed), campaign))
+    assert deliveries(client, campaign, webhook_id) == {}  # 40 cents left: a third of the budget
+    read_photo(client, hand_in(client, label_photo(seed=23), campaign))
+    announced = deliveries(client, campaign, webhook_id)
+    assert list(announced) == ["campaign.budget_low"]
+    assert run_delivery(res, uuid.UUID(announced["campaign.budget_low"]["id"])) == "delivered"
+    assert server.received[0]["data"]["left_cents"] == 0
