@@ -29,8 +29,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
+from bench.databases import prepare_database
 from fieldtasks import create_app
 from fieldtasks.api.context import EXTENSION
 from fieldtasks.ocr.synthetic import Label, careful_photograph, render_label
@@ -68,7 +68,9 @@ class RedisServer:
 
     def start(self) -> None:
         command = ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
-        self.process = subprocess.Popen([*command, "--dir", str(self.folder)], stdout=subprocess.DEVNULL)
+        self.process = subprocess.Popen(
+            [*command, "--dir", str(self.folder)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
         for _ in range(100):
             with socket.socket() as probe:
                 if probe.connect_ex(("127.0.0.1", self.port)) == 0:
@@ -127,19 +129,6 @@ class Workers:
                 process.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 process.kill()
-
-
-def prepare_database(suffix: str = "chaos") -> str:
-    """A fresh, migrated database named after DATABASE_URL's, with `_<suffix>` appended."""
-    from alembic import command
-
-    from tests.database import alembic_config, recreate_database
-
-    url = make_url(os.environ["DATABASE_URL"])
-    url = url.set(database=f"{url.database}_{suffix}").render_as_string(hide_password=False)
-    recreate_database(url)
-    command.upgrade(alembic_config(url), "head")
-    return url
 
 
 def hand_in_everything(
@@ -257,13 +246,14 @@ def progress(engine) -> tuple[int, int, int]:
 
 def run(items: int, worker_count: int, seed: int, deadline_s: float) -> int:
     rng = random.Random(seed)
+    database_url = prepare_database("chaos")
     folder = Path(tempfile.mkdtemp(prefix="fieldtasks-chaos-"))
     redis = RedisServer(folder)
     redis.start()
     env = {
         **os.environ,
         **RECOVERY,
-        "DATABASE_URL": prepare_database(),
+        "DATABASE_URL": database_url,
         "REDIS_URL": redis.url,
         "STORAGE_DIR": str(folder / "storage"),
         "SECRET_KEY": secrets.token_urlsafe(48),

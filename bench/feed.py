@@ -19,8 +19,9 @@ import tempfile
 import time
 
 from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
 
+from bench.databases import prepare_database, suffixed_url
 from fieldtasks import create_app
 from fieldtasks.api.context import EXTENSION
 from fieldtasks.services import feed
@@ -58,25 +59,20 @@ SEED = [
 
 
 def prepare(rows: int, reuse: bool) -> str:
-    from alembic import command
-
-    from tests.database import alembic_config, recreate_database
-
-    url = make_url(os.environ["DATABASE_URL"])
-    url = url.set(database=f"{url.database}_feed").render_as_string(hide_password=False)
-    engine = create_engine(url)
+    url = suffixed_url("feed")
     if reuse:
+        engine = create_engine(url)
         try:
             with engine.connect() as connection:
                 if connection.scalar(text("SELECT count(*) FROM price_observations")) == rows:
                     print(f"reusing the database with {rows:,} observations", flush=True)
                     return url
-        except Exception:
+        except SQLAlchemyError:  # no such database yet, or an older schema: build it
             pass
-    engine.dispose()
+        finally:
+            engine.dispose()
     print(f"seeding {rows:,} price observations (a minute or two)...", flush=True)
-    recreate_database(url)
-    command.upgrade(alembic_config(url), "head")
+    prepare_database("feed")
     engine = create_engine(url)
     with engine.begin() as connection:
         for step, statement in enumerate(SEED, start=1):

@@ -25,7 +25,8 @@ from rq import Queue
 from rq.serializers import JSONSerializer
 from sqlalchemy import create_engine, text
 
-from bench.chaos import ROOT, RedisServer, hand_in_everything, prepare_database
+from bench.chaos import ROOT, RedisServer, hand_in_everything
+from bench.databases import prepare_database
 from fieldtasks import create_app
 from fieldtasks.api.context import EXTENSION
 from fieldtasks.ocr import Hints, extract
