@@ -42,6 +42,8 @@ class Config:
     extraction_timeout_s: int = 120  # a photo job running longer is killed (and its photo read again)
     photo_link_minutes: int = 60  # how long a photo link in the client feed opens the photo
     webhook_allow_private: bool = False  # webhooks to private or loopback addresses (tests, local demos)
+    moderator_daily_cap: int = 200  # cases one moderator may decide in a day
+    appeal_decision_hours: int = 72  # an appeal nobody decided by then is paid
 
 
 def parse_database_url(raw: str) -> str:
@@ -123,6 +125,8 @@ _VARIABLES: dict[str, tuple[str, Callable[[str], Any], bool]] = {
     "EXTRACTION_TIMEOUT_S": ("extraction_timeout_s", _positive_int, False),
     "PHOTO_LINK_MINUTES": ("photo_link_minutes", _positive_int, False),
     "WEBHOOK_ALLOW_PRIVATE": ("webhook_allow_private", _boolean, False),
+    "MODERATOR_DAILY_CAP": ("moderator_daily_cap", _positive_int, False),
+    "APPEAL_DECISION_HOURS": ("appeal_decision_hours", _positive_int, False),
     "PASSWORD_HASH_PROFILE": ("password_hash_profile", _password_hash_profile, False),
 }
 

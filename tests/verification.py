@@ -12,7 +12,8 @@ from PIL import Image
 from fieldtasks.api.context import EXTENSION
 from fieldtasks.jobs.photo_reading import run_extraction
 from fieldtasks.ocr.synthetic import Label, careful_photograph, render_label
-from tests.fieldwork import NUTELLA, PARIS, checkin_body, new_worker, published_campaign, upload
+from tests.fieldwork import NUTELLA, PARIS, checkin_body, published_campaign, upload
+from tests.helpers import bearer, register, sign_in
 
 ONE_STORE = [{"name": "Monoprix Rivoli", "address": "1 rue de Rivoli", "lat": PARIS[0], "lon": PARIS[1]}]
 ONE_PRODUCT = [{"gtin": NUTELLA, "name": "Nutella 400 g", "net_quantity": "400 g"}]
@@ -59,6 +60,7 @@ class HandedIn:
     item_id: str
     photo_id: str
     campaign: dict
+    email: str | None = None  # to sign in again after the clock moved past the token's life
 
 
 def hand_in(
@@ -67,7 +69,10 @@ def hand_in(
     """Claim the campaign's task, check in, upload `photo` for its one item, submit (`minutes` after
     the claim, on the test's `clock`)."""
     campaign = campaign or published_campaign(client, stores=ONE_STORE, products=ONE_PRODUCT)
-    worker = worker or new_worker(client)
+    email = None
+    if worker is None:
+        email = register(client, "worker")["email"]
+        worker = bearer(sign_in(client, email))
     task_id = next(
         t["id"]
         for t in client.get("/tasks/nearby", query_string={"lat": PARIS[0], "lon": PARIS[1]}, headers=worker).json
@@ -81,7 +86,7 @@ def hand_in(
     if clock is not None:
         clock.advance(minutes=minutes)
     assert client.post(f"/tasks/{task_id}/submit", headers=worker).status_code == 202
-    return HandedIn(worker, task_id, item["id"], uploaded.json["id"], campaign)
+    return HandedIn(worker, task_id, item["id"], uploaded.json["id"], campaign, email)
 
 
 def read_photo(client, handed_in: HandedIn, generation: int = 1) -> str:

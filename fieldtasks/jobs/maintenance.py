@@ -12,7 +12,7 @@ from fieldtasks.config import Config
 from fieldtasks.jobs.extraction import enqueue_extractions
 from fieldtasks.jobs.webhooks import enqueue_deliveries
 from fieldtasks.resources import Resources
-from fieldtasks.services import extraction, verification, webhooks
+from fieldtasks.services import extraction, moderation, verification, webhooks
 
 RQ_MARGIN = timedelta(seconds=15)  # for RQ to kill a job past its timeout and let go of it
 
@@ -45,7 +45,7 @@ def run_sweep(res: Resources) -> SweepReport:
     timeout_s = res.config.extraction_timeout_s
     requeued = enqueue_extractions(res.redis, lost.enqueue, timeout_s=timeout_s, found_stuck=True)
     with res.database.unit_of_work() as session:
-        approved = verification.approve_overdue(session, now=res.clock())
+        approved = moderation.pay_overdue_cases(session, now=res.clock())
     with res.database.unit_of_work() as session:
         due = webhooks.due_deliveries(session, now=res.clock())
     deliveries = enqueue_deliveries(res.redis, due)

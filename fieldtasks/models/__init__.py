@@ -5,6 +5,7 @@ from fieldtasks.models.base import SRID, Base
 from fieldtasks.models.campaigns import Campaign, CampaignKind, CampaignStatus, Product, Store, Vehicle
 from fieldtasks.models.integrations import WEBHOOK_EVENTS, ApiKey, Webhook, WebhookDelivery
 from fieldtasks.models.ledger import AccountKind, LedgerAccount, LedgerEntry, LedgerTransaction, Payout
+from fieldtasks.models.moderation import REJECT_REASONS, ReviewCase
 from fieldtasks.models.observations import PriceObservation
 from fieldtasks.models.photos import ExtractionRequest, IdempotencyKey, Photo
 from fieldtasks.models.tasks import (
@@ -22,6 +23,7 @@ from fieldtasks.models.tasks import (
 __all__ = [
     "AVAILABLE_STATUSES",
     "PAID_VERDICTS",
+    "REJECT_REASONS",
     "SRID",
     "WEBHOOK_EVENTS",
     "AccountKind",
@@ -43,6 +45,7 @@ __all__ = [
     "PriceObservation",
     "Product",
     "RefreshToken",
+    "ReviewCase",
     "Role",
     "Store",
     "Task",

@@ -25,10 +25,11 @@ from fieldtasks.models import (
     Verdict,
 )
 from fieldtasks.services import payments, webhooks
+from fieldtasks.services.item_photos import item_photos
+from fieldtasks.services.moderation import open_case
 from fieldtasks.services.tasks import record_event
 from fieldtasks.services.verdicts import Evidence, Judgement, judge, reason
 
-TERMINAL = ("done", "failed")
 # A copy (resized, re-encoded) stays within a few bits of both perceptual hashes; two photos of
 # look-alike labels on plain backgrounds can share the coarse one, never the fine one.
 CANDIDATE_BITS = 6  # of 64
@@ -56,7 +57,7 @@ def settle_task(session: Session, task_id: uuid.UUID, *, now: datetime) -> list[
         if item.status == ItemStatus.NOT_FOUND:
             _record(session, task, campaign, item, Judgement([reason("not_found")], None, None), [], now=now)
         elif item.status == ItemStatus.PHOTOGRAPHED:
-            photos = _photos(session, task, item)
+            photos = item_photos(session, task, item)
             if photos is None:
                 continue  # a photo is still being read
             evidence = gather_evidence(session, task, campaign, item, photos)
@@ -82,28 +83,6 @@ def _task_completed(session: Session, task: Task, campaign: Campaign, *, now: da
     }
     key = f"task.completed:{task.id}:{task.claim_generation}"
     webhooks.record_event(session, campaign.organization_id, "task.completed", key, data, now=now)
-
-
-def _photos(session: Session, task: Task, item: TaskItem) -> list[tuple[Photo, ExtractionRequest]] | None:
-    """The item's photos of this claim with their latest extraction; None while one is not finished."""
-    latest = (
-        select(ExtractionRequest.photo_id, func.max(ExtractionRequest.generation).label("generation"))
-        .group_by(ExtractionRequest.photo_id)
-        .subquery()
-    )
-    rows = session.execute(
-        select(Photo, ExtractionRequest)
-        .join(latest, latest.c.photo_id == Photo.id)
-        .join(
-            ExtractionRequest,
-            (ExtractionRequest.photo_id == Photo.id) & (ExtractionRequest.generation == latest.c.generation),
-        )
-        .where(Photo.item_id == item.id, Photo.claim_generation == task.claim_generation)
-        .order_by(Photo.created_at)
-    ).all()
-    if any(request.status not in TERMINAL for _, request in rows):
-        return None
-    return [(photo, request) for photo, request in rows]
 
 
 def gather_evidence(
@@ -200,6 +179,7 @@ def _record(
         payments.pay_item(session, item.id, now=now)
     else:
         item.review_due_at = now + timedelta(hours=campaign.auto_approve_hours)
+        open_case(session, item.id, kind="review", reasons=judgement.reasons, now=now, due_at=item.review_due_at)
     session.flush()
     record_event(session, task.id, None, f"item_{item.verdict}", now, **details)
 
@@ -254,19 +234,3 @@ def observation_event(session: Session, observation: PriceObservation) -> dict[s
         "verified_by": observation.verified_by,
         "confidence": observation.confidence,
     }
-
-
-def approve_overdue(session: Session, *, now: datetime, limit: int = 500) -> int:
-    """Pay by default every item whose review deadline passed: nobody waits forever for a decision."""
-    due = session.scalars(
-        select(TaskItem)
-        .where(TaskItem.verdict == Verdict.NEEDS_REVIEW, TaskItem.review_due_at <= now)
-        .order_by(TaskItem.review_due_at)
-        .limit(limit)
-        .with_for_update(skip_locked=True)
-    ).all()
-    for item in due:
-        item.verdict, item.verdict_by, item.verdict_at = Verdict.APPROVED, "deadline", now
-        payments.pay_item(session, item.id, now=now)
-        record_event(session, item.task_id, None, "item_approved_by_deadline", now, item_id=str(item.id))
-    return len(due)

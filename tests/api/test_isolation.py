@@ -62,6 +62,11 @@ OPERATIONS: dict[tuple[str, str], tuple[object, str | None]] = {
     ("get", "/api-keys"): ({"client"}, None),
     ("post", "/api-keys"): ({"client"}, None),
     ("delete", "/api-keys/{key_id}"): ({"client"}, "org"),
+    ("get", "/moderation/cases"): ({"moderator"}, None),
+    ("post", "/moderation/cases/next"): ({"moderator"}, None),
+    ("get", "/moderation/cases/{case_id}"): ({"moderator"}, None),
+    ("post", "/moderation/cases/{case_id}/decision"): ({"moderator"}, None),
+    ("post", "/items/{item_id}/appeal"): ({"worker"}, "worker"),
 }
 REFUSALS_OF_OTHERS = {404, 409, 422, 428}  # not found, not yours to change, or refused before any lookup
 # Releasing is idempotent (a phone retries it): releasing a task one does not hold changes nothing, quietly.
@@ -105,7 +110,7 @@ def build_world(client, staff) -> dict:
     ids = {
         "campaign_id": campaign["id"], "task_id": task["id"], "item_id": item["id"], "photo_id": photo["id"],
         "webhook_id": webhook["id"], "delivery_id": str(uuid.uuid4()), "key_id": key["id"],
-        "organization_id": x["organization"]["id"],
+        "organization_id": x["organization"]["id"], "case_id": str(uuid.uuid4()),
     }  # fmt: skip
     secrets_of_x = [campaign["id"], "Xanadu", webhook["id"], key["id"], key["prefix"], "xanadu-hook"]
     return {"actors": actors, "ids": ids, "secrets_of_x": secrets_of_x}

@@ -1,0 +1,64 @@
+"""Bodies of the moderation endpoints."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+from marshmallow import validate
+
+from fieldtasks.api.task_schemas import ReasonSchema
+from fieldtasks.models import REJECT_REASONS
+
+
+class CaseQuerySchema(ma.Schema):
+    reason = ma.fields.String(validate=validate.Length(1, 40), metadata={"example": "no_barcode"})
+    campaign = ma.fields.UUID()
+    older_than_hours = ma.fields.Float(validate=validate.Range(0, 24 * 365))
+    limit = ma.fields.Integer(load_default=50, validate=validate.Range(1, 200))
+
+
+class CaseSummarySchema(ma.Schema):
+    id = ma.fields.UUID()
+    item_id = ma.fields.UUID()
+    kind = ma.fields.String(metadata={"description": "review, or appeal"})
+    reasons = ma.fields.List(ma.fields.Nested(ReasonSchema))
+    campaign_id = ma.fields.UUID()
+    place = ma.fields.String()
+    opened_at = ma.fields.DateTime()
+    age_hours = ma.fields.Float()
+    due_at = ma.fields.DateTime(metadata={"description": "Paid by default after this"})
+    held = ma.fields.Boolean(metadata={"description": "A moderator has it in hand"})
+
+
+class CaseDetailSchema(CaseSummarySchema):
+    status = ma.fields.String()
+    appeal_comment = ma.fields.String(allow_none=True)
+    expected = ma.fields.Dict(metadata={"description": "The product (gtin, name) or vehicle the item is about"})
+    photos = ma.fields.List(ma.fields.Dict(), metadata={"description": "id, url, and the extraction read on it"})
+    checkins = ma.fields.List(ma.fields.Dict())
+    history = ma.fields.List(ma.fields.Dict())
+    outcome = ma.fields.String(allow_none=True)
+
+
+class DecisionSchema(ma.Schema):
+    outcome = ma.fields.String(required=True, validate=validate.OneOf(["approve", "reject", "no_fault"]))
+    price_cents = ma.fields.Integer(strict=True, validate=validate.Range(1, 10_000_000))
+    gtin = ma.fields.String(validate=validate.Regexp(r"^\d{8,14}$"))
+    reject_reason = ma.fields.String(validate=validate.OneOf(REJECT_REASONS))
+    explanation = ma.fields.String(validate=validate.Length(1, 2000), metadata={"description": "Shown to the worker"})
+
+
+class DecidedSchema(ma.Schema):
+    id = ma.fields.UUID()
+    item_id = ma.fields.UUID()
+    outcome = ma.fields.String()
+    decided_at = ma.fields.DateTime()
+    corrections = ma.fields.Dict()
+
+
+class AppealSchema(ma.Schema):
+    comment = ma.fields.String(required=True, validate=validate.Length(1, 2000))
+
+
+class AppealedSchema(ma.Schema):
+    case_id = ma.fields.UUID()
+    due_at = ma.fields.DateTime(metadata={"description": "Paid by default if nobody decides by then"})

@@ -1,0 +1,52 @@
+"""Review cases: what a moderator settles (an item the machine could not verify, or an appeal)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, text
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import Mapped, mapped_column
+
+from fieldtasks.models.base import Base, uuid_pk
+
+REJECT_REASONS = (
+    "not_the_product",  # the photo shows another product
+    "not_the_store",  # taken elsewhere
+    "unusable_photo",  # blurred, cropped, dark: nothing can be checked
+    "copied_photo",  # the same picture as another submission
+    "not_a_shelf_label",  # the photo shows something else
+)
+
+
+class ReviewCase(Base):
+    __tablename__ = "review_cases"
+    __table_args__ = (
+        CheckConstraint("kind IN ('review', 'appeal')", name="kind"),
+        CheckConstraint("status IN ('open', 'decided', 'closed')", name="status"),
+        CheckConstraint("outcome IN ('approve', 'reject', 'no_fault')", name="outcome"),
+        # One open case per item at a time.
+        Index("uq_review_cases_open_item", "item_id", unique=True, postgresql_where=text("status = 'open'")),
+        Index("ix_review_cases_queue", "opened_at", postgresql_where=text("status = 'open'")),
+    )
+
+    id: Mapped[uuid.UUID] = uuid_pk()
+    item_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("task_items.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(16), server_default="open")
+    reasons: Mapped[list[dict[str, str]]] = mapped_column(JSONB, server_default="[]")
+    opened_at: Mapped[datetime]
+    due_at: Mapped[datetime]  # paid by default when nobody decided by then
+    held_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
+    held_until: Mapped[datetime | None]
+    excluded_moderator_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))  # an appeal's first judge
+    appeal_comment: Mapped[str | None] = mapped_column(Text)
+    decided_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None]
+    outcome: Mapped[str | None] = mapped_column(String(16))
+    reject_reason: Mapped[str | None] = mapped_column(String(32))
+    explanation: Mapped[str | None] = mapped_column(Text)  # shown to the worker
+    corrections: Mapped[dict[str, Any]] = mapped_column(JSONB, server_default="{}")
+    closed_at: Mapped[datetime | None]

@@ -1,0 +1,313 @@
+"""Moderation: a case per item the machine could not verify, taken one at a time, decided once."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.orm import Session
+
+from fieldtasks.errors import ConflictError, InvalidError, NotFoundError
+from fieldtasks.models import (
+    Campaign,
+    Checkin,
+    PriceObservation,
+    Product,
+    ReviewCase,
+    Task,
+    TaskEvent,
+    TaskItem,
+    Verdict,
+)
+from fieldtasks.services import payments
+from fieldtasks.services.item_photos import item_photos, read_price
+from fieldtasks.services.tasks import record_event
+
+HOLD = timedelta(minutes=15)  # a case taken by a moderator is theirs this long
+APPEAL_WINDOW = timedelta(days=7)  # a rejection can be appealed this long
+
+
+def open_case(
+    session: Session,
+    item_id: uuid.UUID,
+    *,
+    kind: str,
+    reasons: list[dict[str, str]],
+    now: datetime,
+    due_at: datetime,
+    excluded_moderator_id: uuid.UUID | None = None,
+    comment: str | None = None,
+) -> uuid.UUID | None:
+    """A case for the item, unless one is open already (the same item is never in the queue twice)."""
+    return session.scalar(
+        pg_insert(ReviewCase)
+        .values(
+            item_id=item_id,
+            kind=kind,
+            reasons=reasons,
+            opened_at=now,
+            due_at=due_at,
+            excluded_moderator_id=excluded_moderator_id,
+            appeal_comment=comment,
+        )
+        .on_conflict_do_nothing(index_elements=["item_id"], index_where=ReviewCase.status == "open")
+        .returning(ReviewCase.id)
+    )
+
+
+@dataclass(frozen=True)
+class CaseFilter:
+    reason: str | None = None
+    campaign_id: uuid.UUID | None = None
+    older_than: timedelta | None = None
+
+
+def list_cases(session: Session, where: CaseFilter, *, now: datetime, limit: int) -> list[dict[str, Any]]:
+    """Open cases, oldest first."""
+    query = (
+        select(ReviewCase, Task.campaign_id, Task.place_name)
+        .join(TaskItem, TaskItem.id == ReviewCase.item_id)
+        .join(Task, Task.id == TaskItem.task_id)
+        .where(ReviewCase.status == "open")
+        .order_by(ReviewCase.opened_at)
+        .limit(limit)
+    )
+    if where.reason:
+        query = query.where(ReviewCase.reasons.contains([{"code": where.reason}]))
+    if where.campaign_id:
+        query = query.where(Task.campaign_id == where.campaign_id)
+    if where.older_than:
+        query = query.where(ReviewCase.opened_at <= now - where.older_than)
+    return [_summary(case, campaign_id, place, now) for case, campaign_id, place in session.execute(query)]
+
+
+def _summary(case: ReviewCase, campaign_id: uuid.UUID, place: str, now: datetime) -> dict[str, Any]:
+    held = case.held_until is not None and case.held_until > now
+    return {
+        "id": case.id,
+        "item_id": case.item_id,
+        "kind": case.kind,
+        "reasons": case.reasons,
+        "campaign_id": campaign_id,
+        "place": place,
+        "opened_at": case.opened_at,
+        "age_hours": round((now - case.opened_at).total_seconds() / 3600, 1),
+        "due_at": case.due_at,
+        "held": held,
+    }
+
+
+def next_case(session: Session, moderator_id: uuid.UUID, *, now: datetime, daily_cap: int) -> uuid.UUID | None:
+    """The case this moderator holds, or the oldest open one nobody holds (and that is not theirs to skip)."""
+    held = session.scalar(
+        select(ReviewCase.id).where(
+            ReviewCase.status == "open", ReviewCase.held_by_id == moderator_id, ReviewCase.held_until > now
+        )
+    )
+    if held is not None:
+        return held
+    if decided_today(session, moderator_id, now=now) >= daily_cap:
+        message = f"You have decided {daily_cap} cases today, the daily limit; rest, the queue will keep."
+        raise ConflictError(message, code="daily_cap_reached")
+    case = session.scalar(
+        select(ReviewCase)
+        .where(
+            ReviewCase.status == "open",
+            (ReviewCase.held_until.is_(None)) | (ReviewCase.held_until <= now),
+            ReviewCase.excluded_moderator_id.is_distinct_from(moderator_id),
+        )
+        .order_by(ReviewCase.opened_at)
+        .limit(1)
+        .with_for_update(skip_locked=True)
+    )
+    if case is None:
+        return None
+    case.held_by_id, case.held_until = moderator_id, now + HOLD
+    return case.id
+
+
+def decided_today(session: Session, moderator_id: uuid.UUID, *, now: datetime) -> int:
+    midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    return session.scalar(
+        select(func.count()).where(ReviewCase.decided_by_id == moderator_id, ReviewCase.decided_at >= midnight)
+    )
+
+
+@dataclass(frozen=True)
+class Decision:
+    outcome: str  # approve, reject, no_fault
+    price_cents: int | None = None  # a correction, with approve
+    gtin: str | None = None  # a correction, with approve: one of the campaign's products
+    reject_reason: str | None = None
+    explanation: str | None = None
+
+
+def decide(
+    session: Session, case_id: uuid.UUID, moderator_id: uuid.UUID, decision: Decision, *, now: datetime
+) -> ReviewCase:
+    """Settle the case for good: the item's verdict, its pay (once), its price in the feed; audited."""
+    case = session.scalar(select(ReviewCase).where(ReviewCase.id == case_id).with_for_update())
+    if case is None:
+        raise NotFoundError("No such case.")
+    _check_may_decide(case, moderator_id, decision, now=now)
+    item = session.get(TaskItem, case.item_id, with_for_update=True)
+    task = session.get(Task, item.task_id)
+    campaign = session.get(Campaign, task.campaign_id)
+    verdict = {"approve": Verdict.APPROVED, "reject": Verdict.REJECTED, "no_fault": Verdict.NO_FAULT}
+    before = item.verdict
+    item.verdict, item.verdict_by, item.verdict_at = verdict[decision.outcome], "moderator", now
+    if decision.outcome == "reject":
+        item.reasons = [{"code": decision.reject_reason, "message": decision.explanation or ""}]
+    case.status, case.decided_by_id, case.decided_at = "decided", moderator_id, now
+    case.outcome, case.reject_reason, case.explanation = decision.outcome, decision.reject_reason, decision.explanation
+    case.corrections = {k: v for k, v in (("price_cents", decision.price_cents), ("gtin", decision.gtin)) if v}
+    if decision.outcome == "approve" and campaign.kind == "shelf_price":
+        _observe_approved(session, task, campaign, item, decision, now=now)
+    if decision.outcome in ("approve", "no_fault"):
+        payments.pay_item(session, item.id, now=now)
+    session.flush()
+    record_event(
+        session, task.id, moderator_id, f"case_{decision.outcome}", now,
+        case_id=str(case.id), item_id=str(item.id), verdict_before=before, verdict_after=item.verdict,
+        corrections=case.corrections, reject_reason=decision.reject_reason,
+    )  # fmt: skip
+    return case
+
+
+def _check_may_decide(case: ReviewCase, moderator_id: uuid.UUID, decision: Decision, *, now: datetime) -> None:
+    if case.status != "open":
+        raise ConflictError("This case is settled; a decision is final.", code="case_closed")
+    if case.excluded_moderator_id == moderator_id:
+        raise ConflictError("You made the decision under appeal; another moderator settles it.", code="own_decision")
+    if case.held_by_id not in (None, moderator_id) and case.held_until and case.held_until > now:
+        raise ConflictError("Another moderator holds this case.", code="case_held")
+    if decision.outcome == "reject" and not (decision.reject_reason and decision.explanation):
+        message = "A rejection needs a reason and an explanation for the worker."
+        raise InvalidError(message, code="rejection_unexplained", errors={"explanation": [message]})
+    if decision.outcome != "approve" and (decision.price_cents or decision.gtin):
+        raise InvalidError("Corrections go with an approval.", code="correction_without_approval")
+
+
+def _observe_approved(session, task, campaign, item, decision: Decision, *, now: datetime) -> None:
+    """The approved price joins the client feed: the correction if any, else what was read."""
+    product_id = item.product_id
+    if decision.gtin:
+        product_id = session.scalar(
+            select(Product.id).where(Product.campaign_id == campaign.id, Product.gtin == decision.gtin)
+        )
+        if product_id is None:
+            raise InvalidError("That GTIN is not one of the campaign's products.", code="unknown_gtin")
+    read_cents, photo_id, confidence = read_price(session, task, item)
+    price_cents = decision.price_cents or read_cents
+    if decision.price_cents:
+        confidence = "high"  # a moderator read it on the photo
+    if price_cents is None or photo_id is None:
+        return
+    session.add(
+        PriceObservation(
+            organization_id=campaign.organization_id, campaign_id=campaign.id, task_id=task.id, item_id=item.id,
+            store_id=task.store_id, product_id=product_id, photo_id=photo_id, price_cents=price_cents,
+            currency=campaign.currency, promo=False, confidence=confidence,
+            observed_at=task.submitted_at, verified_at=now, verified_by="moderator",
+        )
+    )  # fmt: skip
+
+
+def appeal(
+    session: Session, item_id: uuid.UUID, worker_id: uuid.UUID, comment: str, *, now: datetime, decision_hours: int
+) -> uuid.UUID:
+    """The worker contests a rejection (within 7 days): a new case, for another moderator."""
+    item = session.scalar(
+        select(TaskItem)
+        .join(Task, Task.id == TaskItem.task_id)
+        .where(TaskItem.id == item_id, Task.claimed_by_id == worker_id)
+        .with_for_update(of=TaskItem)
+    )
+    if item is None:
+        raise NotFoundError("No such item of yours.")
+    if item.verdict != Verdict.REJECTED:
+        raise ConflictError("Only a rejected item can be appealed.", code="not_rejected")
+    if item.verdict_at + APPEAL_WINDOW < now:
+        raise ConflictError("The 7 days to appeal this rejection have passed.", code="appeal_window_closed")
+    judge = session.scalar(
+        select(ReviewCase.decided_by_id)
+        .where(ReviewCase.item_id == item.id, ReviewCase.status == "decided")
+        .order_by(ReviewCase.decided_at.desc())
+        .limit(1)
+    )
+    reasons = [{"code": "appeal", "message": comment}]
+    case_id = open_case(
+        session, item.id, kind="appeal", reasons=reasons, now=now, due_at=now + timedelta(hours=decision_hours),
+        excluded_moderator_id=judge, comment=comment,
+    )  # fmt: skip
+    if case_id is None:
+        raise ConflictError("This item already has an open case.", code="case_open")
+    record_event(session, item.task_id, worker_id, "item_appealed", now, item_id=str(item.id), case_id=str(case_id))
+    return case_id
+
+
+def pay_overdue_cases(session: Session, *, now: datetime, limit: int = 500) -> int:
+    """Open cases past their deadline: the item is paid by default and the case closed."""
+    cases = session.scalars(
+        select(ReviewCase)
+        .where(ReviewCase.status == "open", ReviewCase.due_at <= now)
+        .order_by(ReviewCase.due_at)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    ).all()
+    for case in cases:
+        item = session.get(TaskItem, case.item_id, with_for_update=True)
+        item.verdict, item.verdict_by, item.verdict_at = Verdict.APPROVED, "deadline", now
+        case.status, case.closed_at = "closed", now
+        payments.pay_item(session, item.id, now=now)
+        record_event(session, item.task_id, None, "item_approved_by_deadline", now, item_id=str(item.id),
+                     case_id=str(case.id))  # fmt: skip
+    return len(cases)
+
+
+def case_detail(session: Session, case_id: uuid.UUID, *, now: datetime) -> dict[str, Any]:
+    """Everything a moderator needs to decide: photos and what was read on them, what was expected,
+    the check-ins, the reasons and the task's history."""
+    row = session.execute(
+        select(ReviewCase, TaskItem, Task)
+        .join(TaskItem, TaskItem.id == ReviewCase.item_id)
+        .join(Task, Task.id == TaskItem.task_id)
+        .where(ReviewCase.id == case_id)
+    ).one_or_none()
+    if row is None:
+        raise NotFoundError("No such case.")
+    case, item, task = row
+    product = session.get(Product, item.product_id) if item.product_id else None
+    photos = item_photos(session, task, item) or []
+    checkins = session.scalars(
+        select(Checkin).where(Checkin.task_id == task.id, Checkin.claim_generation == task.claim_generation)
+        .order_by(Checkin.received_at)
+    )  # fmt: skip
+    events = session.scalars(select(TaskEvent).where(TaskEvent.task_id == task.id).order_by(TaskEvent.id))
+    return {
+        **_summary(case, task.campaign_id, task.place_name, now),
+        "status": case.status,
+        "outcome": case.outcome,
+        "appeal_comment": case.appeal_comment,
+        "expected": {"gtin": product.gtin, "name": product.name} if product else {"vehicle_id": str(item.vehicle_id)},
+        "photos": [{"id": photo.id, "extraction": request.result, "error": request.error} for photo, request in photos],
+        "checkins": [
+            {
+                "outcome": c.outcome,
+                "distance_m": round(c.distance_m, 1),
+                "accuracy_m": c.accuracy_m,
+                "is_mock": c.is_mock,
+                "recorded_at": c.recorded_at.isoformat(),
+            }
+            for c in checkins
+        ],
+        "history": [
+            {"event": e.event, "at": e.at.isoformat(), "details": e.details}
+            for e in events
+            if e.details.get("item_id") in (None, str(item.id))
+        ],
+    }

@@ -1,0 +1,133 @@
+"""Moderation: the queue, holds, final and audited decisions that pay once, appeals to another moderator."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from sqlalchemy import text
+
+from fieldtasks.api.context import EXTENSION
+from fieldtasks.jobs.maintenance import run_sweep
+from tests.fieldwork import EVIAN
+from tests.helpers import bearer, sign_in
+from tests.verification import earnings, hand_in, item_of, label_photo, read_photo, stores_campaign
+
+
+def in_review(client, campaign=None, seed: int = 1):
+    """An item the machine sent to review: the label of another product."""
+    handed_in = hand_in(client, label_photo(gtin=EVIAN, price_cents=349, seed=seed), campaign)
+    read_photo(client, handed_in)
+    assert item_of(client, handed_in)["verdict"] == "needs_review"
+    return handed_in
+
+
+def moderator(client, staff) -> dict:
+    return bearer(sign_in(client, staff("moderator")))
+
+
+def take_next(client, headers) -> dict:
+    response = client.post("/moderation/cases/next", headers=headers)
+    assert response.status_code == 200, response.json
+    return response.json
+
+
+def test_a_case_shows_what_the_moderator_needs(client, staff):
+    handed_in = in_review(client)
+    mod = moderator(client, staff)
+    listed = client.get("/moderation/cases", query_string={"reason": "wrong_product"}, headers=mod).json
+    assert [case["item_id"] for case in listed] == [handed_in.item_id]
+    case = take_next(client, mod)
+    assert case["expected"]["gtin"] == "3017620422003"
+    assert case["photos"][0]["extraction"]["barcodes"][0]["gtin"] == EVIAN
+    assert "/photos/" in case["photos"][0]["url"]
+    assert case["checkins"][0]["outcome"] == "accepted"
+    assert "submitted" in [event["event"] for event in case["history"]]
+    assert client.get("/moderation/cases", query_string={"reason": "no_barcode"}, headers=mod).json == []
+
+
+def test_two_moderators_never_get_the_same_case_and_a_hold_lapses(client, staff, clock):
+    campaign = stores_campaign(client, 2)
+    in_review(client, campaign, seed=1)
+    in_review(client, campaign, seed=2)
+    first, second, third = moderator(client, staff), moderator(client, staff), moderator(client, staff)
+    a, b = take_next(client, first), take_next(client, second)
+    assert a["id"] != b["id"]
+    assert take_next(client, first)["id"] == a["id"]  # asking again gives back the case one holds
+    assert client.post("/moderation/cases/next", headers=third).status_code == 204
+    clock.advance(minutes=16)
+    assert take_next(client, third)["id"] == a["id"]
+
+
+def test_approving_with_a_corrected_price_pays_once_and_corrects_the_feed(client, staff, connection):
+    campaign = stores_campaign(client, 1)
+    handed_in = in_review(client, campaign)
+    mod = moderator(client, staff)
+    case = take_next(client, mod)
+    decision = {"outcome": "approve", "price_cents": 359}
+    decided = client.post(f"/moderation/cases/{case['id']}/decision", json=decision, headers=mod)
+    assert decided.status_code == 200 and decided.json["corrections"] == {"price_cents": 359}
+    again = client.post(f"/moderation/cases/{case['id']}/decision", json=decision, headers=mod)
+    assert again.status_code == 409 and again.json["code"] == "case_closed"
+    assert item_of(client, handed_in)["verdict"] == "approved"
+    assert earnings(client, handed_in.worker)["available_cents"] == 40
+    feed = client.get("/feeds/prices", headers=campaign["headers"]).json["prices"]
+    assert [(p["price_cents"], p["verified_by"]) for p in feed] == [(359, "moderator")]
+    audit = connection.execute(text("SELECT actor_id, details FROM task_events WHERE event = 'case_approve'")).one()
+    assert audit.actor_id is not None and audit.details["corrections"] == {"price_cents": 359}
+
+
+def test_a_rejection_needs_a_reason_and_goes_to_another_moderator_on_appeal(client, staff, clock):
+    handed_in = in_review(client)
+    judge, other = moderator(client, staff), moderator(client, staff)
+    case = take_next(client, judge)
+    unexplained = client.post(f"/moderation/cases/{case['id']}/decision", json={"outcome": "reject"}, headers=judge)
+    assert unexplained.status_code == 422
+    rejection = {"outcome": "reject", "reject_reason": "not_the_product", "explanation": "This is water, not Nutella."}
+    assert client.post(f"/moderation/cases/{case['id']}/decision", json=rejection, headers=judge).status_code == 200
+    item = item_of(client, handed_in)
+    assert item["verdict"] == "rejected" and item["reasons"][0]["message"] == "This is water, not Nutella."
+    appealed = client.post(
+        f"/items/{handed_in.item_id}/appeal", json={"comment": "Both were on the shelf."}, headers=handed_in.worker
+    )
+    assert appealed.status_code == 201
+    assert client.post("/moderation/cases/next", headers=judge).status_code == 204  # not theirs to re-judge
+    appeal_case = take_next(client, other)
+    assert appeal_case["kind"] == "appeal" and appeal_case["appeal_comment"] == "Both were on the shelf."
+    own = client.post(f"/moderation/cases/{appealed.json['case_id']}/decision", json=rejection, headers=judge)
+    assert own.status_code == 409
+    approved = client.post(
+        f"/moderation/cases/{appeal_case['id']}/decision", json={"outcome": "no_fault"}, headers=other
+    )
+    assert approved.status_code == 200
+    assert earnings(client, handed_in.worker)["available_cents"] == 40
+
+
+def test_an_appeal_nobody_decides_is_paid_and_a_late_appeal_is_refused(client, staff, clock, connection):
+    first, late = in_review(client, seed=1), in_review(client, seed=2)
+    mod = moderator(client, staff)
+    rejection = {"outcome": "reject", "reject_reason": "unusable_photo", "explanation": "Too blurred."}
+    for _ in range(2):
+        case = take_next(client, mod)
+        client.post(f"/moderation/cases/{case['id']}/decision", json=rejection, headers=mod)
+    assert client.post(f"/items/{first.item_id}/appeal", json={"comment": "Please look again."}, headers=first.worker)
+    clock.advance(hours=72, minutes=1)
+    assert run_sweep(client.application.extensions[EXTENSION]).approved_by_deadline == 1
+    verdict = connection.execute(text("SELECT verdict, verdict_by FROM task_items WHERE id = :i"), {"i": first.item_id})
+    assert tuple(verdict.one()) == ("approved", "deadline")
+    clock.advance(days=5)  # 8 days after the rejection
+    worker = bearer(sign_in(client, late.email))
+    refused = client.post(f"/items/{late.item_id}/appeal", json={"comment": "Too late?"}, headers=worker)
+    assert refused.status_code == 409 and refused.json["code"] == "appeal_window_closed"
+
+
+def test_a_moderator_stops_at_the_daily_cap(client, staff, monkeypatch):
+    campaign = stores_campaign(client, 2)
+    in_review(client, campaign, seed=1)
+    in_review(client, campaign, seed=2)
+    res = client.application.extensions[EXTENSION]
+    monkeypatch.setattr(res, "config", dataclasses.replace(res.config, moderator_daily_cap=1))
+    mod = moderator(client, staff)
+    case = take_next(client, mod)
+    client.post(f"/moderation/cases/{case['id']}/decision", json={"outcome": "no_fault"}, headers=mod)
+    capped = client.post("/moderation/cases/next", headers=mod)
+    assert capped.status_code == 409 and capped.json["code"] == "daily_cap_reached"
