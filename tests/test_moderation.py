@@ -131,3 +131,20 @@ def test_a_moderator_stops_at_the_daily_cap(client, staff, monkeypatch):
     client.post(f"/moderation/cases/{case['id']}/decision", json={"outcome": "no_fault"}, headers=mod)
     capped = client.post("/moderation/cases/next", headers=mod)
     assert capped.status_code == 409 and capped.json["code"] == "daily_cap_reached"
+
+
+def test_metrics_count_cases_decisions_extractions_and_payments(client, staff):
+    campaign = stores_campaign(client, 2)
+    in_review(client, campaign, seed=1)
+    read_photo(client, hand_in(client, label_photo(seed=2), campaign))  # verified and paid
+    mod = moderator(client, staff)
+    case = take_next(client, mod)
+    client.post(f"/moderation/cases/{case['id']}/decision", json={"outcome": "no_fault"}, headers=mod)
+    response = client.get("/metrics")
+    assert response.status_code == 200 and response.mimetype == "text/plain"
+    body = response.get_data(as_text=True)
+    assert 'fieldtasks_review_decisions_total{outcome="no_fault"} 1.0' in body
+    assert 'fieldtasks_extraction_requests{status="done"} 2.0' in body
+    assert 'fieldtasks_item_payments_total{currency="EUR"} 2.0' in body
+    assert 'fieldtasks_item_payments_cents_total{currency="EUR"} 80.0' in body
+    assert "fieldtasks_review_case_oldest_age_seconds 0.0" in body

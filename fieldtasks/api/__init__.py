@@ -6,7 +6,7 @@ import flask_smorest
 import swagger_ui_bundle
 from flask import Flask, send_from_directory
 
-from fieldtasks.api import auth, campaigns, feeds, health, integrations, moderation, money, tasks, users
+from fieldtasks.api import auth, campaigns, feeds, health, integrations, metrics, moderation, money, tasks, users
 from fieldtasks.api.errors import ErrorSchema, register_error_handlers
 from fieldtasks.api.requests import init_request_tracking
 
@@ -20,6 +20,7 @@ BLUEPRINTS = (
     feeds.blp,
     integrations.blp,
     moderation.blp,
+    metrics.blp,
 )
 DOCS_ASSETS = "/docs/assets/"
 

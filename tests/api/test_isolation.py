@@ -67,6 +67,7 @@ OPERATIONS: dict[tuple[str, str], tuple[object, str | None]] = {
     ("get", "/moderation/cases/{case_id}"): ({"moderator"}, None),
     ("post", "/moderation/cases/{case_id}/decision"): ({"moderator"}, None),
     ("post", "/items/{item_id}/appeal"): ({"worker"}, "worker"),
+    ("get", "/metrics"): (PUBLIC, None),
 }
 REFUSALS_OF_OTHERS = {404, 409, 422, 428}  # not found, not yours to change, or refused before any lookup
 # Releasing is idempotent (a phone retries it): releasing a task one does not hold changes nothing, quietly.

@@ -1,0 +1,72 @@
+"""`GET /metrics` in the Prometheus text format: cases, decisions, extraction, payments, webhooks."""
+
+from __future__ import annotations
+
+from flask import Response
+from flask.views import MethodView
+from prometheus_client import CollectorRegistry, generate_latest
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
+from redis.exceptions import RedisError
+
+from fieldtasks.api.access import public
+from fieldtasks.api.blueprint import Blueprint
+from fieldtasks.api.context import resources, unit_of_work
+from fieldtasks.jobs.queues import QUEUE_NAMES, queue
+from fieldtasks.services.metrics import operational_figures
+
+blp = Blueprint("metrics", __name__, description="Operations.")
+
+
+class FiguresCollector:
+    """Reads the figures once per scrape; prometheus_client renders them."""
+
+    def __init__(self, figures: dict, queue_lengths: dict[str, int]):
+        self.figures, self.queue_lengths = figures, queue_lengths
+
+    def collect(self):
+        f = self.figures
+        yield _labelled(GaugeMetricFamily, "fieldtasks_review_cases_open", "Open review cases", "kind", f["open_cases"])
+        yield GaugeMetricFamily(
+            "fieldtasks_review_case_oldest_age_seconds", "Age of the oldest open case", value=f["oldest_case_age_s"]
+        )
+        decisions = {**f["decisions"], "deadline": f["closed_by_deadline"]}
+        yield _labelled(CounterMetricFamily, "fieldtasks_review_decisions", "Cases settled, by outcome", "outcome",
+                        decisions)  # fmt: skip
+        yield _labelled(GaugeMetricFamily, "fieldtasks_extraction_requests", "Photo extractions by state", "status",
+                        f["extractions"])  # fmt: skip
+        yield _labelled(GaugeMetricFamily, "fieldtasks_queue_length", "Jobs waiting in each RQ queue", "queue",
+                        self.queue_lengths)  # fmt: skip
+        count = CounterMetricFamily("fieldtasks_item_payments", "Items paid", labels=["currency"])
+        cents = CounterMetricFamily("fieldtasks_item_payments_cents", "Rewards paid, in cents", labels=["currency"])
+        for currency, (paid, amount) in f["payments"].items():
+            count.add_metric([currency], paid)
+            cents.add_metric([currency], amount)
+        yield count
+        yield cents
+        yield _labelled(GaugeMetricFamily, "fieldtasks_webhook_deliveries", "Webhook deliveries by state", "status",
+                        f["webhook_deliveries"])  # fmt: skip
+
+
+def _labelled(family, name: str, documentation: str, label: str, values: dict[str, int]):
+    metric = family(name, documentation, labels=[label])
+    for key, value in sorted(values.items()):
+        metric.add_metric([key], value)
+    return metric
+
+
+@blp.route("/metrics")
+class Metrics(MethodView):
+    @public
+    @blp.response(200, content_type="text/plain", description="Prometheus text format")
+    def get(self):
+        """Operational figures for Prometheus (aggregates only: no tenant data)"""
+        res = resources()
+        with unit_of_work() as session:
+            figures = operational_figures(session, now=res.clock())
+        try:
+            lengths = {name: queue(name, res.redis).count for name in QUEUE_NAMES}
+        except RedisError:
+            lengths = {}  # the figures from PostgreSQL still come; /readyz reports Redis
+        registry = CollectorRegistry()
+        registry.register(FiguresCollector(figures, lengths))
+        return Response(generate_latest(registry), mimetype="text/plain; version=0.0.4")
