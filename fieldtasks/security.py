@@ -112,13 +112,16 @@ class PhotoLinks:
         self._key = hashlib.sha256(b"photo-links:" + secret.encode()).digest()
         self.ttl = ttl
 
-    def _signature(self, photo_id: str, expires: int) -> str:
-        return hmac.new(self._key, f"{photo_id}:{expires}".encode(), hashlib.sha256).hexdigest()
+    def _signature(self, photo_id: str, view: str, expires: int) -> str:
+        return hmac.new(self._key, f"{photo_id}:{view}:{expires}".encode(), hashlib.sha256).hexdigest()
 
-    def sign(self, photo_id: uuid.UUID, *, now: datetime) -> tuple[int, str]:
+    def sign(self, photo_id: uuid.UUID, *, now: datetime, view: str = "clean") -> tuple[int, str]:
+        """A link to the `clean` copy, or the `blurred` one; the view is part of what is signed."""
         expires = int((now + self.ttl).timestamp())
-        return expires, self._signature(str(photo_id), expires)
+        return expires, self._signature(str(photo_id), view, expires)
 
-    def is_valid(self, photo_id: uuid.UUID, expires: int, signature: str, *, now: datetime) -> bool:
-        expected = self._signature(str(photo_id), expires)
+    def is_valid(
+        self, photo_id: uuid.UUID, expires: int, signature: str, *, now: datetime, view: str = "clean"
+    ) -> bool:
+        expected = self._signature(str(photo_id), view, expires)
         return hmac.compare_digest(expected, signature) and now.timestamp() < expires

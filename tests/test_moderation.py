@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
+import io
+from urllib.parse import urlsplit
 
+from PIL import Image, ImageFilter, ImageStat
 from sqlalchemy import text
 
 from fieldtasks.api.context import EXTENSION
@@ -131,6 +134,28 @@ def test_a_moderator_stops_at_the_daily_cap(client, staff, monkeypatch):
     client.post(f"/moderation/cases/{case['id']}/decision", json={"outcome": "no_fault"}, headers=mod)
     capped = client.post("/moderation/cases/next", headers=mod)
     assert capped.status_code == 409 and capped.json["code"] == "daily_cap_reached"
+
+
+def test_a_photo_reported_sensitive_is_shown_blurred_until_revealed(client, staff):
+    handed_in = hand_in(client, label_photo(gtin=EVIAN, seed=4), sensitive="true")
+    read_photo(client, handed_in)
+    photo = take_next(client, moderator(client, staff))["photos"][0]
+    assert photo["sensitive"] and "view=blurred" in photo["url"]
+    shown, revealed = (client.get(_path(url)) for url in (photo["url"], photo["reveal_url"]))
+    assert shown.status_code == revealed.status_code == 200
+    assert _sharpness(shown.data) < _sharpness(revealed.data) / 2
+    forged = client.get(_path(photo["url"]).replace("view=blurred", "view=clean"))
+    assert forged.status_code == 403  # the view is part of what the link signs
+
+
+def _path(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.path}?{parts.query}"
+
+
+def _sharpness(jpeg: bytes) -> float:
+    edges = Image.open(io.BytesIO(jpeg)).convert("L").filter(ImageFilter.FIND_EDGES)
+    return ImageStat.Stat(edges).mean[0]
 
 
 def test_metrics_count_cases_decisions_extractions_and_payments(client, staff):

@@ -64,7 +64,14 @@ class HandedIn:
 
 
 def hand_in(
-    client, photo: bytes, campaign: dict | None = None, worker: dict | None = None, *, clock=None, minutes: float = 0
+    client,
+    photo: bytes,
+    campaign: dict | None = None,
+    worker: dict | None = None,
+    *,
+    clock=None,
+    minutes: float = 0,
+    **form: str,
 ) -> HandedIn:
     """Claim the campaign's task, check in, upload `photo` for its one item, submit (`minutes` after
     the claim, on the test's `clock`)."""
@@ -81,7 +88,7 @@ def hand_in(
     assert client.post(f"/tasks/{task_id}/claim", headers=worker).status_code == 200
     assert client.post(f"/tasks/{task_id}/checkin", json=checkin_body(), headers=worker).status_code == 201
     item = client.get(f"/tasks/{task_id}", headers=worker).json["items"][0]
-    uploaded = upload(client, worker, task_id, f"key-{uuid.uuid4()}", photo, gtin=item["gtin"])
+    uploaded = upload(client, worker, task_id, f"key-{uuid.uuid4()}", photo, gtin=item["gtin"], **form)
     assert uploaded.status_code == 201, uploaded.json
     if clock is not None:
         clock.advance(minutes=minutes)

@@ -82,6 +82,7 @@ class ProgressSchema(ma.Schema):
 class PhotoLinkQuerySchema(ma.Schema):
     expires = ma.fields.Integer(required=True)
     signature = ma.fields.String(required=True, validate=validate.Length(64, 64))
+    view = ma.fields.String(load_default="clean", validate=validate.OneOf(["clean", "blurred"]))
 
 
 def price_record(row: Any, photo_url: str) -> dict[str, Any]:

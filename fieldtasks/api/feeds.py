@@ -31,10 +31,11 @@ blp = Blueprint("feeds", __name__, description="Verified prices for the client o
 STREAMED = {"text/csv": "csv", "application/x-ndjson": "ndjson"}
 
 
-def photo_url(photo_id) -> str:
+def photo_url(photo_id, view: str = "clean") -> str:
     res = resources()
-    expires, signature = res.photo_links.sign(photo_id, now=res.clock())
-    return url_for("feeds.PhotoFile", photo_id=photo_id, expires=expires, signature=signature, _external=True)
+    expires, signature = res.photo_links.sign(photo_id, now=res.clock(), view=view)
+    extra = {"view": view} if view != "clean" else {}
+    return url_for("feeds.PhotoFile", photo_id=photo_id, expires=expires, signature=signature, _external=True, **extra)
 
 
 def _filter(query: dict) -> feed.FeedFilter:
@@ -128,10 +129,11 @@ class PhotoFile(MethodView):
     def get(self, link, photo_id):
         """A photo behind a link from the feed (no sign-in: the link is signed and expires)"""
         res = resources()
-        if not res.photo_links.is_valid(photo_id, link["expires"], link["signature"], now=res.clock()):
+        view = link["view"]
+        if not res.photo_links.is_valid(photo_id, link["expires"], link["signature"], now=res.clock(), view=view):
             raise PermissionDeniedError(
                 "This photo link is invalid or has expired; fetch the feed again.", code="invalid_link"
             )
         with unit_of_work() as session:
-            data = photos.clean_copy(session, res.storage, photo_id)
+            data = photos.clean_copy(session, res.storage, photo_id, blurred=view == "blurred")
         return Response(data, mimetype="image/jpeg", headers={"Cache-Control": "private, max-age=600"})

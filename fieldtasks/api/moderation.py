@@ -29,7 +29,9 @@ blp = Blueprint("moderation", __name__, description="Review cases, decisions and
 def detail(session, case_id):
     found = moderation.case_detail(session, case_id, now=resources().clock())
     for photo in found["photos"]:
-        photo["url"] = photo_url(photo["id"])
+        # A photo reported sensitive is shown blurred; the moderator opens `reveal_url` by choice.
+        photo["url"] = photo_url(photo["id"], "blurred" if photo["sensitive"] else "clean")
+        photo["reveal_url"] = photo_url(photo["id"]) if photo["sensitive"] else None
     return found
 
 

@@ -143,6 +143,9 @@ class PhotoFormSchema(ma.Schema):
     gtin = ma.fields.String(validate=validate.Length(max=14), metadata={"description": "The product photographed"})
     vehicle_code = ma.fields.String(validate=validate.Length(max=64), metadata={"description": "Or the vehicle"})
     taken_at = ma.fields.AwareDateTime(metadata={"description": "When the phone took the photo"})
+    sensitive = ma.fields.Boolean(
+        load_default=False, metadata={"description": "The photo shows something moderators should not see by default"}
+    )
 
 
 class PhotoSchema(ma.Schema):

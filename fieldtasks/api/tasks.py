@@ -113,6 +113,7 @@ class TaskPhotos(MethodView):
             gtin=form.get("gtin"),
             vehicle_code=form.get("vehicle_code"),
             taken_at=form.get("taken_at"),
+            sensitive=form["sensitive"],
         )
         return photos.upload_photo(res.database, res.storage, upload, now=res.clock()), 201
 

@@ -30,6 +30,8 @@ class Photo(Base):
     sha256: Mapped[str] = mapped_column(String(64))
     phash: Mapped[int] = mapped_column(BigInteger)
     fine_hash: Mapped[str | None] = mapped_column(String(64))
+    # Reported by the worker (people in the picture, say): moderators see it blurred until they reveal it.
+    sensitive: Mapped[bool] = mapped_column(server_default="false")
     original_key: Mapped[str] = mapped_column(String(200))
     clean_key: Mapped[str] = mapped_column(String(200))
     taken_at: Mapped[datetime | None]

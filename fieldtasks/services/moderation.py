@@ -294,7 +294,10 @@ def case_detail(session: Session, case_id: uuid.UUID, *, now: datetime) -> dict[
         "outcome": case.outcome,
         "appeal_comment": case.appeal_comment,
         "expected": {"gtin": product.gtin, "name": product.name} if product else {"vehicle_id": str(item.vehicle_id)},
-        "photos": [{"id": photo.id, "extraction": request.result, "error": request.error} for photo, request in photos],
+        "photos": [
+            {"id": photo.id, "sensitive": photo.sensitive, "extraction": request.result, "error": request.error}
+            for photo, request in photos
+        ],
         "checkins": [
             {
                 "outcome": c.outcome,

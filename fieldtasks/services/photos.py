@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from fieldtasks.db import Database
 from fieldtasks.errors import InvalidError, NotFoundError, PayloadTooLargeError, UnsupportedMediaTypeError
 from fieldtasks.geo import point_wkt
-from fieldtasks.images import ImageError, PreparedPhoto, prepare_photo
+from fieldtasks.images import ImageError, PreparedPhoto, blur, prepare_photo
 from fieldtasks.models import IdempotencyKey, ItemStatus, Photo, Product, TaskItem, Vehicle
 from fieldtasks.products import normalize_gtin
 from fieldtasks.services.tasks import held_task, record_event
@@ -35,10 +35,12 @@ class Upload:
     gtin: str | None
     vehicle_code: str | None
     taken_at: datetime | None
+    sensitive: bool = False
 
     def fingerprint(self) -> str:
         """What makes two requests with one key "the same request"."""
         parts = [str(self.task_id), self.gtin or "", self.vehicle_code or "", str(self.taken_at or "")]
+        parts += ["sensitive"] if self.sensitive else []
         digest = hashlib.sha256("\x1f".join(parts).encode())
         digest.update(hashlib.sha256(self.data).digest())
         return digest.hexdigest()
@@ -147,6 +149,7 @@ def _record_photo(session: Session, upload: Upload, prepared: PreparedPhoto, now
         original_key=original_key(prepared.sha256, prepared.extension),
         clean_key=clean_key(prepared.sha256),
         taken_at=upload.taken_at,
+        sensitive=upload.sensitive,
         exif_taken_at=prepared.exif_taken_at,
         exif_location=point_wkt(prepared.exif_lat, prepared.exif_lon) if has_position else None,
     )
@@ -171,9 +174,10 @@ def _record_photo(session: Session, upload: Upload, prepared: PreparedPhoto, now
     }
 
 
-def clean_copy(session: Session, storage: PhotoStorage, photo_id: uuid.UUID) -> bytes:
-    """The EXIF-free copy of a photo (for a link the caller has already checked)."""
+def clean_copy(session: Session, storage: PhotoStorage, photo_id: uuid.UUID, *, blurred: bool = False) -> bytes:
+    """The EXIF-free copy of a photo (for a link the caller has already checked), blurred if asked."""
     key = session.scalar(select(Photo.clean_key).where(Photo.id == photo_id))
     if key is None:
         raise NotFoundError("No such photo.")
-    return storage.get(key)
+    data = storage.get(key)
+    return blur(data) if blurred else data
