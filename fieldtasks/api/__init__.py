@@ -6,7 +6,19 @@ import flask_smorest
 import swagger_ui_bundle
 from flask import Flask, send_from_directory
 
-from fieldtasks.api import auth, campaigns, feeds, health, integrations, metrics, moderation, money, tasks, users
+from fieldtasks.api import (
+    auth,
+    campaigns,
+    console,
+    feeds,
+    health,
+    integrations,
+    metrics,
+    moderation,
+    money,
+    tasks,
+    users,
+)
 from fieldtasks.api.errors import ErrorSchema, register_error_handlers
 from fieldtasks.api.requests import init_request_tracking
 
@@ -59,5 +71,6 @@ def init_api(app: Flask) -> Api:
     for blueprint in BLUEPRINTS:
         api.register_blueprint(blueprint)
     app.add_url_rule(f"{DOCS_ASSETS}<path:filename>", "docs_asset", _docs_asset)
+    app.register_blueprint(console.blp)  # HTML pages, outside the OpenAPI document
     init_request_tracking(app)
     return api

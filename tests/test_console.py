@@ -1,0 +1,58 @@
+"""The moderators' console, page by page (the browser run is in test_console_browser.py)."""
+
+from __future__ import annotations
+
+import re
+
+from tests.fieldwork import EVIAN, PARIS, published_campaign
+from tests.helpers import PASSWORD
+from tests.verification import ONE_PRODUCT, earnings, hand_in, label_photo, read_photo, stores_campaign
+
+
+def signed_in(client, email: str):
+    response = client.post("/console/login", data={"email": email, "password": PASSWORD})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return client
+
+
+def csrf_of(page: str) -> str:
+    return re.search(r'name="csrf" value="([^"]+)"', page).group(1)
+
+
+def test_a_moderator_signs_in_opens_the_next_case_and_approves_a_corrected_price(client, staff):
+    campaign = stores_campaign(client, 1)
+    handed_in = hand_in(client, label_photo(gtin=EVIAN, price_cents=349, seed=3), campaign)
+    read_photo(client, handed_in)
+    signed_in(client, staff("moderator"))
+    queue = client.get("/console").get_data(as_text=True)
+    assert "1 open case(s)" in queue and "wrong_product: 1" in queue
+    opened = client.post("/console/next", data={"csrf": csrf_of(queue)})
+    case_page = client.get(opened.headers["Location"]).get_data(as_text=True)
+    assert "3017620422003" in case_page and EVIAN in case_page and 'class="box barcode"' in case_page
+    decided = client.post(
+        f"{opened.headers['Location']}/decision",
+        data={"csrf": csrf_of(case_page), "outcome": "approve", "price": "3,59"},
+    )
+    assert decided.status_code == 302
+    assert "Decision recorded." in client.get("/console").get_data(as_text=True)
+    assert earnings(client, handed_in.worker)["available_cents"] == 40
+    feed = client.get("/feeds/prices", headers=campaign["headers"]).json["prices"]
+    assert [p["price_cents"] for p in feed] == [359]
+
+
+def test_the_console_refuses_strangers_forged_posts_and_escapes_what_people_typed(client, staff):
+    store = {"name": "<b onmouseover=alert(1)>Shop</b>", "lat": PARIS[0], "lon": PARIS[1]}
+    campaign = published_campaign(client, stores=[store], products=ONE_PRODUCT)
+    read_photo(client, hand_in(client, label_photo(gtin=EVIAN, seed=5), campaign))
+    assert client.get("/console").headers["Location"].endswith("/console/login")
+    wrong = client.post("/console/login", data={"email": staff("moderator"), "password": "nope"})
+    assert wrong.status_code == 401 and "Wrong email or password." in wrong.get_data(as_text=True)
+    admin = client.post("/console/login", data={"email": staff("admin"), "password": PASSWORD})
+    assert client.get(admin.headers["Location"]).status_code == 302  # signed in, but not a moderator
+    signed_in(client, staff("moderator"))
+    assert client.post("/console/next", data={"csrf": "forged"}).status_code == 400
+    queue = client.get("/console").get_data(as_text=True)
+    assert "&lt;b onmouseover=alert(1)&gt;Shop&lt;/b&gt;" in queue and "<b onmouseover" not in queue
+    case_url = client.post("/console/next", data={"csrf": csrf_of(queue)}).headers["Location"]
+    page = client.get(case_url).get_data(as_text=True)
+    assert "&lt;b onmouseover=alert(1)&gt;" in page and "<b onmouseover" not in page
