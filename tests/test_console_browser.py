@@ -1,0 +1,62 @@
+"""End to end in headless Chromium (Debian's package, driven by Playwright): a moderator signs in, opens the
+next case, corrects the price with the keyboard and approves; the worker is paid and the feed corrected."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from playwright.sync_api import sync_playwright
+from werkzeug.serving import make_server
+
+from fieldtasks.api.context import EXTENSION
+from fieldtasks.services import accounts
+from tests.fieldwork import EVIAN
+from tests.helpers import PASSWORD, unique_email
+from tests.verification import earnings, hand_in, label_photo, read_photo, stores_campaign
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture
+def live_server(committing_app):
+    server = make_server("127.0.0.1", 0, committing_app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=10)
+
+
+def test_a_moderator_corrects_a_price_and_approves_in_a_real_browser(committing_app, live_server):
+    client = committing_app.test_client()
+    res = committing_app.extensions[EXTENSION]
+    email = unique_email("moderator")
+    with res.database.unit_of_work() as session:
+        accounts.create_staff_user(
+            session, email=email, password=PASSWORD, display_name="Mo", role="moderator", passwords=res.passwords
+        )
+    campaign = stores_campaign(client, 1)
+    handed_in = hand_in(client, label_photo(gtin=EVIAN, price_cents=349, seed=12), campaign)
+    read_photo(client, handed_in)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        page = browser.new_page(viewport={"width": 1366, "height": 768})
+        page.goto(f"{live_server}/console")
+        page.fill("input[name=email]", email)
+        page.fill("input[name=password]", PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_url(f"{live_server}/console")
+        page.keyboard.press("Enter")  # open the next case
+        page.wait_for_url("**/console/cases/*")
+        assert EVIAN in page.inner_text("#read")
+        assert page.locator(".box.barcode").count() >= 1
+        page.fill("#price", "3,59")
+        page.locator("h2").click()  # leave the field, so the shortcut is not typed into it
+        page.keyboard.press("a")
+        page.wait_for_url(f"{live_server}/console")
+        assert "Decision recorded." in page.inner_text("main")
+        browser.close()
+    assert earnings(client, handed_in.worker)["available_cents"] == 40
+    feed = client.get("/feeds/prices", headers=campaign["headers"]).json["prices"]
+    assert [(p["price_cents"], p["verified_by"]) for p in feed] == [(359, "moderator")]
