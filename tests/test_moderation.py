@@ -173,3 +173,22 @@ def test_metrics_count_cases_decisions_extractions_and_payments(client, staff):
     assert 'fieldtasks_item_payments_total{currency="EUR"} 2.0' in body
     assert 'fieldtasks_item_payments_cents_total{currency="EUR"} 80.0' in body
     assert "fieldtasks_review_case_oldest_age_seconds 0.0" in body
+
+
+def test_a_gtin_correction_must_name_a_product_of_the_campaign(client, staff):
+    campaign = stores_campaign(client, 1)
+    in_review(client, campaign)
+    mod = moderator(client, staff)
+    case = take_next(client, mod)
+    unknown = client.post(
+        f"/moderation/cases/{case['id']}/decision", json={"outcome": "approve", "gtin": EVIAN}, headers=mod
+    )
+    assert unknown.status_code == 422 and unknown.json["code"] == "unknown_gtin"
+    corrected = client.post(
+        f"/moderation/cases/{case['id']}/decision",
+        json={"outcome": "approve", "gtin": "3017620422003", "price_cents": 355},
+        headers=mod,
+    )
+    assert corrected.status_code == 200
+    feed = client.get("/feeds/prices", headers=campaign["headers"]).json["prices"]
+    assert [(p["product"]["gtin"], p["price_cents"]) for p in feed] == [("3017620422003", 355)]
