@@ -12,7 +12,7 @@ from fieldtasks.config import Config
 from fieldtasks.jobs.extraction import enqueue_extractions
 from fieldtasks.jobs.webhooks import enqueue_deliveries
 from fieldtasks.resources import Resources
-from fieldtasks.services import extraction, moderation, verification, webhooks
+from fieldtasks.services import escrow, extraction, moderation, verification, webhooks
 
 RQ_MARGIN = timedelta(seconds=15)  # for RQ to kill a job past its timeout and let go of it
 
@@ -31,6 +31,7 @@ class SweepReport:
     given_up: int
     approved_by_deadline: int
     deliveries: int = 0  # webhook deliveries enqueued (due retries, or ones Redis lost)
+    released_cents: int = 0  # escrow of closed campaigns given back to their clients
 
 
 def run_sweep(res: Resources) -> SweepReport:
@@ -47,10 +48,12 @@ def run_sweep(res: Resources) -> SweepReport:
     with res.database.unit_of_work() as session:
         approved = moderation.pay_overdue_cases(session, now=res.clock())
     with res.database.unit_of_work() as session:
+        released = escrow.release_closed_campaigns(session, now=res.clock())
+    with res.database.unit_of_work() as session:
         due = webhooks.due_deliveries(session, now=res.clock())
     deliveries = enqueue_deliveries(res.redis, due)
-    report = SweepReport(requeued, len(lost.given_up), approved, deliveries)
-    if requeued or lost.given_up or approved or deliveries:
+    report = SweepReport(requeued, len(lost.given_up), approved, deliveries, released)
+    if requeued or lost.given_up or approved or deliveries or released:
         log.info("sweep", extra=report.__dict__)
     return report
 

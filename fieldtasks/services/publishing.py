@@ -24,6 +24,7 @@ from fieldtasks.models import (
     Vehicle,
 )
 from fieldtasks.services.campaigns import editable_campaign
+from fieldtasks.services.escrow import release_unneeded
 from fieldtasks.services.payments import fund_campaign
 
 
@@ -116,7 +117,10 @@ def pause_campaign(session: Session, organization_id: uuid.UUID, campaign_id: uu
 
 
 def close_campaign(session: Session, organization_id: uuid.UUID, campaign_id: uuid.UUID, *, now: datetime) -> Campaign:
-    """End the campaign for good: tasks nobody holds are cancelled; a worker holding one may still finish it."""
+    """End the campaign for good: tasks nobody holds are cancelled; a worker holding one may still finish it.
+
+    What the escrow will never pay goes back to the organization's account now; the rest once settled.
+    """
     campaign = editable_campaign(session, organization_id, campaign_id, lock=True)
     session.execute(
         update(Task)
@@ -128,4 +132,6 @@ def close_campaign(session: Session, organization_id: uuid.UUID, campaign_id: uu
     )
     campaign.status = CampaignStatus.CLOSED
     campaign.version += 1
+    session.flush()
+    release_unneeded(session, campaign, now=now)
     return campaign

@@ -1,0 +1,69 @@
+"""Giving back what a closed campaign's escrow will never pay: the client's money is not kept for nothing."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import and_, exists, func, not_, select
+from sqlalchemy.orm import Session
+
+from fieldtasks.models import (
+    AccountKind,
+    Campaign,
+    CampaignStatus,
+    LedgerAccount,
+    LedgerTransaction,
+    ReviewCase,
+    Task,
+    TaskItem,
+    TaskStatus,
+    Verdict,
+)
+from fieldtasks.services import ledger
+from fieldtasks.services.moderation import APPEAL_WINDOW
+
+RELEASE = "escrow_release"
+
+
+def still_payable(session: Session, campaign: Campaign, *, now: datetime) -> int:
+    """Items of the campaign that may yet be paid: in a task not cancelled, not paid, and not a rejection
+    whose appeal window has closed without an appeal."""
+    paid = exists().where(LedgerTransaction.key == func.concat("item:", TaskItem.id, ":reward"))  # pay_item's key
+    open_case = exists().where(ReviewCase.item_id == TaskItem.id, ReviewCase.status == "open")
+    final_rejection = and_(  # IS NOT DISTINCT FROM: an unsettled item (NULL verdict) is still payable
+        TaskItem.verdict.is_not_distinct_from(Verdict.REJECTED),
+        TaskItem.verdict_at <= now - APPEAL_WINDOW,
+        not_(open_case),
+    )
+    return session.scalar(
+        select(func.count())
+        .select_from(TaskItem)
+        .join(Task, Task.id == TaskItem.task_id)
+        .where(Task.campaign_id == campaign.id, Task.status != TaskStatus.CANCELLED, not_(paid), not_(final_rejection))
+    )
+
+
+def release_unneeded(session: Session, campaign: Campaign, *, now: datetime) -> int:
+    """Move back to the client what the escrow holds beyond the rewards still payable (campaign row locked)."""
+    escrow = ledger.account_id(session, AccountKind.ESCROW, campaign.id, campaign.currency)
+    held = session.scalar(select(LedgerAccount.balance_cents).where(LedgerAccount.id == escrow).with_for_update())
+    surplus = held - still_payable(session, campaign, now=now) * campaign.reward_cents
+    if surplus <= 0:
+        return 0
+    client = ledger.account_id(session, AccountKind.CLIENT, campaign.organization_id, campaign.currency)
+    key = f"campaign:{campaign.id}:release:{held}"  # one release per escrow level, whoever runs it
+    ledger.transfer(session, key, RELEASE, escrow, client, surplus, campaign.currency, now=now,
+                    details={"campaign_id": str(campaign.id)})  # fmt: skip
+    return surplus
+
+
+def release_closed_campaigns(session: Session, *, now: datetime, limit: int = 100) -> int:
+    """The sweep's part: closed campaigns whose escrow still holds money, surplus given back."""
+    campaigns = session.scalars(
+        select(Campaign)
+        .join(LedgerAccount, (LedgerAccount.owner_id == Campaign.id) & (LedgerAccount.kind == AccountKind.ESCROW))
+        .where(Campaign.status == CampaignStatus.CLOSED, LedgerAccount.balance_cents > 0)
+        .limit(limit)
+        .with_for_update(of=Campaign, skip_locked=True)
+    ).all()
+    return sum(release_unneeded(session, campaign, now=now) for campaign in campaigns)
