@@ -34,8 +34,10 @@ def test_a_readable_label_is_verified_paid_once_and_fed_to_the_client(client, co
     assert mine["available_cents"] == 40 and mine["pending_cents"] == 0 and mine["earned_cents"] == 40
     rewards = connection.execute(text("SELECT count(*) FROM ledger_transactions WHERE kind = 'item_reward'"))
     assert rewards.scalar() == 1
-    observed = connection.execute(text("SELECT price_cents, currency, verified_by FROM price_observations")).one()
-    assert tuple(observed) == (349, "EUR", "auto")
+    observed = connection.execute(
+        text("SELECT price_cents, currency, verified_by, unit_price_cents, unit FROM price_observations")
+    ).one()
+    assert tuple(observed) == (349, "EUR", "auto", 873, "kg")  # the unit price read in the small print
 
 
 def test_a_stale_generation_changes_nothing(client, connection):

@@ -28,6 +28,8 @@ class Outcome:
     truth_price: int | None = None  # cents
     price: int | None = None  # the shelf price read, in cents
     price_confident: bool = False
+    truth_unit_price: int | None = None  # cents
+    unit_price: int | None = None
     read: bool = False  # the truth was read with high confidence
     found: bool = False  # the truth was among the codes read, whatever their confidence
     wrong: bool = False
@@ -53,6 +55,7 @@ def truth_cents(raw: str | None) -> int | None:
 
 def evaluate_file(folder: Path, row: dict[str, str]) -> Outcome:
     outcome = Outcome(row["file"], truth_gtin(row.get("gtin", "")), truth_cents(row.get("price")))
+    outcome.truth_unit_price = truth_cents(row.get("unit_price"))
     # Like a task, the evaluation asks for a price only where the truth has one to score.
     hints = Hints(currency=(row.get("currency") or "EUR").strip() or "EUR", prices=outcome.truth_price is not None)
     started = cpu_ms()
@@ -65,6 +68,8 @@ def evaluate_file(folder: Path, row: dict[str, str]) -> Outcome:
     outcome.stages = extraction.timings_ms
     found = {read.gtin: read.confidence for read in extraction.barcodes}
     outcome.codes = " ".join(f"{gtin}({confidence})" for gtin, confidence in found.items())
+    if extraction.unit_price:
+        outcome.unit_price = extraction.unit_price.amount_cents
     if extraction.shelf_price:
         outcome.price = extraction.shelf_price.amount_cents
         outcome.price_confident = extraction.shelf_price.confidence == "high"
@@ -82,6 +87,7 @@ def rate(hits: int, total: int) -> float | None:
 def summarise(outcomes: list[Outcome]) -> dict:
     coded = [o for o in outcomes if o.truth_gtin]
     priced = [o for o in outcomes if o.truth_price is not None]
+    unit_priced = [o for o in outcomes if o.truth_unit_price is not None]
     times = sorted(o.ms for o in outcomes if not o.error)
     return {
         "n": len(outcomes),
@@ -90,6 +96,7 @@ def summarise(outcomes: list[Outcome]) -> dict:
         "barcode_wrong_rate": rate(sum(o.wrong for o in coded), len(coded)),
         "price_exact_rate": rate(sum(o.price == o.truth_price for o in priced), len(priced)),
         "price_wrong_rate": rate(sum(o.price_confident and o.price != o.truth_price for o in priced), len(priced)),
+        "unit_price_exact_rate": rate(sum(o.unit_price == o.truth_unit_price for o in unit_priced), len(unit_priced)),
         "ms_median": round(statistics.median(times), 1) if times else None,
         "ms_p95": round(times[min(len(times) - 1, int(len(times) * 0.95))], 1) if times else None,
         **{
@@ -140,6 +147,8 @@ def main(argv: list[str] | None = None) -> int:
         f" ({pct(summary['barcode_found_rate'])} found at all), wrong {pct(summary['barcode_wrong_rate'])}"
     )
     print(f"  prices: exact {pct(summary['price_exact_rate'])}, wrong {pct(summary['price_wrong_rate'])}")
+    if summary["unit_price_exact_rate"] is not None:
+        print(f"  unit prices (small print near the price): exact {pct(summary['unit_price_exact_rate'])}")
     print(f"  CPU per image (Tesseract included): median {summary['ms_median']} ms, p95 {summary['ms_p95']} ms")
     stages = ", ".join(
         f"{k[3:-7]} {v} ms"

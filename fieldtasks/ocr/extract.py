@@ -13,6 +13,7 @@ import pytesseract
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from fieldtasks.ocr.barcodes import FIRST_PASS_MAX_SIDE, decode_barcodes
+from fieldtasks.ocr.label_text import read_small_print
 from fieldtasks.ocr.prices import read_prices, shelf_price
 from fieldtasks.ocr.types import Extraction, Hints
 
@@ -82,9 +83,15 @@ def extract(image_bytes: bytes, hints: Hints | None = None) -> Extraction:
     timings["barcodes_ms"] = cpu_ms() - started
     if hints.gtins:
         barcodes = tuple(dataclasses.replace(read, expected=read.gtin in hints.gtins) for read in barcodes)
-    prices = []
+    prices, shelf, unit_price, promotion = [], None, None, None
     if hints.prices:
         started = cpu_ms()
         prices = read_prices(working, working.width / width, hints.currency)
+        shelf = shelf_price(prices)
         timings["prices_ms"] = cpu_ms() - started
-    return Extraction(barcodes, tuple(prices), shelf_price(prices), width, height, timings, dict(engine_versions()))
+    if shelf is not None:
+        started = cpu_ms()
+        unit_price, promotion = read_small_print(working, shelf.box, working.width / width, hints.currency)
+        timings["small_print_ms"] = cpu_ms() - started
+    engines = dict(engine_versions())
+    return Extraction(barcodes, tuple(prices), shelf, width, height, timings, engines, unit_price, promotion)

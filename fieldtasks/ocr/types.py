@@ -42,11 +42,12 @@ class PriceCandidate:
 
     amount_cents: int
     currency: str  # from the hints: labels rarely print it next to the price
-    kind: str  # "price" (unit prices and promotions are not read yet)
+    kind: str  # "price", or "unit_price" (then `unit` says per what)
     box: Box
-    raw_text: str  # the digits as read, units and cents apart
-    confidence: str  # "high" or "low"
+    raw_text: str  # the digits as read, units and cents apart (the text, for a unit price)
+    confidence: str  # "high" or "low" (a unit price is read from small print: always "low")
     score: float  # Tesseract's lowest word confidence behind it, 0 to 100
+    unit: str | None = None  # "kg", "l" or "unit", for a unit price
 
 
 @dataclass(frozen=True)
@@ -68,3 +69,5 @@ class Extraction:
     height: int
     timings_ms: dict[str, float] = field(default_factory=dict)
     engines: dict[str, str] = field(default_factory=dict)
+    unit_price: PriceCandidate | None = None  # printed near the shelf price
+    promotion_percent: int | None = None  # "-30%" near the shelf price

@@ -185,8 +185,9 @@ def _record(
 
 
 def _observe(session, task, campaign, item, judgement, photos, *, now) -> None:
-    photo, _ = [pair for pair in photos if pair[1].status == "done" and pair[1].result][judgement.photo_index]
+    photo, request = [pair for pair in photos if pair[1].status == "done" and pair[1].result][judgement.photo_index]
     price = judgement.price
+    unit_price = request.result.get("unit_price") or {}
     observation = PriceObservation(
         organization_id=campaign.organization_id,
         campaign_id=campaign.id,
@@ -197,9 +198,9 @@ def _observe(session, task, campaign, item, judgement, photos, *, now) -> None:
         photo_id=photo.id,
         price_cents=price["amount_cents"],
         currency=campaign.currency,
-        unit_price_cents=None,
-        unit=None,
-        promo=price.get("kind") == "promo",
+        unit_price_cents=unit_price.get("amount_cents"),
+        unit=unit_price.get("unit"),
+        promo=request.result.get("promotion_percent") is not None,
         confidence=price["confidence"],
         observed_at=photo.taken_at or photo.created_at,  # EXIF times carry no zone
         verified_at=now,
@@ -228,6 +229,8 @@ def observation_event(session: Session, observation: PriceObservation) -> dict[s
         "product": {"gtin": product.gtin, "name": product.name},
         "price_cents": observation.price_cents,
         "currency": observation.currency,
+        "unit_price_cents": observation.unit_price_cents,
+        "unit": observation.unit,
         "promo": observation.promo,
         "observed_at": observation.observed_at.isoformat(),
         "verified_at": observation.verified_at.isoformat(),
