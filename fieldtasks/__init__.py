@@ -28,7 +28,11 @@ def create_app(config: Config | Mapping[str, str] | None = None) -> Flask:
         config = load_config(config)
     configure_logging(config.log_level)
     app = Flask(__name__)
-    app.config.update(SECRET_KEY=config.secret_key, MAX_CONTENT_LENGTH=config.max_content_length)
+    app.config.update(
+        SECRET_KEY=config.secret_key,
+        MAX_CONTENT_LENGTH=config.max_content_length,
+        SESSION_COOKIE_SAMESITE="Lax",  # the console's cookie is not sent by other sites' forms (CSRF tokens too)
+    )
     config.storage_dir.mkdir(parents=True, exist_ok=True)
     app.extensions[EXTENSION] = build_resources(config)
     init_api(app)
