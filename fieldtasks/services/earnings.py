@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import base64
 import uuid
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from fieldtasks.errors import InvalidError
 from fieldtasks.models import (
     AccountKind,
     Campaign,
@@ -22,7 +20,10 @@ from fieldtasks.models import (
     TaskStatus,
     Verdict,
 )
+from fieldtasks.services.cursors import decode_cursor, encode_cursor
 from fieldtasks.services.payments import REWARD
+
+LEDGER = "e"  # the tag of ledger cursors
 
 
 def worker_earnings(session: Session, worker_id: uuid.UUID) -> list[dict[str, Any]]:
@@ -96,24 +97,6 @@ def _rewards_and_time(session: Session, worker_id: uuid.UUID):
     ).all()
 
 
-def encode_cursor(entry_id: int) -> str:
-    return base64.urlsafe_b64encode(f"e{entry_id}".encode()).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str) -> int:
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        if not raw.startswith("e"):
-            raise ValueError(raw)
-        return int(raw[1:])
-    except ValueError:
-        raise InvalidError(
-            "This cursor is not one we gave.",
-            code="invalid_cursor",
-            errors={"cursor": ["Not a cursor from this list."]},
-        ) from None
-
-
 def worker_ledger(session: Session, worker_id: uuid.UUID, cursor: str | None, limit: int) -> dict[str, Any]:
     """The worker's ledger lines, newest first; `next_cursor` continues where this page ends."""
     query = (
@@ -132,11 +115,11 @@ def worker_ledger(session: Session, worker_id: uuid.UUID, cursor: str | None, li
         .limit(limit + 1)
     )
     if cursor:
-        query = query.where(LedgerEntry.id < decode_cursor(cursor))
+        query = query.where(LedgerEntry.id < decode_cursor(LEDGER, cursor, 1)[0])
     rows = session.execute(query).all()
     lines = [
         {
-            "id": encode_cursor(r.id),
+            "id": encode_cursor(LEDGER, r.id),
             "amount_cents": r.amount_cents,
             "currency": r.currency,
             "kind": r.kind,
@@ -146,4 +129,4 @@ def worker_ledger(session: Session, worker_id: uuid.UUID, cursor: str | None, li
         }
         for r in rows[:limit]
     ]
-    return {"lines": lines, "next_cursor": encode_cursor(rows[limit - 1].id) if len(rows) > limit else None}
+    return {"lines": lines, "next_cursor": encode_cursor(LEDGER, rows[limit - 1].id) if len(rows) > limit else None}

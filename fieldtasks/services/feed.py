@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -12,9 +11,10 @@ from typing import Any
 from sqlalchemy import Select, func, or_, select, text, tuple_
 from sqlalchemy.orm import Session
 
-from fieldtasks.errors import InvalidError
 from fieldtasks.models import PriceObservation, Product, Store
+from fieldtasks.services.cursors import decode_cursor, encode_cursor
 
+FEED = "p"  # the tag of feed cursors
 STREAM_BATCH = 500  # rows fetched at a time from a server-side cursor when streaming
 # Rows of transactions older than every one still running, or of this one (see migration 0004).
 _SETTLED = or_(
@@ -82,22 +82,6 @@ def feed_statement(organization_id: uuid.UUID, where: FeedFilter) -> Select:
     return query
 
 
-def encode_cursor(feed_xid: int, seq: int) -> str:
-    return base64.urlsafe_b64encode(f"p{feed_xid}.{seq}".encode()).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str) -> tuple[int, int]:
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        if not raw.startswith("p"):
-            raise ValueError(raw)
-        xid, seq = raw[1:].split(".")
-        return int(xid), int(seq)
-    except ValueError:
-        message = "This cursor is not one the feed gave."
-        raise InvalidError(message, code="invalid_cursor", errors={"cursor": [message]}) from None
-
-
 def price_page(
     session: Session, organization_id: uuid.UUID, where: FeedFilter, cursor: str | None, limit: int
 ) -> tuple[list[Any], str | None]:
@@ -105,9 +89,9 @@ def price_page(
     which come after it. The last page returns the cursor to poll with later."""
     query = feed_statement(organization_id, where)
     if cursor:
-        query = query.where(tuple_(PriceObservation.feed_xid, PriceObservation.seq) > decode_cursor(cursor))
+        query = query.where(tuple_(PriceObservation.feed_xid, PriceObservation.seq) > decode_cursor(FEED, cursor, 2))
     rows = session.execute(query.limit(limit)).all()
-    next_cursor = encode_cursor(rows[-1].feed_xid, rows[-1].seq) if rows else cursor
+    next_cursor = encode_cursor(FEED, rows[-1].feed_xid, rows[-1].seq) if rows else cursor
     return rows, next_cursor
 
 
