@@ -6,14 +6,12 @@ import uuid
 
 from redis import Redis
 from rq import Retry
-from rq.job import Job, JobStatus
+from rq.job import JobStatus
 
-from fieldtasks.jobs.queues import EXTRACTION, queue
+from fieldtasks.jobs.queues import EXTRACTION, WAITING, enqueue_unless_waiting, queue
 
 # Named by path so the API never imports the OCR stack; RQ's worker imports it when it runs.
 EXTRACT_PHOTO = "fieldtasks.jobs.photo_reading.extract_photo"
-# A job still waiting or running in Redis is left alone; one that ended (or vanished) is enqueued anew.
-_WAITING = (JobStatus.QUEUED, JobStatus.SCHEDULED, JobStatus.DEFERRED)
 
 
 def extraction_job_id(photo_id: uuid.UUID, generation: int) -> str:
@@ -30,29 +28,20 @@ def enqueue_extractions(
     With `found_stuck` (the sweeper's requests, past their deadline), a job Redis still shows as
     started belongs to a killed worker and is replaced too.
     """
-    alive = _WAITING if found_stuck else (*_WAITING, JobStatus.STARTED)
+    alive = WAITING if found_stuck else (*WAITING, JobStatus.STARTED)
     extraction_queue = queue(EXTRACTION, redis)
     enqueued = 0
     for photo_id, generation in extractions:
-        job_id = extraction_job_id(photo_id, generation)
-        existing = (
-            Job.fetch(job_id, connection=redis, serializer=extraction_queue.serializer)
-            if Job.exists(job_id, connection=redis)
-            else None
-        )
-        if existing is not None and existing.get_status(refresh=False) in alive:
-            continue
-        if existing is not None:
-            existing.delete()
-        extraction_queue.enqueue(
+        enqueued += enqueue_unless_waiting(
+            extraction_queue,
             EXTRACT_PHOTO,
             str(photo_id),
             generation,
-            job_id=job_id,
+            job_id=extraction_job_id(photo_id, generation),
+            alive=alive,
             job_timeout=timeout_s,
             result_ttl=3600,
             failure_ttl=7 * 86400,
             retry=Retry(max=3, interval=[5, 30, 60]),
         )
-        enqueued += 1
     return enqueued

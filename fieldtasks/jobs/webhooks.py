@@ -11,34 +11,34 @@ import uuid
 from datetime import datetime
 
 from redis import Redis
-from rq.job import Job, JobStatus
+from rq.job import JobStatus
 
 from fieldtasks.errors import InvalidError
 from fieldtasks.jobs.context import job_resources
-from fieldtasks.jobs.queues import WEBHOOKS, queue
+from fieldtasks.jobs.queues import WAITING, WEBHOOKS, enqueue_unless_waiting, queue
 from fieldtasks.resources import Resources
 from fieldtasks.services import webhooks
 
 DELIVER = "fieldtasks.jobs.webhooks.deliver_webhook"
 TIMEOUT_S = 10  # a receiver that takes longer is counted as failing this attempt
 SIGNATURE_HEADER = "Fieldtasks-Signature"
-_WAITING = (JobStatus.QUEUED, JobStatus.SCHEDULED, JobStatus.DEFERRED, JobStatus.STARTED)
 
 
 def enqueue_deliveries(redis: Redis, delivery_ids: list[uuid.UUID]) -> int:
     """One job per delivery, unless one is already waiting for it."""
     webhook_queue = queue(WEBHOOKS, redis)
-    enqueued = 0
-    for delivery_id in delivery_ids:
-        job_id = f"webhook-{delivery_id}"
-        if Job.exists(job_id, connection=redis):
-            job = Job.fetch(job_id, connection=redis, serializer=webhook_queue.serializer)
-            if job.get_status(refresh=False) in _WAITING:
-                continue
-            job.delete()
-        webhook_queue.enqueue(DELIVER, str(delivery_id), job_id=job_id, job_timeout=TIMEOUT_S * 3, result_ttl=3600)
-        enqueued += 1
-    return enqueued
+    return sum(
+        enqueue_unless_waiting(
+            webhook_queue,
+            DELIVER,
+            str(delivery_id),
+            job_id=f"webhook-{delivery_id}",
+            alive=(*WAITING, JobStatus.STARTED),
+            job_timeout=TIMEOUT_S * 3,
+            result_ttl=3600,
+        )
+        for delivery_id in delivery_ids
+    )
 
 
 def signature(secret: str, timestamp: int, body: bytes) -> str:
