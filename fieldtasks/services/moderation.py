@@ -15,7 +15,6 @@ from fieldtasks.errors import ConflictError, InvalidError, NotFoundError
 from fieldtasks.models import (
     Campaign,
     Checkin,
-    PriceObservation,
     Product,
     ReviewCase,
     Task,
@@ -25,6 +24,7 @@ from fieldtasks.models import (
 )
 from fieldtasks.services import payments
 from fieldtasks.services.item_photos import item_photos, read_price
+from fieldtasks.services.observations import record_observation
 from fieldtasks.services.tasks import record_event
 
 HOLD = timedelta(minutes=15)  # a case taken by a moderator is theirs this long
@@ -207,13 +207,9 @@ def _observe_approved(session, task, campaign, item, decision: Decision, *, now:
         confidence = "high"  # a moderator read it on the photo
     if price_cents is None or photo_id is None:
         return
-    session.add(
-        PriceObservation(
-            organization_id=campaign.organization_id, campaign_id=campaign.id, task_id=task.id, item_id=item.id,
-            store_id=task.store_id, product_id=product_id, photo_id=photo_id, price_cents=price_cents,
-            currency=campaign.currency, promo=False, confidence=confidence,
-            observed_at=task.submitted_at, verified_at=now, verified_by="moderator",
-        )
+    record_observation(
+        session, task, campaign, item.id, product_id=product_id, photo_id=photo_id, price_cents=price_cents,
+        confidence=confidence, observed_at=task.submitted_at, verified_by="moderator", now=now,
     )  # fmt: skip
 
 

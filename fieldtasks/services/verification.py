@@ -18,7 +18,6 @@ from fieldtasks.models import (
     Photo,
     PriceObservation,
     Product,
-    Store,
     Task,
     TaskItem,
     TaskStatus,
@@ -27,6 +26,7 @@ from fieldtasks.models import (
 from fieldtasks.services import payments, webhooks
 from fieldtasks.services.item_photos import item_photos
 from fieldtasks.services.moderation import open_case
+from fieldtasks.services.observations import record_observation
 from fieldtasks.services.tasks import record_event
 from fieldtasks.services.verdicts import Evidence, Judgement, judge, reason
 
@@ -186,54 +186,20 @@ def _record(
 
 def _observe(session, task, campaign, item, judgement, photos, *, now) -> None:
     photo, request = [pair for pair in photos if pair[1].status == "done" and pair[1].result][judgement.photo_index]
-    price = judgement.price
     unit_price = request.result.get("unit_price") or {}
-    observation = PriceObservation(
-        organization_id=campaign.organization_id,
-        campaign_id=campaign.id,
-        task_id=task.id,
-        item_id=item.id,
-        store_id=task.store_id,
+    record_observation(
+        session,
+        task,
+        campaign,
+        item.id,
         product_id=item.product_id,
         photo_id=photo.id,
-        price_cents=price["amount_cents"],
-        currency=campaign.currency,
+        price_cents=judgement.price["amount_cents"],
+        confidence=judgement.price["confidence"],
+        observed_at=photo.taken_at or photo.created_at,  # EXIF times carry no zone
+        verified_by="auto",
+        now=now,
         unit_price_cents=unit_price.get("amount_cents"),
         unit=unit_price.get("unit"),
         promo=request.result.get("promotion_percent") is not None,
-        confidence=price["confidence"],
-        observed_at=photo.taken_at or photo.created_at,  # EXIF times carry no zone
-        verified_at=now,
-        verified_by="auto",
     )
-    session.add(observation)
-    session.flush()
-    webhooks.record_event(
-        session,
-        campaign.organization_id,
-        "price.verified",
-        f"price.verified:{observation.id}",
-        observation_event(session, observation),
-        now=now,
-    )
-
-
-def observation_event(session: Session, observation: PriceObservation) -> dict[str, Any]:
-    """What a `price.verified` webhook carries (the feed has the same, with a photo link)."""
-    store = session.get(Store, observation.store_id)
-    product = session.get(Product, observation.product_id)
-    return {
-        "id": str(observation.id),
-        "campaign_id": str(observation.campaign_id),
-        "store": {"id": str(store.id), "name": store.name},
-        "product": {"gtin": product.gtin, "name": product.name},
-        "price_cents": observation.price_cents,
-        "currency": observation.currency,
-        "unit_price_cents": observation.unit_price_cents,
-        "unit": observation.unit,
-        "promo": observation.promo,
-        "observed_at": observation.observed_at.isoformat(),
-        "verified_at": observation.verified_at.isoformat(),
-        "verified_by": observation.verified_by,
-        "confidence": observation.confidence,
-    }

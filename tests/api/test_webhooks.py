@@ -20,7 +20,7 @@ from fieldtasks.jobs.maintenance import run_sweep
 from fieldtasks.jobs.webhooks import run_delivery, signature
 from fieldtasks.services.webhooks import check_url
 from tests.database import ROOT
-from tests.fieldwork import credit, new_client
+from tests.fieldwork import EVIAN, credit, new_client
 from tests.helpers import bearer, register, sign_in
 from tests.verification import hand_in, label_photo, read_photo, stores_campaign
 
@@ -199,3 +199,20 @@ def test_budget_low_is_announced_once_when_the_escrow_falls_below_a_tenth(client
     assert list(announced) == ["campaign.budget_low"]
     assert run_delivery(res, uuid.UUID(announced["campaign.budget_low"]["id"])) == "delivered"
     assert server.received[0]["data"]["left_cents"] == 0
+
+
+def test_a_price_approved_by_a_moderator_is_announced_too(client, receiver, staff):
+    campaign = stores_campaign(client, 1)
+    server, box = receiver()
+    webhook_id = subscribe(client, campaign, server.url, box, events=["price.verified"])
+    read_photo(client, hand_in(client, label_photo(gtin=EVIAN, seed=40), campaign))  # to review: wrong product
+    assert deliveries(client, campaign, webhook_id) == {}
+    moderator = bearer(sign_in(client, staff("moderator")))
+    case = client.post("/moderation/cases/next", headers=moderator).json
+    decision = {"outcome": "approve", "price_cents": 359}
+    assert client.post(f"/moderation/cases/{case['id']}/decision", json=decision, headers=moderator).status_code == 200
+    announced = deliveries(client, campaign, webhook_id)["price.verified"]
+    res = client.application.extensions[EXTENSION]
+    assert run_delivery(res, uuid.UUID(announced["id"])) == "delivered"
+    assert server.received[0]["data"]["verified_by"] == "moderator"
+    assert server.received[0]["data"]["price_cents"] == 359

@@ -1,0 +1,77 @@
+"""Price observations: what a client's feed is made of, each announced by a `price.verified` webhook."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from fieldtasks.models import Campaign, PriceObservation, Product, Store, Task
+from fieldtasks.services import webhooks
+
+
+def record_observation(
+    session: Session,
+    task: Task,
+    campaign: Campaign,
+    item_id: uuid.UUID,
+    *,
+    product_id: uuid.UUID,
+    photo_id: uuid.UUID,
+    price_cents: int,
+    confidence: str,
+    observed_at: datetime,
+    verified_by: str,
+    now: datetime,
+    unit_price_cents: int | None = None,
+    unit: str | None = None,
+    promo: bool = False,
+) -> PriceObservation:
+    """A verified price (by the machine or a moderator) joins the feed, and subscribed webhooks hear of it."""
+    observation = PriceObservation(
+        organization_id=campaign.organization_id,
+        campaign_id=campaign.id,
+        task_id=task.id,
+        item_id=item_id,
+        store_id=task.store_id,
+        product_id=product_id,
+        photo_id=photo_id,
+        price_cents=price_cents,
+        currency=campaign.currency,
+        unit_price_cents=unit_price_cents,
+        unit=unit,
+        promo=promo,
+        confidence=confidence,
+        observed_at=observed_at,
+        verified_at=now,
+        verified_by=verified_by,
+    )
+    session.add(observation)
+    session.flush()
+    event = observation_event(session, observation)
+    key = f"price.verified:{observation.id}"
+    webhooks.record_event(session, campaign.organization_id, "price.verified", key, event, now=now)
+    return observation
+
+
+def observation_event(session: Session, observation: PriceObservation) -> dict[str, Any]:
+    """What a `price.verified` webhook carries (the feed has the same, with a photo link)."""
+    store = session.get(Store, observation.store_id)
+    product = session.get(Product, observation.product_id)
+    return {
+        "id": str(observation.id),
+        "campaign_id": str(observation.campaign_id),
+        "store": {"id": str(store.id), "name": store.name},
+        "product": {"gtin": product.gtin, "name": product.name},
+        "price_cents": observation.price_cents,
+        "currency": observation.currency,
+        "unit_price_cents": observation.unit_price_cents,
+        "unit": observation.unit,
+        "promo": observation.promo,
+        "observed_at": observation.observed_at.isoformat(),
+        "verified_at": observation.verified_at.isoformat(),
+        "verified_by": observation.verified_by,
+        "confidence": observation.confidence,
+    }
