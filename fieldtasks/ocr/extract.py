@@ -12,7 +12,7 @@ from importlib import metadata
 import pytesseract
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from fieldtasks.ocr.barcodes import FIRST_PASS_MAX_SIDE, decode_barcodes
+from fieldtasks.ocr.barcodes import FIRST_PASS_MAX_SIDE, decode_barcodes, decode_vehicle_codes
 from fieldtasks.ocr.label_text import read_small_print
 from fieldtasks.ocr.prices import read_prices, shelf_price
 from fieldtasks.ocr.types import Extraction, Hints
@@ -78,11 +78,18 @@ def extract(image_bytes: bytes, hints: Hints | None = None) -> Extraction:
     started = cpu_ms()
     working, (width, height) = load_photo(image_bytes, max_side=FIRST_PASS_MAX_SIDE)
     timings["decode_ms"] = cpu_ms() - started
+    load_full = functools.cache(lambda: load_photo(image_bytes)[0])
     started = cpu_ms()
-    barcodes = decode_barcodes(working, (width, height), lambda: load_photo(image_bytes)[0])
+    barcodes = decode_barcodes(working, (width, height), load_full, whole_shelf=hints.whole_shelf)
     timings["barcodes_ms"] = cpu_ms() - started
     if hints.gtins:
         barcodes = tuple(dataclasses.replace(read, expected=read.gtin in hints.gtins) for read in barcodes)
+    codes = ()
+    if hints.vehicle_codes:  # QR and Code 128 are looked for only when a vehicle is expected
+        started = cpu_ms()
+        found = decode_vehicle_codes(working, (width, height), load_full)
+        codes = tuple(dataclasses.replace(read, expected=read.text in hints.vehicle_codes) for read in found)
+        timings["vehicle_codes_ms"] = cpu_ms() - started
     prices, shelf, unit_price, promotion = [], None, None, None
     if hints.prices:
         started = cpu_ms()
@@ -94,4 +101,4 @@ def extract(image_bytes: bytes, hints: Hints | None = None) -> Extraction:
         unit_price, promotion = read_small_print(working, shelf.box, working.width / width, hints.currency)
         timings["small_print_ms"] = cpu_ms() - started
     engines = dict(engine_versions())
-    return Extraction(barcodes, tuple(prices), shelf, width, height, timings, engines, unit_price, promotion)
+    return Extraction(barcodes, tuple(prices), shelf, width, height, timings, engines, unit_price, promotion, codes)

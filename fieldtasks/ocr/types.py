@@ -37,6 +37,19 @@ class BarcodeRead:
 
 
 @dataclass(frozen=True)
+class CodeRead:
+    """A vehicle code (QR or Code 128) found in the photo, judged like a product code."""
+
+    text: str
+    symbology: str  # qr or code128
+    box: Box | None
+    decoders: tuple[str, ...]
+    votes: int
+    confidence: str  # "high" or "low"
+    expected: bool | None = None  # in the task's hints, when hints name vehicle codes
+
+
+@dataclass(frozen=True)
 class PriceCandidate:
     """A price read on the photo."""
 
@@ -58,6 +71,7 @@ class Hints:
     vehicle_codes: tuple[str, ...] = ()
     currency: str = "EUR"
     prices: bool = True  # read the shelf price (placement and scooter tasks do not need it)
+    whole_shelf: bool = False  # look for every product code across the photo (placement tasks)
 
 
 @dataclass(frozen=True)
@@ -71,3 +85,4 @@ class Extraction:
     engines: dict[str, str] = field(default_factory=dict)
     unit_price: PriceCandidate | None = None  # printed near the shelf price
     promotion_percent: int | None = None  # "-30%" near the shelf price
+    codes: tuple[CodeRead, ...] = ()  # vehicle codes, read only when the hints name some
