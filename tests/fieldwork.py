@@ -18,6 +18,10 @@ PARIS = (48.8566, 2.3522)
 NUTELLA = "3017620422003"
 EVIAN = "3068320114453"  # EAN-13
 COLA_UPC = "049000050103"  # UPC-A, stored as 0049000050103
+BASTILLE = (48.8532, 2.3692)
+# Open all day but the last minute: tests that are not about release windows can always drop off.
+DEPLOY_SPOT = {"name": "Bastille", "lat": BASTILLE[0], "lon": BASTILLE[1], "release_from": "00:00",
+               "release_until": "23:59"}  # fmt: skip
 
 
 def campaign_body(kind: str = "shelf_price", **overrides) -> dict:
@@ -33,7 +37,9 @@ def campaign_body(kind: str = "shelf_price", **overrides) -> dict:
         "ends_at": (now + timedelta(days=30)).isoformat(),
     }
     if kind == "scooter_recharge":
-        body["vehicles"] = [{"vehicle_code": "SCT-0001", "lat": PARIS[0], "lon": PARIS[1]}]
+        body["vehicles"] = [{"vehicle_code": "SCT-0001", "lat": PARIS[0], "lon": PARIS[1], "battery_percent": 9}]
+        body["deploy_spots"] = [DEPLOY_SPOT]
+        body.update(late_reward_cents=20, charge_reimbursement_cents=15)
     else:
         body["stores"] = [
             {"name": "Monoprix Rivoli", "address": "1 rue de Rivoli", "lat": PARIS[0], "lon": PARIS[1]},

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import zoneinfo
+
 import marshmallow as ma
 from marshmallow import validate
 
@@ -57,9 +59,37 @@ class ProductInSchema(ma.Schema):
 
 
 class VehicleInSchema(ma.Schema):
-    vehicle_code = ma.fields.String(required=True, validate=validate.Length(1, 64), metadata={"example": "SCT-40213"})
+    vehicle_code = ma.fields.String(
+        required=True,
+        validate=validate.Length(1, 64),
+        metadata={"description": "As printed on the vehicle (QR or Code 128)", "example": "SCT-40213"},
+    )
     lat = latitude()
     lon = longitude()
+    battery_percent = ma.fields.Integer(strict=True, validate=validate.Range(0, 100), metadata={"example": 12})
+
+
+class DeploySpotInSchema(ma.Schema):
+    name = ma.fields.String(required=True, validate=validate.Length(1, 200), metadata={"example": "Place du Marché"})
+    lat = latitude()
+    lon = longitude()
+    geofence_m = ma.fields.Integer(load_default=50, strict=True, validate=validate.Range(10, 1000))
+    release_from = ma.fields.Time(
+        required=True, metadata={"description": "Local time (campaign timezone)", "example": "04:00"}
+    )
+    release_until = ma.fields.Time(required=True, metadata={"description": "May be past midnight", "example": "07:00"})
+
+    @ma.validates_schema
+    def window_not_empty(self, data: dict, **kwargs) -> None:
+        if data.get("release_from") == data.get("release_until"):
+            raise ma.ValidationError("The release window must not be empty.", "release_until")
+
+
+def _is_time_zone(name: str) -> None:
+    try:
+        zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise ma.ValidationError("Not a known IANA time zone.") from None
 
 
 class CampaignEditSchema(ma.Schema):
@@ -81,6 +111,24 @@ class CampaignEditSchema(ma.Schema):
     ends_at = ma.fields.AwareDateTime()
     claim_minutes = ma.fields.Integer(strict=True, validate=validate.Range(5, 1440))
     auto_approve_hours = ma.fields.Integer(strict=True, validate=validate.Range(1, 720))
+    late_reward_cents = ma.fields.Integer(
+        strict=True,
+        allow_none=True,
+        validate=validate.Range(0, 100_000),
+        metadata={"description": "Scooters: paid instead of the reward for a late drop-off", "example": 250},
+    )
+    charge_reimbursement_cents = ma.fields.Integer(
+        strict=True,
+        validate=validate.Range(0, 10_000),
+        metadata={"description": "Scooters: electricity reimbursed per charge, its own ledger line", "example": 30},
+    )
+    timezone = ma.fields.String(validate=_is_time_zone, metadata={"example": "Europe/Paris"})
+
+    @ma.validates_schema
+    def late_reward_not_above_reward(self, data: dict, **kwargs) -> None:
+        late, reward = data.get("late_reward_cents"), data.get("reward_cents")
+        if late is not None and reward is not None and late > reward:
+            raise ma.ValidationError("Must not exceed reward_cents.", "late_reward_cents")
 
 
 class CampaignCreateSchema(CampaignEditSchema):
@@ -98,6 +146,11 @@ class CampaignCreateSchema(CampaignEditSchema):
     stores = ma.fields.List(ma.fields.Nested(StoreInSchema), load_default=list, validate=validate.Length(max=5000))
     products = ma.fields.List(ma.fields.Nested(ProductInSchema), load_default=list, validate=validate.Length(max=500))
     vehicles = ma.fields.List(ma.fields.Nested(VehicleInSchema), load_default=list, validate=validate.Length(max=5000))
+    deploy_spots = ma.fields.List(
+        ma.fields.Nested(DeploySpotInSchema), load_default=list, validate=validate.Length(max=1000)
+    )
+    charge_reimbursement_cents = ma.fields.Integer(load_default=0, strict=True, validate=validate.Range(0, 10_000))
+    timezone = ma.fields.String(load_default="Europe/Paris", validate=_is_time_zone)
 
     @ma.post_load
     def store_rows(self, data: dict, **kwargs) -> dict:
@@ -123,6 +176,9 @@ class CampaignSchema(ma.Schema):
     ends_at = ma.fields.AwareDateTime()
     claim_minutes = ma.fields.Integer()
     auto_approve_hours = ma.fields.Integer()
+    late_reward_cents = ma.fields.Integer(allow_none=True)
+    charge_reimbursement_cents = ma.fields.Integer()
+    timezone = ma.fields.String()
     status = ma.fields.String(metadata={"example": "draft"})
     version = ma.fields.Integer(metadata={"description": "Also the ETag; send it back in If-Match to edit"})
     organization = ma.fields.Nested(OrganizationRefSchema)

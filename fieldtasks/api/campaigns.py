@@ -57,7 +57,7 @@ class Campaigns(MethodView):
     @blp.response(201, CampaignSchema)
     def post(self, data):
         """Create a draft campaign, with its stores and products (or vehicles) inline"""
-        lists = {name: data.pop(name) for name in ("stores", "products", "vehicles")}
+        lists = {name: data.pop(name) for name in ("stores", "products", "vehicles", "deploy_spots")}
         caller = current_caller()
         with unit_of_work() as session:
             campaign = campaigns.create_campaign(

@@ -2,11 +2,11 @@
 
 from fieldtasks.models.accounts import Organization, RefreshToken, Role, User
 from fieldtasks.models.base import SRID, Base
-from fieldtasks.models.campaigns import Campaign, CampaignKind, CampaignStatus, Product, Store, Vehicle
+from fieldtasks.models.campaigns import Campaign, CampaignKind, CampaignStatus, DeploySpot, Product, Store, Vehicle
 from fieldtasks.models.integrations import WEBHOOK_EVENTS, ApiKey, Webhook, WebhookDelivery
 from fieldtasks.models.ledger import AccountKind, LedgerAccount, LedgerEntry, LedgerTransaction, Payout
 from fieldtasks.models.moderation import REJECT_REASONS, ReviewCase
-from fieldtasks.models.observations import PriceObservation
+from fieldtasks.models.observations import PriceObservation, ShelfCheck
 from fieldtasks.models.photos import ExtractionRequest, IdempotencyKey, Photo
 from fieldtasks.models.tasks import (
     AVAILABLE_STATUSES,
@@ -33,6 +33,7 @@ __all__ = [
     "CampaignKind",
     "CampaignStatus",
     "Checkin",
+    "DeploySpot",
     "ExtractionRequest",
     "IdempotencyKey",
     "ItemStatus",
@@ -47,6 +48,7 @@ __all__ = [
     "RefreshToken",
     "ReviewCase",
     "Role",
+    "ShelfCheck",
     "Store",
     "Task",
     "TaskEvent",

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import enum
 import uuid
-from datetime import datetime
+from datetime import datetime, time
 from decimal import Decimal
 
 from geoalchemy2 import Geography
-from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, Numeric, String, Text, text
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, Numeric, SmallInteger, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from fieldtasks.models.accounts import Organization
@@ -44,6 +44,8 @@ class Campaign(Base):
         CheckConstraint("claim_minutes BETWEEN 5 AND 1440", name="claim_minutes"),
         CheckConstraint("auto_approve_hours BETWEEN 1 AND 720", name="auto_approve_hours"),
         CheckConstraint("currency ~ '^[A-Z]{3}$'", name="currency"),
+        CheckConstraint("late_reward_cents BETWEEN 0 AND reward_cents", name="late_reward"),
+        CheckConstraint("charge_reimbursement_cents >= 0", name="charge_reimbursement"),
     )
 
     id: Mapped[uuid.UUID] = uuid_pk()
@@ -64,8 +66,18 @@ class Campaign(Base):
     version: Mapped[int] = mapped_column(server_default="1")
     created_at: Mapped[datetime] = created_at()
     published_at: Mapped[datetime | None]
+    # Scooter campaigns: release windows are in this zone; a late drop-off is paid `late_reward_cents`
+    # (shown before the claim); the electricity of each charge is reimbursed as its own ledger line.
+    timezone: Mapped[str] = mapped_column(String(64), server_default="Europe/Paris")
+    late_reward_cents: Mapped[int | None]
+    charge_reimbursement_cents: Mapped[int] = mapped_column(server_default="0")
 
     organization: Mapped[Organization] = relationship(lazy="joined", innerjoin=True)
+
+    @property
+    def item_cost_cents(self) -> int:
+        """The most one item can take from the escrow: its reward and, for a scooter, the electricity."""
+        return self.reward_cents + self.charge_reimbursement_cents
 
 
 class Store(Base):
@@ -100,9 +112,32 @@ class Product(Base):
 
 class Vehicle(Base):
     __tablename__ = "campaign_vehicles"
-    __table_args__ = (Index("uq_campaign_vehicles_campaign_code", "campaign_id", "vehicle_code", unique=True),)
+    __table_args__ = (
+        Index("uq_campaign_vehicles_campaign_code", "campaign_id", "vehicle_code", unique=True),
+        CheckConstraint("battery_percent BETWEEN 0 AND 100", name="battery_percent"),
+    )
 
     id: Mapped[uuid.UUID] = uuid_pk()
     campaign_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"))
     vehicle_code: Mapped[str] = mapped_column(String(64))
     location: Mapped[str] = point_column()
+    battery_percent: Mapped[int | None] = mapped_column(SmallInteger)
+
+
+class DeploySpot(Base):
+    """Where a charged vehicle is put back, inside a daily release window (local time)."""
+
+    __tablename__ = "deploy_spots"
+    __table_args__ = (
+        CheckConstraint("geofence_m BETWEEN 10 AND 1000", name="geofence_m"),
+        CheckConstraint("release_from <> release_until", name="release_window"),
+        Index("uq_deploy_spots_campaign_name", "campaign_id", text("lower(name)"), unique=True),
+    )
+
+    id: Mapped[uuid.UUID] = uuid_pk()
+    campaign_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    location: Mapped[str] = point_column()
+    geofence_m: Mapped[int] = mapped_column(server_default="50")
+    release_from: Mapped[time]  # a window may run past midnight (22:00 to 02:00)
+    release_until: Mapped[time]

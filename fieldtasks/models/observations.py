@@ -42,3 +42,28 @@ class PriceObservation(Base):
     # The feed's order (see migration 0004): the writing transaction's id, then the row's number.
     seq: Mapped[int] = mapped_column(BigInteger, Identity())
     feed_xid: Mapped[int] = mapped_column(BigInteger, server_default=text("(pg_current_xact_id()::text)::bigint"))
+
+
+class ShelfCheck(Base):
+    """Whether a product was on a store's shelf, as a placement task found it: what the client sees."""
+
+    __tablename__ = "shelf_checks"
+    __table_args__ = (
+        CheckConstraint("presence IN ('present', 'absent')", name="presence"),
+        CheckConstraint("verified_by IN ('auto', 'moderator')", name="verified_by"),
+        Index("uq_shelf_checks_item_id", "item_id", unique=True),
+        Index("ix_shelf_checks_campaign_store_product", "campaign_id", "store_id", "product_id", "observed_at"),
+    )
+
+    id: Mapped[uuid.UUID] = uuid_pk()
+    organization_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organizations.id"))
+    campaign_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"))
+    task_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("tasks.id", ondelete="CASCADE"))
+    item_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("task_items.id", ondelete="CASCADE"))
+    store_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("stores.id", ondelete="CASCADE"))
+    product_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("campaign_products.id", ondelete="CASCADE"))
+    photo_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("photos.id", ondelete="SET NULL"))
+    presence: Mapped[str] = mapped_column(String(16))
+    observed_at: Mapped[datetime]
+    verified_at: Mapped[datetime]
+    verified_by: Mapped[str] = mapped_column(String(16))

@@ -20,7 +20,8 @@ class Photo(Base):
 
     id: Mapped[uuid.UUID] = uuid_pk()
     task_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("tasks.id", ondelete="CASCADE"), index=True)
-    item_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("task_items.id", ondelete="CASCADE"), index=True)
+    # None for a shelf photo of a placement task: it is evidence for every item of the task.
+    item_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("task_items.id", ondelete="CASCADE"), index=True)
     worker_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))
     claim_generation: Mapped[int]
     media_type: Mapped[str] = mapped_column(String(32))
@@ -32,6 +33,7 @@ class Photo(Base):
     fine_hash: Mapped[str | None] = mapped_column(String(64))
     # Reported by the worker (people in the picture, say): moderators see it blurred until they reveal it.
     sensitive: Mapped[bool] = mapped_column(server_default="false")
+    stage: Mapped[str | None] = mapped_column(String(16))  # a scooter's "pickup" or "dropoff" photo
     original_key: Mapped[str] = mapped_column(String(200))
     clean_key: Mapped[str] = mapped_column(String(200))
     taken_at: Mapped[datetime | None]

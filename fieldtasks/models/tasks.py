@@ -84,6 +84,11 @@ class Task(Base):
     checked_in_at: Mapped[datetime | None]
     submitted_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = created_at()
+    # Scooter tasks: the vehicle picked up, then put back at a deploy spot (late: after its due window).
+    picked_up_at: Mapped[datetime | None]
+    dropoff_spot_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("deploy_spots.id", ondelete="SET NULL"))
+    dropped_off_at: Mapped[datetime | None]
+    dropoff_due_at: Mapped[datetime | None]
 
 
 class Verdict(enum.StrEnum):
@@ -128,7 +133,9 @@ class Checkin(Base):
     __tablename__ = "checkins"
     __table_args__ = (
         CheckConstraint(
-            "outcome IN ('accepted', 'outside_geofence', 'mock_location', 'implausible_speed')", name="outcome"
+            "outcome IN ('accepted', 'outside_geofence', 'mock_location', 'implausible_speed',"
+            " 'outside_release_window')",
+            name="outcome",
         ),
         Index("ix_checkins_worker_id_recorded_at", "worker_id", "recorded_at"),
     )
@@ -144,6 +151,8 @@ class Checkin(Base):
     received_at: Mapped[datetime]
     distance_m: Mapped[float]
     outcome: Mapped[str] = mapped_column(String(32))
+    # A scooter's drop-off: checked against the nearest deploy spot, not the task's place.
+    deploy_spot_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("deploy_spots.id", ondelete="SET NULL"))
 
 
 class TaskEvent(Base):

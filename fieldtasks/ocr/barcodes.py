@@ -1,6 +1,7 @@
 """Reading barcodes: two decoders over a few image variants, each read counted as a vote.
 
 Product codes always; vehicle codes (QR, Code 128) only when a task expects a vehicle.
+
 A code counts as read with high confidence only when the evidence agrees: both decoders read it,
 or one decoder read it in most of the variants (a misread rarely survives rotations and rescaling;
 on the zxing test photos, wrong single-decoder reads appeared in at most half of them). A code read

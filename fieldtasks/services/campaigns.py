@@ -14,12 +14,12 @@ from sqlalchemy.orm import Session
 from fieldtasks.errors import ConflictError, InvalidError, NotFoundError, PreconditionFailedError
 from fieldtasks.geo import point_wkt
 from fieldtasks.imports import RowError, StoreRow, UnreadableFileError, duplicate_key, parse_stores
-from fieldtasks.models import Campaign, CampaignKind, CampaignStatus, Product, Store, Vehicle
+from fieldtasks.models import Campaign, CampaignKind, CampaignStatus, DeploySpot, Product, Store, Vehicle
 from fieldtasks.products import normalize_gtin, parse_net_quantity
 
 EDITABLE_FIELDS = frozenset(
     {"title", "purpose", "instructions", "reward_cents", "budget_cents", "starts_at", "ends_at", "claim_minutes"}
-    | {"auto_approve_hours", "currency"}
+    | {"auto_approve_hours", "currency", "late_reward_cents", "charge_reimbursement_cents", "timezone"}
 )
 
 
@@ -46,20 +46,26 @@ def create_campaign(
     stores: list[StoreRow],
     products: list[dict[str, Any]],
     vehicles: list[dict[str, Any]],
+    deploy_spots: list[dict[str, Any]] = (),
 ) -> Campaign:
-    """A draft campaign with its stores and products (or vehicles); nothing is offered to workers yet."""
+    """A draft campaign with its stores and products (or vehicles and deploy spots); nothing is offered yet."""
     _check_dates(fields["starts_at"], fields["ends_at"])
     kind = fields["kind"]
     if kind == CampaignKind.SCOOTER_RECHARGE and (stores or products):
         raise InvalidError("Scooter campaigns list vehicles, not stores or products.", code="wrong_kind")
-    if kind != CampaignKind.SCOOTER_RECHARGE and vehicles:
-        raise InvalidError("Only scooter campaigns list vehicles.", code="wrong_kind")
+    if kind != CampaignKind.SCOOTER_RECHARGE and (vehicles or deploy_spots):
+        raise InvalidError("Only scooter campaigns list vehicles and deploy spots.", code="wrong_kind")
+    if kind != CampaignKind.SCOOTER_RECHARGE and (
+        fields.get("late_reward_cents") or fields.get("charge_reimbursement_cents")
+    ):
+        raise InvalidError("Late rewards and charge reimbursements are for scooter campaigns.", code="wrong_kind")
     campaign = Campaign(organization_id=organization_id, created_by_id=user_id, **fields)
     session.add(campaign)
     session.flush()
     _refuse_row_errors(add_stores(session, campaign, stores), "stores")
     _refuse_row_errors(add_products(session, campaign, products), "products")
     _refuse_row_errors(add_vehicles(session, campaign, vehicles), "vehicles")
+    _refuse_row_errors(add_deploy_spots(session, campaign, deploy_spots), "deploy_spots")
     session.refresh(campaign)  # loads the organization it is serialised with
     return campaign
 
@@ -106,6 +112,10 @@ def update_campaign(
     if unknown:
         raise InvalidError("These fields cannot be changed.", errors={name: ["Not editable."] for name in unknown})
     _check_dates(changes.get("starts_at", campaign.starts_at), changes.get("ends_at", campaign.ends_at))
+    late = changes.get("late_reward_cents", campaign.late_reward_cents)
+    if late is not None and late > changes.get("reward_cents", campaign.reward_cents):
+        message = "The late drop-off reward cannot exceed the reward."
+        raise InvalidError(message, errors={"late_reward_cents": [message]})
     updated = session.execute(
         update(Campaign)
         .where(Campaign.id == campaign.id, Campaign.version == expected_version)
@@ -159,7 +169,7 @@ def add_stores(session: Session, campaign: Campaign, rows: list[StoreRow]) -> Im
     return report
 
 
-def _insert_new(session: Session, row: Store | Product | Vehicle) -> bool:
+def _insert_new(session: Session, row: Store | Product | Vehicle | DeploySpot) -> bool:
     """INSERT the row unless one with the same unique key is there already (the database decides)."""
     table = type(row).__table__
     values = {column.key: getattr(row, column.key) for column in table.columns if getattr(row, column.key) is not None}
@@ -203,10 +213,27 @@ def add_vehicles(session: Session, campaign: Campaign, vehicles: list[dict[str, 
         raise InvalidError("Only scooter campaigns list vehicles.", code="wrong_kind")
     for line, vehicle in enumerate(vehicles, start=1):
         code, location = vehicle["vehicle_code"].strip(), point_wkt(vehicle["lat"], vehicle["lon"])
-        vehicle_row = Vehicle(campaign_id=campaign.id, vehicle_code=code, location=location)
+        battery = vehicle.get("battery_percent")
+        vehicle_row = Vehicle(campaign_id=campaign.id, vehicle_code=code, location=location, battery_percent=battery)
         report.count(
             _insert_new(session, vehicle_row), RowError(line, "vehicle_code", "this vehicle is already listed")
         )
+    return report
+
+
+def add_deploy_spots(session: Session, campaign: Campaign, spots: list[dict[str, Any]]) -> ImportReport:
+    """Where the campaign's vehicles go back, each with its geofence and daily release window."""
+    report = ImportReport()
+    for line, spot in enumerate(spots, start=1):
+        row = DeploySpot(
+            campaign_id=campaign.id,
+            name=spot["name"].strip(),
+            location=point_wkt(spot["lat"], spot["lon"]),
+            geofence_m=spot.get("geofence_m", 50),
+            release_from=spot["release_from"],
+            release_until=spot["release_until"],
+        )
+        report.count(_insert_new(session, row), RowError(line, "name", "this deploy spot is already listed"))
     return report
 
 

@@ -47,7 +47,7 @@ def release_unneeded(session: Session, campaign: Campaign, *, now: datetime) -> 
     """Move back to the client what the escrow holds beyond the rewards still payable (campaign row locked)."""
     escrow = ledger.account_id(session, AccountKind.ESCROW, campaign.id, campaign.currency)
     held = session.scalar(select(LedgerAccount.balance_cents).where(LedgerAccount.id == escrow).with_for_update())
-    surplus = held - still_payable(session, campaign, now=now) * campaign.reward_cents
+    surplus = held - still_payable(session, campaign, now=now) * campaign.item_cost_cents
     if surplus <= 0:
         return 0
     client = ledger.account_id(session, AccountKind.CLIENT, campaign.organization_id, campaign.currency)

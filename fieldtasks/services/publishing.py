@@ -16,6 +16,7 @@ from fieldtasks.models import (
     Campaign,
     CampaignKind,
     CampaignStatus,
+    DeploySpot,
     Product,
     Store,
     Task,
@@ -42,8 +43,8 @@ def publish_campaign(
     """Create the tasks not created yet (one per store or vehicle, one item per product) and open the campaign.
 
     Publishing again after adding stores or products, or after a pause, only adds what is new.
-    The budget must cover the reward of every item, and is moved from the organization's account
-    into the campaign's escrow (what is already there is not moved again).
+    The budget must cover the reward of every item (and a scooter's electricity), and is moved from
+    the organization's account into the campaign's escrow (what is already there is not moved again).
     """
     campaign = editable_campaign(session, organization_id, campaign_id, lock=True)
     if campaign.ends_at <= now:
@@ -56,7 +57,11 @@ def publish_campaign(
     ).one()
     if item_count == 0:
         raise InvalidError("Add stores and products (or vehicles) before publishing.", code="nothing_to_publish")
-    needed = item_count * campaign.reward_cents
+    if campaign.kind == CampaignKind.SCOOTER_RECHARGE and not session.scalar(
+        select(func.count()).where(DeploySpot.campaign_id == campaign.id)
+    ):
+        raise InvalidError("Add deploy spots: charged vehicles need somewhere to go.", code="no_deploy_spots")
+    needed = item_count * campaign.item_cost_cents
     if needed > campaign.budget_cents:
         message = f"The budget covers {campaign.budget_cents} cents; {item_count} items need {needed}."
         raise InvalidError(message, code="insufficient_budget", errors={"budget_cents": [f"At least {needed}."]})

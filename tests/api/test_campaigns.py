@@ -204,9 +204,30 @@ def test_scooter_campaign_lists_vehicles_not_stores(client):
     assert (
         create(client, headers, kind="scooter_recharge", stores=[{"name": "X", "lat": 1, "lon": 1}]).status_code == 422
     )
+    no_spot = create(client, headers, kind="scooter_recharge", deploy_spots=[]).json
+    refused = client.post(f"/campaigns/{no_spot['id']}/publish", headers=headers)
+    assert (refused.status_code, refused.json["code"]) == (422, "no_deploy_spots")
     campaign = create(client, headers, kind="scooter_recharge").json
+    assert (campaign["late_reward_cents"], campaign["charge_reimbursement_cents"]) == (20, 15)
     published = client.post(f"/campaigns/{campaign['id']}/publish", headers=headers).json
     assert (published["task_count"], published["item_count"]) == (1, 1)
+
+
+def test_scooter_fields_are_checked(client):
+    headers = new_client(client)
+    too_late = create(client, headers, kind="scooter_recharge", late_reward_cents=41)  # reward is 40
+    assert too_late.status_code == 422 and "late_reward_cents" in too_late.json["errors"]["json"]
+    assert create(client, headers, kind="scooter_recharge", timezone="Mars/Olympus").status_code == 422
+    empty_window = {"name": "X", "lat": 1, "lon": 1, "release_from": "04:00", "release_until": "04:00"}
+    assert create(client, headers, kind="scooter_recharge", deploy_spots=[empty_window]).status_code == 422
+    assert create(client, headers, charge_reimbursement_cents=10).json["code"] == "wrong_kind"
+
+
+def test_a_scooter_budget_covers_rewards_and_electricity(client):
+    headers = new_client(client)
+    campaign = create(client, headers, kind="scooter_recharge", budget_cents=54).json  # 40 + 15 needed
+    refused = client.post(f"/campaigns/{campaign['id']}/publish", headers=headers)
+    assert refused.json["code"] == "insufficient_budget" and "55" in refused.json["message"]
 
 
 def test_edit_needs_a_current_if_match_and_a_paused_or_draft_campaign(client):
