@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import uuid
 
 from rq.job import Job, JobStatus
@@ -15,9 +12,7 @@ from fieldtasks.api.context import EXTENSION
 from fieldtasks.jobs.extraction import extraction_job_id
 from fieldtasks.jobs.maintenance import run_sweep, running_timeout
 from fieldtasks.services.extraction import MAX_ATTEMPTS, claim_extraction
-from tests.conftest import make_environ
-from tests.database import ROOT
-from tests.verification import hand_in, item_of, label_photo, read_photo
+from tests.verification import hand_in, item_of, label_photo, read_photo, run_worker_burst
 
 
 def test_the_sweep_enqueues_again_what_a_flushed_redis_lost(client, redis, clock):
@@ -69,16 +64,7 @@ def test_a_photo_that_kills_every_run_is_given_up_and_its_item_reviewed(client, 
 def test_a_real_worker_reads_the_photo_and_pays_the_item(committing_app, engine, redis):
     client = committing_app.test_client()
     handed_in = hand_in(client, label_photo(seed=11))
-    res = committing_app.extensions[EXTENSION]
-    env = {**os.environ, **make_environ(STORAGE_DIR=str(res.config.storage_dir))}
-    result = subprocess.run(
-        [sys.executable, "worker.py", "--burst", "extraction"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = run_worker_burst(committing_app)
     assert result.returncode == 0, result.stderr
     with engine.connect() as connection:
         verdict = connection.execute(text("SELECT verdict FROM task_items WHERE id = :i"), {"i": handed_in.item_id})

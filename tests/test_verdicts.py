@@ -67,3 +67,46 @@ def test_a_price_within_three_times_the_median_is_not_an_outlier():
 def test_placement_photos_need_the_product_but_no_price():
     evidence = Evidence("product_placement", NUTELLA, [extraction([(NUTELLA, "high")])])
     assert judge(evidence).verified
+
+
+def shelf_read(gtin: str, confidence: str, left: int) -> dict:
+    return {"gtin": gtin, "confidence": confidence, "box": {"left": left, "top": 100, "width": 300, "height": 80}}
+
+
+def placement(reads: list[dict]) -> tuple[str | None, list[str]]:
+    judgement = judge(Evidence("product_placement", NUTELLA, [{"barcodes": reads, "shelf_price": None}]))
+    return judgement.presence, [reason["code"] for reason in judgement.reasons]
+
+
+def test_placement_present_when_the_product_is_read_for_sure_anywhere_on_the_shelf():
+    assert placement([shelf_read("3068320114453", "high", 0), shelf_read(NUTELLA, "high", 900)]) == ("present", [])
+
+
+def test_placement_absent_only_when_every_label_seen_was_read():
+    assert placement([shelf_read("3068320114453", "high", 0)]) == ("absent", [])
+    # a stray misread on a label read for sure elsewhere does not hide anything
+    stray = shelf_read("3068320114460", "low", 20)
+    assert placement([shelf_read("3068320114453", "high", 0), stray]) == ("absent", [])
+
+
+def test_placement_unreadable_when_a_label_could_be_the_product_or_nothing_was_read():
+    doubtful = shelf_read("3068320114460", "low", 900)  # a place where no code was read for sure
+    assert placement([shelf_read("3068320114453", "high", 0), doubtful]) == (None, ["shelf_unreadable"])
+    assert placement([]) == (None, ["shelf_unreadable"])
+    assert placement([shelf_read(NUTELLA, "low", 0)]) == (None, ["low_confidence"])
+
+
+def scooter(*photos: tuple[str, str, str]) -> list[str]:
+    extractions = [
+        {"barcodes": [], "codes": [{"text": text, "confidence": confidence}], "stage": stage}
+        for stage, text, confidence in photos
+    ]
+    evidence = Evidence("scooter_recharge", None, extractions, expected_vehicle_code="SCT-1")
+    return [reason["code"] for reason in judge(evidence).reasons]
+
+
+def test_a_scooter_needs_its_own_code_read_for_sure_at_pickup_and_at_drop_off():
+    assert scooter(("pickup", "SCT-1", "high"), ("dropoff", "SCT-1", "high")) == []
+    assert scooter(("pickup", "SCT-1", "high")) == ["missing_photo"]
+    assert scooter(("pickup", "SCT-1", "high"), ("dropoff", "SCT-2", "high")) == ["wrong_vehicle"]
+    assert scooter(("pickup", "SCT-1", "low"), ("dropoff", "SCT-1", "high")) == ["low_confidence"]

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import io
+import os
 import random
+import subprocess
+import sys
 import uuid
 from dataclasses import dataclass
 
@@ -12,6 +15,8 @@ from PIL import Image
 from fieldtasks.api.context import EXTENSION
 from fieldtasks.jobs.photo_reading import run_extraction
 from fieldtasks.ocr.synthetic import Label, careful_photograph, render_label
+from tests.conftest import make_environ
+from tests.database import ROOT
 from tests.fieldwork import NUTELLA, PARIS, checkin_body, published_campaign, upload
 from tests.helpers import bearer, register, sign_in
 
@@ -109,3 +114,10 @@ def item_of(client, handed_in: HandedIn) -> dict:
 def earnings(client, worker: dict) -> dict:
     rows = client.get("/me/earnings", headers=worker).json
     return next((row for row in rows if row["currency"] == "EUR"), {})
+
+
+def run_worker_burst(app) -> subprocess.CompletedProcess:
+    """A real worker process drains the extraction queue, then exits."""
+    env = {**os.environ, **make_environ(STORAGE_DIR=str(app.extensions[EXTENSION].config.storage_dir))}
+    command = [sys.executable, "worker.py", "--burst", "extraction"]
+    return subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=180)

@@ -47,6 +47,21 @@ class ProductRefSchema(ma.Schema):
     name = ma.fields.String()
 
 
+class ShelfStoreSchema(ma.Schema):
+    id = ma.fields.UUID()
+    name = ma.fields.String()
+
+
+class ShelfCheckSchema(ma.Schema):
+    store = ma.fields.Nested(ShelfStoreSchema)
+    product = ma.fields.Nested(ProductRefSchema)
+    presence = ma.fields.String(metadata={"description": "present or absent on the shelf", "example": "absent"})
+    observed_at = ma.fields.AwareDateTime(metadata={"description": "When the shelf was photographed"})
+    verified_by = ma.fields.String(metadata={"description": "auto, or moderator"})
+    campaign_id = ma.fields.UUID()
+    photo_url = ma.fields.String(allow_none=True, metadata={"description": "Signed, expiring link to the photo"})
+
+
 class PriceRecordSchema(ma.Schema):
     id = ma.fields.UUID()
     campaign_id = ma.fields.UUID()
@@ -115,3 +130,15 @@ def csv_row(record: dict[str, Any]) -> list[Any]:
         "product_name": record["product"]["name"],
     }
     return [flat[column] for column in CSV_COLUMNS]
+
+
+def shelf_record(row, url: str | None) -> dict:
+    return {
+        "store": {"id": row.store_id, "name": row.store_name},
+        "product": {"gtin": row.gtin, "name": row.product_name},
+        "presence": row.presence,
+        "observed_at": row.observed_at,
+        "verified_by": row.verified_by,
+        "campaign_id": row.campaign_id,
+        "photo_url": url,
+    }

@@ -19,8 +19,10 @@ from fieldtasks.api.feed_schemas import (
     GeoQuerySchema,
     PhotoLinkQuerySchema,
     PricePageSchema,
+    ShelfCheckSchema,
     csv_row,
     price_record,
+    shelf_record,
 )
 from fieldtasks.errors import PermissionDeniedError
 from fieldtasks.models import Role
@@ -117,6 +119,18 @@ class StoresGeoJson(MethodView):
             feature["properties"]["prices"].append({k: v for k, v in record.items() if k not in ("store",)})
         body = {"type": "FeatureCollection", "features": list(features.values())}
         return Response(json.dumps(body, ensure_ascii=False), mimetype="application/geo+json")
+
+
+@blp.route("/feeds/shelf")
+class ShelfFeed(MethodView):
+    @roles(Role.CLIENT, api_keys=True)
+    @blp.arguments(GeoQuerySchema, location="query")
+    @blp.response(200, ShelfCheckSchema(many=True))
+    def get(self, query):
+        """Placement campaigns: per store and product, whether it was on the shelf at the latest check, and when"""
+        with unit_of_work() as session:
+            rows = feed.latest_shelf_checks(session, current_caller().organization_id, query.get("campaign"))
+            return [shelf_record(row, photo_url(row.photo_id) if row.photo_id else None) for row in rows]
 
 
 @blp.route("/photos/<uuid:photo_id>/clean")

@@ -43,6 +43,10 @@ class DecisionSchema(ma.Schema):
     outcome = ma.fields.String(required=True, validate=validate.OneOf(["approve", "reject", "no_fault"]))
     price_cents = ma.fields.Integer(strict=True, validate=validate.Range(1, 10_000_000))
     gtin = ma.fields.String(validate=validate.Regexp(r"^\d{8,14}$"))
+    presence = ma.fields.String(
+        validate=validate.OneOf(["present", "absent"]),
+        metadata={"description": "Placement cases, with approve: what the moderator saw on the shelf"},
+    )
     reject_reason = ma.fields.String(validate=validate.OneOf(REJECT_REASONS))
     explanation = ma.fields.String(validate=validate.Length(1, 2000), metadata={"description": "Shown to the worker"})
 

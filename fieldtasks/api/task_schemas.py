@@ -44,6 +44,12 @@ class TaskCardSchema(ma.Schema):
     purpose = ma.fields.String(metadata={"description": "What the data is for and who receives it"})
     reward_cents = ma.fields.Integer(metadata={"description": "Per verified item"})
     reward_total_cents = ma.fields.Integer(metadata={"description": "For every item of the task"})
+    late_reward_cents = ma.fields.Integer(
+        allow_none=True, metadata={"description": "Scooters: paid instead of the reward for a late drop-off"}
+    )
+    charge_reimbursement_cents = ma.fields.Integer(
+        metadata={"description": "Scooters: the electricity of the charge, reimbursed on a verified drop-off"}
+    )
     currency = ma.fields.String()
     item_count = ma.fields.Integer()
     claim_minutes = ma.fields.Integer()
@@ -71,6 +77,8 @@ def card_json(row) -> dict:
         "purpose": row["purpose"],
         "reward_cents": row["reward_cents"],
         "reward_total_cents": row["reward_cents"] * row["item_count"],
+        "late_reward_cents": row["late_reward_cents"],
+        "charge_reimbursement_cents": row["charge_reimbursement_cents"],
         "currency": row["currency"],
         "item_count": row["item_count"],
         "claim_minutes": row["claim_minutes"],
@@ -105,6 +113,19 @@ class ItemSchema(ma.Schema):
 class TaskDetailSchema(TaskCardSchema):
     instructions = ma.fields.String()
     items = ma.fields.List(ma.fields.Nested(ItemSchema))
+    scooter = ma.fields.Dict(
+        allow_none=True,
+        metadata={
+            "description": "Scooters: picked_up_at, dropped_off_at, dropoff_due_at, late, and deploy_spots (name,"
+            " lat, lon, geofence_m, release_window, due_window: the window to drop off in at the full reward)"
+        },
+    )
+
+
+class PickupSchema(ma.Schema):
+    task_id = ma.fields.UUID()
+    picked_up_at = ma.fields.AwareDateTime()
+    claim_expires_at = ma.fields.AwareDateTime(metadata={"description": "Drop the vehicle off before this"})
 
 
 class ClaimSchema(ma.Schema):
@@ -140,7 +161,10 @@ class FileUpload(Upload):
 
 class PhotoFormSchema(ma.Schema):
     file = FileUpload(required=True, metadata={"description": "JPEG, PNG or WebP, at most 15 MB and 40 megapixels"})
-    gtin = ma.fields.String(validate=validate.Length(max=14), metadata={"description": "The product photographed"})
+    gtin = ma.fields.String(
+        validate=validate.Length(max=14),
+        metadata={"description": "The product photographed (none for placement: the photo shows the whole shelf)"},
+    )
     vehicle_code = ma.fields.String(validate=validate.Length(max=64), metadata={"description": "Or the vehicle"})
     taken_at = ma.fields.AwareDateTime(metadata={"description": "When the phone took the photo"})
     sensitive = ma.fields.Boolean(
@@ -151,7 +175,8 @@ class PhotoFormSchema(ma.Schema):
 class PhotoSchema(ma.Schema):
     id = ma.fields.UUID()
     task_id = ma.fields.UUID()
-    item_id = ma.fields.UUID()
+    item_id = ma.fields.UUID(allow_none=True, metadata={"description": "None for a placement task's shelf photo"})
+    stage = ma.fields.String(allow_none=True, metadata={"description": "A scooter's pickup or dropoff photo"})
     media_type = ma.fields.String(metadata={"example": "image/jpeg"})
     width = ma.fields.Integer()
     height = ma.fields.Integer()

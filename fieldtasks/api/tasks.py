@@ -18,6 +18,7 @@ from fieldtasks.api.task_schemas import (
     NearbyQuerySchema,
     PhotoFormSchema,
     PhotoSchema,
+    PickupSchema,
     SubmissionSchema,
     TaskCardSchema,
     TaskDetailSchema,
@@ -25,7 +26,7 @@ from fieldtasks.api.task_schemas import (
 )
 from fieldtasks.jobs.extraction import enqueue_extractions
 from fieldtasks.models import Role
-from fieldtasks.services import fieldwork, photos, tasks
+from fieldtasks.services import fieldwork, photos, scooters, tasks
 
 blp = Blueprint("tasks", __name__, description="Field work, for workers.")
 
@@ -56,7 +57,8 @@ class TaskById(MethodView):
         with unit_of_work() as session:
             view = tasks.get_task(session, task_id, worker_id(), now=resources().clock())
         items = ItemSchema(many=True).dump(view.items)
-        return jsonify({**card_json(view.card), "instructions": view.card["instructions"], "items": items})
+        detail = {**card_json(view.card), "instructions": view.card["instructions"], "items": items}
+        return jsonify({**detail, "scooter": view.scooter})
 
 
 @blp.route("/tasks/<uuid:task_id>/claim")
@@ -87,8 +89,13 @@ class TaskCheckin(MethodView):
     @blp.response(201, CheckinSchema)
     @blp.alt_response(404, response="NOT_FOUND")
     @blp.alt_response(409, response="CONFLICT", description="`not_claimed` or `claim_expired`")
+    @blp.alt_response(
+        422,
+        response="UNPROCESSABLE_ENTITY",
+        description="`outside_geofence`, `mock_location`, `implausible_speed`, `outside_release_window`",
+    )
     def post(self, fix, task_id):
-        """Check in on site; refused with `outside_geofence`, `mock_location` or `implausible_speed` (422)"""
+        """Check in on site (a picked-up scooter: at a deploy spot); refusals are 422 with their code"""
         with unit_of_work() as session:
             return fieldwork.check_in(session, task_id, worker_id(), fieldwork.Fix(**fix), now=resources().clock())
 
@@ -116,6 +123,21 @@ class TaskPhotos(MethodView):
             sensitive=form["sensitive"],
         )
         return photos.upload_photo(res.database, res.storage, upload, now=res.clock()), 201
+
+
+@blp.route("/tasks/<uuid:task_id>/pickup")
+class TaskPickup(MethodView):
+    @roles(Role.WORKER)
+    @blp.response(200, PickupSchema)
+    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(409, response="CONFLICT", description="`not_checked_in`, `missing_photo`, `wrong_kind`")
+    def post(self, task_id):
+        """Scooters: I have the vehicle (checked in at it, its code photographed); the claim runs to the drop-off"""
+        res = resources()
+        with unit_of_work() as session:
+            pickup = scooters.pick_up(session, task_id, worker_id(), now=res.clock())
+        enqueue_extractions(res.redis, pickup.extractions, timeout_s=res.config.extraction_timeout_s)
+        return pickup
 
 
 @blp.route("/tasks/<uuid:task_id>/items/<uuid:item_id>/not-found")

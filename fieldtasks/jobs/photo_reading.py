@@ -36,7 +36,13 @@ def run_extraction(res: Resources, photo_id: uuid.UUID, generation: int) -> str:
         claimed = extraction.claim_extraction(session, photo_id, generation, now=res.clock(), timeout=timeout)
     if claimed is None:
         return "skipped"
-    hints = Hints(claimed.gtins, claimed.vehicle_codes, claimed.currency, prices=claimed.read_prices)
+    hints = Hints(
+        claimed.gtins,
+        claimed.vehicle_codes,
+        claimed.currency,
+        prices=claimed.read_prices,
+        whole_shelf=claimed.whole_shelf,
+    )
     result, error = None, None
     try:
         result = dataclasses.asdict(extract(res.storage.get(claimed.storage_key), hints))

@@ -26,6 +26,7 @@ class ClaimedExtraction:
     vehicle_codes: tuple[str, ...]
     currency: str
     read_prices: bool
+    whole_shelf: bool
 
 
 def _is_latest(request):
@@ -61,7 +62,7 @@ def claim_extraction(
         select(Photo, Campaign, TaskItem)
         .join(Task, Task.id == Photo.task_id)
         .join(Campaign, Campaign.id == Task.campaign_id)
-        .join(TaskItem, TaskItem.id == Photo.item_id)
+        .outerjoin(TaskItem, TaskItem.id == Photo.item_id)  # none for a shelf photo
         .where(Photo.id == photo_id)
     ).one()
     return ClaimedExtraction(
@@ -72,19 +73,20 @@ def claim_extraction(
         vehicle_codes=_expected_vehicle(session, item),
         currency=campaign.currency,
         read_prices=campaign.kind == CampaignKind.SHELF_PRICE,
+        whole_shelf=campaign.kind == CampaignKind.PRODUCT_PLACEMENT,
     )
 
 
-def _expected_gtins(session: Session, campaign: Campaign, item: TaskItem) -> tuple[str, ...]:
+def _expected_gtins(session: Session, campaign: Campaign, item: TaskItem | None) -> tuple[str, ...]:
     if campaign.kind == CampaignKind.PRODUCT_PLACEMENT:  # the whole shelf is of interest
         return tuple(session.scalars(select(Product.gtin).where(Product.campaign_id == campaign.id)))
-    if item.product_id is None:
+    if item is None or item.product_id is None:
         return ()
     return (session.scalar(select(Product.gtin).where(Product.id == item.product_id)),)
 
 
-def _expected_vehicle(session: Session, item: TaskItem) -> tuple[str, ...]:
-    if item.vehicle_id is None:
+def _expected_vehicle(session: Session, item: TaskItem | None) -> tuple[str, ...]:
+    if item is None or item.vehicle_id is None:
         return ()
     return (session.scalar(select(Vehicle.vehicle_code).where(Vehicle.id == item.vehicle_id)),)
 

@@ -9,9 +9,10 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Select, func, or_, select, text, tuple_
+from sqlalchemy.dialects.postgresql import distinct_on
 from sqlalchemy.orm import Session
 
-from fieldtasks.models import PriceObservation, Product, Store
+from fieldtasks.models import PriceObservation, Product, ShelfCheck, Store
 from fieldtasks.services.cursors import decode_cursor, encode_cursor
 
 FEED = "p"  # the tag of feed cursors
@@ -112,3 +113,29 @@ def latest_prices_by_store(session: Session, organization_id: uuid.UUID, campaig
         )
     ).subquery()
     return session.execute(select(latest).where(latest.c.rank == 1).order_by(latest.c.store_name)).all()
+
+
+def latest_shelf_checks(session: Session, organization_id: uuid.UUID, campaign_id: uuid.UUID | None) -> list[Any]:
+    """For each store and product of the organization's placement campaigns, the latest shelf check."""
+    query = (
+        select(
+            ShelfCheck.presence,
+            ShelfCheck.observed_at,
+            ShelfCheck.verified_by,
+            ShelfCheck.photo_id,
+            ShelfCheck.campaign_id,
+            Store.id.label("store_id"),
+            Store.name.label("store_name"),
+            Product.gtin,
+            Product.name.label("product_name"),
+        )
+        .join(Store, Store.id == ShelfCheck.store_id)
+        .join(Product, Product.id == ShelfCheck.product_id)
+        .where(ShelfCheck.organization_id == organization_id)
+        .ext(distinct_on(ShelfCheck.store_id, ShelfCheck.product_id))
+        .order_by(ShelfCheck.store_id, ShelfCheck.product_id, ShelfCheck.observed_at.desc())
+    )
+    if campaign_id is not None:
+        query = query.where(ShelfCheck.campaign_id == campaign_id)
+    latest = query.subquery()
+    return session.execute(select(latest).order_by(latest.c.store_name, latest.c.product_name)).all()

@@ -12,7 +12,8 @@ from sqlalchemy.orm import Session
 
 from fieldtasks.errors import ConflictError, InvalidError, NotFoundError
 from fieldtasks.geo import MAX_PLAUSIBLE_SPEED_KMH, allowed_checkin_distance_m, implied_speed_kmh, point_wkt
-from fieldtasks.models import Checkin, ExtractionRequest, ItemStatus, Photo, Task, TaskItem, TaskStatus
+from fieldtasks.models import CampaignKind, Checkin, ExtractionRequest, ItemStatus, Photo, Task, TaskItem, TaskStatus
+from fieldtasks.services import deploy_spots
 from fieldtasks.services.tasks import held_task, record_event
 from fieldtasks.services.verification import settle_task
 
@@ -42,8 +43,12 @@ def check_in(session: Session, task_id: uuid.UUID, worker_id: uuid.UUID, fix: Fi
         raise InvalidError(message, code="future_fix", errors={"recorded_at": [message]})
     task = held_task(session, task_id, worker_id, now=now)
     point = func.ST_GeogFromText(point_wkt(fix.lat, fix.lon))
-    distance = session.scalar(select(func.ST_Distance(Task.location, point)).where(Task.id == task.id))
-    allowed = allowed_checkin_distance_m(task.geofence_m, fix.accuracy_m)
+    spot = deploy_spots.nearest_spot(session, task, point, now=now) if task.picked_up_at else None
+    if spot is not None:  # a scooter's drop-off: at a deploy spot, not where the vehicle was
+        distance, allowed = spot.distance_m, allowed_checkin_distance_m(spot.spot.geofence_m, fix.accuracy_m)
+    else:
+        distance = session.scalar(select(func.ST_Distance(Task.location, point)).where(Task.id == task.id))
+        allowed = allowed_checkin_distance_m(task.geofence_m, fix.accuracy_m)
     outcome, refusal = "accepted", None
     if fix.is_mock:
         outcome, refusal = "mock_location", "Your phone reports a simulated location; turn off mock locations."
@@ -53,6 +58,8 @@ def check_in(session: Session, task_id: uuid.UUID, worker_id: uuid.UUID, fix: Fi
     elif distance > allowed:
         outcome = "outside_geofence"
         refusal = f"You are {distance:.0f} m from the place; come within {allowed:.0f} m."
+    elif spot is not None and spot.outcome:
+        outcome, refusal = spot.outcome, spot.message
     checkin = Checkin(
         task_id=task.id,
         worker_id=worker_id,
@@ -64,6 +71,7 @@ def check_in(session: Session, task_id: uuid.UUID, worker_id: uuid.UUID, fix: Fi
         received_at=now,
         distance_m=distance,
         outcome=outcome,
+        deploy_spot_id=spot.spot.id if spot else None,
     )
     session.add(checkin)
     record_event(session, task.id, worker_id, "checkin_" + outcome, now, distance_m=round(distance, 1))
@@ -71,6 +79,8 @@ def check_in(session: Session, task_id: uuid.UUID, worker_id: uuid.UUID, fix: Fi
         details = {"distance_m": [round(distance, 1)], "allowed_m": [round(allowed, 1)]}
         raise InvalidError(refusal, code=outcome, errors=details, keeps_changes=True)
     task.checked_in_at = now
+    if spot is not None:
+        deploy_spots.record_dropoff(session, task, spot.spot, now=now)
     return checkin
 
 
@@ -123,6 +133,8 @@ def submit_task(session: Session, task_id: uuid.UUID, worker_id: uuid.UUID, *, n
     task = held_task(session, task_id, worker_id, now=now)
     if task.checked_in_at is None:
         raise ConflictError("Check in at the place before submitting.", code="not_checked_in")
+    if task.kind == CampaignKind.SCOOTER_RECHARGE:
+        _check_dropoff(session, task)
     pending = session.scalars(
         select(TaskItem.id).where(TaskItem.task_id == task.id, TaskItem.status == ItemStatus.PENDING)
     ).all()
@@ -132,7 +144,8 @@ def submit_task(session: Session, task_id: uuid.UUID, worker_id: uuid.UUID, *, n
     photos = select(Photo.id, literal(now)).where(
         Photo.task_id == task.id,
         Photo.claim_generation == task.claim_generation,
-        Photo.item_id.in_(select(TaskItem.id).where(TaskItem.status == ItemStatus.PHOTOGRAPHED)),
+        Photo.item_id.in_(select(TaskItem.id).where(TaskItem.status == ItemStatus.PHOTOGRAPHED))
+        | Photo.item_id.is_(None),  # a shelf photo
     )
     session.execute(
         pg_insert(ExtractionRequest).from_select(["photo_id", "requested_at"], photos).on_conflict_do_nothing()
@@ -143,6 +156,16 @@ def submit_task(session: Session, task_id: uuid.UUID, worker_id: uuid.UUID, *, n
     session.flush()
     settle_task(session, task.id, now=now)  # items marked not found need no photo read
     return Submission(task.id, now, _extractions(session, task))
+
+
+def _check_dropoff(session: Session, task: Task) -> None:
+    if task.picked_up_at is None:
+        raise ConflictError("Pick the vehicle up before handing the task in.", code="not_picked_up")
+    dropoff_photo = select(Photo.id).where(
+        Photo.task_id == task.id, Photo.claim_generation == task.claim_generation, Photo.stage == "dropoff"
+    )
+    if session.scalar(dropoff_photo.limit(1)) is None:
+        raise ConflictError("Photograph the vehicle's code at the deploy spot.", code="missing_photo")
 
 
 def _extractions(session: Session, task: Task) -> list[tuple[uuid.UUID, int]]:

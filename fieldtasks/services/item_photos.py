@@ -13,7 +13,8 @@ TERMINAL = ("done", "failed")
 
 
 def item_photos(session: Session, task: Task, item: TaskItem) -> list[tuple[Photo, ExtractionRequest]] | None:
-    """The item's photos of this claim with their latest extraction; None while one is not finished."""
+    """The item's photos of this claim (a placement's shelf photos for each of its items) with their latest
+    extraction; None while one is not finished."""
     latest = (
         select(ExtractionRequest.photo_id, func.max(ExtractionRequest.generation).label("generation"))
         .group_by(ExtractionRequest.photo_id)
@@ -26,7 +27,8 @@ def item_photos(session: Session, task: Task, item: TaskItem) -> list[tuple[Phot
             ExtractionRequest,
             (ExtractionRequest.photo_id == Photo.id) & (ExtractionRequest.generation == latest.c.generation),
         )
-        .where(Photo.item_id == item.id, Photo.claim_generation == task.claim_generation)
+        .where(Photo.task_id == task.id, Photo.claim_generation == task.claim_generation)
+        .where((Photo.item_id == item.id) | Photo.item_id.is_(None))  # a shelf photo shows every item
         .order_by(Photo.created_at)
     ).all()
     if any(request.status not in TERMINAL for _, request in rows):

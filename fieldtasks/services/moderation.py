@@ -24,7 +24,7 @@ from fieldtasks.models import (
 )
 from fieldtasks.services import payments
 from fieldtasks.services.item_photos import item_photos, read_price
-from fieldtasks.services.observations import record_observation
+from fieldtasks.services.observations import record_observation, record_shelf_check
 from fieldtasks.services.tasks import record_event
 
 HOLD = timedelta(minutes=15)  # a case taken by a moderator is theirs this long
@@ -144,6 +144,7 @@ class Decision:
     gtin: str | None = None  # a correction, with approve: one of the campaign's products
     reject_reason: str | None = None
     explanation: str | None = None
+    presence: str | None = None  # placement, with approve: "present" or "absent" on the shelf, as seen
 
 
 def decide(
@@ -164,9 +165,12 @@ def decide(
         item.reasons = [{"code": decision.reject_reason, "message": decision.explanation or ""}]
     case.status, case.decided_by_id, case.decided_at = "decided", moderator_id, now
     case.outcome, case.reject_reason, case.explanation = decision.outcome, decision.reject_reason, decision.explanation
-    case.corrections = {k: v for k, v in (("price_cents", decision.price_cents), ("gtin", decision.gtin)) if v}
+    corrections = (("price_cents", decision.price_cents), ("gtin", decision.gtin), ("presence", decision.presence))
+    case.corrections = {k: v for k, v in corrections if v}
     if decision.outcome == "approve" and campaign.kind == "shelf_price":
         _observe_approved(session, task, campaign, item, decision, now=now)
+    if decision.outcome == "approve" and campaign.kind == "product_placement":
+        _check_shelf(session, task, campaign, item, decision, now=now)
     if decision.outcome in ("approve", "no_fault"):
         payments.pay_item(session, item.id, now=now)
     session.flush()
@@ -188,8 +192,18 @@ def _check_may_decide(case: ReviewCase, moderator_id: uuid.UUID, decision: Decis
     if decision.outcome == "reject" and not (decision.reject_reason and decision.explanation):
         message = "A rejection needs a reason and an explanation for the worker."
         raise InvalidError(message, code="rejection_unexplained", errors={"explanation": [message]})
-    if decision.outcome != "approve" and (decision.price_cents or decision.gtin):
+    if decision.outcome != "approve" and (decision.price_cents or decision.gtin or decision.presence):
         raise InvalidError("Corrections go with an approval.", code="correction_without_approval")
+
+
+def _check_shelf(session, task, campaign, item, decision: Decision, *, now: datetime) -> None:
+    """A placement approval says what the moderator saw: the product on the shelf, or not."""
+    if decision.presence is None:
+        message = "Say whether the product is present or absent on the shelf."
+        raise InvalidError(message, code="presence_required", errors={"presence": [message]})
+    photos = item_photos(session, task, item) or []
+    photo = photos[0][0] if photos else None
+    record_shelf_check(session, task, campaign, item, decision.presence, photo, "moderator", now=now)
 
 
 def _observe_approved(session, task, campaign, item, decision: Decision, *, now: datetime) -> None:

@@ -1,4 +1,4 @@
-"""Price observations: what a client's feed is made of, each announced by a `price.verified` webhook."""
+"""What clients receive: verified prices (each announced by a `price.verified` webhook) and shelf checks."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from fieldtasks.models import Campaign, PriceObservation, Product, Store, Task
+from fieldtasks.models import Campaign, Photo, PriceObservation, Product, ShelfCheck, Store, Task, TaskItem
 from fieldtasks.services import webhooks
 
 
@@ -75,3 +75,32 @@ def observation_event(session: Session, observation: PriceObservation) -> dict[s
         "verified_by": observation.verified_by,
         "confidence": observation.confidence,
     }
+
+
+def record_shelf_check(
+    session: Session,
+    task: Task,
+    campaign: Campaign,
+    item: TaskItem,
+    presence: str,
+    photo: Photo | None,
+    verified_by: str,
+    *,
+    now: datetime,
+) -> ShelfCheck:
+    """Whether the item's product was on the store's shelf, for the client's placement view."""
+    check = ShelfCheck(
+        organization_id=campaign.organization_id,
+        campaign_id=campaign.id,
+        task_id=task.id,
+        item_id=item.id,
+        store_id=task.store_id,
+        product_id=item.product_id,
+        photo_id=photo.id if photo else None,
+        presence=presence,
+        observed_at=(photo.taken_at or photo.created_at) if photo else task.submitted_at,
+        verified_at=now,
+        verified_by=verified_by,
+    )
+    session.add(check)
+    return check

@@ -13,6 +13,7 @@ from fieldtasks.errors import ConflictError, InvalidError, NotFoundError
 from fieldtasks.models import (
     AccountKind,
     Campaign,
+    CampaignKind,
     LedgerAccount,
     LedgerTransaction,
     Organization,
@@ -21,9 +22,11 @@ from fieldtasks.models import (
     TaskItem,
 )
 from fieldtasks.services import ledger, webhooks
+from fieldtasks.services.deploy_spots import is_late
 
 FUNDING = "campaign_funding"
 REWARD = "item_reward"
+ELECTRICITY = "charge_reimbursement"
 
 
 def credit_organization(
@@ -80,7 +83,10 @@ def fund_campaign(session: Session, campaign: Campaign, *, now: datetime) -> int
 
 
 def pay_item(session: Session, item_id: uuid.UUID, *, now: datetime) -> bool:
-    """The item's reward from the campaign's escrow to its worker; False when it was paid before."""
+    """The item's reward from the campaign's escrow to its worker; False when it was paid before.
+
+    A scooter dropped off late earns the campaign's late reward, and its charge is reimbursed apart.
+    """
     item, task, campaign = session.execute(
         select(TaskItem, Task, Campaign)
         .join(Task, Task.id == TaskItem.task_id)
@@ -95,17 +101,23 @@ def pay_item(session: Session, item_id: uuid.UUID, *, now: datetime) -> bool:
         "campaign_id": str(campaign.id),
         "verdict": item.verdict,
     }
+    late = task.kind == CampaignKind.SCOOTER_RECHARGE and is_late(task) and campaign.late_reward_cents is not None
+    amount = campaign.late_reward_cents if late else campaign.reward_cents
     posted = ledger.transfer(
         session,
         f"item:{item.id}:reward",
         REWARD,
         escrow,
         worker,
-        campaign.reward_cents,
+        amount,
         campaign.currency,
         now=now,
-        details=details,
+        details={**details, "late": True} if late else details,
     )
+    if posted is not None and task.kind == CampaignKind.SCOOTER_RECHARGE and campaign.charge_reimbursement_cents:
+        # The electricity the worker paid for: its own line, so it reads as a cost repaid, not pay.
+        ledger.transfer(session, f"item:{item.id}:electricity", ELECTRICITY, escrow, worker,
+                        campaign.charge_reimbursement_cents, campaign.currency, now=now, details=details)  # fmt: skip
     if posted is not None:
         _warn_if_budget_low(session, campaign, escrow, now=now)
     return posted is not None

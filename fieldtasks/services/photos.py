@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session
 
@@ -16,7 +16,7 @@ from fieldtasks.db import Database
 from fieldtasks.errors import InvalidError, NotFoundError, PayloadTooLargeError, UnsupportedMediaTypeError
 from fieldtasks.geo import point_wkt
 from fieldtasks.images import ImageError, PreparedPhoto, blur, prepare_photo
-from fieldtasks.models import IdempotencyKey, ItemStatus, Photo, Product, TaskItem, Vehicle
+from fieldtasks.models import CampaignKind, IdempotencyKey, ItemStatus, Photo, Product, TaskItem, Vehicle
 from fieldtasks.products import normalize_gtin
 from fieldtasks.services.tasks import held_task, record_event
 from fieldtasks.storage import PhotoStorage, clean_key, original_key
@@ -109,9 +109,23 @@ def _stored_response(session: Session, upload: Upload, fingerprint: str) -> dict
     return key.response_body
 
 
-def _item_for(session: Session, upload: Upload, now: datetime) -> tuple[TaskItem, int]:
+@dataclass(frozen=True)
+class Target:
+    """What a photo is evidence for: one item, or (a shelf photo) every item of a placement task."""
+
+    item: TaskItem | None
+    generation: int
+    stage: str | None = None  # a scooter's "pickup" or "dropoff"
+
+
+def _item_for(session: Session, upload: Upload, now: datetime) -> Target:
     """The item of a task this worker holds that the photo is for, and the claim generation."""
     task = held_task(session, upload.task_id, upload.worker_id, now=now)
+    if task.kind == CampaignKind.PRODUCT_PLACEMENT:
+        if upload.gtin or upload.vehicle_code:
+            message = "A placement photo shows the whole shelf section; send it without gtin."
+            raise InvalidError(message, code="shelf_photo", errors={"gtin": [message]})
+        return Target(None, task.claim_generation)
     if not (upload.gtin or upload.vehicle_code):
         raise InvalidError("Say which item the photo is of.", errors={"gtin": ["Give gtin or vehicle_code."]})
     try:
@@ -128,17 +142,21 @@ def _item_for(session: Session, upload: Upload, now: datetime) -> tuple[TaskItem
     item = session.scalar(query)
     if item is None:
         raise NotFoundError("This task has no such item.", code="item_not_found")
-    return item, task.claim_generation
+    stage = None
+    if task.kind == CampaignKind.SCOOTER_RECHARGE:
+        stage = "dropoff" if task.picked_up_at else "pickup"
+    return Target(item, task.claim_generation, stage)
 
 
 def _record_photo(session: Session, upload: Upload, prepared: PreparedPhoto, now: datetime) -> dict[str, Any]:
-    item, generation = _item_for(session, upload, now)
+    target = _item_for(session, upload, now)
     has_position = prepared.exif_lat is not None and prepared.exif_lon is not None
     photo = Photo(
         task_id=upload.task_id,
-        item_id=item.id,
+        item_id=target.item.id if target.item else None,
         worker_id=upload.worker_id,
-        claim_generation=generation,
+        claim_generation=target.generation,
+        stage=target.stage,
         media_type=prepared.media_type,
         width=prepared.width,
         height=prepared.height,
@@ -154,14 +172,19 @@ def _record_photo(session: Session, upload: Upload, prepared: PreparedPhoto, now
         exif_location=point_wkt(prepared.exif_lat, prepared.exif_lon) if has_position else None,
     )
     session.add(photo)
-    item.status = ItemStatus.PHOTOGRAPHED
-    item.updated_at = now
+    photographed = (TaskItem.id == target.item.id) if target.item else (TaskItem.status == ItemStatus.PENDING)
+    session.execute(
+        update(TaskItem)
+        .where(TaskItem.task_id == upload.task_id, photographed)
+        .values(status=ItemStatus.PHOTOGRAPHED, updated_at=now)
+    )
     session.flush()
     record_event(session, upload.task_id, upload.worker_id, "photo_uploaded", now, photo_id=str(photo.id))
     return {
         "id": str(photo.id),
         "task_id": str(photo.task_id),
-        "item_id": str(item.id),
+        "item_id": str(target.item.id) if target.item else None,
+        "stage": target.stage,
         "media_type": photo.media_type,
         "width": photo.width,
         "height": photo.height,

@@ -29,6 +29,7 @@ from fieldtasks.geo import MERCATOR_MAX_LAT, MERCATOR_SRID, SRID, mercator_searc
 from fieldtasks.models import (
     AVAILABLE_STATUSES,
     Campaign,
+    CampaignKind,
     CampaignStatus,
     ItemStatus,
     Organization,
@@ -40,9 +41,13 @@ from fieldtasks.models import (
     User,
     Vehicle,
 )
+from fieldtasks.services import deploy_spots
 
 MAX_RADIUS_M = 50_000
 MAX_LIMIT = 100
+# What one claim's progress leaves on the task row, cleared for the next claim.
+FRESH_CLAIM = {"checked_in_at": None, "picked_up_at": None, "dropoff_spot_id": None, "dropped_off_at": None,
+               "dropoff_due_at": None}  # fmt: skip
 
 
 def record_event(
@@ -83,6 +88,8 @@ def _task_card_columns(distance=None) -> list:
         Campaign.title.label("campaign_title"),
         Campaign.purpose,
         Campaign.reward_cents,
+        Campaign.late_reward_cents,
+        Campaign.charge_reimbursement_cents,
         Campaign.currency,
         Campaign.claim_minutes,
         Campaign.ends_at,
@@ -160,6 +167,7 @@ class TaskView:
 
     card: dict[str, Any]
     items: list[dict[str, Any]]
+    scooter: dict[str, Any] | None = None  # deploy spots, due window, pickup and drop-off times
 
 
 def get_task(session: Session, task_id: uuid.UUID, worker_id: uuid.UUID, *, now: datetime) -> TaskView:
@@ -176,7 +184,10 @@ def get_task(session: Session, task_id: uuid.UUID, worker_id: uuid.UUID, *, now:
     if not is_mine and not (claimable and _campaign_running(session, task_id, now)):
         raise NotFoundError("No such task.")
     card["status"] = effective_status(card["status"], card["claim_expires_at"], now)
-    return TaskView(card, task_items(session, task_id))
+    scooter = None
+    if card["kind"] == CampaignKind.SCOOTER_RECHARGE:
+        scooter = deploy_spots.scooter_view(session, session.get(Task, task_id), now=now)
+    return TaskView(card, task_items(session, task_id), scooter)
 
 
 def _campaign_running(session: Session, task_id: uuid.UUID, now: datetime) -> bool:
@@ -257,7 +268,7 @@ def claim_task(session: Session, task_id: uuid.UUID, worker_id: uuid.UUID, *, no
             claimed_at=now,
             claim_expires_at=now + Campaign.claim_minutes * literal_column("interval '1 minute'"),
             claim_generation=Task.claim_generation + 1,
-            checked_in_at=None,
+            **FRESH_CLAIM,
         )
         .returning(Task.claim_expires_at, Task.claim_generation)
     ).one_or_none()
@@ -287,7 +298,7 @@ def release_task(session: Session, task_id: uuid.UUID, worker_id: uuid.UUID, *, 
     released = session.execute(
         update(Task)
         .where(Task.id == task_id, Task.claimed_by_id == worker_id, Task.status == TaskStatus.CLAIMED)
-        .values(status=TaskStatus.OPEN, claimed_by_id=None, claimed_at=None, claim_expires_at=None, checked_in_at=None)
+        .values(status=TaskStatus.OPEN, claimed_by_id=None, claimed_at=None, claim_expires_at=None, **FRESH_CLAIM)
         .returning(Task.id)
     ).scalar_one_or_none()
     if released is not None:

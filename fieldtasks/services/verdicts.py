@@ -19,7 +19,12 @@ REASONS = {
     "price_outlier": "The price read ({price}) is far from this product's recent median ({median}).",
     "not_found": "You reported the product missing from the shelf: a finding, which a moderator confirms.",
     "unreadable_photo": "The photo could not be opened: {error}.",
+    "shelf_unreadable": "Some labels on the shelf could not be read, so the product may be there unseen.",
+    "missing_photo": "There is no {stage} photo of the vehicle's code.",
+    "no_vehicle_code": "The vehicle's code could not be read on the {stage} photo; keep it sharp and in frame.",
+    "wrong_vehicle": "The code on the {stage} photo ({found}) is not this task's vehicle ({expected}).",
 }
+SCOOTER_STAGES = ("pickup", "dropoff")
 
 
 def reason(code: str, **values: Any) -> dict[str, str]:
@@ -32,13 +37,14 @@ class Evidence:
 
     kind: str  # the campaign's kind
     expected_gtin: str | None
-    extractions: list[dict[str, Any]]  # one per readable photo: the Extraction as stored
+    extractions: list[dict[str, Any]]  # one per readable photo: the Extraction as stored, and its "stage"
     unreadable: list[str] = field(default_factory=list)  # why each unreadable photo failed
     geofence_m: int = 100
     farthest_photo_m: float | None = None  # of the photos whose EXIF has a position
     stale_taken_at: str | None = None  # an EXIF time outside the claim, if any
     duplicate: bool = False
     median_price_cents: int | None = None
+    expected_vehicle_code: str | None = None
 
 
 @dataclass(frozen=True)
@@ -46,6 +52,7 @@ class Judgement:
     reasons: list[dict[str, str]]
     price: dict[str, Any] | None  # the confident shelf price, when there is exactly one
     photo_index: int | None  # which extraction it came from
+    presence: str | None = None  # placement: "present" or "absent" on the shelf, when sure
 
     @property
     def verified(self) -> bool:
@@ -55,9 +62,14 @@ class Judgement:
 def judge(evidence: Evidence) -> Judgement:
     """Verified when nothing is wrong; otherwise every reason that applies."""
     reasons = [reason("unreadable_photo", error=error) for error in evidence.unreadable]
-    reasons += _barcode_reasons(evidence)
-    price, index = None, None
-    if evidence.kind == "shelf_price":
+    price, index, presence = None, None, None
+    if evidence.kind == "product_placement":
+        presence, presence_reasons = _presence(evidence)
+        reasons += presence_reasons
+    elif evidence.kind == "scooter_recharge":
+        reasons += _vehicle_reasons(evidence)
+    else:
+        reasons += _barcode_reasons(evidence)
         price, index, price_reasons = _price(evidence)
         reasons += price_reasons
     if evidence.farthest_photo_m is not None and evidence.farthest_photo_m > evidence.geofence_m:
@@ -68,7 +80,7 @@ def judge(evidence: Evidence) -> Judgement:
         reasons.append(reason("stale_photo", taken_at=evidence.stale_taken_at))
     if evidence.duplicate:
         reasons.append(reason("duplicate_photo"))
-    return Judgement(_unique(reasons), price, index)
+    return Judgement(_unique(reasons), price, index, presence if not reasons else None)
 
 
 def _barcode_reasons(evidence: Evidence) -> list[dict[str, str]]:
@@ -82,6 +94,56 @@ def _barcode_reasons(evidence: Evidence) -> list[dict[str, str]]:
     if reads:
         return [reason("low_confidence", what="barcode")]
     return [reason("no_barcode")] if evidence.extractions or not evidence.unreadable else []
+
+
+def _presence(evidence: Evidence) -> tuple[str | None, list[dict[str, str]]]:
+    """On the shelf when its code was read for sure; absent only when every label seen was read."""
+    reads = [read for extraction in evidence.extractions for read in extraction["barcodes"]]
+    mine = [read for read in reads if read["gtin"] == evidence.expected_gtin]
+    if any(read["confidence"] == "high" for read in mine):
+        return "present", []
+    if mine:
+        return None, [reason("low_confidence", what="barcode")]
+    if not evidence.extractions:
+        return None, []  # every photo unreadable: said already
+    confident = [read for read in reads if read["confidence"] == "high"]
+    # A doubtful read where no code was read for sure may be this product's label, misread.
+    doubtful = [r for r in reads if r["confidence"] != "high" and not any(_overlap(r, c) for c in confident)]
+    if not confident or doubtful:
+        return None, [reason("shelf_unreadable")]
+    return "absent", []
+
+
+def _overlap(one: dict[str, Any], other: dict[str, Any]) -> bool:
+    a, b = one.get("box"), other.get("box")
+    if not (a and b):
+        return False
+    return (
+        a["left"] < b["left"] + b["width"]
+        and b["left"] < a["left"] + a["width"]
+        and a["top"] < b["top"] + b["height"]
+        and b["top"] < a["top"] + a["height"]
+    )
+
+
+def _vehicle_reasons(evidence: Evidence) -> list[dict[str, str]]:
+    """The vehicle's own code, read for sure on a pickup photo and on a drop-off photo."""
+    expected, found = evidence.expected_vehicle_code, []
+    for stage in SCOOTER_STAGES:
+        photos = [extraction for extraction in evidence.extractions if extraction.get("stage") == stage]
+        codes = [code for extraction in photos for code in extraction.get("codes", [])]
+        if any(code["text"] == expected and code["confidence"] == "high" for code in codes):
+            continue
+        others = sorted({code["text"] for code in codes if code["confidence"] == "high"})
+        if others:
+            found.append(reason("wrong_vehicle", stage=stage, found=", ".join(others), expected=expected))
+        elif codes:
+            found.append(reason("low_confidence", what=f"vehicle code on the {stage} photo"))
+        elif photos:
+            found.append(reason("no_vehicle_code", stage=stage))
+        elif not evidence.unreadable:
+            found.append(reason("missing_photo", stage=stage))
+    return found
 
 
 def _price(evidence: Evidence) -> tuple[dict[str, Any] | None, int | None, list[dict[str, str]]]:

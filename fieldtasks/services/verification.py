@@ -7,12 +7,13 @@ import uuid
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import cast, func, select
+from sqlalchemy import case, cast, func, select
 from sqlalchemy.dialects.postgresql import BIT
 from sqlalchemy.orm import Session, aliased
 
 from fieldtasks.models import (
     Campaign,
+    DeploySpot,
     ExtractionRequest,
     ItemStatus,
     Photo,
@@ -21,12 +22,13 @@ from fieldtasks.models import (
     Task,
     TaskItem,
     TaskStatus,
+    Vehicle,
     Verdict,
 )
 from fieldtasks.services import payments, webhooks
 from fieldtasks.services.item_photos import item_photos
 from fieldtasks.services.moderation import open_case
-from fieldtasks.services.observations import record_observation
+from fieldtasks.services.observations import record_observation, record_shelf_check
 from fieldtasks.services.tasks import record_event
 from fieldtasks.services.verdicts import Evidence, Judgement, judge, reason
 
@@ -89,27 +91,40 @@ def gather_evidence(
     session: Session, task: Task, campaign: Campaign, item: TaskItem, photos: list[tuple[Photo, ExtractionRequest]]
 ) -> Evidence:
     product = session.get(Product, item.product_id) if item.product_id else None
-    photo_ids = [photo.id for photo, _ in photos]
+    vehicle = session.get(Vehicle, item.vehicle_id) if item.vehicle_id else None
     price_history = _recent_prices(session, campaign.id, product.id, task.submitted_at) if product else []
+    farthest_m, geofence_m = _farthest_photo(session, task, [photo.id for photo, _ in photos])
+    readable = [(photo, request) for photo, request in photos if request.status == "done" and request.result]
     return Evidence(
         kind=campaign.kind,
         expected_gtin=product.gtin if product else None,
-        extractions=[request.result for _, request in photos if request.status == "done" and request.result],
+        expected_vehicle_code=vehicle.vehicle_code if vehicle else None,
+        extractions=[{**request.result, "stage": photo.stage} for photo, request in readable],
         unreadable=[request.error or "unreadable" for _, request in photos if request.status == "failed"],
-        geofence_m=task.geofence_m,
-        farthest_photo_m=_farthest_photo_m(session, task, photo_ids),
+        geofence_m=geofence_m,
+        farthest_photo_m=farthest_m,
         stale_taken_at=_stale_time(task, [photo for photo, _ in photos]),
         duplicate=_has_duplicate(session, task, [photo for photo, _ in photos]),
         median_price_cents=round(statistics.median(price_history)) if len(price_history) >= 3 else None,
     )
 
 
-def _farthest_photo_m(session: Session, task: Task, photo_ids: list[uuid.UUID]) -> float | None:
-    return session.scalar(
-        select(func.max(func.ST_Distance(Photo.exif_location, Task.location)))
+def _farthest_photo(session: Session, task: Task, photo_ids: list[uuid.UUID]) -> tuple[float | None, int]:
+    """The photo position farthest outside its place (a drop-off photo's place is the deploy spot),
+    as (distance in metres, that place's geofence)."""
+    at_spot = (Photo.stage == "dropoff") & DeploySpot.id.is_not(None)
+    place = case((at_spot, DeploySpot.location), else_=Task.location)
+    geofence = case((at_spot, DeploySpot.geofence_m), else_=Task.geofence_m)
+    distance = func.ST_Distance(Photo.exif_location, place)
+    worst = session.execute(
+        select(distance, geofence)
         .join(Task, Task.id == Photo.task_id)
+        .outerjoin(DeploySpot, DeploySpot.id == Task.dropoff_spot_id)
         .where(Photo.id.in_(photo_ids), Photo.exif_location.is_not(None), Task.id == task.id)
-    )
+        .order_by((distance - geofence).desc())
+        .limit(1)
+    ).one_or_none()
+    return (worst[0], worst[1]) if worst else (None, task.geofence_m)
 
 
 def _stale_time(task: Task, photos: list[Photo]) -> str | None:
@@ -176,6 +191,10 @@ def _record(
     if judgement.verified:
         if judgement.price is not None:
             _observe(session, task, campaign, item, judgement, photos, now=now)
+        if judgement.presence is not None:
+            details["presence"] = judgement.presence
+            first_photo = photos[0][0] if photos else None
+            record_shelf_check(session, task, campaign, item, judgement.presence, first_photo, "auto", now=now)
         payments.pay_item(session, item.id, now=now)
     else:
         item.review_due_at = now + timedelta(hours=campaign.auto_approve_hours)

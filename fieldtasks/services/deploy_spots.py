@@ -1,0 +1,87 @@
+"""Deploy spots: where a scooter is put back, inside its release window; late or not, and what the worker sees."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from fieldtasks.models import Campaign, DeploySpot, Task
+from fieldtasks.windows import next_window, open_window
+
+
+@dataclass(frozen=True)
+class SpotCheck:
+    """Where a drop-off check-in stands: the nearest deploy spot, and what is wrong, if anything."""
+
+    spot: DeploySpot
+    distance_m: float
+    outcome: str | None  # None, or "outside_release_window"
+    message: str | None
+
+
+def nearest_spot(session: Session, task: Task, point, *, now: datetime) -> SpotCheck:
+    """The campaign's deploy spot nearest to the fix, and whether its release window is open now."""
+    spot, distance = session.execute(
+        select(DeploySpot, func.ST_Distance(DeploySpot.location, point))
+        .where(DeploySpot.campaign_id == task.campaign_id)
+        .order_by(func.ST_Distance(DeploySpot.location, point))
+        .limit(1)
+    ).one()
+    zone = _zone(session, task)
+    if open_window(now, spot.release_from, spot.release_until, zone) is None:
+        opens = next_window(now, spot.release_from, spot.release_until, zone)[0]
+        message = f"The release window at {spot.name} opens at {opens:%H:%M} ({zone.key}); put the vehicle back then."
+        return SpotCheck(spot, distance, "outside_release_window", message)
+    return SpotCheck(spot, distance, None, None)
+
+
+def record_dropoff(session: Session, task: Task, spot: DeploySpot, *, now: datetime) -> None:
+    """An accepted drop-off check-in: late when after the end of the spot's first window after pickup."""
+    zone = _zone(session, task)
+    task.dropoff_spot_id = spot.id
+    task.dropped_off_at = now
+    task.dropoff_due_at = next_window(task.picked_up_at, spot.release_from, spot.release_until, zone)[1]
+
+
+def is_late(task: Task) -> bool:
+    return bool(task.dropped_off_at and task.dropoff_due_at and task.dropped_off_at > task.dropoff_due_at)
+
+
+def _zone(session: Session, task: Task) -> ZoneInfo:
+    return ZoneInfo(session.scalar(select(Campaign.timezone).where(Campaign.id == task.campaign_id)))
+
+
+def scooter_view(session: Session, task: Task, *, now: datetime) -> dict[str, Any]:
+    """What the worker needs between pickup and drop-off: where the vehicle can go, and by when."""
+    zone = _zone(session, task)
+    after = task.picked_up_at or now
+    spots = []
+    location = func.geometry(DeploySpot.location)
+    rows = session.execute(
+        select(DeploySpot, func.ST_Y(location), func.ST_X(location))
+        .where(DeploySpot.campaign_id == task.campaign_id)
+        .order_by(DeploySpot.name)
+    )
+    for spot, lat, lon in rows:
+        opens, closes = next_window(after, spot.release_from, spot.release_until, zone)
+        spots.append({
+            "id": str(spot.id),
+            "name": spot.name,
+            "lat": lat,
+            "lon": lon,
+            "geofence_m": spot.geofence_m,
+            "release_window": f"{spot.release_from:%H:%M}-{spot.release_until:%H:%M}",
+            "due_window": {"opens_at": opens.isoformat(), "closes_at": closes.isoformat()},
+        })  # fmt: skip
+    return {
+        "picked_up_at": task.picked_up_at.isoformat() if task.picked_up_at else None,
+        "dropped_off_at": task.dropped_off_at.isoformat() if task.dropped_off_at else None,
+        "dropoff_due_at": task.dropoff_due_at.isoformat() if task.dropoff_due_at else None,
+        "late": is_late(task),
+        "deploy_spots": spots,
+    }
