@@ -1,21 +1,22 @@
-"""Demo data for `make run`: `python -m fieldtasks.demo` creates accounts and a published campaign, once;
-`python -m fieldtasks.demo --play URL` then plays a phone through the whole flow against the running API.
+"""Demo data for `make run`: `python -m fieldtasks.demo` creates accounts and three published campaigns
+(shelf prices, product placement, scooter recharge), once; `python -m fieldtasks.demo --play URL` then
+plays a phone through each kind of task against the running API.
 
 Seeding again changes nothing. The stores are real Paris addresses with approximate positions;
-the products are made-up breakfast items with valid check digits.
+the products are made-up breakfast items with valid check digits; the scooters are made up too.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
-from datetime import timedelta
+from datetime import time, timedelta
 from importlib import resources as package_files
 
 from sqlalchemy import select
 
 from fieldtasks.config import ConfigError, load_config
-from fieldtasks.demo_phone import Phone, http_transport, play
+from fieldtasks.demo_phone import Phone, http_transport, play_all
 from fieldtasks.errors import ConflictError
 from fieldtasks.imports import parse_stores
 from fieldtasks.models import Campaign, User
@@ -44,12 +45,56 @@ DEMO_PRODUCTS = [
     {"gtin": "3250390640516", "name": "Café moulu 250 g", "net_quantity": "250 g"},
     {"gtin": "3228880010125", "name": "Lait demi-écrémé 1 L", "net_quantity": "1 L"},
 ]
+DEMO_PLACEMENT = {
+    "title": "Présence en rayon, Paris",
+    "kind": "product_placement",
+    "purpose": (
+        "Démo Supermarchés check that their breakfast range is on the shelf in each store; "
+        "what is missing goes to their category team."
+    ),
+    "instructions": "Photograph the breakfast shelf section, every shelf label in frame.",
+    "reward_cents": 30,
+    "currency": "EUR",
+    "budget_cents": 5_000,
+}
+DEMO_MOBILITY = "Démo Mobilité"
+DEMO_SCOOTERS = {
+    "title": "Recharge de trottinettes, Paris",
+    "kind": "scooter_recharge",
+    "purpose": "Démo Mobilité pays for its scooters to be charged overnight and put back where riders find them.",
+    "instructions": "Pick the scooter up, charge it fully, put it back at a deploy spot during its release window.",
+    "reward_cents": 500,
+    "late_reward_cents": 250,
+    "charge_reimbursement_cents": 40,
+    "currency": "EUR",
+    "budget_cents": 10_000,
+    "claim_minutes": 45,
+}
+DEMO_VEHICLES = [
+    {"vehicle_code": "SCT-1001", "lat": 48.8560, "lon": 2.3530, "battery_percent": 8},
+    {"vehicle_code": "SCT-1002", "lat": 48.8590, "lon": 2.3480, "battery_percent": 12},
+    {"vehicle_code": "SCT-1003", "lat": 48.8620, "lon": 2.3600, "battery_percent": 15},
+]
+DEMO_SPOTS = [
+    {"name": "Place de la Bastille", "lat": 48.8531, "lon": 2.3690, "release_from": time(4), "release_until": time(7)},
+    # Open day and night, so that the demo phone can always drop off.
+    {
+        "name": "Dépôt Bercy (24 h)",
+        "lat": 48.8400,
+        "lon": 2.3790,
+        "release_from": time(0),
+        "release_until": time(23, 59),
+    },
+]
+WORKER_EMAIL = "worker@demo.fieldtasks.test"
 DEMO_ACCOUNTS = (
     ("admin@demo.fieldtasks.test", "Demo Admin", "admin"),
     ("moderator@demo.fieldtasks.test", "Demo Moderator", "moderator"),
     ("client@demo.fieldtasks.test", "Demo Client", "client"),
-    ("worker@demo.fieldtasks.test", "Demo Worker", "worker"),
+    ("mobility@demo.fieldtasks.test", "Demo Mobility", "client"),
+    (WORKER_EMAIL, "Demo Worker", "worker"),
 )
+ORGANIZATIONS = {"client@demo.fieldtasks.test": DEMO_ORGANIZATION, "mobility@demo.fieldtasks.test": DEMO_MOBILITY}
 
 
 def _create(res: Resources, email: str, name: str, role: str) -> bool:
@@ -60,7 +105,8 @@ def _create(res: Resources, email: str, name: str, role: str) -> bool:
             if role in ("admin", "moderator"):
                 accounts.create_staff_user(session, **fields, passwords=res.passwords)
             elif role == "client":
-                accounts.register_user(session, **fields, organization_name=DEMO_ORGANIZATION, passwords=res.passwords)
+                organization = ORGANIZATIONS[email]
+                accounts.register_user(session, **fields, organization_name=organization, passwords=res.passwords)
             else:
                 accounts.register_user(session, **fields, passwords=res.passwords)
     except ConflictError:
@@ -68,37 +114,41 @@ def _create(res: Resources, email: str, name: str, role: str) -> bool:
     return True
 
 
-def _seed_campaign(res: Resources) -> str:
-    """Create and publish the demo campaign unless the demo client already has it."""
+def _seed_campaign(res: Resources, owner: str, fields: dict, **lists) -> str:
+    """Create and publish a demo campaign unless its owner already has it."""
     now = res.clock()
     with res.database.unit_of_work() as session:
-        client = session.scalar(select(User).where(User.email == "client@demo.fieldtasks.test"))
+        client = session.scalar(select(User).where(User.email == owner))
         exists = session.scalar(
             select(Campaign.id).where(
-                Campaign.organization_id == client.organization_id, Campaign.title == DEMO_CAMPAIGN["title"]
+                Campaign.organization_id == client.organization_id, Campaign.title == fields["title"]
             )
         )
         if exists:
             return "already there"
-        data = package_files.files("fieldtasks.demo_data").joinpath("paris_stores.csv").read_bytes()
-        stores, errors = parse_stores(data, "text/csv")
-        assert not errors, errors
-        fields = {**DEMO_CAMPAIGN, "starts_at": now - timedelta(hours=1), "ends_at": now + timedelta(days=90)}
+        dates = {"starts_at": now - timedelta(hours=1), "ends_at": now + timedelta(days=90)}
+        lists = {"stores": [], "products": [], "vehicles": [], **lists}
         campaign = campaigns.create_campaign(
-            session,
-            organization_id=client.organization_id,
-            user_id=client.id,
-            fields=fields,
-            stores=stores,
-            products=DEMO_PRODUCTS,
-            vehicles=[],
+            session, organization_id=client.organization_id, user_id=client.id, fields={**fields, **dates}, **lists
         )
         # The client's money, as an admin records it when the transfer arrives; then escrowed by publishing.
-        payments.credit_organization(
-            session, client.organization_id, campaign.budget_cents, campaign.currency, key="demo-funds", now=now
-        )
+        key = f"demo-funds-{fields['kind']}"
+        payments.credit_organization(session, client.organization_id, campaign.budget_cents, "EUR", key, now=now)
         result = publishing.publish_campaign(session, client.organization_id, campaign.id, now=now)
-    return f"published: {result.task_count} stores, {result.item_count} items, budget escrowed"
+    return f"published: {result.task_count} tasks, {result.item_count} items, budget escrowed"
+
+
+def _demo_campaigns() -> list[tuple[str, dict, dict]]:
+    data = package_files.files("fieldtasks.demo_data").joinpath("paris_stores.csv").read_bytes()
+    stores, errors = parse_stores(data, "text/csv")
+    assert not errors, errors
+    client, mobility = (email for email, _, role in DEMO_ACCOUNTS if role == "client")
+    spots = [{**spot, "geofence_m": 50} for spot in DEMO_SPOTS]
+    return [
+        (client, DEMO_CAMPAIGN, {"stores": stores, "products": DEMO_PRODUCTS}),
+        (client, DEMO_PLACEMENT, {"stores": stores[:3], "products": DEMO_PRODUCTS[:3]}),
+        (mobility, DEMO_SCOOTERS, {"vehicles": DEMO_VEHICLES, "deploy_spots": spots}),
+    ]
 
 
 def seed(res: Resources) -> None:
@@ -107,7 +157,8 @@ def seed(res: Resources) -> None:
         is_new = _create(res, email, name, role)
         created += is_new
         print(f"[{index}/{len(DEMO_ACCOUNTS)}] {role:<9} {email} {'created' if is_new else 'already there'}")
-    print(f"Demo campaign {DEMO_CAMPAIGN['title']!r}: {_seed_campaign(res)}")
+    for owner, fields, lists in _demo_campaigns():
+        print(f"Demo campaign {fields['title']!r} ({fields['kind']}): {_seed_campaign(res, owner, fields, **lists)}")
     print(f"Demo data: {created} account(s) created, {len(DEMO_ACCOUNTS) - created} already there.")
     print(f"Sign in at POST /auth/token with any of the emails above and the password {DEMO_PASSWORD!r}.")
 
@@ -118,7 +169,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.play:
         try:
-            play(Phone(http_transport(args.play)), DEMO_ACCOUNTS[3][0], DEMO_PASSWORD)
+            play_all(Phone(http_transport(args.play)), WORKER_EMAIL, DEMO_PASSWORD)
         except (RuntimeError, OSError, IndexError) as error:
             print(f"the demo phone stopped: {error}", file=sys.stderr)
             return 1

@@ -1,8 +1,13 @@
-"""A phone playing the demo worker through the whole flow against a running API (`make run` does it).
+"""A phone playing the demo worker through each kind of task against a running API (`make run` does it).
 
-Claim the nearest task, check in on site, photograph one label of the right product (verified and
-paid), one of another product (sent to review) and report the others missing, submit, then wait for
-the worker process to read the photos, and print what the worker would see at each step.
+Shelf prices: claim the nearest store, check in, photograph one label of the right product (verified
+and paid), one of another product (sent to review) and report the others missing. Placement: one
+photo of a shelf where one product is missing (each product paid, the missing one reported). Scooter:
+pick a vehicle up (its code photographed), put it back at a deploy spot whose window is open. After
+each, wait for the worker process to read the photos, and print what the worker would see.
+
+The phone's position fixes are dated along a simulated day (hours apart), as travel between the
+places would take: the server refuses fixes that imply an impossible speed.
 """
 
 from __future__ import annotations
@@ -15,12 +20,13 @@ import urllib.error
 import urllib.request
 import uuid
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
+from fieldtasks.ocr.scenes import shelf_photo, vehicle_photo
 from fieldtasks.ocr.synthetic import Label, careful_photograph, render_label
 
 # (method, path, headers, body bytes or None, content type) -> (status, decoded JSON)
@@ -56,9 +62,10 @@ class Phone:
             raise RuntimeError(f"{method} {path} answered {status}: {answer}")
         return answer
 
-    def upload(self, task_id: str, gtin: str, photo: bytes) -> Any:
+    def upload(self, task_id: str, photo: bytes, **fields: str) -> Any:
+        """A photo for the item named by `fields` (gtin, vehicle_code; none for a shelf photo)."""
         boundary, body = encode_multipart(
-            {"file": FileStorage(io.BytesIO(photo), "label.jpg", content_type="image/jpeg"), "gtin": gtin}
+            {"file": FileStorage(io.BytesIO(photo), "photo.jpg", content_type="image/jpeg"), **fields}
         )
         headers = {**self.headers, "Idempotency-Key": str(uuid.uuid4())}
         status, answer = self.send(
@@ -68,6 +75,20 @@ class Phone:
             raise RuntimeError(f"upload answered {status}: {answer}")
         return answer
 
+    def check_in(self, task_id: str, lat: float, lon: float, hours_ago: float) -> Any:
+        recorded_at = datetime.now(UTC) - timedelta(hours=hours_ago)
+        fix = {"lat": lat, "lon": lon, "accuracy_m": 8, "is_mock": False, "recorded_at": recorded_at.isoformat()}
+        return self.call("POST", f"/tasks/{task_id}/checkin", fix, expect=201)
+
+    def nearest(self, kind: str) -> dict[str, Any]:
+        return self.call("GET", f"/tasks/nearby?lat=48.8566&lon=2.3522&limit=1&kind={kind}")[0]
+
+
+def jpeg(image) -> bytes:
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=90)
+    return buffer.getvalue()
+
 
 def label_jpeg(gtin: str, price_cents: int, rng: random.Random) -> bytes:
     label = render_label(Label("Démo", price_cents, price_cents * 2, "kg", gtin, "paper", None), rng)
@@ -76,41 +97,83 @@ def label_jpeg(gtin: str, price_cents: int, rng: random.Random) -> bytes:
     return buffer.getvalue()
 
 
-def play(phone: Phone, email: str, password: str, *, wait_s: float = 90, seed: int | None = None) -> dict[str, Any]:
-    """The whole flow; returns the task as the worker sees it at the end (`seed`: the same photos)."""
+def sign_in(phone: Phone, email: str, password: str) -> None:
     tokens = phone.call("POST", "/auth/token", {"email": email, "password": password})
     phone.headers = {"Authorization": f"Bearer {tokens['access_token']}"}
-    phone.say(f"1. signed in as {email}")
-    task = phone.call("GET", "/tasks/nearby?lat=48.8566&lon=2.3522&limit=1")[0]
+    phone.say(f"signed in as {email}")
+
+
+def play_all(phone: Phone, email: str, password: str, *, wait_s: float = 90) -> list[dict[str, Any]]:
+    """Each kind of task in turn; returns the tasks as the worker sees them at the end."""
+    shelf = play(phone, email, password, wait_s=wait_s)
+    return [shelf, play_placement(phone, wait_s=wait_s), play_scooter(phone, wait_s=wait_s)]
+
+
+def play(phone: Phone, email: str, password: str, *, wait_s: float = 90, seed: int | None = None) -> dict[str, Any]:
+    """The shelf-price flow; returns the task as the worker sees it at the end (`seed`: the same photos)."""
+    sign_in(phone, email, password)
+    task = phone.nearest("shelf_price")
     place = task["place"]
     phone.say(
-        f"2. nearest task: {place['name']} for {task['client_name']} ({task['purpose']}), "
+        f"1. nearest shelf-price task: {place['name']} for {task['client_name']} ({task['purpose']}), "
         f"{task['reward_cents']} cents an item, {task['item_count']} items"
     )
     phone.call("POST", f"/tasks/{task['id']}/claim")
-    fix = {
-        "lat": place["lat"],
-        "lon": place["lon"],
-        "accuracy_m": 8,
-        "is_mock": False,
-        "recorded_at": datetime.now(UTC).isoformat(),
-    }
-    phone.call("POST", f"/tasks/{task['id']}/checkin", fix, expect=201)
-    phone.say(f"3. claimed, checked in at {place['name']}")
+    phone.check_in(task["id"], place["lat"], place["lon"], hours_ago=6)
+    phone.say(f"2. claimed, checked in at {place['name']}")
     rng = random.Random(uuid.uuid4().int if seed is None else seed)  # new photos each play: copies are refused
     items = phone.call("GET", f"/tasks/{task['id']}")["items"]
     for index, item in enumerate(items):
         if index == 0:
-            phone.upload(task["id"], item["gtin"], label_jpeg(item["gtin"], SHELF_PRICES.get(item["gtin"], 199), rng))
-            phone.say(f"4. photographed the label of {item['product_name']}")
+            price = SHELF_PRICES.get(item["gtin"], 199)
+            phone.upload(task["id"], label_jpeg(item["gtin"], price, rng), gtin=item["gtin"])
+            phone.say(f"3. photographed the label of {item['product_name']}")
         elif index == 1:
-            phone.upload(task["id"], item["gtin"], label_jpeg(OTHER_PRODUCT, 89, rng))
+            phone.upload(task["id"], label_jpeg(OTHER_PRODUCT, 89, rng), gtin=item["gtin"])
             phone.say(f"   photographed a label for {item['product_name']}, but of another product (a mistake)")
         else:
             phone.call("POST", f"/tasks/{task['id']}/items/{item['id']}/not-found")
             phone.say(f"   reported {item['product_name']} missing from the shelf")
     phone.call("POST", f"/tasks/{task['id']}/submit", expect=202)
-    phone.say("5. submitted; the worker process reads the photos...")
+    phone.say("4. submitted; the worker process reads the photos...")
+    return _wait_for_verdicts(phone, task["id"], wait_s)
+
+
+def play_placement(phone: Phone, *, wait_s: float = 90, seed: int | None = None) -> dict[str, Any]:
+    """One shelf photo where the campaign's last product is missing (another product stands there)."""
+    task = phone.nearest("product_placement")
+    place = task["place"]
+    phone.say(f"1. nearest placement task: {place['name']} for {task['client_name']}, {task['item_count']} products")
+    phone.call("POST", f"/tasks/{task['id']}/claim")
+    phone.check_in(task["id"], place["lat"], place["lon"], hours_ago=4)
+    gtins = [item["gtin"] for item in phone.call("GET", f"/tasks/{task['id']}")["items"]]
+    rng = random.Random(uuid.uuid4().int if seed is None else seed)
+    phone.upload(task["id"], jpeg(shelf_photo([*gtins[:-1], OTHER_PRODUCT], rng)))
+    phone.say("2. photographed the shelf section (12 MP), one product missing from it")
+    phone.call("POST", f"/tasks/{task['id']}/submit", expect=202)
+    return _wait_for_verdicts(phone, task["id"], wait_s)
+
+
+def play_scooter(phone: Phone, *, wait_s: float = 90, seed: int | None = None) -> dict[str, Any]:
+    """Pick a scooter up, charge it, put it back at the deploy spot whose release window is open."""
+    task = phone.nearest("scooter_recharge")
+    code, place = task["place"]["name"], task["place"]
+    phone.say(
+        f"1. nearest scooter: {code} for {task['client_name']}, {task['reward_cents']} cents "
+        f"({task['late_reward_cents']} if late) + {task['charge_reimbursement_cents']} cents of electricity"
+    )
+    phone.call("POST", f"/tasks/{task['id']}/claim")
+    phone.check_in(task["id"], place["lat"], place["lon"], hours_ago=2)
+    rng = random.Random(uuid.uuid4().int if seed is None else seed)
+    phone.upload(task["id"], jpeg(vehicle_photo(code, rng, (1600, 1200))), vehicle_code=code)
+    pickup = phone.call("POST", f"/tasks/{task['id']}/pickup")
+    phone.say(f"2. picked up {code} (code photographed); drop it off before {pickup['claim_expires_at']}")
+    spots = phone.call("GET", f"/tasks/{task['id']}")["scooter"]["deploy_spots"]
+    spot = next(spot for spot in spots if spot["open_now"])
+    phone.check_in(task["id"], spot["lat"], spot["lon"], hours_ago=0)
+    phone.upload(task["id"], jpeg(vehicle_photo(code, rng, (1600, 1200), "code128")), vehicle_code=code)
+    phone.say(f"3. charged, put back at {spot['name']} (window {spot['release_window']}), code photographed")
+    phone.call("POST", f"/tasks/{task['id']}/submit", expect=202)
     return _wait_for_verdicts(phone, task["id"], wait_s)
 
 
@@ -123,12 +186,14 @@ def _wait_for_verdicts(phone: Phone, task_id: str, wait_s: float) -> dict[str, A
         time.sleep(0.5)
     for item in task["items"]:
         reasons = "; ".join(reason["message"] for reason in item["reasons"])
+        shelf = {"present": ", on the shelf", "absent": ", missing from the shelf"}.get(item.get("presence"), "")
         phone.say(
-            f"6. {item['product_name']}: {item['verdict'] or 'not read yet'}" + (f" ({reasons})" if reasons else "")
+            f"   {item['product_name'] or item['vehicle_code']}: {item['verdict'] or 'not read yet'}{shelf}"
+            + (f" ({reasons})" if reasons else "")
         )
     for row in phone.call("GET", "/me/earnings"):
         phone.say(
-            f"7. earnings in {row['currency']}: {row['available_cents']} cents available, "
+            f"   earnings in {row['currency']}: {row['available_cents']} cents available, "
             f"{row['pending_cents']} pending review"
         )
     return task

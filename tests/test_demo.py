@@ -1,4 +1,5 @@
-"""`python -m fieldtasks.demo` (run by `make run`) seeds accounts and a published Paris campaign, once."""
+"""`python -m fieldtasks.demo` (run by `make run`) seeds accounts and three published campaigns, once;
+its phone plays each kind of task through a real worker."""
 
 import os
 import subprocess
@@ -8,7 +9,7 @@ from sqlalchemy import text
 
 from fieldtasks import demo
 from fieldtasks.api.context import EXTENSION
-from fieldtasks.demo_phone import Phone, play
+from fieldtasks.demo_phone import Phone, play, play_placement, play_scooter
 from tests.conftest import make_environ
 from tests.database import ROOT
 from tests.helpers import bearer, sign_in
@@ -19,10 +20,13 @@ def test_demo_seeds_once_and_a_worker_finds_its_tasks(app, client, connection, c
     demo.seed(res)
     demo.seed(res)
     output = capsys.readouterr().out
-    assert "published: 36 stores, 144 items" in output and "already there" in output
-    assert connection.execute(text("SELECT count(*) FROM campaigns")).scalar() == 1
+    assert "(shelf_price): published: 36 tasks, 144 items" in output and "already there" in output
+    assert "(product_placement): published: 3 tasks, 9 items" in output
+    assert "(scooter_recharge): published: 3 tasks, 3 items" in output
+    assert connection.execute(text("SELECT count(*) FROM campaigns")).scalar() == 3
     worker = bearer(sign_in(client, "worker@demo.fieldtasks.test", demo.DEMO_PASSWORD))
-    tasks = client.get("/tasks/nearby", query_string={"lat": 48.8566, "lon": 2.3522, "radius_m": 1000}, headers=worker)
+    query = {"lat": 48.8566, "lon": 2.3522, "radius_m": 1000, "kind": "shelf_price"}
+    tasks = client.get("/tasks/nearby", query_string=query, headers=worker)
     assert tasks.status_code == 200
     assert tasks.json[0]["place"]["name"] == "Monoprix Rivoli"
     assert tasks.json[0]["client_name"] == demo.DEMO_ORGANIZATION
@@ -43,10 +47,19 @@ def test_the_demo_phone_plays_the_whole_flow_through_a_real_worker(committing_ap
     try:
         phone = Phone(transport, lines.append)
         task = play(phone, "worker@demo.fieldtasks.test", demo.DEMO_PASSWORD, wait_s=60, seed=1)
+        placement = play_placement(phone, wait_s=60, seed=1)
+        scooter = play_scooter(phone, wait_s=60, seed=1)
     finally:
         worker.terminate()
         worker.wait(timeout=30)
     verdicts = [item["verdict"] for item in task["items"]]
     assert verdicts == ["verified", "needs_review", "needs_review", "needs_review"]
     assert [r["code"] for r in task["items"][1]["reasons"]] == ["wrong_product"]
-    assert any(line.startswith("7. earnings in EUR: 35 cents available") for line in lines), lines
+    assert [(item["verdict"], item["presence"]) for item in placement["items"]] == [
+        ("verified", "present"),
+        ("verified", "present"),
+        ("verified", "absent"),
+    ]
+    assert [item["verdict"] for item in scooter["items"]] == ["verified"], scooter["items"]
+    # 35 (shelf) + 3 x 30 (placement) + 500 and 40 of electricity (scooter)
+    assert any(line.startswith("   earnings in EUR: 665 cents available") for line in lines), lines

@@ -108,6 +108,9 @@ class ItemSchema(ma.Schema):
     product_name = ma.fields.String(allow_none=True)
     net_quantity = ma.fields.String(allow_none=True)
     vehicle_code = ma.fields.String(allow_none=True)
+    presence = ma.fields.String(
+        allow_none=True, metadata={"description": "Placement: present or absent on the shelf, once verified"}
+    )
 
 
 class TaskDetailSchema(TaskCardSchema):
@@ -117,7 +120,7 @@ class TaskDetailSchema(TaskCardSchema):
         allow_none=True,
         metadata={
             "description": "Scooters: picked_up_at, dropped_off_at, dropoff_due_at, late, and deploy_spots (name,"
-            " lat, lon, geofence_m, release_window, due_window: the window to drop off in at the full reward)"
+            " lat, lon, geofence_m, release_window, open_now, due_window: the window to drop off in at the full reward)"
         },
     )
 

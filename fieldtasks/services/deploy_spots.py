@@ -77,6 +77,7 @@ def scooter_view(session: Session, task: Task, *, now: datetime) -> dict[str, An
             "geofence_m": spot.geofence_m,
             "release_window": f"{spot.release_from:%H:%M}-{spot.release_until:%H:%M}",
             "due_window": {"opens_at": opens.isoformat(), "closes_at": closes.isoformat()},
+            "open_now": open_window(now, spot.release_from, spot.release_until, zone) is not None,
         })  # fmt: skip
     return {
         "picked_up_at": task.picked_up_at.isoformat() if task.picked_up_at else None,

@@ -34,6 +34,7 @@ from fieldtasks.models import (
     ItemStatus,
     Organization,
     Product,
+    ShelfCheck,
     Task,
     TaskEvent,
     TaskItem,
@@ -214,9 +215,11 @@ def task_items(session: Session, task_id: uuid.UUID) -> list[dict[str, Any]]:
             Product.name.label("product_name"),
             Product.net_quantity,
             Vehicle.vehicle_code,
+            ShelfCheck.presence,
         )
         .outerjoin(Product, Product.id == TaskItem.product_id)
         .outerjoin(Vehicle, Vehicle.id == TaskItem.vehicle_id)
+        .outerjoin(ShelfCheck, ShelfCheck.item_id == TaskItem.id)
         .where(TaskItem.task_id == task_id)
         .order_by(Product.name, Vehicle.vehicle_code)
     )
