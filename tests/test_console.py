@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 
-from tests.fieldwork import EVIAN, PARIS, published_campaign
+from tests.fieldwork import EVIAN, PARIS, photo_bytes, published_campaign
 from tests.helpers import PASSWORD
+from tests.test_placement import photograph_shelf, placement_campaign, read
 from tests.verification import ONE_PRODUCT, earnings, hand_in, label_photo, read_photo, stores_campaign
 
 
@@ -56,3 +57,17 @@ def test_the_console_refuses_strangers_forged_posts_and_escapes_what_people_type
     case_url = client.post("/console/next", data={"csrf": csrf_of(queue)}).headers["Location"]
     page = client.get(case_url).get_data(as_text=True)
     assert "&lt;b onmouseover=alert(1)&gt;" in page and "<b onmouseover" not in page
+
+
+def test_a_placement_case_is_approved_with_what_the_moderator_saw_on_the_shelf(client, staff):
+    campaign = placement_campaign(client)
+    _, _, photo_id = photograph_shelf(client, campaign, photo_bytes(seed=5))
+    read(client, photo_id)
+    signed_in(client, staff("moderator"))
+    queue = client.get("/console").get_data(as_text=True)
+    case_url = client.post("/console/next", data={"csrf": csrf_of(queue)}).headers["Location"]
+    case_page = client.get(case_url).get_data(as_text=True)
+    assert 'name="presence"' in case_page and 'name="price"' not in case_page
+    client.post(f"{case_url}/decision", data={"csrf": csrf_of(case_page), "outcome": "approve", "presence": "present"})
+    [check] = client.get("/feeds/shelf", headers=campaign["headers"]).json
+    assert (check["presence"], check["verified_by"]) == ("present", "moderator")

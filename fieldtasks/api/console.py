@@ -120,6 +120,7 @@ def decide(claims, case_id):
         decision = moderation.Decision(
             outcome=form.get("outcome", ""),
             price_cents=_cents(form.get("price", "")),
+            presence=form.get("presence") if form.get("presence") in ("present", "absent") else None,
             reject_reason=form.get("reject_reason") or None,
             explanation=form.get("explanation", "").strip() or None,
         )

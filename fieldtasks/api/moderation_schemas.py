@@ -32,7 +32,8 @@ class CaseSummarySchema(ma.Schema):
 class CaseDetailSchema(CaseSummarySchema):
     status = ma.fields.String()
     appeal_comment = ma.fields.String(allow_none=True)
-    expected = ma.fields.Dict(metadata={"description": "The product (gtin, name) or vehicle the item is about"})
+    task_kind = ma.fields.String(metadata={"description": "shelf_price, product_placement or scooter_recharge"})
+    expected = ma.fields.Dict(metadata={"description": "The product (gtin, name) or vehicle (vehicle_code)"})
     photos = ma.fields.List(ma.fields.Dict(), metadata={"description": "id, url, and the extraction read on it"})
     checkins = ma.fields.List(ma.fields.Dict())
     history = ma.fields.List(ma.fields.Dict())

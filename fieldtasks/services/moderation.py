@@ -20,6 +20,7 @@ from fieldtasks.models import (
     Task,
     TaskEvent,
     TaskItem,
+    Vehicle,
     Verdict,
 )
 from fieldtasks.services import payments
@@ -279,6 +280,13 @@ def pay_overdue_cases(session: Session, *, now: datetime, limit: int = 500) -> i
     return len(cases)
 
 
+def _expected(session: Session, product: Product | None, item: TaskItem) -> dict[str, str]:
+    if product is not None:
+        return {"gtin": product.gtin, "name": product.name}
+    code = session.scalar(select(Vehicle.vehicle_code).where(Vehicle.id == item.vehicle_id))
+    return {"vehicle_id": str(item.vehicle_id), "vehicle_code": code}
+
+
 def case_detail(session: Session, case_id: uuid.UUID, *, now: datetime) -> dict[str, Any]:
     """Everything a moderator needs to decide: photos and what was read on them, what was expected,
     the check-ins, the reasons and the task's history."""
@@ -303,7 +311,8 @@ def case_detail(session: Session, case_id: uuid.UUID, *, now: datetime) -> dict[
         "status": case.status,
         "outcome": case.outcome,
         "appeal_comment": case.appeal_comment,
-        "expected": {"gtin": product.gtin, "name": product.name} if product else {"vehicle_id": str(item.vehicle_id)},
+        "task_kind": task.kind,
+        "expected": _expected(session, product, item),
         "photos": [
             {"id": photo.id, "sensitive": photo.sensitive, "extraction": request.result, "error": request.error}
             for photo, request in photos
