@@ -80,7 +80,9 @@ def extract(image_bytes: bytes, hints: Hints | None = None) -> Extraction:
     timings["decode_ms"] = cpu_ms() - started
     load_full = functools.cache(lambda: load_photo(image_bytes)[0])
     started = cpu_ms()
-    barcodes = decode_barcodes(working, (width, height), load_full, whole_shelf=hints.whole_shelf)
+    barcodes = ()
+    if hints.gtins or not hints.vehicle_codes:  # a vehicle's photo is not searched for product codes
+        barcodes = decode_barcodes(working, (width, height), load_full, whole_shelf=hints.whole_shelf)
     timings["barcodes_ms"] = cpu_ms() - started
     if hints.gtins:
         barcodes = tuple(dataclasses.replace(read, expected=read.gtin in hints.gtins) for read in barcodes)
