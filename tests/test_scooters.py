@@ -97,12 +97,15 @@ def test_a_vehicle_picked_up_charged_and_put_back_is_paid_with_its_electricity(c
     picked = phone.post("pickup")
     assert picked.status_code == 200 and phone.post("pickup").json == picked.json  # a retry changes nothing
     assert datetime.fromisoformat(picked.json["claim_expires_at"]) == clock.now + timedelta(hours=48)
+    assert phone.detail()["scooter"]["pickup_code"] == "reading"
+    phone.read_photos()  # the pickup photo is read at once, in the background
+    assert phone.detail()["scooter"]["pickup_code"] == "matches"
     assert phone.post("submit").json["code"] == "not_checked_in"  # the drop-off check-in is still to come
     phone.wait(hours=8)  # charging at home
     assert phone.check_in(BASTILLE).status_code == 201
     assert phone.photograph(code_jpeg("SCT-0001", "code128", seed=2))["stage"] == "dropoff"
     assert phone.post("submit").status_code == 202
-    phone.read_photos()
+    phone.read_photos()  # the pickup photo's run is skipped: it was read already
     [item] = phone.detail()["items"]
     assert item["verdict"] == "verified", item["reasons"]
     assert phone.detail()["scooter"]["late"] is False
@@ -131,9 +134,11 @@ def test_a_drop_off_outside_the_release_window_is_refused_and_a_late_one_paid_th
     assert phone.ledger_kinds() == [("charge_reimbursement", 15), ("item_reward", 20)]
 
 
-def test_the_wrong_vehicle_at_drop_off_goes_to_review_unpaid(client, clock):
+def test_a_wrong_vehicle_is_told_at_pickup_and_goes_to_review_unpaid(client, clock):
     phone = Scooter(client, clock)
-    assert phone.pick_up().status_code == 200
+    assert phone.pick_up(code_jpeg("SCT-0555", seed=5)).status_code == 200  # the wrong scooter, at once
+    phone.read_photos()
+    assert phone.detail()["scooter"]["pickup_code"] == "no_match"
     phone.wait(hours=6)
     assert phone.check_in(BASTILLE).status_code == 201
     phone.photograph(code_jpeg("SCT-0777", seed=4))
@@ -141,8 +146,8 @@ def test_the_wrong_vehicle_at_drop_off_goes_to_review_unpaid(client, clock):
     phone.read_photos()
     [item] = phone.detail()["items"]
     assert item["verdict"] == "needs_review"
-    assert [reason["code"] for reason in item["reasons"]] == ["wrong_vehicle"]
-    assert "SCT-0777" in item["reasons"][0]["message"]
+    assert [reason["code"] for reason in item["reasons"]] == ["wrong_vehicle", "wrong_vehicle"]  # both stages
+    assert "SCT-0555" in item["reasons"][0]["message"] and "SCT-0777" in item["reasons"][1]["message"]
     assert phone.ledger_kinds() == []
 
 

@@ -120,7 +120,8 @@ class TaskDetailSchema(TaskCardSchema):
         allow_none=True,
         metadata={
             "description": "Scooters: picked_up_at, dropped_off_at, dropoff_due_at, late, and deploy_spots (name,"
-            " lat, lon, geofence_m, release_window, open_now, due_window: the window to drop off in at the full reward)"
+            " lat, lon, geofence_m, release_window, open_now, due_window: the window to drop off in at the full"
+            " reward), pickup_code: reading, matches or no_match (what the pickup photo showed)"
         },
     )
 

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from fieldtasks.models import Campaign, DeploySpot, Task
+from fieldtasks.models import Campaign, DeploySpot, ExtractionRequest, Photo, Task, Vehicle
 from fieldtasks.windows import next_window, open_window
 
 
@@ -80,9 +80,31 @@ def scooter_view(session: Session, task: Task, *, now: datetime) -> dict[str, An
             "open_now": open_window(now, spot.release_from, spot.release_until, zone) is not None,
         })  # fmt: skip
     return {
+        "pickup_code": _pickup_code(session, task),
         "picked_up_at": task.picked_up_at.isoformat() if task.picked_up_at else None,
         "dropped_off_at": task.dropped_off_at.isoformat() if task.dropped_off_at else None,
         "dropoff_due_at": task.dropoff_due_at.isoformat() if task.dropoff_due_at else None,
         "late": is_late(task),
         "deploy_spots": spots,
     }
+
+
+def _pickup_code(session: Session, task: Task) -> str | None:
+    """What the pickup photos show, as soon as they are read: the worker learns early of a wrong vehicle.
+
+    None before pickup; "reading", "matches", or "no_match" (then the drop-off will go to review).
+    """
+    if task.picked_up_at is None:
+        return None
+    expected = session.scalar(select(Vehicle.vehicle_code).where(Vehicle.id == task.vehicle_id))
+    results = session.execute(
+        select(ExtractionRequest.status, ExtractionRequest.result)
+        .join(Photo, Photo.id == ExtractionRequest.photo_id)
+        .where(Photo.task_id == task.id, Photo.claim_generation == task.claim_generation, Photo.stage == "pickup")
+    ).all()
+    codes = [code for status, result in results if status == "done" and result for code in result.get("codes", [])]
+    if any(code["text"] == expected and code["confidence"] == "high" for code in codes):
+        return "matches"
+    if any(status in ("pending", "running") for status, _ in results):
+        return "reading"
+    return "no_match"
