@@ -1,6 +1,8 @@
-"""Command-line tools: `flask --app fieldtasks users create | ledger check | jobs sweep`."""
+"""Command-line tools: `flask --app fieldtasks users create | ledger check | jobs sweep | work-record verify`."""
 
 from __future__ import annotations
+
+import json
 
 import click
 from flask import Flask
@@ -64,6 +66,26 @@ def sweep() -> None:
     )
 
 
+record_cli = AppGroup("work-record", help="Work records.")
+
+
+@record_cli.command("verify")
+@click.argument("path", type=click.File("rb"))
+def verify_record(path) -> None:
+    """Check a work record (the JSON of GET /me/work-record): exits non-zero unless signed here and unchanged."""
+    try:
+        document = json.loads(path.read())
+    except (ValueError, UnicodeDecodeError) as error:
+        raise click.ClickException(f"not JSON: {error}") from None
+    signer = resources().record_signer
+    problem = signer.verify(document)
+    if problem:
+        raise click.ClickException(f"NOT VALID: {problem}")
+    worker = document["record"].get("worker", {})
+    click.echo(f"valid: the record of {worker.get('display_name')} issued {document['record'].get('issued_at')}, "
+               f"signed with key {signer.key_id}")  # fmt: skip
+
+
 def init_cli(app: Flask) -> None:
-    for group in (users_cli, ledger_cli, jobs_cli):
+    for group in (users_cli, ledger_cli, jobs_cli, record_cli):
         app.cli.add_command(group)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import base64
 import os
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -44,6 +45,15 @@ class Config:
     webhook_allow_private: bool = False  # webhooks to private or loopback addresses (tests, local demos)
     moderator_daily_cap: int = 200  # cases one moderator may decide in a day
     appeal_decision_hours: int = 72  # an appeal nobody decided by then is paid
+    # Per currency, in cents: pays reading briefs and practice tasks. France's SMIC, gross, on 2026-01-01.
+    min_hourly_wage_cents: dict[str, int] = field(default_factory=lambda: {"EUR": 1202})
+    # 32 bytes, base64: the Ed25519 key that signs work records. Default: derived from SECRET_KEY (set this to
+    # keep records verifiable across a change of SECRET_KEY).
+    work_record_signing_key: bytes | None = None
+
+    def hourly_wage_cents(self, currency: str) -> int | None:
+        """The minimum hourly rate in this currency, if one is configured."""
+        return self.min_hourly_wage_cents.get(currency)
 
 
 def parse_database_url(raw: str) -> str:
@@ -87,6 +97,27 @@ def _positive_int(raw: str) -> int:
     return value
 
 
+def _wages(raw: str) -> dict[str, int]:
+    """EUR:1202,NOK:15000 (cents per hour, per currency)."""
+    wages = {}
+    for part in raw.split(","):
+        currency, _, cents = part.strip().partition(":")
+        if not (len(currency) == 3 and currency.isalpha() and currency.isupper()):
+            raise ValueError(f"write CUR:cents,... (EUR:1202), got {part.strip()!r}")
+        wages[currency] = _positive_int(cents)
+    return wages
+
+
+def _ed25519_seed(raw: str) -> bytes:
+    try:
+        seed = base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4))
+    except ValueError:
+        raise ValueError("must be base64") from None
+    if len(seed) != 32:
+        raise ValueError(f"must be 32 bytes (an Ed25519 seed), got {len(seed)}")
+    return seed
+
+
 def _boolean(raw: str) -> bool:
     if raw.lower() in ("1", "true", "yes", "on"):
         return True
@@ -128,6 +159,8 @@ _VARIABLES: dict[str, tuple[str, Callable[[str], Any], bool]] = {
     "MODERATOR_DAILY_CAP": ("moderator_daily_cap", _positive_int, False),
     "APPEAL_DECISION_HOURS": ("appeal_decision_hours", _positive_int, False),
     "PASSWORD_HASH_PROFILE": ("password_hash_profile", _password_hash_profile, False),
+    "MIN_HOURLY_WAGE_CENTS": ("min_hourly_wage_cents", _wages, False),
+    "WORK_RECORD_SIGNING_KEY": ("work_record_signing_key", _ed25519_seed, False),
 }
 
 
@@ -136,14 +169,14 @@ def load_config(environ: Mapping[str, str] | None = None) -> Config:
     environ = os.environ if environ is None else environ
     values: dict[str, Any] = {}
     problems: dict[str, str] = {}
-    for name, (field, parse, required) in _VARIABLES.items():
+    for name, (attribute, parse, required) in _VARIABLES.items():
         raw = environ.get(name, "").strip()
         if not raw:
             if required:
                 problems[name] = "is missing"
             continue
         try:
-            values[field] = parse(raw)
+            values[attribute] = parse(raw)
         except ValueError as error:
             problems[name] = str(error)
     if problems:

@@ -10,7 +10,7 @@ from redis import Redis
 
 from fieldtasks.config import Config
 from fieldtasks.db import Database, make_engine
-from fieldtasks.security import AccessTokens, Passwords, PhotoLinks
+from fieldtasks.security import AccessTokens, Passwords, PhotoLinks, RecordSigner
 from fieldtasks.services.accounts import Credentials
 from fieldtasks.storage import LocalStorage, PhotoStorage
 
@@ -30,6 +30,7 @@ class Resources:
     access_tokens: AccessTokens
     storage: PhotoStorage
     photo_links: PhotoLinks
+    record_signer: RecordSigner
     clock: Callable[[], datetime] = utc_now
 
     def credentials(self) -> Credentials:
@@ -52,4 +53,9 @@ def build_resources(config: Config) -> Resources:
         access_tokens=AccessTokens(config.secret_key, timedelta(minutes=config.access_token_minutes)),
         storage=LocalStorage(config.storage_dir),
         photo_links=PhotoLinks(config.secret_key, timedelta(minutes=config.photo_link_minutes)),
+        record_signer=(
+            RecordSigner(config.work_record_signing_key)
+            if config.work_record_signing_key
+            else RecordSigner.from_secret(config.secret_key)
+        ),
     )

@@ -1,18 +1,25 @@
-"""Password hashing (argon2), signed short-lived access tokens (JWT, HS256) and signed photo links."""
+"""Password hashing (argon2), short-lived access tokens (JWT, HS256), signed photo links and signed work records
+(Ed25519)."""
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
+import json
 import secrets
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cached_property
+from typing import Any
 
 import jwt
 from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from fieldtasks.errors import AuthenticationError
 
@@ -125,3 +132,59 @@ class PhotoLinks:
     ) -> bool:
         expected = self._signature(str(photo_id), view, expires)
         return hmac.compare_digest(expected, signature) and now.timestamp() < expires
+
+
+def canonical_json(value: Any) -> bytes:
+    """The bytes a signature covers: sorted keys, no spaces, UTF-8 (the same document, the same bytes)."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str).encode()
+
+
+def _b64url(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def _unb64url(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+class RecordSigner:
+    """Signs work records with the platform's Ed25519 key; anyone can check them with the public key."""
+
+    ALGORITHM = "Ed25519"
+
+    def __init__(self, seed: bytes):
+        self._private = Ed25519PrivateKey.from_private_bytes(seed)
+        self._public = self._private.public_key()
+        self.public_bytes = self._public.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+        self.key_id = hashlib.sha256(self.public_bytes).hexdigest()[:16]
+
+    @classmethod
+    def from_secret(cls, secret: str) -> RecordSigner:
+        """A key derived from the app's secret, when no WORK_RECORD_SIGNING_KEY is configured."""
+        return cls(hashlib.sha256(b"work-records:" + secret.encode()).digest())
+
+    def sign(self, record: dict[str, Any]) -> dict[str, Any]:
+        signature = self._private.sign(canonical_json(record))
+        return {
+            "record": record,
+            "signature": {"alg": self.ALGORITHM, "key_id": self.key_id, "value": _b64url(signature)},
+        }
+
+    def verify(self, document: Any) -> str | None:
+        """None when the document is a record this key signed, unchanged; otherwise why not."""
+        if not isinstance(document, dict) or not isinstance(document.get("record"), dict):
+            return "not a work record: expected {record, signature}"
+        signature = document.get("signature")
+        if not isinstance(signature, dict) or signature.get("alg") != self.ALGORITHM:
+            return "no Ed25519 signature"
+        if signature.get("key_id") != self.key_id:
+            return "signed with another key"
+        try:
+            self._public.verify(_unb64url(str(signature.get("value", ""))), canonical_json(document["record"]))
+        except (InvalidSignature, ValueError):
+            return "the signature does not match the record: it was changed, or not signed by this platform"
+        return None
+
+    def public_jwk(self) -> dict[str, str]:
+        """The public key as a JSON Web Key (RFC 8037), for anyone who checks records offline."""
+        return {"kty": "OKP", "crv": "Ed25519", "x": _b64url(self.public_bytes), "kid": self.key_id, "use": "sig"}

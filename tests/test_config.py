@@ -31,6 +31,8 @@ def test_missing_variables_are_all_named():
         ("ACCESS_TOKEN_MINUTES", "0", "must be positive"),
         ("LOG_LEVEL", "LOUD", "must be DEBUG"),
         ("PASSWORD_HASH_PROFILE", "none", "must be strong"),
+        ("MIN_HOURLY_WAGE_CENTS", "1202", "write CUR:cents"),
+        ("MIN_HOURLY_WAGE_CENTS", "EUR:-5", "must be positive"),
     ],
 )
 def test_malformed_variable_is_named_with_its_reason(name, value, reason):
@@ -38,6 +40,16 @@ def test_malformed_variable_is_named_with_its_reason(name, value, reason):
         load_config(make_environ(**{name: value}))
     assert list(error.value.problems) == [name]
     assert reason in error.value.problems[name]
+
+
+def test_the_minimum_hourly_rate_is_the_smic_unless_configured_per_currency():
+    assert load_config(make_environ()).hourly_wage_cents("EUR") == 1202
+    config = load_config(make_environ(MIN_HOURLY_WAGE_CENTS="EUR:1300, NOK:16000"))
+    assert (config.hourly_wage_cents("EUR"), config.hourly_wage_cents("NOK"), config.hourly_wage_cents("USD")) == (
+        1300,
+        16000,
+        None,
+    )
 
 
 def test_plain_postgresql_url_gets_the_psycopg2_driver():

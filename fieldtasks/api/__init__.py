@@ -16,6 +16,7 @@ from fieldtasks.api import (
     metrics,
     moderation,
     money,
+    records,
     tasks,
     users,
 )
@@ -32,6 +33,7 @@ BLUEPRINTS = (
     feeds.blp,
     integrations.blp,
     moderation.blp,
+    records.blp,
     metrics.blp,
 )
 DOCS_ASSETS = "/docs/assets/"

@@ -123,6 +123,20 @@ class CampaignEditSchema(ma.Schema):
         metadata={"description": "Scooters: electricity reimbursed per charge, its own ledger line", "example": 30},
     )
     timezone = ma.fields.String(validate=_is_time_zone, metadata={"example": "Europe/Paris"})
+    reading_minutes = ma.fields.Integer(
+        strict=True,
+        validate=validate.Range(0, 120),
+        metadata={"description": "Minutes to read the instructions: paid to each worker at the minimum hourly rate"},
+    )
+    estimated_minutes = ma.fields.Integer(
+        strict=True,
+        allow_none=True,
+        validate=validate.Range(1, 1440),
+        metadata={"description": "Minutes a task takes, shown to workers until completed tasks tell"},
+    )
+    named_in_work_records = ma.fields.Boolean(
+        metadata={"description": "Workers' signed work records may name the organization (default true)"}
+    )
 
     @ma.validates_schema
     def late_reward_not_above_reward(self, data: dict, **kwargs) -> None:
@@ -151,6 +165,7 @@ class CampaignCreateSchema(CampaignEditSchema):
     )
     charge_reimbursement_cents = ma.fields.Integer(load_default=0, strict=True, validate=validate.Range(0, 10_000))
     timezone = ma.fields.String(load_default="Europe/Paris", validate=_is_time_zone)
+    reading_minutes = ma.fields.Integer(load_default=0, strict=True, validate=validate.Range(0, 120))
 
     @ma.post_load
     def store_rows(self, data: dict, **kwargs) -> dict:
@@ -179,6 +194,10 @@ class CampaignSchema(ma.Schema):
     late_reward_cents = ma.fields.Integer(allow_none=True)
     charge_reimbursement_cents = ma.fields.Integer()
     timezone = ma.fields.String()
+    reading_minutes = ma.fields.Integer()
+    estimated_minutes = ma.fields.Integer(allow_none=True)
+    instructions_version = ma.fields.Integer(metadata={"description": "Each change of the instructions adds one"})
+    named_in_work_records = ma.fields.Boolean()
     status = ma.fields.String(metadata={"example": "draft"})
     version = ma.fields.Integer(metadata={"description": "Also the ETag; send it back in If-Match to edit"})
     organization = ma.fields.Nested(OrganizationRefSchema)

@@ -141,7 +141,9 @@ class Publish(MethodView):
     def post(self, campaign_id):
         """Offer the campaign to workers: one task per store or vehicle (again after adding, it adds what is new)"""
         with unit_of_work() as session:
-            return publishing.publish_campaign(session, organization_id(), campaign_id, now=resources().clock())
+            res = resources()
+            wages = res.config.min_hourly_wage_cents
+            return publishing.publish_campaign(session, organization_id(), campaign_id, now=res.clock(), wages=wages)
 
 
 @blp.route("/<uuid:campaign_id>/progress")

@@ -47,6 +47,14 @@ class TaskCardSchema(ma.Schema):
     late_reward_cents = ma.fields.Integer(
         allow_none=True, metadata={"description": "Scooters: paid instead of the reward for a late drop-off"}
     )
+    estimated_minutes = ma.fields.Float(
+        allow_none=True, metadata={"description": "Claim to submission: the median of completed tasks, or the client's"}
+    )
+    estimated_hourly_cents = ma.fields.Integer(
+        allow_none=True, metadata={"description": "reward_total_cents for estimated_minutes, per hour"}
+    )
+    estimate_from = ma.fields.String(allow_none=True, metadata={"description": "completed_tasks, or client"})
+    reading_minutes = ma.fields.Integer(metadata={"description": "The brief's reading time, paid once read"})
     charge_reimbursement_cents = ma.fields.Integer(
         metadata={"description": "Scooters: the electricity of the charge, reimbursed on a verified drop-off"}
     )
@@ -55,6 +63,16 @@ class TaskCardSchema(ma.Schema):
     claim_minutes = ma.fields.Integer()
     claim_expires_at = ma.fields.AwareDateTime(allow_none=True)
     ends_at = ma.fields.AwareDateTime(metadata={"description": "The campaign ends then"})
+
+
+def estimates(median: float | None, declared: int | None, reward_total_cents: int) -> dict:
+    """Minutes a task takes (what completed tasks took, else the client's estimate) and what that pays an hour."""
+    minutes = median or declared
+    return {
+        "estimated_minutes": round(minutes, 1) if minutes else None,
+        "estimated_hourly_cents": round(reward_total_cents * 60 / minutes) if minutes else None,
+        "estimate_from": ("completed_tasks" if median else "client") if minutes else None,
+    }
 
 
 def card_json(row) -> dict:
@@ -79,6 +97,8 @@ def card_json(row) -> dict:
         "reward_total_cents": row["reward_cents"] * row["item_count"],
         "late_reward_cents": row["late_reward_cents"],
         "charge_reimbursement_cents": row["charge_reimbursement_cents"],
+        **estimates(row["median_task_minutes"], row["estimated_minutes"], row["reward_cents"] * row["item_count"]),
+        "reading_minutes": row["reading_minutes"],
         "currency": row["currency"],
         "item_count": row["item_count"],
         "claim_minutes": row["claim_minutes"],
@@ -198,3 +218,16 @@ class SubmissionSchema(ma.Schema):
     photo_count = ma.fields.Function(
         lambda submission: len(submission.extractions), metadata={"description": "Photos queued for reading"}
     )
+
+
+class BriefSchema(ma.Schema):
+    campaign_id = ma.fields.UUID()
+    title = ma.fields.String()
+    client_name = ma.fields.String()
+    purpose = ma.fields.String()
+    instructions = ma.fields.String()
+    version = ma.fields.Integer(metadata={"description": "A new version is paid again"})
+    reading_minutes = ma.fields.Integer()
+    briefing_pay_cents = ma.fields.Integer(metadata={"description": "Paid with the first task submitted after reading"})
+    currency = ma.fields.String()
+    paid = ma.fields.Boolean(metadata={"description": "This version's reading is already paid"})

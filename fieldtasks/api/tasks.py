@@ -10,6 +10,7 @@ from fieldtasks.api.blueprint import Blueprint
 from fieldtasks.api.context import resources, unit_of_work
 from fieldtasks.api.schemas import IdempotencyKeySchema
 from fieldtasks.api.task_schemas import (
+    BriefSchema,
     CheckinInSchema,
     CheckinSchema,
     ClaimSchema,
@@ -26,7 +27,7 @@ from fieldtasks.api.task_schemas import (
 )
 from fieldtasks.jobs.extraction import enqueue_extractions
 from fieldtasks.models import Role
-from fieldtasks.services import fieldwork, photos, scooters, tasks
+from fieldtasks.services import briefs, fieldwork, photos, scooters, tasks
 
 blp = Blueprint("tasks", __name__, description="Field work, for workers.")
 
@@ -161,9 +162,25 @@ class TaskSubmit(MethodView):
         """Hand the task in; photos are read in the background (submitting twice is harmless)"""
         res = resources()
         with unit_of_work() as session:
-            submission = fieldwork.submit_task(session, task_id, worker_id(), now=res.clock())
+            submission = fieldwork.submit_task(
+                session, task_id, worker_id(), now=res.clock(), wages=res.config.min_hourly_wage_cents
+            )
         enqueue_extractions(res.redis, submission.extractions, timeout_s=res.config.extraction_timeout_s)
         return submission
+
+
+@blp.route("/campaigns/<uuid:campaign_id>/brief")
+class CampaignBrief(MethodView):
+    @roles(Role.WORKER)
+    @blp.response(200, BriefSchema)
+    @blp.alt_response(404, response="NOT_FOUND")
+    def get(self, campaign_id):
+        """A campaign's instructions; reading them is paid (reading_minutes at the minimum hourly rate) with my
+        first task of it submitted after"""
+        res = resources()
+        with unit_of_work() as session:
+            wages = res.config.min_hourly_wage_cents
+            return briefs.open_brief(session, campaign_id, worker_id(), wages=wages, now=res.clock())
 
 
 @blp.route("/me/tasks")

@@ -46,6 +46,8 @@ class Campaign(Base):
         CheckConstraint("currency ~ '^[A-Z]{3}$'", name="currency"),
         CheckConstraint("late_reward_cents BETWEEN 0 AND reward_cents", name="late_reward"),
         CheckConstraint("charge_reimbursement_cents >= 0", name="charge_reimbursement"),
+        CheckConstraint("reading_minutes BETWEEN 0 AND 120", name="reading_minutes"),
+        CheckConstraint("estimated_minutes BETWEEN 1 AND 1440", name="estimated_minutes"),
     )
 
     id: Mapped[uuid.UUID] = uuid_pk()
@@ -71,6 +73,14 @@ class Campaign(Base):
     timezone: Mapped[str] = mapped_column(String(64), server_default="Europe/Paris")
     late_reward_cents: Mapped[int | None]
     charge_reimbursement_cents: Mapped[int] = mapped_column(server_default="0")
+    # Fair work: the brief's version (a new one is paid again), the minutes it takes to read (paid at the
+    # minimum hourly rate), the client's estimate of a task's minutes, and what completed tasks took.
+    instructions_version: Mapped[int] = mapped_column(server_default="1")
+    reading_minutes: Mapped[int] = mapped_column(server_default="0")
+    estimated_minutes: Mapped[int | None]
+    median_task_minutes: Mapped[float | None]  # refreshed by the sweep once enough tasks are done
+    # Workers' signed records name the client of this work (it is shown on every task anyway), unless not.
+    named_in_work_records: Mapped[bool] = mapped_column(server_default="true")
 
     organization: Mapped[Organization] = relationship(lazy="joined", innerjoin=True)
 

@@ -20,6 +20,7 @@ from fieldtasks.products import normalize_gtin, parse_net_quantity
 EDITABLE_FIELDS = frozenset(
     {"title", "purpose", "instructions", "reward_cents", "budget_cents", "starts_at", "ends_at", "claim_minutes"}
     | {"auto_approve_hours", "currency", "late_reward_cents", "charge_reimbursement_cents", "timezone"}
+    | {"reading_minutes", "estimated_minutes", "named_in_work_records"}
 )
 
 
@@ -116,6 +117,8 @@ def update_campaign(
     if late is not None and late > changes.get("reward_cents", campaign.reward_cents):
         message = "The late drop-off reward cannot exceed the reward."
         raise InvalidError(message, errors={"late_reward_cents": [message]})
+    if changes.get("instructions", campaign.instructions) != campaign.instructions:
+        changes = {**changes, "instructions_version": campaign.instructions_version + 1}  # read and paid again
     updated = session.execute(
         update(Campaign)
         .where(Campaign.id == campaign.id, Campaign.version == expected_version)

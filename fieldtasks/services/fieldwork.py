@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -12,8 +13,18 @@ from sqlalchemy.orm import Session
 
 from fieldtasks.errors import ConflictError, InvalidError, NotFoundError
 from fieldtasks.geo import MAX_PLAUSIBLE_SPEED_KMH, allowed_checkin_distance_m, implied_speed_kmh, point_wkt
-from fieldtasks.models import CampaignKind, Checkin, ExtractionRequest, ItemStatus, Photo, Task, TaskItem, TaskStatus
-from fieldtasks.services import deploy_spots
+from fieldtasks.models import (
+    Campaign,
+    CampaignKind,
+    Checkin,
+    ExtractionRequest,
+    ItemStatus,
+    Photo,
+    Task,
+    TaskItem,
+    TaskStatus,
+)
+from fieldtasks.services import briefs, deploy_spots
 from fieldtasks.services.tasks import held_task, record_event
 from fieldtasks.services.verification import settle_task
 
@@ -121,11 +132,19 @@ class Submission:
     extractions: list[tuple[uuid.UUID, int]]  # (photo id, generation) to read
 
 
-def submit_task(session: Session, task_id: uuid.UUID, worker_id: uuid.UUID, *, now: datetime) -> Submission:
+def submit_task(
+    session: Session,
+    task_id: uuid.UUID,
+    worker_id: uuid.UUID,
+    *,
+    now: datetime,
+    wages: Mapping[str, int] | None = None,
+) -> Submission:
     """Hand the task in: needs a check-in and, for every item, a photo or `not_found`.
 
     Extraction requests are recorded in this same transaction; the caller enqueues them after
-    commit. Submitting again what this worker already submitted returns the same submission.
+    commit. The brief the worker opened is paid now (at the `wages` per currency). Submitting again
+    what this worker already submitted returns the same submission.
     """
     task = session.scalar(select(Task).where(Task.id == task_id).with_for_update())
     if task is not None and task.status == TaskStatus.SUBMITTED and task.claimed_by_id == worker_id:
@@ -153,6 +172,8 @@ def submit_task(session: Session, task_id: uuid.UUID, worker_id: uuid.UUID, *, n
     task.status = TaskStatus.SUBMITTED
     task.submitted_at = now
     record_event(session, task.id, worker_id, "submitted", now, claim_generation=task.claim_generation)
+    if wages:
+        briefs.pay_briefing(session, session.get(Campaign, task.campaign_id), worker_id, wages=wages, now=now)
     session.flush()
     settle_task(session, task.id, now=now)  # items marked not found need no photo read
     return Submission(task.id, now, _extractions(session, task))

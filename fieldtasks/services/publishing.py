@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -24,6 +25,7 @@ from fieldtasks.models import (
     TaskStatus,
     Vehicle,
 )
+from fieldtasks.services.briefs import briefing_pay_cents
 from fieldtasks.services.campaigns import editable_campaign
 from fieldtasks.services.escrow import release_unneeded
 from fieldtasks.services.payments import fund_campaign
@@ -38,7 +40,12 @@ class PublishResult:
 
 
 def publish_campaign(
-    session: Session, organization_id: uuid.UUID, campaign_id: uuid.UUID, *, now: datetime
+    session: Session,
+    organization_id: uuid.UUID,
+    campaign_id: uuid.UUID,
+    *,
+    now: datetime,
+    wages: Mapping[str, int] | None = None,
 ) -> PublishResult:
     """Create the tasks not created yet (one per store or vehicle, one item per product) and open the campaign.
 
@@ -61,9 +68,13 @@ def publish_campaign(
         select(func.count()).where(DeploySpot.campaign_id == campaign.id)
     ):
         raise InvalidError("Add deploy spots: charged vehicles need somewhere to go.", code="no_deploy_spots")
-    needed = item_count * campaign.item_cost_cents
+    # Each task's worker may be new to the brief, and reading it is paid (at the minimum hourly rate).
+    briefing = briefing_pay_cents(campaign.reading_minutes, (wages or {}).get(campaign.currency))
+    needed = item_count * campaign.item_cost_cents + task_count * briefing
     if needed > campaign.budget_cents:
-        message = f"The budget covers {campaign.budget_cents} cents; {item_count} items need {needed}."
+        message = (
+            f"The budget covers {campaign.budget_cents} cents; {item_count} items (and their briefs) need {needed}."
+        )
         raise InvalidError(message, code="insufficient_budget", errors={"budget_cents": [f"At least {needed}."]})
     fund_campaign(session, campaign, now=now)
     campaign.status = CampaignStatus.ACTIVE

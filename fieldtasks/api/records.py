@@ -1,0 +1,54 @@
+"""Work records: a worker's signed history, the key that checks it, and a check anyone may run."""
+
+from __future__ import annotations
+
+from flask import Response, render_template, request
+from flask.views import MethodView
+
+from fieldtasks.api.access import current_caller, public, roles
+from fieldtasks.api.blueprint import Blueprint
+from fieldtasks.api.context import resources, unit_of_work
+from fieldtasks.api.record_schemas import JwkSchema, RecordQuerySchema, VerificationSchema, WorkRecordSchema
+from fieldtasks.models import Role
+from fieldtasks.services import work_records
+
+blp = Blueprint("records", __name__, description="Work records, signed: the worker's to take elsewhere.")
+
+
+@blp.route("/me/work-record")
+class MyWorkRecord(MethodView):
+    @roles(Role.WORKER)
+    @blp.arguments(RecordQuerySchema, location="query")
+    @blp.response(200, WorkRecordSchema)
+    @blp.alt_response(200, content_type="text/html", success=True, description="With format=html: printable")
+    def get(self, query):
+        """My work record, signed with the platform's Ed25519 key (format=html: a printable page)"""
+        res = resources()
+        with unit_of_work() as session:
+            record = work_records.work_record(
+                session, current_caller().user_id, issuer=request.host_url, now=res.clock()
+            )
+        document = res.record_signer.sign(record)
+        if query["format"] == "html":
+            return Response(render_template("work_record.html", document=document), mimetype="text/html")
+        return document
+
+
+@blp.route("/work-records/verify")
+class VerifyRecord(MethodView):
+    @public
+    @blp.arguments(WorkRecordSchema)
+    @blp.response(200, VerificationSchema)
+    def post(self, document):
+        """Check a work record: signed by this platform, and unchanged since"""
+        problem = resources().record_signer.verify(document)
+        return {"valid": problem is None, "reason": problem, "key_id": resources().record_signer.key_id}
+
+
+@blp.route("/.well-known/fieldtasks-work-record-key")
+class RecordKey(MethodView):
+    @public
+    @blp.response(200, JwkSchema)
+    def get(self):
+        """The public key that checks work records, as a JSON Web Key (Ed25519)"""
+        return resources().record_signer.public_jwk()

@@ -1,0 +1,84 @@
+"""A worker's record: the facts of their work, signed with the platform's Ed25519 key, checkable by anyone."""
+
+from __future__ import annotations
+
+import base64
+import copy
+import json
+
+import pytest
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+from fieldtasks.security import RecordSigner, canonical_json
+from tests.fieldwork import published_campaign
+from tests.helpers import bearer, register, sign_in
+from tests.test_fair_pay import do_task
+from tests.verification import hand_in, label_photo, read_photo
+
+
+@pytest.fixture
+def worked(client):
+    """A worker with one verified item paid, and a task of an unnamed client with its products not found."""
+    handed_in = hand_in(client, label_photo(seed=21))
+    read_photo(client, handed_in)
+    hidden = published_campaign(client, named_in_work_records=False)
+    do_task(client, handed_in.worker, hidden["id"])
+    return handed_in
+
+
+def test_the_record_states_the_work_and_names_only_clients_who_allow_it(client, worked):
+    document = client.get("/me/work-record", headers=worked.worker).json
+    record = document["record"]
+    assert record["format"] == "fieldtasks.work-record/1"
+    assert [(row["kind"], row["count"]) for row in record["tasks"]] == [("shelf_price", 2)]
+    assert record["items"]["verified"] == 1 and record["items"]["in_review"] == 2  # two reported not found
+    assert record["items"]["approval_rate"] == 1.0
+    assert record["earnings"] == [{"currency": "EUR", "cents": 40}]
+    assert record["hours"] >= 0 and record["qualifications"] == []
+    owner = client.get("/me", headers=worked.campaign["headers"]).json["organization"]["name"]
+    assert record["clients"] == [owner]  # the other client asked not to be named
+    assert document["signature"]["alg"] == "Ed25519"
+
+
+def test_a_record_verifies_and_any_change_is_caught(client, worked):
+    document = client.get("/me/work-record", headers=worked.worker).json
+    assert client.post("/work-records/verify", json=document).json["valid"] is True
+    inflated = copy.deepcopy(document)
+    inflated["record"]["earnings"][0]["cents"] = 4000
+    checked = client.post("/work-records/verify", json=inflated).json
+    assert checked["valid"] is False and "changed" in checked["reason"]
+    foreign = RecordSigner(b"\x01" * 32).sign(document["record"])
+    assert client.post("/work-records/verify", json=foreign).json["reason"] == "signed with another key"
+    assert client.post("/work-records/verify", json={"record": {}}).status_code == 422
+
+
+def test_anyone_can_check_a_record_offline_with_the_published_key(client, worked):
+    document = client.get("/me/work-record", headers=worked.worker).json
+    jwk = client.get("/.well-known/fieldtasks-work-record-key").json
+    assert (jwk["kty"], jwk["crv"], jwk["kid"]) == ("OKP", "Ed25519", document["signature"]["key_id"])
+    key = Ed25519PublicKey.from_public_bytes(base64.urlsafe_b64decode(jwk["x"] + "="))
+    signature = base64.urlsafe_b64decode(document["signature"]["value"] + "==")
+    key.verify(signature, canonical_json(document["record"]))  # raises if not valid
+    with pytest.raises(InvalidSignature):
+        key.verify(signature, canonical_json({**document["record"], "hours": 1000}))
+
+
+def test_the_cli_checks_a_record_file(client, runner, worked, tmp_path):
+    document = client.get("/me/work-record", headers=worked.worker).json
+    good, bad = tmp_path / "record.json", tmp_path / "tampered.json"
+    good.write_text(json.dumps(document))
+    bad.write_text(json.dumps({**document, "record": {**document["record"], "clients": ["Someone Famous"]}}))
+    valid = runner.invoke(args=["work-record", "verify", str(good)])
+    assert valid.exit_code == 0 and "valid" in valid.output
+    refused = runner.invoke(args=["work-record", "verify", str(bad)])
+    assert refused.exit_code != 0 and "NOT VALID" in refused.output
+
+
+def test_the_printable_record_escapes_what_people_typed(client):
+    account = register(client, "worker", display_name="<script>alert(1)</script>")
+    worker = bearer(sign_in(client, account["email"]))
+    page = client.get("/me/work-record", query_string={"format": "html"}, headers=worker)
+    assert page.status_code == 200 and page.mimetype == "text/html"
+    text = page.get_data(as_text=True)
+    assert "&lt;script&gt;" in text and "<script>" not in text and "No task yet." in text
