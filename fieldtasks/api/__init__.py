@@ -19,6 +19,7 @@ from fieldtasks.api import (
     records,
     tasks,
     users,
+    voice,
 )
 from fieldtasks.api.errors import ErrorSchema, register_error_handlers
 from fieldtasks.api.requests import init_request_tracking
@@ -34,6 +35,7 @@ BLUEPRINTS = (
     integrations.blp,
     moderation.blp,
     records.blp,
+    voice.blp,
     metrics.blp,
 )
 DOCS_ASSETS = "/docs/assets/"

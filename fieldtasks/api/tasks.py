@@ -44,7 +44,9 @@ class Nearby(MethodView):
     def get(self, query):
         """Tasks I could claim now, nearest first"""
         with unit_of_work() as session:
-            rows = tasks.find_nearby_tasks(session, **{"kind": None, **query}, now=resources().clock())
+            rows = tasks.find_nearby_tasks(
+                session, **{"kind": None, **query}, now=resources().clock(), worker_id=worker_id()
+            )
         return jsonify([card_json(row) for row in rows])
 
 

@@ -81,6 +81,10 @@ class Campaign(Base):
     median_task_minutes: Mapped[float | None]  # refreshed by the sweep once enough tasks are done
     # Workers' signed records name the client of this work (it is shown on every task anyway), unless not.
     named_in_work_records: Mapped[bool] = mapped_column(server_default="true")
+    # Workers' ratings (1 to 5), averaged when one is given: shown beside the campaign's tasks.
+    clarity_rating: Mapped[float | None]
+    client_rating: Mapped[float | None]
+    rating_count: Mapped[int] = mapped_column(server_default="0")
 
     organization: Mapped[Organization] = relationship(lazy="joined", innerjoin=True)
 

@@ -1,11 +1,11 @@
-"""Fair-work records: who read which version of a campaign's brief."""
+"""Fair-work records: briefs read, workers' ratings of tasks, and what each worker chose not to see."""
 
 from __future__ import annotations
 
 import uuid
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index
+from sqlalchemy import CheckConstraint, ForeignKey, Index, SmallInteger, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from fieldtasks.models.base import Base, uuid_pk
@@ -24,3 +24,42 @@ class BriefRead(Base):
     campaign_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"))
     version: Mapped[int]
     opened_at: Mapped[datetime]
+
+
+class TaskRating(Base):
+    """A worker's say after a task: how clear the instructions were, and the client (1 to 5)."""
+
+    __tablename__ = "task_ratings"
+    __table_args__ = (
+        CheckConstraint("clarity BETWEEN 1 AND 5", name="clarity"),
+        CheckConstraint("client BETWEEN 1 AND 5", name="client"),
+        CheckConstraint("clarity IS NOT NULL OR client IS NOT NULL", name="something_rated"),
+        Index("uq_task_ratings_task_worker", "task_id", "worker_id", unique=True),
+        Index("ix_task_ratings_campaign_id", "campaign_id"),
+    )
+
+    id: Mapped[uuid.UUID] = uuid_pk()
+    task_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("tasks.id", ondelete="CASCADE"))
+    worker_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    campaign_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"))
+    clarity: Mapped[int | None] = mapped_column(SmallInteger)
+    client: Mapped[int | None] = mapped_column(SmallInteger)
+    comment: Mapped[str] = mapped_column(String(1000), server_default="")
+    rated_at: Mapped[datetime]
+
+
+class HiddenSource(Base):
+    """Tasks a worker does not want to see: a client's, or one campaign's (its purpose). No effect on standing."""
+
+    __tablename__ = "hidden_sources"
+    __table_args__ = (
+        CheckConstraint("(organization_id IS NULL) <> (campaign_id IS NULL)", name="client_or_campaign"),
+        Index("uq_hidden_sources_worker_organization", "worker_id", "organization_id", unique=True),
+        Index("uq_hidden_sources_worker_campaign", "worker_id", "campaign_id", unique=True),
+    )
+
+    id: Mapped[uuid.UUID] = uuid_pk()
+    worker_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    organization_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"))
+    campaign_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"))
+    hidden_at: Mapped[datetime]

@@ -14,8 +14,10 @@ from sqlalchemy import (
     Integer,
     Select,
     String,
+    Uuid,
     and_,
     bindparam,
+    exists,
     func,
     literal_column,
     or_,
@@ -31,6 +33,7 @@ from fieldtasks.models import (
     Campaign,
     CampaignKind,
     CampaignStatus,
+    HiddenSource,
     ItemStatus,
     Organization,
     Product,
@@ -94,6 +97,10 @@ def _task_card_columns(distance=None) -> list:
         Campaign.reading_minutes,
         Campaign.estimated_minutes,
         Campaign.median_task_minutes,
+        Campaign.clarity_rating,
+        Campaign.client_rating,
+        Campaign.rating_count,
+        Organization.id.label("client_id"),
         Campaign.currency,
         Campaign.claim_minutes,
         Campaign.ends_at,
@@ -112,16 +119,27 @@ def _with_campaign(query):
 
 
 def find_nearby_tasks(
-    session: Session, *, lat: float, lon: float, radius_m: float, kind: str | None, limit: int, now: datetime
+    session: Session,
+    *,
+    lat: float,
+    lon: float,
+    radius_m: float,
+    kind: str | None,
+    limit: int,
+    now: datetime,
+    worker_id: uuid.UUID | None = None,
 ) -> list[dict[str, Any]]:
-    """Tasks a worker could claim now, nearest first, within `radius_m`."""
-    params = nearby_params(lat=lat, lon=lon, radius_m=radius_m, kind=kind, limit=limit, now=now)
+    """Tasks a worker could claim now, nearest first, within `radius_m`, but for the sources they hid."""
+    params = nearby_params(lat=lat, lon=lon, radius_m=radius_m, kind=kind, limit=limit, now=now, worker_id=worker_id)
     # Through the Core connection: the statement selects columns, not entities, and this is the hot path.
     return [dict(row) for row in session.connection().execute(nearby_statement(), params).mappings()]
 
 
-def nearby_params(*, lat: float, lon: float, radius_m: float, kind: str | None, limit: int, now: datetime) -> dict:
+def nearby_params(
+    *, lat: float, lon: float, radius_m: float, kind: str | None, limit: int, now: datetime, worker_id=None
+) -> dict:
     return {
+        "worker_id": worker_id,
         "lat": lat,
         "lon": lon,
         "radius_m": radius_m,
@@ -153,6 +171,7 @@ def nearby_statement() -> Select:
             is_available(now),
             is_running(now),
             or_(kind.is_(None), Task.kind == kind),
+            ~_hidden_by(bindparam("worker_id", type_=Uuid)),
         )
         .order_by(Task.location_mercator.op("<->")(mercator))
         .limit(bindparam("limit", type_=Integer))
@@ -163,6 +182,14 @@ def nearby_statement() -> Select:
     # stretch of 1% per 50 km, so the page holds the nearest tasks within the radius.
     radius = bindparam("radius_m", type_=Float)
     return select(nearest).where(nearest.c.distance_m <= radius).order_by(nearest.c.distance_m)
+
+
+def _hidden_by(worker_id):
+    """The worker chose not to see this client's tasks, or this campaign's."""
+    return exists().where(
+        HiddenSource.worker_id == worker_id,
+        or_(HiddenSource.organization_id == Campaign.organization_id, HiddenSource.campaign_id == Campaign.id),
+    )
 
 
 @dataclass(frozen=True)

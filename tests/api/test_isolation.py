@@ -57,6 +57,11 @@ OPERATIONS: dict[tuple[str, str], tuple[object, str | None]] = {
     ("get", "/feeds/shelf"): ({"client"}, None),
     ("get", "/campaigns/{campaign_id}/brief"): ({"worker"}, None),
     ("get", "/me/work-record"): ({"worker"}, None),
+    ("put", "/tasks/{task_id}/rating"): ({"worker"}, "worker"),
+    ("get", "/campaigns/{campaign_id}/ratings"): ({"client"}, "org"),
+    ("get", "/me/hidden"): ({"worker"}, None),
+    ("post", "/me/hidden"): ({"worker"}, None),
+    ("delete", "/me/hidden/{hide_id}"): ({"worker"}, "worker"),
     ("post", "/work-records/verify"): (PUBLIC, None),
     ("get", "/.well-known/fieldtasks-work-record-key"): (PUBLIC, None),
     ("get", "/photos/{photo_id}/clean"): (PUBLIC, None),
@@ -114,10 +119,11 @@ def build_world(client, staff) -> dict:
         headers=actors["client_x"],
     ).json
     key = client.post("/api-keys", json={"name": "xanadu server"}, headers=actors["client_x"]).json
+    hide = client.post("/me/hidden", json={"client_id": y["organization"]["id"]}, headers=worker).json
     ids = {
         "campaign_id": campaign["id"], "task_id": task["id"], "item_id": item["id"], "photo_id": photo["id"],
         "webhook_id": webhook["id"], "delivery_id": str(uuid.uuid4()), "key_id": key["id"],
-        "organization_id": x["organization"]["id"], "case_id": str(uuid.uuid4()),
+        "organization_id": x["organization"]["id"], "case_id": str(uuid.uuid4()), "hide_id": hide["id"],
     }  # fmt: skip
     secrets_of_x = [campaign["id"], "Xanadu", webhook["id"], key["id"], key["prefix"], "xanadu-hook"]
     return {"actors": actors, "ids": ids, "secrets_of_x": secrets_of_x}
@@ -128,7 +134,7 @@ def role_of(actor: str) -> str | None:
 
 
 def call(client, method: str, path: str, headers: dict):
-    if method in ("post", "patch"):
+    if method in ("post", "patch", "put"):
         return client.open(path, method=method.upper(), json={}, headers=headers)
     return client.open(path, method=method.upper(), headers=headers)
 

@@ -1,0 +1,68 @@
+"""A say for workers: ratings of tasks (read by workers beside the task and by the client), hidden sources."""
+
+from __future__ import annotations
+
+from flask.views import MethodView
+
+from fieldtasks.api.access import current_caller, roles
+from fieldtasks.api.blueprint import Blueprint
+from fieldtasks.api.context import resources, unit_of_work
+from fieldtasks.api.voice_schemas import CampaignRatingsSchema, HiddenSchema, HideSchema, RatingInSchema, RatingSchema
+from fieldtasks.models import Role
+from fieldtasks.services import voice
+
+blp = Blueprint("voice", __name__, description="Workers' ratings, and the tasks they choose not to see.")
+
+
+@blp.route("/tasks/<uuid:task_id>/rating")
+class TaskRating(MethodView):
+    @roles(Role.WORKER)
+    @blp.arguments(RatingInSchema)
+    @blp.response(200, RatingSchema)
+    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(409, response="CONFLICT", description="`not_submitted`")
+    def put(self, rating, task_id):
+        """Rate a task I handed in: the instructions' clarity and the client, 1 to 5, and a comment (again: replaced)"""
+        with unit_of_work() as session:
+            return voice.rate_task(session, task_id, current_caller().user_id, **rating, now=resources().clock())
+
+
+@blp.route("/campaigns/<uuid:campaign_id>/ratings")
+class CampaignRatings(MethodView):
+    @roles(Role.CLIENT)
+    @blp.response(200, CampaignRatingsSchema)
+    @blp.alt_response(404, response="NOT_FOUND")
+    def get(self, campaign_id):
+        """What workers said of my campaign: average clarity and client ratings, and their comments (anonymous)"""
+        with unit_of_work() as session:
+            return voice.campaign_ratings(session, current_caller().organization_id, campaign_id)
+
+
+@blp.route("/me/hidden")
+class Hidden(MethodView):
+    @roles(Role.WORKER)
+    @blp.response(200, HiddenSchema(many=True))
+    def get(self):
+        """Clients and campaigns whose tasks I chose not to see"""
+        with unit_of_work() as session:
+            return voice.hidden_sources(session, current_caller().user_id)
+
+    @roles(Role.WORKER)
+    @blp.arguments(HideSchema)
+    @blp.response(201, HiddenSchema)
+    @blp.alt_response(404, response="NOT_FOUND")
+    def post(self, hide):
+        """Stop seeing a client's tasks (client_id) or a campaign's (campaign_id); no effect on my standing"""
+        with unit_of_work() as session:
+            return voice.hide_source(session, current_caller().user_id, **hide, now=resources().clock())
+
+
+@blp.route("/me/hidden/<uuid:hide_id>")
+class HiddenById(MethodView):
+    @roles(Role.WORKER)
+    @blp.response(204)
+    @blp.alt_response(404, response="NOT_FOUND")
+    def delete(self, hide_id):
+        """See those tasks again"""
+        with unit_of_work() as session:
+            voice.unhide(session, current_caller().user_id, hide_id)

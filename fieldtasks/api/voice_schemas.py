@@ -1,0 +1,54 @@
+"""Bodies of the ratings and hidden-sources endpoints."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+from marshmallow import validate
+
+
+def score() -> ma.fields.Integer:
+    return ma.fields.Integer(strict=True, allow_none=True, load_default=None, validate=validate.Range(1, 5))
+
+
+class RatingInSchema(ma.Schema):
+    clarity = score()
+    client = score()
+    comment = ma.fields.String(load_default="", validate=validate.Length(max=1000))
+
+
+class RatingSchema(ma.Schema):
+    task_id = ma.fields.UUID()
+    clarity = ma.fields.Integer(allow_none=True)
+    client = ma.fields.Integer(allow_none=True)
+    comment = ma.fields.String()
+    rated_at = ma.fields.AwareDateTime()
+
+
+class CommentSchema(ma.Schema):
+    clarity = ma.fields.Integer(allow_none=True)
+    client = ma.fields.Integer(allow_none=True)
+    comment = ma.fields.String()
+    rated_at = ma.fields.AwareDateTime()
+
+
+class CampaignRatingsSchema(ma.Schema):
+    campaign_id = ma.fields.UUID()
+    clarity = ma.fields.Float(allow_none=True, metadata={"description": "Average, 1 to 5"})
+    client = ma.fields.Float(allow_none=True, metadata={"description": "Average, 1 to 5"})
+    count = ma.fields.Integer()
+    comments = ma.fields.List(ma.fields.Nested(CommentSchema), metadata={"description": "Newest first, anonymous"})
+
+
+class HideSchema(ma.Schema):
+    client_id = ma.fields.UUID(load_default=None, metadata={"description": "A task card's client_id"})
+    campaign_id = ma.fields.UUID(load_default=None, metadata={"description": "Or one campaign (its purpose)"})
+
+
+class HiddenSchema(ma.Schema):
+    id = ma.fields.UUID()
+    client_id = ma.fields.UUID(allow_none=True)
+    client_name = ma.fields.String(allow_none=True)
+    campaign_id = ma.fields.UUID(allow_none=True)
+    campaign_title = ma.fields.String(allow_none=True)
+    purpose = ma.fields.String(allow_none=True)
+    hidden_at = ma.fields.AwareDateTime()
