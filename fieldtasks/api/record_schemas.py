@@ -39,3 +39,22 @@ class JwkSchema(ma.Schema):
     x = ma.fields.String(metadata={"description": "The public key, base64url"})
     kid = ma.fields.String()
     use = ma.fields.String(metadata={"example": "sig"})
+
+
+class ReputationEventSchema(ma.Schema):
+    at = ma.fields.AwareDateTime()
+    kind = ma.fields.String(metadata={"description": "item, or release"})
+    outcome = ma.fields.String(metadata={"description": "verified, approved, rejected, no_fault, released"})
+    item_id = ma.fields.UUID(allow_none=True)
+    task_id = ma.fields.UUID()
+    campaign_title = ma.fields.String()
+    counts = ma.fields.Boolean(metadata={"description": "Whether it counts at all"})
+    weight = ma.fields.Float(metadata={"description": "1 when new, halving every half_life_days"})
+
+
+class ReputationSchema(ma.Schema):
+    score = ma.fields.Float(allow_none=True, metadata={"description": "0 to 100; none before any judged item"})
+    judged_weight = ma.fields.Float()
+    half_life_days = ma.fields.Integer()
+    rules = ma.fields.List(ma.fields.String())
+    events = ma.fields.List(ma.fields.Nested(ReputationEventSchema), metadata={"description": "Newest first"})

@@ -1,4 +1,4 @@
-"""Work records: a worker's signed history, the key that checks it, and a check anyone may run."""
+"""Work records: a worker's signed history, the key that checks it, a check anyone may run; reputation explained."""
 
 from __future__ import annotations
 
@@ -8,9 +8,15 @@ from flask.views import MethodView
 from fieldtasks.api.access import current_caller, public, roles
 from fieldtasks.api.blueprint import Blueprint
 from fieldtasks.api.context import resources, unit_of_work
-from fieldtasks.api.record_schemas import JwkSchema, RecordQuerySchema, VerificationSchema, WorkRecordSchema
+from fieldtasks.api.record_schemas import (
+    JwkSchema,
+    RecordQuerySchema,
+    ReputationSchema,
+    VerificationSchema,
+    WorkRecordSchema,
+)
 from fieldtasks.models import Role
-from fieldtasks.services import work_records
+from fieldtasks.services import reputation, work_records
 
 blp = Blueprint("records", __name__, description="Work records, signed: the worker's to take elsewhere.")
 
@@ -32,6 +38,16 @@ class MyWorkRecord(MethodView):
         if query["format"] == "html":
             return Response(render_template("work_record.html", document=document), mimetype="text/html")
         return document
+
+
+@blp.route("/me/reputation")
+class MyReputation(MethodView):
+    @roles(Role.WORKER)
+    @blp.response(200, ReputationSchema)
+    def get(self):
+        """My reputation and every event behind it, with the rules (no-fault outcomes and releases never count)"""
+        with unit_of_work() as session:
+            return reputation.reputation(session, current_caller().user_id, now=resources().clock())
 
 
 @blp.route("/work-records/verify")

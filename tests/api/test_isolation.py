@@ -60,6 +60,7 @@ OPERATIONS: dict[tuple[str, str], tuple[object, str | None]] = {
     ("put", "/tasks/{task_id}/rating"): ({"worker"}, "worker"),
     ("get", "/campaigns/{campaign_id}/ratings"): ({"client"}, "org"),
     ("get", "/me/hidden"): ({"worker"}, None),
+    ("get", "/me/reputation"): ({"worker"}, None),
     ("post", "/me/hidden"): ({"worker"}, None),
     ("delete", "/me/hidden/{hide_id}"): ({"worker"}, "worker"),
     ("post", "/work-records/verify"): (PUBLIC, None),
