@@ -1,4 +1,5 @@
-"""Command-line tools: `flask --app fieldtasks users create | ledger check | jobs sweep | work-record verify`."""
+"""Command-line tools: `flask --app fieldtasks users create | ledger check | jobs sweep | work-record verify |
+fairness floor`."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from fieldtasks.api.context import resources
 from fieldtasks.errors import DomainError
 from fieldtasks.jobs.maintenance import run_sweep
 from fieldtasks.models import Role
-from fieldtasks.services import accounts, ledger_check
+from fieldtasks.services import accounts, floor, ledger_check
 
 users_cli = AppGroup("users", help="Manage accounts.")
 
@@ -86,6 +87,23 @@ def verify_record(path) -> None:
                f"signed with key {signer.key_id}")  # fmt: skip
 
 
+fairness_cli = AppGroup("fairness", help="Fair-work rules.")
+
+
+@fairness_cli.command("floor")
+@click.option("--week", "day", type=click.DateTime(["%Y-%m-%d"]), required=True, help="Any day of the week (UTC).")
+def settle_floor(day) -> None:
+    """Settle a week's hourly floor now (the sweep does it 7 days after each week ends); once per week."""
+    res = resources()
+    monday = floor.week_start(day.date())
+    with res.database.unit_of_work() as session:
+        settled = floor.settle_week(session, monday, wages=res.config.min_hourly_wage_cents, now=res.clock())
+        click.echo(
+            f"week of {monday}: {settled.workers_topped_up} worker(s) topped up, {settled.topped_up_cents} cents "
+            f"(settled {settled.settled_at:%Y-%m-%d %H:%M})"
+        )
+
+
 def init_cli(app: Flask) -> None:
-    for group in (users_cli, ledger_cli, jobs_cli, record_cli):
+    for group in (users_cli, ledger_cli, jobs_cli, record_cli, fairness_cli):
         app.cli.add_command(group)

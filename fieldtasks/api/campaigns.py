@@ -152,9 +152,12 @@ class Progress(MethodView):
     @blp.response(200, ProgressSchema)
     @blp.alt_response(404, response="NOT_FOUND")
     def get(self, campaign_id):
-        """Tasks by status, items verified / in review / rejected / not found, budget spent and left, stores covered"""
+        """Tasks by status, items verified / in review / rejected / not found, budget spent and left, stores covered,
+        and the median hourly pay of settled tasks against the floor"""
         with unit_of_work() as session:
-            return progress.campaign_progress(session, organization_id(), campaign_id, now=resources().clock())
+            res = resources()
+            wages = res.config.min_hourly_wage_cents
+            return progress.campaign_progress(session, organization_id(), campaign_id, now=res.clock(), wages=wages)
 
 
 @blp.route("/<uuid:campaign_id>/pause")

@@ -92,6 +92,13 @@ class ProgressSchema(ma.Schema):
     items = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.Integer())
     budget = ma.fields.Dict()
     stores_covered_share = ma.fields.Float()
+    hourly_pay = ma.fields.Dict(
+        metadata={
+            "description": "median_hourly_cents (what settled tasks paid per hour of claim-to-submission time),"
+            " floor_hourly_cents (the minimum hourly rate), below_floor, reward_needed_cents (per item, to reach"
+            " the floor), tasks (how many settled tasks this is from)"
+        }
+    )
 
 
 class PhotoLinkQuerySchema(ma.Schema):

@@ -1,5 +1,5 @@
 """The sweep: enqueue extraction jobs Redis lost, give up on poisoned photos, pay overdue reviews, refresh
-task time estimates."""
+task time estimates, settle the hourly floor of the week that ended 7 days ago."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from fieldtasks.config import Config
 from fieldtasks.jobs.extraction import enqueue_extractions
 from fieldtasks.jobs.webhooks import enqueue_deliveries
 from fieldtasks.resources import Resources
-from fieldtasks.services import escrow, estimates, extraction, moderation, verification, webhooks
+from fieldtasks.services import escrow, estimates, extraction, floor, moderation, verification, webhooks
 
 RQ_MARGIN = timedelta(seconds=15)  # for RQ to kill a job past its timeout and let go of it
 
@@ -52,6 +52,8 @@ def run_sweep(res: Resources) -> SweepReport:
         released = escrow.release_closed_campaigns(session, now=res.clock())
     with res.database.unit_of_work() as session:
         estimates.refresh_task_minutes(session, now=res.clock())
+    with res.database.unit_of_work() as session:
+        floor.settle_due_week(session, wages=res.config.min_hourly_wage_cents, now=res.clock())
     with res.database.unit_of_work() as session:
         due = webhooks.due_deliveries(session, now=res.clock())
     deliveries = enqueue_deliveries(res.redis, due)

@@ -1,11 +1,11 @@
-"""Fair-work records: briefs read, workers' ratings of tasks, and what each worker chose not to see."""
+"""Fair-work records: briefs read, workers' ratings of tasks, what each worker chose not to see, floor weeks."""
 
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, SmallInteger, String
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, SmallInteger, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from fieldtasks.models.base import Base, uuid_pk
@@ -63,3 +63,14 @@ class HiddenSource(Base):
     organization_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"))
     campaign_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"))
     hidden_at: Mapped[datetime]
+
+
+class FloorWeek(Base):
+    """A week whose hourly floor was settled: top-ups paid to every worker below it."""
+
+    __tablename__ = "floor_weeks"
+
+    week_start: Mapped[date] = mapped_column(primary_key=True)  # a Monday (UTC)
+    settled_at: Mapped[datetime]
+    workers_topped_up: Mapped[int]
+    topped_up_cents: Mapped[int] = mapped_column(BigInteger)

@@ -17,9 +17,8 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session
 
 from fieldtasks.errors import NotFoundError
-from fieldtasks.models import AccountKind, BriefRead, Campaign, LedgerAccount, LedgerTransaction, Organization
-from fieldtasks.services import ledger
-from fieldtasks.services.escrow import still_payable
+from fieldtasks.models import AccountKind, BriefRead, Campaign, LedgerTransaction, Organization
+from fieldtasks.services import escrow, ledger
 from fieldtasks.services.tasks import is_running
 
 BRIEFING = "briefing"
@@ -76,7 +75,7 @@ def pay_briefing(
     )
     if amount == 0 or session.scalar(opened) is None:
         return 0
-    source = _payer(session, campaign, amount, now=now)
+    source = escrow.payer(session, campaign, amount, now=now)
     if source is None:
         _warn_unfunded(campaign, worker_id, amount)
         return 0
@@ -85,17 +84,6 @@ def pay_briefing(
     posted = ledger.transfer(session, _key(worker_id, campaign.id, version), BRIEFING, source, worker, amount,
                              campaign.currency, now=now, details=details)  # fmt: skip
     return amount if posted is not None else 0
-
-
-def _payer(session: Session, campaign: Campaign, amount: int, *, now: datetime) -> uuid.UUID | None:
-    """The escrow, when it holds more than the items still to pay; else the client's own account."""
-    escrow = ledger.account_id(session, AccountKind.ESCROW, campaign.id, campaign.currency)
-    held = session.scalar(select(LedgerAccount.balance_cents).where(LedgerAccount.id == escrow).with_for_update())
-    if held - still_payable(session, campaign, now=now) * campaign.item_cost_cents >= amount:
-        return escrow
-    client = ledger.account_id(session, AccountKind.CLIENT, campaign.organization_id, campaign.currency)
-    balance = session.scalar(select(LedgerAccount.balance_cents).where(LedgerAccount.id == client).with_for_update())
-    return client if balance >= amount else None
 
 
 def _warn_unfunded(campaign: Campaign, worker_id: uuid.UUID, amount: int) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
 
 from sqlalchemy import and_, exists, func, not_, select
@@ -67,3 +68,15 @@ def release_closed_campaigns(session: Session, *, now: datetime, limit: int = 10
         .with_for_update(of=Campaign, skip_locked=True)
     ).all()
     return sum(release_unneeded(session, campaign, now=now) for campaign in campaigns)
+
+
+def payer(session: Session, campaign: Campaign, amount: int, *, now: datetime) -> uuid.UUID | None:
+    """Who pays a cost beyond the items (a brief, a top-up): the escrow, when it holds more than the items
+    still to pay; else the client's own account; None when neither can (rows locked until commit)."""
+    escrow = ledger.account_id(session, AccountKind.ESCROW, campaign.id, campaign.currency)
+    held = session.scalar(select(LedgerAccount.balance_cents).where(LedgerAccount.id == escrow).with_for_update())
+    if held - still_payable(session, campaign, now=now) * campaign.item_cost_cents >= amount:
+        return escrow
+    client = ledger.account_id(session, AccountKind.CLIENT, campaign.organization_id, campaign.currency)
+    balance = session.scalar(select(LedgerAccount.balance_cents).where(LedgerAccount.id == client).with_for_update())
+    return client if balance >= amount else None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
@@ -12,11 +13,17 @@ from sqlalchemy.orm import Session
 from fieldtasks.models import AccountKind, ItemStatus, Task, TaskItem, TaskStatus, Verdict
 from fieldtasks.services import ledger
 from fieldtasks.services.campaigns import get_campaign
+from fieldtasks.services.floor import campaign_pay
 from fieldtasks.services.payments import REWARD
 
 
 def campaign_progress(
-    session: Session, organization_id: uuid.UUID, campaign_id: uuid.UUID, *, now: datetime
+    session: Session,
+    organization_id: uuid.UUID,
+    campaign_id: uuid.UUID,
+    *,
+    now: datetime,
+    wages: Mapping[str, int] | None = None,
 ) -> dict[str, Any]:
     campaign = get_campaign(session, organization_id, campaign_id)
     effective = case(
@@ -63,4 +70,5 @@ def campaign_progress(
             "left_cents": ledger.balance(session, AccountKind.ESCROW, campaign.id, campaign.currency),
         },
         "stores_covered_share": round(items[5] / places, 4) if places else 0.0,
+        "hourly_pay": campaign_pay(session, campaign, (wages or {}).get(campaign.currency)),
     }

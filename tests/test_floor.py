@@ -1,0 +1,117 @@
+"""The hourly floor: a week's time worked (tasks, briefs, travel) paid at least the minimum hourly rate."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+
+from fieldtasks.api.context import EXTENSION
+from fieldtasks.services.floor import settle_due_week, settle_week, week_start, worker_weeks
+from tests.fieldwork import PARIS, checkin_body, published_campaign
+from tests.helpers import bearer, register, sign_in
+from tests.verification import ONE_PRODUCT, hand_in, label_photo, read_photo, stores_campaign
+
+WAGES = {"EUR": 1202}
+
+
+class Week:
+    """A worker's week two weeks ago, on the test's clock (tokens are signed again as time passes)."""
+
+    def __init__(self, client, clock):
+        self.client, self.clock = client, clock
+        self.monday = week_start(clock.now.date()) - timedelta(days=14)
+        clock.now = datetime.combine(self.monday, time(9), tzinfo=UTC)
+        self.starts_at = (clock.now - timedelta(days=1)).isoformat()
+        self.email = register(client, "worker")["email"]
+
+    def headers(self) -> dict:
+        return bearer(sign_in(self.client, self.email))
+
+    def task(self, campaign: dict, minutes: float, place: tuple[float, float] = PARIS) -> None:
+        """Claim the campaign's task, check in at `place`, report its products missing, submit `minutes` later."""
+        worker = self.headers()
+        query = {"lat": place[0], "lon": place[1]}
+        task = next(t for t in self.client.get("/tasks/nearby", query_string=query, headers=worker).json
+                    if t["campaign_id"] == campaign["id"])  # fmt: skip
+        self.client.post(f"/tasks/{task['id']}/claim", headers=worker)
+        fix = checkin_body(*place, recorded_at=self.clock.now.isoformat())
+        assert self.client.post(f"/tasks/{task['id']}/checkin", json=fix, headers=worker).status_code == 201
+        for item in self.client.get(f"/tasks/{task['id']}", headers=worker).json["items"]:
+            self.client.post(f"/tasks/{task['id']}/items/{item['id']}/not-found", headers=worker)
+        self.clock.advance(minutes=minutes)
+        assert self.client.post(f"/tasks/{task['id']}/submit", headers=self.headers()).status_code == 202
+
+    def top_ups(self) -> list[int]:
+        lines = self.client.get("/me/ledger", headers=self.headers()).json["lines"]
+        return sorted(line["amount_cents"] for line in lines if line["kind"] == "hourly_floor")
+
+
+def settle(app, monday: date, now: datetime):
+    with app.extensions[EXTENSION].database.unit_of_work() as session:
+        return settle_week(session, monday, wages=WAGES, now=now)
+
+
+def test_a_slow_week_is_topped_up_to_the_minimum_hourly_rate_charged_to_campaigns_by_time(client, app, clock):
+    week = Week(client, clock)
+    first = stores_campaign(client, 1, starts_at=week.starts_at)
+    second = stores_campaign(client, 1, starts_at=week.starts_at)
+    week.task(first, minutes=30)
+    week.task(second, minutes=90)  # nothing paid yet: every product was reported missing, still in review
+    settled = settle(app, week.monday, clock.now + timedelta(days=10))
+    assert (settled.workers_topped_up, settled.topped_up_cents) == (1, 2404)  # 2 hours at 12.02 EUR
+    assert week.top_ups() == [601, 1803]  # a quarter charged to the first campaign, three quarters to the second
+    again = settle(app, week.monday, clock.now + timedelta(days=11))
+    assert again.topped_up_cents == 2404 and week.top_ups() == [601, 1803]  # a week is settled once
+
+
+def test_travel_between_check_ins_counts_as_time_worked(client, app, clock):
+    week = Week(client, clock)
+    near, far = (PARIS[0], PARIS[1]), (PARIS[0] + 0.0108, PARIS[1])  # 1.2 km apart
+    campaign = stores_campaign(client, 1, starts_at=week.starts_at)
+    other = published_campaign(client, starts_at=week.starts_at, products=ONE_PRODUCT,
+                               stores=[{"name": "Far", "lat": far[0], "lon": far[1]}])  # fmt: skip
+    week.task(campaign, minutes=10, place=near)
+    clock.advance(minutes=20)
+    week.task(other, minutes=10, place=far)
+    with app.extensions[EXTENSION].database.unit_of_work() as session:
+        [mine] = worker_weeks(session, week.monday).values()
+    assert round(mine.hours * 60, 1) == 26.0  # 10 + 10 minutes of tasks, 6 minutes to ride 1.2 km
+
+
+def test_the_sweep_settles_the_week_that_ended_a_week_ago_once(client, app, clock):
+    week = Week(client, clock)
+    week.task(stores_campaign(client, 1, starts_at=week.starts_at), minutes=60)
+    too_soon = datetime.combine(week.monday + timedelta(days=10), time(1), tzinfo=UTC)  # ended 3 days ago
+    with app.extensions[EXTENSION].database.unit_of_work() as session:
+        assert settle_due_week(session, wages=WAGES, now=too_soon).week_start == week.monday - timedelta(days=7)
+    assert week.top_ups() == []
+    due = datetime.combine(week.monday + timedelta(days=14), time(1), tzinfo=UTC)
+    with app.extensions[EXTENSION].database.unit_of_work() as session:
+        settled = settle_due_week(session, wages=WAGES, now=due)
+        assert settled is not None and settled.week_start == week.monday
+        assert settle_due_week(session, wages=WAGES, now=due) is None
+    assert week.top_ups() == [1202]
+
+
+def test_the_client_sees_its_median_hourly_pay_and_the_reward_the_floor_needs(client, clock):
+    campaign = stores_campaign(client, 2)  # one product per store, 40 cents
+    email = register(client, "worker")["email"]
+    worker = bearer(sign_in(client, email))
+    handed_in = hand_in(client, label_photo(seed=41), campaign, worker, clock=clock, minutes=10)
+    read_photo(client, handed_in)
+    pay = client.get(f"/campaigns/{campaign['id']}/progress", headers=campaign["headers"]).json["hourly_pay"]
+    assert pay == {
+        "median_hourly_cents": 240,  # 40 cents for 10 minutes
+        "floor_hourly_cents": 1202,
+        "below_floor": True,
+        "reward_needed_cents": 201,  # 10 minutes at 12.02 EUR an hour, for one item
+        "tasks": 1,
+    }
+
+
+def test_the_cli_settles_a_week_on_demand(client, runner, clock):
+    week = Week(client, clock)
+    week.task(stores_campaign(client, 1, starts_at=week.starts_at), minutes=30)
+    day = (week.monday + timedelta(days=2)).isoformat()
+    result = runner.invoke(args=["fairness", "floor", "--week", day])
+    assert result.exit_code == 0 and f"week of {week.monday}: 1 worker(s) topped up, 601 cents" in result.output
+    assert week.top_ups() == [601]
