@@ -16,6 +16,7 @@ from fieldtasks.api import (
     metrics,
     moderation,
     money,
+    qualifications,
     records,
     tasks,
     users,
@@ -35,6 +36,7 @@ BLUEPRINTS = (
     integrations.blp,
     moderation.blp,
     records.blp,
+    qualifications.blp,
     voice.blp,
     metrics.blp,
 )

@@ -137,6 +137,11 @@ class CampaignEditSchema(ma.Schema):
     named_in_work_records = ma.fields.Boolean(
         metadata={"description": "Workers' signed work records may name the organization (default true)"}
     )
+    required_qualification = ma.fields.String(
+        allow_none=True,
+        validate=validate.Length(1, 40),
+        metadata={"description": "Only workers with it may claim (GET /qualifications lists them)"},
+    )
 
     @ma.validates_schema
     def late_reward_not_above_reward(self, data: dict, **kwargs) -> None:
@@ -198,6 +203,7 @@ class CampaignSchema(ma.Schema):
     estimated_minutes = ma.fields.Integer(allow_none=True)
     instructions_version = ma.fields.Integer(metadata={"description": "Each change of the instructions adds one"})
     named_in_work_records = ma.fields.Boolean()
+    required_qualification = ma.fields.String(allow_none=True)
     status = ma.fields.String(metadata={"example": "draft"})
     version = ma.fields.Integer(metadata={"description": "Also the ETag; send it back in If-Match to edit"})
     organization = ma.fields.Nested(OrganizationRefSchema)

@@ -56,6 +56,9 @@ class TaskCardSchema(ma.Schema):
     estimate_from = ma.fields.String(allow_none=True, metadata={"description": "completed_tasks, or client"})
     reading_minutes = ma.fields.Integer(metadata={"description": "The brief's reading time, paid once read"})
     client_id = ma.fields.UUID(metadata={"description": "To hide this client's tasks (POST /me/hidden)"})
+    required_qualification = ma.fields.String(
+        allow_none=True, metadata={"description": "Earned through a paid practice set (GET /qualifications)"}
+    )
     ratings = ma.fields.Dict(
         metadata={"description": "Workers' average ratings of the campaign: clarity, client (1 to 5), count"}
     )
@@ -104,6 +107,7 @@ def card_json(row) -> dict:
         **estimates(row["median_task_minutes"], row["estimated_minutes"], row["reward_cents"] * row["item_count"]),
         "reading_minutes": row["reading_minutes"],
         "client_id": str(row["client_id"]),
+        "required_qualification": row["required_qualification"],
         "ratings": {"clarity": row["clarity_rating"], "client": row["client_rating"], "count": row["rating_count"]},
         "currency": row["currency"],
         "item_count": row["item_count"],

@@ -9,6 +9,7 @@ from fieldtasks.models.ledger import AccountKind, LedgerAccount, LedgerEntry, Le
 from fieldtasks.models.moderation import REJECT_REASONS, ReviewCase
 from fieldtasks.models.observations import PriceObservation, ShelfCheck
 from fieldtasks.models.photos import ExtractionRequest, IdempotencyKey, Photo
+from fieldtasks.models.qualifications import PracticeAttempt, Qualification, WorkerQualification
 from fieldtasks.models.tasks import (
     AVAILABLE_STATUSES,
     PAID_VERDICTS,
@@ -47,8 +48,10 @@ __all__ = [
     "Organization",
     "Payout",
     "Photo",
+    "PracticeAttempt",
     "PriceObservation",
     "Product",
+    "Qualification",
     "RefreshToken",
     "ReviewCase",
     "Role",
@@ -64,4 +67,5 @@ __all__ = [
     "Verdict",
     "Webhook",
     "WebhookDelivery",
+    "WorkerQualification",
 ]

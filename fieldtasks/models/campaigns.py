@@ -85,6 +85,7 @@ class Campaign(Base):
     clarity_rating: Mapped[float | None]
     client_rating: Mapped[float | None]
     rating_count: Mapped[int] = mapped_column(server_default="0")
+    required_qualification: Mapped[str | None] = mapped_column(ForeignKey("qualifications.code"))
 
     organization: Mapped[Organization] = relationship(lazy="joined", innerjoin=True)
 

@@ -14,13 +14,22 @@ from sqlalchemy.orm import Session
 from fieldtasks.errors import ConflictError, InvalidError, NotFoundError, PreconditionFailedError
 from fieldtasks.geo import point_wkt
 from fieldtasks.imports import RowError, StoreRow, UnreadableFileError, duplicate_key, parse_stores
-from fieldtasks.models import Campaign, CampaignKind, CampaignStatus, DeploySpot, Product, Store, Vehicle
+from fieldtasks.models import (
+    Campaign,
+    CampaignKind,
+    CampaignStatus,
+    DeploySpot,
+    Product,
+    Qualification,
+    Store,
+    Vehicle,
+)
 from fieldtasks.products import normalize_gtin, parse_net_quantity
 
 EDITABLE_FIELDS = frozenset(
     {"title", "purpose", "instructions", "reward_cents", "budget_cents", "starts_at", "ends_at", "claim_minutes"}
     | {"auto_approve_hours", "currency", "late_reward_cents", "charge_reimbursement_cents", "timezone"}
-    | {"reading_minutes", "estimated_minutes", "named_in_work_records"}
+    | {"reading_minutes", "estimated_minutes", "named_in_work_records", "required_qualification"}
 )
 
 
@@ -60,6 +69,7 @@ def create_campaign(
         fields.get("late_reward_cents") or fields.get("charge_reimbursement_cents")
     ):
         raise InvalidError("Late rewards and charge reimbursements are for scooter campaigns.", code="wrong_kind")
+    _check_qualification(session, fields.get("required_qualification"))
     campaign = Campaign(organization_id=organization_id, created_by_id=user_id, **fields)
     session.add(campaign)
     session.flush()
@@ -75,6 +85,12 @@ def _refuse_row_errors(report: ImportReport, where: str) -> None:
     if report.errors:
         errors = {str(e.line - 1): {e.field: [e.reason]} for e in report.errors}
         raise InvalidError(f"Some {where} are invalid; see errors.", errors={where: errors})
+
+
+def _check_qualification(session: Session, code: str | None) -> None:
+    if code is not None and session.get(Qualification, code) is None:
+        message = "No such qualification; GET /qualifications lists them."
+        raise InvalidError(message, code="unknown_qualification", errors={"required_qualification": [message]})
 
 
 def _check_dates(starts_at: datetime, ends_at: datetime) -> None:
@@ -113,6 +129,7 @@ def update_campaign(
     if unknown:
         raise InvalidError("These fields cannot be changed.", errors={name: ["Not editable."] for name in unknown})
     _check_dates(changes.get("starts_at", campaign.starts_at), changes.get("ends_at", campaign.ends_at))
+    _check_qualification(session, changes.get("required_qualification"))
     late = changes.get("late_reward_cents", campaign.late_reward_cents)
     if late is not None and late > changes.get("reward_cents", campaign.reward_cents):
         message = "The late drop-off reward cannot exceed the reward."

@@ -37,6 +37,7 @@ from fieldtasks.models import (
     ItemStatus,
     Organization,
     Product,
+    Qualification,
     ShelfCheck,
     Task,
     TaskEvent,
@@ -44,6 +45,7 @@ from fieldtasks.models import (
     TaskStatus,
     User,
     Vehicle,
+    WorkerQualification,
 )
 from fieldtasks.services import deploy_spots
 
@@ -101,6 +103,7 @@ def _task_card_columns(distance=None) -> list:
         Campaign.client_rating,
         Campaign.rating_count,
         Organization.id.label("client_id"),
+        Campaign.required_qualification,
         Campaign.currency,
         Campaign.claim_minutes,
         Campaign.ends_at,
@@ -292,6 +295,7 @@ def claim_task(session: Session, task_id: uuid.UUID, worker_id: uuid.UUID, *, no
             return Claim(task_id, expires_at, generation)
     if len(held) >= claim_limit:
         raise ConflictError(f"You already hold {len(held)} tasks; finish or release one first.", code="claim_limit")
+    _check_qualified(session, task_id, worker_id)
     claimed = session.execute(
         update(Task)
         .where(Task.id == task_id, Task.campaign_id == Campaign.id, is_available(now), is_running(now))
@@ -311,6 +315,24 @@ def claim_task(session: Session, task_id: uuid.UUID, worker_id: uuid.UUID, *, no
         session.execute(update(TaskItem).where(TaskItem.task_id == task_id).values(status=ItemStatus.PENDING))
     record_event(session, task_id, worker_id, "claimed", now, claim_generation=claimed.claim_generation)
     return Claim(task_id, claimed.claim_expires_at, claimed.claim_generation)
+
+
+def _check_qualified(session: Session, task_id: uuid.UUID, worker_id: uuid.UUID) -> None:
+    """Refuse the claim when the campaign needs a qualification the worker has not earned yet."""
+    needed = session.execute(
+        select(Qualification.code, Qualification.name)
+        .join(Campaign, Campaign.required_qualification == Qualification.code)
+        .join(Task, Task.campaign_id == Campaign.id)
+        .where(Task.id == task_id)
+    ).one_or_none()
+    if needed is None:
+        return
+    earned = select(WorkerQualification.id).where(
+        WorkerQualification.worker_id == worker_id, WorkerQualification.qualification_code == needed.code
+    )
+    if session.scalar(earned) is None:
+        message = f"This task needs the qualification {needed.name!r}: earn it with a short, paid practice set."
+        raise ConflictError(message, code="qualification_required", errors={"qualification": [needed.code]})
 
 
 def _why_not_claimable(session: Session, task_id: uuid.UUID, now: datetime) -> Exception:

@@ -18,11 +18,13 @@ from fieldtasks.models import (
     LedgerEntry,
     LedgerTransaction,
     Organization,
+    Qualification,
     Task,
     TaskItem,
     TaskStatus,
     User,
     Verdict,
+    WorkerQualification,
 )
 from fieldtasks.services.briefs import BRIEFING
 from fieldtasks.services.payments import REWARD
@@ -46,7 +48,7 @@ def work_record(session: Session, worker_id: uuid.UUID, *, issuer: str, now: dat
         "items": _items(session, mine),
         "hours": _hours(session, worker_id, mine),
         "earnings": _earnings(session, worker_id),
-        "qualifications": [],
+        "qualifications": _qualifications(session, worker_id),
         "clients": _clients(session, mine),
     }
 
@@ -118,3 +120,13 @@ def _clients(session: Session, mine) -> list[str]:
         .order_by(Organization.name)
     )
     return list(rows)
+
+
+def _qualifications(session: Session, worker_id: uuid.UUID) -> list[dict[str, str]]:
+    rows = session.execute(
+        select(Qualification.code, Qualification.name, WorkerQualification.earned_at)
+        .join(WorkerQualification, WorkerQualification.qualification_code == Qualification.code)
+        .where(WorkerQualification.worker_id == worker_id)
+        .order_by(WorkerQualification.earned_at)
+    )
+    return [{"code": code, "name": name, "earned_at": earned_at.isoformat()} for code, name, earned_at in rows]

@@ -61,6 +61,10 @@ OPERATIONS: dict[tuple[str, str], tuple[object, str | None]] = {
     ("get", "/campaigns/{campaign_id}/ratings"): ({"client"}, "org"),
     ("get", "/me/hidden"): ({"worker"}, None),
     ("get", "/me/reputation"): ({"worker"}, None),
+    ("get", "/qualifications"): ({"worker"}, None),
+    ("post", "/qualifications/{code}/attempts"): ({"worker"}, None),
+    ("get", "/qualifications/attempts/{attempt_id}/questions/{index}"): ({"worker"}, "worker"),
+    ("post", "/qualifications/attempts/{attempt_id}/answers"): ({"worker"}, "worker"),
     ("post", "/me/hidden"): ({"worker"}, None),
     ("delete", "/me/hidden/{hide_id}"): ({"worker"}, "worker"),
     ("post", "/work-records/verify"): (PUBLIC, None),
@@ -121,10 +125,12 @@ def build_world(client, staff) -> dict:
     ).json
     key = client.post("/api-keys", json={"name": "xanadu server"}, headers=actors["client_x"]).json
     hide = client.post("/me/hidden", json={"client_id": y["organization"]["id"]}, headers=worker).json
+    attempt = client.post("/qualifications/reads_shelf_labels/attempts", headers=worker).json
     ids = {
         "campaign_id": campaign["id"], "task_id": task["id"], "item_id": item["id"], "photo_id": photo["id"],
         "webhook_id": webhook["id"], "delivery_id": str(uuid.uuid4()), "key_id": key["id"],
         "organization_id": x["organization"]["id"], "case_id": str(uuid.uuid4()), "hide_id": hide["id"],
+        "code": "reads_shelf_labels", "attempt_id": attempt["id"], "index": 0,
     }  # fmt: skip
     secrets_of_x = [campaign["id"], "Xanadu", webhook["id"], key["id"], key["prefix"], "xanadu-hook"]
     return {"actors": actors, "ids": ids, "secrets_of_x": secrets_of_x}
