@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import io
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 from PIL import Image, ImageFilter, ImageStat
@@ -11,6 +12,7 @@ from sqlalchemy import text
 
 from fieldtasks.api.context import EXTENSION
 from fieldtasks.jobs.maintenance import run_sweep
+from fieldtasks.services.moderation import pay_overdue_cases
 from tests.fieldwork import EVIAN
 from tests.helpers import bearer, sign_in
 from tests.verification import earnings, hand_in, item_of, label_photo, read_photo, stores_campaign
@@ -192,3 +194,13 @@ def test_a_gtin_correction_must_name_a_product_of_the_campaign(client, staff):
     assert corrected.status_code == 200
     feed = client.get("/feeds/prices", headers=campaign["headers"]).json["prices"]
     assert [(p["product"]["gtin"], p["price_cents"]) for p in feed] == [("3017620422003", 355)]
+
+
+def test_the_sweep_pays_a_case_falling_due_before_its_next_run_so_nobody_is_paid_late(client, app, clock):
+    handed_in = hand_in(client, label_photo(gtin=EVIAN, seed=51), stores_campaign(client, 1))
+    read_photo(client, handed_in)  # the wrong product: a case due in 72 hours
+    res = app.extensions[EXTENSION]
+    clock.advance(hours=72, seconds=-30)  # due in 30 s; the sweep runs every 60 s
+    with res.database.unit_of_work() as session:
+        assert pay_overdue_cases(session, now=clock.now) == 0
+        assert pay_overdue_cases(session, now=clock.now, ahead=timedelta(seconds=60)) == 1

@@ -47,7 +47,8 @@ def run_sweep(res: Resources) -> SweepReport:
     timeout_s = res.config.extraction_timeout_s
     requeued = enqueue_extractions(res.redis, lost.enqueue, timeout_s=timeout_s, found_stuck=True)
     with res.database.unit_of_work() as session:
-        approved = moderation.pay_overdue_cases(session, now=res.clock())
+        ahead = timedelta(seconds=res.config.sweep_interval_s)
+        approved = moderation.pay_overdue_cases(session, now=res.clock(), ahead=ahead)
     with res.database.unit_of_work() as session:
         released = escrow.release_closed_campaigns(session, now=res.clock())
     with res.database.unit_of_work() as session:

@@ -261,11 +261,15 @@ def appeal(
     return case_id
 
 
-def pay_overdue_cases(session: Session, *, now: datetime, limit: int = 500) -> int:
-    """Open cases past their deadline: the item is paid by default and the case closed."""
+def pay_overdue_cases(session: Session, *, now: datetime, limit: int = 500, ahead: timedelta = timedelta(0)) -> int:
+    """Open cases past their deadline: the item is paid by default and the case closed.
+
+    `ahead` (the sweep's interval) pays the cases falling due before the next sweep now, so that
+    nobody is paid later than their deadline.
+    """
     cases = session.scalars(
         select(ReviewCase)
-        .where(ReviewCase.status == "open", ReviewCase.due_at <= now)
+        .where(ReviewCase.status == "open", ReviewCase.due_at <= now + ahead)
         .order_by(ReviewCase.due_at)
         .limit(limit)
         .with_for_update(skip_locked=True)
