@@ -53,13 +53,7 @@ def check_in(session: Session, task_id: uuid.UUID, worker_id: uuid.UUID, fix: Fi
         message = "recorded_at is in the future; check the phone's clock."
         raise InvalidError(message, code="future_fix", errors={"recorded_at": [message]})
     task = held_task(session, task_id, worker_id, now=now)
-    point = func.ST_GeogFromText(point_wkt(fix.lat, fix.lon))
-    spot = deploy_spots.nearest_spot(session, task, point, now=now) if task.picked_up_at else None
-    if spot is not None:  # a scooter's drop-off: at a deploy spot, not where the vehicle was
-        distance, allowed = spot.distance_m, allowed_checkin_distance_m(spot.spot.geofence_m, fix.accuracy_m)
-    else:
-        distance = session.scalar(select(func.ST_Distance(Task.location, point)).where(Task.id == task.id))
-        allowed = allowed_checkin_distance_m(task.geofence_m, fix.accuracy_m)
+    distance, allowed, spot = _distance_to_place(session, task, fix, now=now)
     outcome, refusal = "accepted", None
     if fix.is_mock:
         outcome, refusal = "mock_location", "Your phone reports a simulated location; turn off mock locations."
@@ -93,6 +87,18 @@ def check_in(session: Session, task_id: uuid.UUID, worker_id: uuid.UUID, fix: Fi
     if spot is not None:
         deploy_spots.record_dropoff(session, task, spot.spot, now=now)
     return checkin
+
+
+def _distance_to_place(
+    session: Session, task: Task, fix: Fix, *, now: datetime
+) -> tuple[float, float, deploy_spots.SpotCheck | None]:
+    """Metres from the place, metres allowed, and for a scooter's drop-off the deploy spot it is checked against."""
+    point = func.ST_GeogFromText(point_wkt(fix.lat, fix.lon))
+    if task.picked_up_at:  # a scooter's drop-off: at a deploy spot, not where the vehicle was
+        spot = deploy_spots.nearest_spot(session, task, point, now=now)
+        return spot.distance_m, allowed_checkin_distance_m(spot.spot.geofence_m, fix.accuracy_m), spot
+    distance = session.scalar(select(func.ST_Distance(Task.location, point)).where(Task.id == task.id))
+    return distance, allowed_checkin_distance_m(task.geofence_m, fix.accuracy_m), None
 
 
 def _speed_from_previous_fix(session: Session, worker_id: uuid.UUID, fix: Fix) -> float:
