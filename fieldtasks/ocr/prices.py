@@ -25,10 +25,12 @@ from fieldtasks.ocr.types import Box, PriceCandidate
 WORKING_HEIGHT = 480  # a label crop is read at this height; a whole photo at up to twice that
 MIN_GLYPH_SHARE = 0.03  # of the working height: the cents of a label a third of the frame wide
 MAX_ARRANGEMENTS = 6  # per mask, largest print first: the shelf price is the largest number on a label
+MAX_RETRIES = 2  # arrangements read but not for sure, read again crop by crop (the largest first)
 HIGH_CONFIDENCE = 70.0  # Tesseract's word confidence, on every word of both groups
 _LINE = "--psm 7 -c tessedit_char_whitelist=0123456789"
 # Line mode returns nothing for some lone glyphs (a bold 4); read as one word, they come out.
 _WORD = "--psm 8 -c tessedit_char_whitelist=0123456789"
+_BLOCK = "--psm 6 -c tessedit_char_whitelist=0123456789"  # crops stacked as the lines of one sheet
 
 Glyph = tuple[int, int, int, int]  # left, top, right, bottom in working pixels
 
@@ -117,21 +119,48 @@ def read_digits(crop: Image.Image, lone: bool = False) -> tuple[str, float]:
     return "".join(text for text, _ in words), min((conf for _, conf in words), default=0.0)
 
 
+def read_lines(crops: list[Image.Image]) -> list[tuple[str, float]]:
+    """Each crop's digits and Tesseract's lowest word confidence, from one Tesseract run over the crops
+    stacked as lines of a sheet: starting Tesseract (loading its model) costs more than reading a line."""
+    os.environ.setdefault("OMP_THREAD_LIMIT", "1")  # one thread per call: workers run in parallel instead
+    gap = 30
+    sheet = Image.new("L", (max(c.width for c in crops) + 2 * gap, sum(c.height + gap for c in crops) + gap), 255)
+    spans, y = [], gap
+    for crop in crops:
+        sheet.paste(crop, (gap, y))
+        spans.append((y, y + crop.height))
+        y += crop.height + gap
+    data = pytesseract.image_to_data(sheet, config=_BLOCK, output_type=pytesseract.Output.DICT)
+    words: list[list[tuple[str, float]]] = [[] for _ in crops]
+    for text, conf, top, height in zip(data["text"], data["conf"], data["top"], data["height"], strict=True):
+        middle = top + height / 2
+        line = next((i for i, (start, end) in enumerate(spans) if start <= middle < end), None)
+        if text.strip() and line is not None:
+            words[line].append((text.strip(), float(conf)))
+    return [("".join(t for t, _ in found), min((c for _, c in found), default=0.0)) for found in words]
+
+
 def read_prices(gray: Image.Image, photo_scale: float, currency: str) -> list[PriceCandidate]:
     """Every price reading of the photo (`gray` is upright; `photo_scale` is its pixels per photo pixel)."""
     target = min(2 * WORKING_HEIGHT, max(WORKING_HEIGHT, gray.height))
     scale = target / gray.height
     working = gray.resize((max(1, round(gray.width * scale)), target), Image.LANCZOS)
-    candidates = []
+    candidates, retries = [], MAX_RETRIES
     for name, mask in glyph_masks(working):
         ink = Image.fromarray(np.where(mask, 0, 255).astype("uint8"))
         source = ImageOps.autocontrast(ImageOps.invert(working) if name == "light" else working)
         for units, cents in itertools.islice(price_arrangements(find_glyphs(mask)), MAX_ARRANGEMENTS):
-            h = units[0][3] - units[0][1]
-            readings = [
-                _read_arrangement(image, units, cents, h, currency, scale * photo_scale) for image in (ink, source)
-            ]
-            candidates += agreed(readings)
+            to_working = scale * photo_scale
+            found = agreed(_read_arrangement((ink, source), units, cents, currency, to_working))
+            if found and retries and not any(reading.confidence == "high" for reading in found):
+                # Read, but not for sure: as a block, lines can come out differently; each crop alone, again.
+                retries -= 1
+                again = agreed([_read_alone(image, units, cents, currency, to_working) for image in (ink, source)])
+                found = again if any(reading.confidence == "high" for reading in again) else found
+            candidates += found
+            if any(reading.confidence == "high" for reading in found):
+                # The largest print read for sure twice is the shelf price: smaller ones need not be read.
+                return candidates
     return candidates
 
 
@@ -143,14 +172,38 @@ def agreed(readings: list[PriceCandidate | None]) -> list[PriceCandidate]:
     return [dataclasses.replace(reading, confidence="low") for reading in found]
 
 
-def _read_arrangement(image, units, cents, h, currency, to_working) -> PriceCandidate | None:
+def _read_arrangement(images, units, cents, currency, to_working) -> list[PriceCandidate | None]:
+    """The arrangement read on each image (units and cents of both, in one Tesseract run)."""
+    h = units[0][3] - units[0][1]
+    crops = [(_crop(image, units, int(0.12 * h)), _crop(image, cents, int(0.08 * h))) for image in images]
+    lines = read_lines([crop for pair in crops for crop in pair])
+    readings = []
+    for index, (units_crop, _) in enumerate(crops):
+        (whole, whole_conf), (fraction, fraction_conf) = lines[2 * index], lines[2 * index + 1]
+        if not whole and len(units) == 1:  # a lone glyph comes out read as one word
+            whole, whole_conf = read_digits(units_crop, lone=True)
+        if not whole or len(whole) != len(units) or len(fraction) != 2:
+            readings.append(None)
+            continue
+        readings.append(
+            _candidate(units + cents, whole, fraction, min(whole_conf, fraction_conf), currency, to_working)
+        )
+    return readings
+
+
+def _read_alone(image, units, cents, currency, to_working) -> PriceCandidate | None:
+    """The arrangement read crop by crop, each as a single line (a Tesseract run each)."""
+    h = units[0][3] - units[0][1]
     whole, whole_conf = read_digits(_crop(image, units, int(0.12 * h)), lone=len(units) == 1)
     if not whole or len(whole) != len(units):
         return None
     fraction, fraction_conf = read_digits(_crop(image, cents, int(0.08 * h)))
     if len(fraction) != 2:
         return None
-    glyphs = units + cents
+    return _candidate(units + cents, whole, fraction, min(whole_conf, fraction_conf), currency, to_working)
+
+
+def _candidate(glyphs, whole: str, fraction: str, confidence: float, currency: str, to_working) -> PriceCandidate:
     left, top = min(g[0] for g in glyphs) / to_working, min(g[1] for g in glyphs) / to_working
     box = Box(
         round(left),
@@ -158,7 +211,6 @@ def _read_arrangement(image, units, cents, h, currency, to_working) -> PriceCand
         round(max(g[2] for g in glyphs) / to_working - left),
         round(max(g[3] for g in glyphs) / to_working - top),
     )
-    confidence = min(whole_conf, fraction_conf)
     return PriceCandidate(
         amount_cents=int(whole) * 100 + int(fraction),
         currency=currency,
