@@ -19,6 +19,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session
 
 from fieldtasks.models import (
@@ -140,10 +141,16 @@ def _add_earnings(session: Session, weeks, start: datetime, end: datetime) -> No
 
 
 def settle_week(session: Session, monday: date, *, wages: Mapping[str, int], now: datetime) -> FloorWeek:
-    """Top up every worker below the floor for the week, once (the week's row is the guard)."""
-    done = session.get(FloorWeek, monday, with_for_update=True)
-    if done is not None:
-        return done
+    """Top up every worker below the floor for the week, once: the week's row is claimed first (a concurrent
+    sweep waits on it, then finds the week settled)."""
+    claimed = session.execute(
+        pg_insert(FloorWeek)
+        .values(week_start=monday, settled_at=now, workers_topped_up=0, topped_up_cents=0)
+        .on_conflict_do_nothing()
+        .returning(FloorWeek.week_start)
+    ).scalar_one_or_none()
+    if claimed is None:
+        return session.get(FloorWeek, monday)
     paid_workers, paid_cents = 0, 0
     for (worker, currency), week in worker_weeks(session, monday).items():
         wage = wages.get(currency)
@@ -154,8 +161,8 @@ def settle_week(session: Session, monday: date, *, wages: Mapping[str, int], now
             continue
         cents = _top_up(session, worker, currency, week, owed, monday, now=now)
         paid_workers, paid_cents = paid_workers + (cents > 0), paid_cents + cents
-    row = FloorWeek(week_start=monday, settled_at=now, workers_topped_up=paid_workers, topped_up_cents=paid_cents)
-    session.add(row)
+    row = session.get(FloorWeek, monday)
+    row.workers_topped_up, row.topped_up_cents = paid_workers, paid_cents
     return row
 
 
