@@ -162,3 +162,19 @@ def find_lost_extractions(
             request.enqueued_at = now
             enqueue.append((request.photo_id, request.generation))
     return Sweep(enqueue, given_up)
+
+
+def unfinished_extractions(session: Session, task: Task, stage: str | None = None) -> list[tuple[uuid.UUID, int]]:
+    """(photo id, generation) of the task's photos of this claim still to read (of one `stage`, if given)."""
+    query = (
+        select(ExtractionRequest.photo_id, ExtractionRequest.generation)
+        .join(Photo, Photo.id == ExtractionRequest.photo_id)
+        .where(
+            Photo.task_id == task.id,
+            Photo.claim_generation == task.claim_generation,
+            ExtractionRequest.status.in_(("pending", "running")),
+        )
+    )
+    if stage is not None:
+        query = query.where(Photo.stage == stage)
+    return [(photo_id, generation) for photo_id, generation in session.execute(query)]

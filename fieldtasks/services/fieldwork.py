@@ -25,6 +25,7 @@ from fieldtasks.models import (
     TaskStatus,
 )
 from fieldtasks.services import briefs, deploy_spots
+from fieldtasks.services.extraction import unfinished_extractions
 from fieldtasks.services.tasks import held_task, record_event
 from fieldtasks.services.verification import settle_task
 
@@ -154,7 +155,7 @@ def submit_task(
     """
     task = session.scalar(select(Task).where(Task.id == task_id).with_for_update())
     if task is not None and task.status == TaskStatus.SUBMITTED and task.claimed_by_id == worker_id:
-        return Submission(task.id, task.submitted_at, _extractions(session, task))
+        return Submission(task.id, task.submitted_at, unfinished_extractions(session, task))
     task = held_task(session, task_id, worker_id, now=now)
     if task.checked_in_at is None:
         raise ConflictError("Check in at the place before submitting.", code="not_checked_in")
@@ -182,7 +183,7 @@ def submit_task(
         briefs.pay_briefing(session, session.get(Campaign, task.campaign_id), worker_id, wages=wages, now=now)
     session.flush()
     settle_task(session, task.id, now=now)  # items marked not found need no photo read
-    return Submission(task.id, now, _extractions(session, task))
+    return Submission(task.id, now, unfinished_extractions(session, task))
 
 
 def _check_dropoff(session: Session, task: Task) -> None:
@@ -193,16 +194,3 @@ def _check_dropoff(session: Session, task: Task) -> None:
     )
     if session.scalar(dropoff_photo.limit(1)) is None:
         raise ConflictError("Photograph the vehicle's code at the deploy spot.", code="missing_photo")
-
-
-def _extractions(session: Session, task: Task) -> list[tuple[uuid.UUID, int]]:
-    query = (
-        select(ExtractionRequest.photo_id, ExtractionRequest.generation)
-        .join(Photo, Photo.id == ExtractionRequest.photo_id)
-        .where(
-            Photo.task_id == task.id,
-            Photo.claim_generation == task.claim_generation,
-            ExtractionRequest.status.in_(("pending", "running")),
-        )
-    )
-    return [(photo_id, generation) for photo_id, generation in session.execute(query)]

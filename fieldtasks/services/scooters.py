@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from fieldtasks.errors import ConflictError
 from fieldtasks.models import CampaignKind, ExtractionRequest, Photo
+from fieldtasks.services.extraction import unfinished_extractions
 from fieldtasks.services.tasks import held_task, record_event
 
 DROPOFF_LIMIT = timedelta(hours=48)  # once picked up, the claim lasts this long: charged, then put back
@@ -48,9 +49,5 @@ def pick_up(session: Session, task_id: uuid.UUID, worker_id: uuid.UUID, *, now: 
         task.picked_up_at, task.checked_in_at = now, None
         task.claim_expires_at = now + DROPOFF_LIMIT
         record_event(session, task.id, worker_id, "picked_up", now, claim_expires_at=task.claim_expires_at.isoformat())
-    pending = session.execute(
-        select(ExtractionRequest.photo_id, ExtractionRequest.generation)
-        .join(Photo, Photo.id == ExtractionRequest.photo_id)
-        .where(Photo.task_id == task.id, Photo.stage == "pickup", ExtractionRequest.status == "pending")
-    ).all()
-    return Pickup(task.id, task.picked_up_at, task.claim_expires_at, [(p, g) for p, g in pending])
+    pending = unfinished_extractions(session, task, stage="pickup")
+    return Pickup(task.id, task.picked_up_at, task.claim_expires_at, pending)
