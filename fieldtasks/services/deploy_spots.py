@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from fieldtasks.models import Campaign, DeploySpot, ExtractionRequest, Photo, Task, Vehicle
+from fieldtasks.services.verdicts import shows_vehicle
 from fieldtasks.windows import next_window, open_window
 
 
@@ -103,7 +104,7 @@ def _pickup_code(session: Session, task: Task) -> str | None:
         .where(Photo.task_id == task.id, Photo.claim_generation == task.claim_generation, Photo.stage == "pickup")
     ).all()
     codes = [code for status, result in results if status == "done" and result for code in result.get("codes", [])]
-    if any(code["text"] == expected and code["confidence"] == "high" for code in codes):
+    if shows_vehicle(codes, expected):  # the rule the drop-off's verification applies
         return "matches"
     if any(status in ("pending", "running") for status, _ in results):
         return "reading"

@@ -126,13 +126,18 @@ def _overlap(one: dict[str, Any], other: dict[str, Any]) -> bool:
     )
 
 
+def shows_vehicle(codes: list[dict[str, Any]], expected: str | None) -> bool:
+    """The vehicle's own code is among the codes read, read for sure."""
+    return any(code["text"] == expected and code["confidence"] == "high" for code in codes)
+
+
 def _vehicle_reasons(evidence: Evidence) -> list[dict[str, str]]:
     """The vehicle's own code, read for sure on a pickup photo and on a drop-off photo."""
     expected, found = evidence.expected_vehicle_code, []
     for stage in SCOOTER_STAGES:
         photos = [extraction for extraction in evidence.extractions if extraction.get("stage") == stage]
         codes = [code for extraction in photos for code in extraction.get("codes", [])]
-        if any(code["text"] == expected and code["confidence"] == "high" for code in codes):
+        if shows_vehicle(codes, expected):
             continue
         others = sorted({code["text"] for code in codes if code["confidence"] == "high"})
         if others:
