@@ -20,6 +20,7 @@ from fieldtasks.models.tasks import (
     TaskItem,
     TaskStatus,
     Verdict,
+    seconds_on_task,
 )
 
 __all__ = [
@@ -68,4 +69,5 @@ __all__ = [
     "Webhook",
     "WebhookDelivery",
     "WorkerQualification",
+    "seconds_on_task",
 ]

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from geoalchemy2 import Geometry
-from sqlalchemy import BigInteger, CheckConstraint, Computed, ForeignKey, Identity, Index, String, text
+from sqlalchemy import BigInteger, CheckConstraint, Computed, ForeignKey, Identity, Index, String, func, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -89,6 +89,11 @@ class Task(Base):
     dropoff_spot_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("deploy_spots.id", ondelete="SET NULL"))
     dropped_off_at: Mapped[datetime | None]
     dropoff_due_at: Mapped[datetime | None]
+
+
+def seconds_on_task():
+    """Claim to submission, in seconds (SQL): the time a worker is counted as working on a task."""
+    return func.extract("epoch", Task.submitted_at - Task.claimed_at)
 
 
 class Verdict(enum.StrEnum):

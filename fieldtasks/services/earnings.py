@@ -19,6 +19,7 @@ from fieldtasks.models import (
     TaskItem,
     TaskStatus,
     Verdict,
+    seconds_on_task,
 )
 from fieldtasks.services.cursors import decode_cursor, encode_cursor
 from fieldtasks.services.payments import REWARD
@@ -80,7 +81,7 @@ def _rewards_and_time(session: Session, worker_id: uuid.UUID):
             Campaign.currency,
             Task.id.label("task_id"),
             func.sum(LedgerEntry.amount_cents).label("earned"),
-            func.extract("epoch", Task.submitted_at - Task.claimed_at).label("seconds"),
+            seconds_on_task().label("seconds"),
         )
         .join(LedgerTransaction, LedgerTransaction.id == LedgerEntry.transaction_id)
         .join(Task, Task.id == LedgerTransaction.details["task_id"].astext.cast(Task.id.type))

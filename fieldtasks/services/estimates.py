@@ -7,14 +7,14 @@ from datetime import datetime
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from fieldtasks.models import Campaign, CampaignStatus, Task
+from fieldtasks.models import Campaign, CampaignStatus, Task, seconds_on_task
 
 MIN_COMPLETED = 5  # fewer completed tasks than this say little; the client's estimate stands until then
 
 
 def refresh_task_minutes(session: Session, *, now: datetime) -> int:
     """Store each active campaign's median task minutes (the sweep calls this); returns campaigns updated."""
-    minutes = func.extract("epoch", Task.submitted_at - Task.claimed_at) / 60
+    minutes = seconds_on_task() / 60
     medians = (
         select(Task.campaign_id, func.percentile_cont(0.5).within_group(minutes).label("median"))
         .join(Campaign, Campaign.id == Task.campaign_id)

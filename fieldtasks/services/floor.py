@@ -35,6 +35,7 @@ from fieldtasks.models import (
     Task,
     TaskItem,
     TaskStatus,
+    seconds_on_task,
 )
 from fieldtasks.services import escrow, ledger
 from fieldtasks.services.briefs import BRIEFING
@@ -71,7 +72,7 @@ def worker_weeks(session: Session, monday: date) -> dict[tuple[uuid.UUID, str], 
     """Every worker's time and pay in the week, by (worker, currency)."""
     start, end = _bounds(monday)
     weeks: dict[tuple[uuid.UUID, str], WorkerWeek] = defaultdict(WorkerWeek)
-    seconds = func.extract("epoch", Task.submitted_at - Task.claimed_at)
+    seconds = seconds_on_task()
     for worker, campaign, currency, spent in session.execute(
         select(Task.claimed_by_id, Task.campaign_id, Campaign.currency, func.sum(seconds))
         .join(Campaign, Campaign.id == Task.campaign_id)
@@ -197,7 +198,7 @@ def settle_due_week(session: Session, *, wages: Mapping[str, int], now: datetime
 def campaign_pay(session: Session, campaign: Campaign, wage_cents: int | None) -> dict[str, Any]:
     """For the client: the median effective hourly pay of the campaign's settled tasks (their paid items'
     rewards over claim-to-submission time) and, when below the floor, the reward per item it would need."""
-    hours = func.extract("epoch", Task.submitted_at - Task.claimed_at) / 3600
+    hours = seconds_on_task() / 3600
     paid = func.count().filter(TaskItem.verdict.in_(PAID_VERDICTS))
     settled = (
         select(Task.id, hours.label("hours"), paid.label("paid"), func.count().label("item_count"))

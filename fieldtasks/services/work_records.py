@@ -25,6 +25,7 @@ from fieldtasks.models import (
     User,
     Verdict,
     WorkerQualification,
+    seconds_on_task,
 )
 from fieldtasks.services.briefs import BRIEFING
 from fieldtasks.services.payments import REWARD
@@ -83,9 +84,7 @@ def _items(session: Session, mine) -> dict[str, Any]:
 
 def _hours(session: Session, worker_id: uuid.UUID, mine) -> float:
     """Claim to submission of each task, and the briefs read (their declared minutes)."""
-    task_seconds = session.scalar(
-        select(func.sum(func.extract("epoch", Task.submitted_at - Task.claimed_at))).where(mine)
-    )
+    task_seconds = session.scalar(select(func.sum(seconds_on_task())).where(mine))
     reading_minutes = session.scalar(
         select(func.sum(Campaign.reading_minutes))
         .join(BriefRead, BriefRead.campaign_id == Campaign.id)
