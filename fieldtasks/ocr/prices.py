@@ -61,7 +61,8 @@ def find_glyphs(mask: np.ndarray) -> list[Glyph]:
 
 
 def price_arrangements(glyphs: list[Glyph]) -> Iterator[tuple[list[Glyph], list[Glyph]]]:
-    """(units, cents) glyph groups: a row of 1-3 same-height glyphs, then two raised smaller ones."""
+    """(units, cents) glyph groups: a row of 1-3 same-height glyphs, then two raised smaller ones
+    (or the pieces blur made of them)."""
     seen = set()
     for glyph in sorted(glyphs, key=lambda g: g[3] - g[1], reverse=True):
         h = glyph[3] - glyph[1]
@@ -71,15 +72,34 @@ def price_arrangements(glyphs: list[Glyph]) -> Iterator[tuple[list[Glyph], list[
             continue
         seen.add(tuple(units))
         right, top = units[-1][2], min(g[1] for g in units)
-        cents = sorted(
+        raised = sorted(
             g
             for g in glyphs
             if 0.3 * h <= g[3] - g[1] <= 0.75 * h
             and right - 0.1 * h <= g[0] <= right + 1.2 * h
             and abs(g[1] - top) < 0.35 * h
         )
-        if len(cents) >= 2:
-            yield units, cents[:2]
+        cents = _cents(raised, h)
+        if cents:
+            yield units, cents
+
+
+def _cents(raised: list[Glyph], h: int) -> list[Glyph]:
+    """The raised glyphs that make the cents: two, or pieces of two (blur splits a 9 and joins a 60).
+
+    The pieces are chained left to right while they stay within the width two digits take; Tesseract
+    then reads the whole crop and must find exactly two digits in it.
+    """
+    if not raised:
+        return []
+    chain, right = [raised[0]], raised[0][2]
+    for glyph in raised[1:]:
+        if glyph[0] - right >= 0.3 * h or glyph[2] - chain[0][0] > 1.4 * h:
+            break
+        chain.append(glyph)
+        right = max(right, glyph[2])
+    width, height = right - chain[0][0], max(g[3] for g in chain) - min(g[1] for g in chain)
+    return chain if len(chain) >= 2 or width >= 0.8 * height else []
 
 
 def _contiguous(row: list[Glyph], seed: Glyph, h: int) -> list[Glyph]:

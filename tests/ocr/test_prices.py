@@ -16,6 +16,19 @@ def test_units_then_two_raised_smaller_glyphs_make_a_price():
     assert (units, cents) in arrangements
 
 
+def test_cents_joined_by_blur_or_split_into_pieces_still_make_a_price():
+    units = [glyph(100, 100, 50, 100), glyph(160, 100, 50, 100)]
+    joined = [glyph(220, 100, 55, 50)]  # "60" as one blob
+    assert (units, joined) in list(price_arrangements(units + joined))
+    pieces = [glyph(220, 100, 12, 50), glyph(233, 102, 12, 48), glyph(250, 100, 25, 50)]  # a 9 in two, then 0
+    assert (units, pieces) in list(price_arrangements(units + pieces))
+
+
+def test_a_lone_narrow_raised_glyph_is_not_cents():
+    units = [glyph(100, 100, 50, 100)]
+    assert list(price_arrangements([*units, glyph(160, 100, 20, 50)])) == []
+
+
 def test_lowered_or_far_away_small_glyphs_are_not_cents():
     units = [glyph(100, 100, 50, 100)]
     lowered = [glyph(160, 160, 25, 40), glyph(190, 160, 25, 40)]  # subscript, not raised
