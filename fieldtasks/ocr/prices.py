@@ -128,10 +128,11 @@ def _crop(image: Image.Image, glyphs: list[Glyph], pad: int) -> Image.Image:
     return ImageOps.expand(crop.resize((max(1, round(crop.width * scale)), 70), Image.LANCZOS), 25, fill=255)
 
 
-def read_digits(crop: Image.Image, lone: bool = False) -> tuple[str, float]:
-    """Digits Tesseract reads on one line, and its lowest word confidence (`lone`: one glyph)."""
+def read_digits(crop: Image.Image, lone: bool = False, modes: tuple[str, ...] = (_LINE, _WORD)) -> tuple[str, float]:
+    """Digits Tesseract reads on one line, and its lowest word confidence (`lone`: one glyph, which is
+    read in each of `modes` until one returns it)."""
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")  # one thread per call: workers run in parallel instead
-    for config in (_LINE, _WORD) if lone else (_LINE,):
+    for config in modes if lone else (_LINE,):
         data = pytesseract.image_to_data(crop, config=config, output_type=pytesseract.Output.DICT)
         words = [(text, float(conf)) for text, conf in zip(data["text"], data["conf"], strict=True) if text.strip()]
         if words:
@@ -161,25 +162,34 @@ def read_lines(crops: list[Image.Image]) -> list[tuple[str, float]]:
 
 
 def read_prices(gray: Image.Image, photo_scale: float, currency: str) -> list[PriceCandidate]:
-    """Every price reading of the photo (`gray` is upright; `photo_scale` is its pixels per photo pixel)."""
+    """Every price reading of the photo (`gray` is upright; `photo_scale` is its pixels per photo pixel).
+
+    The largest arrangement is read first, alone; if it is not read for sure, all the others in one
+    Tesseract run (starting Tesseract costs more than reading a few more lines). Arrangements are then
+    taken largest first, and the first one read for sure ends the list: smaller print is not the price.
+    """
     target = min(2 * WORKING_HEIGHT, max(WORKING_HEIGHT, gray.height))
     scale = target / gray.height
     working = gray.resize((max(1, round(gray.width * scale)), target), Image.LANCZOS)
-    candidates, retries = [], MAX_RETRIES
+    to_working = scale * photo_scale
+    arrangements = []
     for name, mask in glyph_masks(working):
         ink = Image.fromarray(np.where(mask, 0, 255).astype("uint8"))
         source = ImageOps.autocontrast(ImageOps.invert(working) if name == "light" else working)
-        for units, cents in itertools.islice(price_arrangements(find_glyphs(mask)), MAX_ARRANGEMENTS):
-            to_working = scale * photo_scale
-            found = agreed(_read_arrangement((ink, source), units, cents, currency, to_working))
+        found = itertools.islice(price_arrangements(find_glyphs(mask)), MAX_ARRANGEMENTS)
+        arrangements += [((ink, source), units, cents) for units, cents in found]
+    candidates, retries = [], MAX_RETRIES
+    for batch in (arrangements[:1], arrangements[1:]):
+        readings = _read_arrangements(batch, currency, to_working) if batch else []
+        for (images, units, cents), both in zip(batch, readings, strict=True):
+            found = agreed(both)
             if found and retries and not any(reading.confidence == "high" for reading in found):
                 # Read, but not for sure: as a block, lines can come out differently; each crop alone, again.
                 retries -= 1
-                again = agreed([_read_alone(image, units, cents, currency, to_working) for image in (ink, source)])
+                again = agreed([_read_alone(image, units, cents, currency, to_working) for image in images])
                 found = again if any(reading.confidence == "high" for reading in again) else found
             candidates += found
             if any(reading.confidence == "high" for reading in found):
-                # The largest print read for sure twice is the shelf price: smaller ones need not be read.
                 return candidates
     return candidates
 
@@ -192,22 +202,28 @@ def agreed(readings: list[PriceCandidate | None]) -> list[PriceCandidate]:
     return [dataclasses.replace(reading, confidence="low") for reading in found]
 
 
-def _read_arrangement(images, units, cents, currency, to_working) -> list[PriceCandidate | None]:
-    """The arrangement read on each image (units and cents of both, in one Tesseract run)."""
-    h = units[0][3] - units[0][1]
-    crops = [(_crop(image, units, int(0.12 * h)), _crop(image, cents, int(0.08 * h))) for image in images]
-    lines = read_lines([crop for pair in crops for crop in pair])
+def _read_arrangements(arrangements, currency, to_working) -> list[list[PriceCandidate | None]]:
+    """Each arrangement read on each of its images (units and cents of all of them, in one Tesseract run)."""
+    crops = []
+    for images, units, cents in arrangements:
+        h = units[0][3] - units[0][1]
+        crops += [(_crop(image, units, int(0.12 * h)), _crop(image, cents, int(0.08 * h))) for image in images]
+    lines = iter(read_lines([crop for pair in crops for crop in pair]))
+    pairs = iter(crops)
     readings = []
-    for index, (units_crop, _) in enumerate(crops):
-        (whole, whole_conf), (fraction, fraction_conf) = lines[2 * index], lines[2 * index + 1]
-        if not whole and len(units) == 1:  # a lone glyph comes out read as one word
-            whole, whole_conf = read_digits(units_crop, lone=True)
-        if not whole or len(whole) != len(units) or len(fraction) != 2:
-            readings.append(None)
-            continue
-        readings.append(
-            _candidate(units + cents, whole, fraction, min(whole_conf, fraction_conf), currency, to_working)
-        )
+    for images, units, cents in arrangements:
+        found = []
+        for _ in images:
+            units_crop, _ = next(pairs)
+            (whole, whole_conf), (fraction, fraction_conf) = next(lines), next(lines)
+            if not whole and len(units) == 1 and len(fraction) == 2:  # a lone glyph comes out read as one word
+                whole, whole_conf = read_digits(units_crop, lone=True, modes=(_WORD,))
+            if not whole or len(whole) != len(units) or len(fraction) != 2:
+                found.append(None)
+                continue
+            confidence = min(whole_conf, fraction_conf)
+            found.append(_candidate(units + cents, whole, fraction, confidence, currency, to_working))
+        readings.append(found)
     return readings
 
 
