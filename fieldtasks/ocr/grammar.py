@@ -1,8 +1,8 @@
 """What French shelf labels print, as text: prices, unit prices and promotions (pure).
 
 Covers `2,49 €`, `2.49`, `2€49`, `€ 2,49`, `13,24 € / kg`, `1,32 €/L`, `le kg : 13,24 €`, `0,50 € la
-pièce`, `-30%`, `2e à -50%`. Large units with raised cents are not text but layout: fieldtasks.ocr.prices
-reads those from the glyphs' sizes.
+pièce`, `Prix/kg 13,24 €`, `€/kg 13,24`, `-30%`, `2e à -50%`. Large units with raised cents are not text
+but layout: fieldtasks.ocr.prices reads those from the glyphs' sizes.
 """
 
 from __future__ import annotations
@@ -17,7 +17,8 @@ _AMOUNT = (
     r"|(?P<whole>\d{1,4})\s*€"
 )
 _PRICE = re.compile(
-    rf"(?:(?P<per_before>(?:le|prix\s+au|au)\s+{_UNIT.replace('unit', 'unit_before')})\s*:?\s*)?"
+    rf"(?:(?P<per_before>(?:(?:le|prix\s+au|au)\s+|(?:prix|pr)?\.?\s*€?\s*/\s*){_UNIT.replace('unit', 'unit_before')})"
+    r"\s*:?\s*)?"
     rf"(?:€|eur)?\s*(?:{_AMOUNT})\s*(?:€|eur)?"
     rf"(?:\s*(?:/|le|la|par|au)\s*{_UNIT})?",
     re.IGNORECASE,

@@ -23,6 +23,10 @@ def test_shelf_prices(text, cents):
         ("le kg : 13,24 €", 1324, "kg"),
         ("Prix au kg 9,96 €", 996, "kg"),
         ("0,50 € la pièce", 50, "unit"),
+        ("Prix/kg 13,24 €", 1324, "kg"),
+        ("€/kg : 13,24", 1324, "kg"),
+        ("Pr/kg 84,84", 8484, "kg"),
+        ("/l 2.05", 205, "l"),
     ],
 )
 def test_unit_prices(text, cents, unit):
