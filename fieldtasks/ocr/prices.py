@@ -164,9 +164,10 @@ def read_lines(crops: list[Image.Image]) -> list[tuple[str, float]]:
 def read_prices(gray: Image.Image, photo_scale: float, currency: str) -> list[PriceCandidate]:
     """Every price reading of the photo (`gray` is upright; `photo_scale` is its pixels per photo pixel).
 
-    The largest arrangement is read first, alone; if it is not read for sure, all the others in one
-    Tesseract run (starting Tesseract costs more than reading a few more lines). Arrangements are then
-    taken largest first, and the first one read for sure ends the list: smaller print is not the price.
+    Arrangements are listed largest first in each ink mask (dark, then light). The first is read alone;
+    if it is not read for sure, all the others in one Tesseract run (starting Tesseract costs more than
+    reading a few more lines). They are taken in that order, and the first one read for sure ends the
+    list: smaller print is not the price.
     """
     target = min(2 * WORKING_HEIGHT, max(WORKING_HEIGHT, gray.height))
     scale = target / gray.height
