@@ -28,6 +28,7 @@ from werkzeug.test import encode_multipart
 
 from fieldtasks.ocr.scenes import shelf_photo, vehicle_photo
 from fieldtasks.ocr.synthetic import Label, careful_photograph, render_label
+from fieldtasks.products import parse_net_quantity
 
 # (method, path, headers, body bytes or None, content type) -> (status, decoded JSON)
 Transport = Callable[[str, str, dict[str, str], bytes | None, str | None], tuple[int, Any]]
@@ -90,8 +91,11 @@ def jpeg(image) -> bytes:
     return buffer.getvalue()
 
 
-def label_jpeg(gtin: str, price_cents: int, rng: random.Random) -> bytes:
-    label = render_label(Label("Démo", price_cents, price_cents * 2, "kg", gtin, "paper", None), rng)
+def label_jpeg(gtin: str, price_cents: int, rng: random.Random, net_quantity: str | None = None) -> bytes:
+    """A label as the store prints it: its unit price is the price for the product's net quantity."""
+    quantity = parse_net_quantity(net_quantity or "1 kg")
+    per_unit = round(price_cents / quantity.amount)
+    label = render_label(Label("Démo", price_cents, per_unit, quantity.unit, gtin, "paper", None), rng)
     buffer = io.BytesIO()
     careful_photograph(label, rng, (1600, 1200)).save(buffer, "JPEG", quality=90)
     return buffer.getvalue()
@@ -126,7 +130,8 @@ def play(phone: Phone, email: str, password: str, *, wait_s: float = 90, seed: i
     for index, item in enumerate(items):
         if index == 0:
             price = SHELF_PRICES.get(item["gtin"], 199)
-            phone.upload(task["id"], label_jpeg(item["gtin"], price, rng), gtin=item["gtin"])
+            photo = label_jpeg(item["gtin"], price, rng, item.get("net_quantity"))
+            phone.upload(task["id"], photo, gtin=item["gtin"])
             phone.say(f"3. photographed the label of {item['product_name']}")
         elif index == 1:
             phone.upload(task["id"], label_jpeg(OTHER_PRODUCT, 89, rng), gtin=item["gtin"])

@@ -30,6 +30,14 @@ def test_a_price_read_without_confidence_is_low_confidence():
     assert codes(extractions=[extraction([(NUTELLA, "high")], 349, "low")]) == ["low_confidence"]
 
 
+def test_a_price_at_odds_with_the_unit_price_says_so_with_both_numbers():
+    found = extraction([(NUTELLA, "high")], 349, "low")
+    found |= {"price_check": "disagrees", "unit_price": {"amount_cents": 1324, "unit": "kg", "confidence": "low"}}
+    [why] = judge(Evidence("shelf_price", NUTELLA, [found])).reasons
+    assert why["code"] == "price_disagrees"
+    assert "3.49" in why["message"] and "13.24 per kg" in why["message"]
+
+
 def test_two_photos_with_two_confident_prices_are_low_confidence():
     photos = [extraction([(NUTELLA, "high")], 349), extraction([(NUTELLA, "high")], 399)]
     assert codes(extractions=photos) == ["low_confidence"]

@@ -64,6 +64,16 @@ def test_another_products_label_is_the_wrong_product(client):
     assert earnings(client, handed_in.worker)["available_cents"] == 0
 
 
+def test_a_label_whose_unit_price_does_not_fit_the_products_quantity_goes_to_a_moderator(client):
+    handed_in = hand_in(client, label_photo(price_cents=349, unit_price_cents=1324))  # 13,24 €/kg x 400 g != 3,49 €
+    read_photo(client, handed_in)
+    item = item_of(client, handed_in)
+    assert item["verdict"] == "needs_review"
+    assert [r["code"] for r in item["reasons"]] == ["price_disagrees"]
+    assert "13.24 per kg" in item["reasons"][0]["message"]
+    assert earnings(client, handed_in.worker)["available_cents"] == 0
+
+
 def test_a_photo_without_label_has_no_barcode_and_no_price(client):
     handed_in = hand_in(client, photo_bytes(seed=3))
     read_photo(client, handed_in)

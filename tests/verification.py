@@ -31,10 +31,13 @@ def label_photo(
     gps: tuple[float, float] | None = None,
     exif_time: str | None = None,
     seed: int = 1,
+    unit_price_cents: int | None = None,
 ) -> bytes:
-    """A shelf label (EAN-13 and a price with raised cents) photographed straight on, as a JPEG."""
+    """A shelf label (EAN-13, a price with raised cents, its price per kg for 400 g unless told another)
+    photographed straight on, as a JPEG."""
     rng = random.Random(seed)  # framing and background vary by seed, as two real photos would
-    label = render_label(Label("Nutella 400 g", price_cents, 873, "kg", gtin, "paper", None), rng)
+    per_kg = unit_price_cents or int(price_cents / 0.4 + 0.5)
+    label = render_label(Label("Nutella 400 g", price_cents, per_kg, "kg", gtin, "paper", None), rng)
     photo = careful_photograph(label, rng, (1600, 1200))
     exif = Image.Exif()
     if exif_time:

@@ -42,6 +42,8 @@ def run_extraction(res: Resources, photo_id: uuid.UUID, generation: int) -> str:
         claimed.currency,
         prices=claimed.read_prices,
         whole_shelf=claimed.whole_shelf,
+        net_quantity=claimed.net_quantity,
+        net_unit=claimed.net_unit,
     )
     result, error = None, None
     try:

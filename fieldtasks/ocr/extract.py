@@ -13,9 +13,10 @@ import pytesseract
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from fieldtasks.ocr.barcodes import FIRST_PASS_MAX_SIDE, decode_barcodes, decode_vehicle_codes
+from fieldtasks.ocr.grammar import unit_price_agrees
 from fieldtasks.ocr.label_text import read_small_print
 from fieldtasks.ocr.prices import read_prices, shelf_price
-from fieldtasks.ocr.types import Extraction, Hints
+from fieldtasks.ocr.types import BarcodeRead, Extraction, Hints, PriceCandidate
 
 
 class UnreadablePhotoError(ValueError):
@@ -102,5 +103,28 @@ def extract(image_bytes: bytes, hints: Hints | None = None) -> Extraction:
         started = cpu_ms()
         unit_price, promotion = read_small_print(working, shelf.box, working.width / width, hints.currency)
         timings["small_print_ms"] = cpu_ms() - started
+    check = cross_check(shelf, unit_price, hints, barcodes)
+    if check == "disagrees":  # one of the two numbers is misread, and nothing says which
+        shelf = dataclasses.replace(shelf, confidence="low")
+    elif check == "agrees":  # two readings of the label confirm each other
+        unit_price = dataclasses.replace(unit_price, confidence="high")
     engines = dict(engine_versions())
-    return Extraction(barcodes, tuple(prices), shelf, width, height, timings, engines, unit_price, promotion, codes)
+    return Extraction(
+        barcodes, tuple(prices), shelf, width, height, timings, engines, unit_price, promotion, codes, check
+    )
+
+
+def cross_check(
+    shelf: PriceCandidate | None, unit_price: PriceCandidate | None, hints: Hints, barcodes: tuple[BarcodeRead, ...]
+) -> str | None:
+    """Does the unit price times the product's net quantity give the shelf price? None when not checkable:
+    a number missing, the quantity unknown, the unit price per another unit than the quantity's, or the
+    label surely another product's (its quantity is not the one hinted)."""
+    if shelf is None or unit_price is None or not hints.net_quantity:
+        return None
+    if hints.gtins and any(read.confidence == "high" and not read.expected for read in barcodes):
+        return None
+    if hints.net_unit and unit_price.unit != hints.net_unit:
+        return None
+    agrees = unit_price_agrees(shelf.amount_cents, unit_price.amount_cents, hints.net_quantity)
+    return "agrees" if agrees else "disagrees"

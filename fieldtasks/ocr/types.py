@@ -72,6 +72,8 @@ class Hints:
     currency: str = "EUR"
     prices: bool = True  # read the shelf price (placement and scooter tasks do not need it)
     whole_shelf: bool = False  # look for every product code across the photo (placement tasks)
+    net_quantity: float | None = None  # the product's, in the unit its unit price is per ...
+    net_unit: str | None = None  # ... "kg", "l" or "unit": the shelf price is checked against the unit price
 
 
 @dataclass(frozen=True)
@@ -86,3 +88,4 @@ class Extraction:
     unit_price: PriceCandidate | None = None  # printed near the shelf price
     promotion_percent: int | None = None  # "-30%" near the shelf price
     codes: tuple[CodeRead, ...] = ()  # vehicle codes, read only when the hints name some
+    price_check: str | None = None  # "agrees" or "disagrees": unit price times net quantity against the price

@@ -27,6 +27,8 @@ class ClaimedExtraction:
     currency: str
     read_prices: bool
     whole_shelf: bool
+    net_quantity: float | None = None  # the product's, for the check against its unit price
+    net_unit: str | None = None
 
 
 def _is_latest(request):
@@ -74,6 +76,7 @@ def claim_extraction(
         currency=campaign.currency,
         read_prices=campaign.kind == CampaignKind.SHELF_PRICE,
         whole_shelf=campaign.kind == CampaignKind.PRODUCT_PLACEMENT,
+        **_net_quantity(session, item),
     )
 
 
@@ -83,6 +86,15 @@ def _expected_gtins(session: Session, campaign: Campaign, item: TaskItem | None)
     if item is None or item.product_id is None:
         return ()
     return (session.scalar(select(Product.gtin).where(Product.id == item.product_id)),)
+
+
+def _net_quantity(session: Session, item: TaskItem | None) -> dict[str, Any]:
+    if item is None or item.product_id is None:
+        return {}
+    amount, unit = session.execute(
+        select(Product.net_quantity_amount, Product.net_quantity_unit).where(Product.id == item.product_id)
+    ).one()
+    return {"net_quantity": float(amount), "net_unit": unit} if amount else {}
 
 
 def _expected_vehicle(session: Session, item: TaskItem | None) -> tuple[str, ...]:

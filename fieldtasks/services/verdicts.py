@@ -16,6 +16,8 @@ REASONS = {
     "outside_geofence": "The photo was taken {distance_m} m from the place, outside its {geofence_m} m geofence.",
     "stale_photo": "The photo was taken at {taken_at}, outside the time you held this task.",
     "duplicate_photo": "This photo is a copy of one sent for another task or by another worker.",
+    "price_disagrees": "The price read ({price}) and the unit price read ({unit_price} per {unit}) do not agree "
+    "for this product's quantity; a moderator will check them.",
     "price_outlier": "The price read ({price}) is far from this product's recent median ({median}).",
     "not_found": "You reported the product missing from the shelf: a finding, which a moderator confirms.",
     "unreadable_photo": "The photo could not be opened: {error}.",
@@ -156,7 +158,7 @@ def _price(evidence: Evidence) -> tuple[dict[str, Any] | None, int | None, list[
     confident = [(i, p) for i, p in shelf if p["confidence"] == "high"]
     amounts = {p["amount_cents"] for _, p in confident}
     if len(amounts) > 1 or (shelf and not confident):
-        return None, None, [reason("low_confidence", what="price")]
+        return None, None, [_disagreement(evidence) or reason("low_confidence", what="price")]
     if not confident:
         return None, None, [reason("price_unreadable")] if evidence.extractions else []
     index, price = confident[0]
@@ -165,6 +167,20 @@ def _price(evidence: Evidence) -> tuple[dict[str, Any] | None, int | None, list[
         flagged = reason("price_outlier", price=_money(price["amount_cents"]), median=_money(median))
         return price, index, [flagged]
     return price, index, []
+
+
+def _disagreement(evidence: Evidence) -> dict[str, str] | None:
+    """Why a price is unsure when it is because the label's two numbers disagree (see ocr.extract)."""
+    for found in evidence.extractions:
+        if found.get("price_check") == "disagrees":
+            price, unit_price = found["shelf_price"], found["unit_price"]
+            return reason(
+                "price_disagrees",
+                price=_money(price["amount_cents"]),
+                unit_price=_money(unit_price["amount_cents"]),
+                unit=unit_price["unit"],
+            )
+    return None
 
 
 def _money(cents: int) -> str:

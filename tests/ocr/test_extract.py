@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+import random
 import shutil
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from PIL import Image
 
 from fieldtasks.ocr import Hints, UnreadablePhotoError, extract
 from fieldtasks.ocr.evaluate import main as evaluate
+from fieldtasks.ocr.synthetic import Label, careful_photograph, render_label
 
 BARCODES = Path(__file__).resolve().parents[3] / "shared" / "data" / "barcodes-dev"
 
@@ -52,6 +54,36 @@ def test_a_rotated_photo_is_still_read():
     buffer = io.BytesIO()
     image.save(buffer, "PNG")
     assert "9780764544200" in [read.gtin for read in extract(buffer.getvalue()).barcodes]
+
+
+@pytest.fixture(scope="module")
+def coffee_label() -> bytes:
+    """A paper label: 3,99 € for 250 g, soit 15,96 € / kg, photographed straight on."""
+    rng = random.Random(3)
+    label = Label("Café moulu", 399, 1596, "kg", "3017620422003", "paper", None)
+    buffer = io.BytesIO()
+    careful_photograph(render_label(label, rng), rng, (1600, 1200)).save(buffer, "JPEG", quality=90)
+    return buffer.getvalue()
+
+
+def test_the_unit_price_times_the_net_quantity_confirms_the_price(coffee_label):
+    found = extract(coffee_label, Hints(net_quantity=0.25, net_unit="kg"))
+    assert found.price_check == "agrees"
+    assert (found.shelf_price.amount_cents, found.shelf_price.confidence) == (399, "high")
+    assert (found.unit_price.amount_cents, found.unit_price.confidence) == (1596, "high")
+
+
+def test_a_label_whose_numbers_disagree_with_the_quantity_is_not_confident(coffee_label):
+    found = extract(coffee_label, Hints(net_quantity=0.5, net_unit="kg"))
+    assert found.price_check == "disagrees" and found.shelf_price.confidence == "low"
+
+
+def test_no_check_without_a_quantity_in_the_unit_price_unit_or_on_another_products_label(coffee_label):
+    another = Hints(gtins=("3608580758686",), net_quantity=0.5, net_unit="kg")  # its quantity is not this label's
+    for hints in (Hints(), Hints(net_quantity=0.25, net_unit="l"), another):
+        found = extract(coffee_label, hints)
+        assert found.price_check is None and found.shelf_price.confidence == "high"
+        assert found.unit_price.confidence == "low"  # small print alone is never sure
 
 
 @pytest.mark.parametrize("data", [b"", b"not an image at all", photo("ean13-3_01.png")[:200]])
