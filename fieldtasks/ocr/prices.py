@@ -5,7 +5,8 @@ arrangement that looks like a price (1 to 3 glyphs of one height, then two raise
 half that height) is read by Tesseract on its crop only, digits whitelisted, twice: on the
 thresholded ink and on the grey crop. A reading counts only when Tesseract returns as many digits
 as there are glyphs, and is confident only when both readings agree and Tesseract is sure of every
-word.
+word. A price printed on one line (`2,49 €`) is a row of glyphs of one height read as `units,cents`,
+and only when it is the largest print on the label.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import os
+import re
 from collections.abc import Iterator
 
 import numpy as np
@@ -31,6 +33,11 @@ _LINE = "--psm 7 -c tessedit_char_whitelist=0123456789"
 # Line mode returns nothing for some lone glyphs (a bold 4); read as one word, they come out.
 _WORD = "--psm 8 -c tessedit_char_whitelist=0123456789"
 _BLOCK = "--psm 6 -c tessedit_char_whitelist=0123456789"  # crops stacked as the lines of one sheet
+# Prices printed on one line (2,49 €). Tesseract is unsure of every word holding a €, so the row is read
+# whole and without its last glyph (the € when there is one), and only a bare "2,49" counts.
+_ONE_LINE = "--psm 6 -c tessedit_char_whitelist=0123456789,."
+_DECIMAL = re.compile(r"(\d{1,4})[,.](\d{2})")
+MAX_ONE_LINE = 4  # one-line candidates per mask
 
 Glyph = tuple[int, int, int, int]  # left, top, right, bottom in working pixels
 
@@ -102,16 +109,31 @@ def _cents(raised: list[Glyph], h: int) -> list[Glyph]:
     return chain if len(chain) >= 2 or width >= 0.8 * height else []
 
 
-def _contiguous(row: list[Glyph], seed: Glyph, h: int) -> list[Glyph]:
-    """The glyphs of `row` chained to `seed` by gaps narrower than 0.6 of their height."""
+def one_line_prices(glyphs: list[Glyph], at_least: int = 0) -> Iterator[list[Glyph]]:
+    """Rows of 3 to 6 glyphs of one height at least `at_least` high, largest first: a price written on
+    one line (`2,49 €`, `2€49`), its separator too small to be a glyph."""
+    seen = set()
+    for glyph in sorted(glyphs, key=lambda g: g[3] - g[1], reverse=True):
+        h = glyph[3] - glyph[1]
+        if h < at_least:
+            return
+        row = sorted(g for g in glyphs if abs((g[3] - g[1]) - h) < 0.2 * h and abs(g[1] - glyph[1]) < 0.25 * h)
+        chain = _contiguous(row, glyph, h, gap=1.0)  # the separator widens one gap
+        if 3 <= len(chain) <= 6 and tuple(chain) not in seen:
+            seen.add(tuple(chain))
+            yield chain
+
+
+def _contiguous(row: list[Glyph], seed: Glyph, h: int, gap: float = 0.6) -> list[Glyph]:
+    """The glyphs of `row` chained to `seed` by gaps narrower than `gap` times their height."""
     index = row.index(seed)
     chain = [seed]
     for glyph in reversed(row[:index]):
-        if chain[0][0] - glyph[2] >= 0.6 * h:
+        if chain[0][0] - glyph[2] >= gap * h:
             break
         chain.insert(0, glyph)
     for glyph in row[index + 1 :]:
-        if glyph[0] - chain[-1][2] >= 0.6 * h:
+        if glyph[0] - chain[-1][2] >= gap * h:
             break
         chain.append(glyph)
     return chain
@@ -140,7 +162,7 @@ def read_digits(crop: Image.Image, lone: bool = False, modes: tuple[str, ...] = 
     return "".join(text for text, _ in words), min((conf for _, conf in words), default=0.0)
 
 
-def read_lines(crops: list[Image.Image]) -> list[tuple[str, float]]:
+def read_lines(crops: list[Image.Image], config: str = _BLOCK) -> list[tuple[str, float]]:
     """Each crop's digits and Tesseract's lowest word confidence, from one Tesseract run over the crops
     stacked as lines of a sheet: starting Tesseract (loading its model) costs more than reading a line."""
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")  # one thread per call: workers run in parallel instead
@@ -151,7 +173,7 @@ def read_lines(crops: list[Image.Image]) -> list[tuple[str, float]]:
         sheet.paste(crop, (gap, y))
         spans.append((y, y + crop.height))
         y += crop.height + gap
-    data = pytesseract.image_to_data(sheet, config=_BLOCK, output_type=pytesseract.Output.DICT)
+    data = pytesseract.image_to_data(sheet, config=config, output_type=pytesseract.Output.DICT)
     words: list[list[tuple[str, float]]] = [[] for _ in crops]
     for text, conf, top, height in zip(data["text"], data["conf"], data["top"], data["height"], strict=True):
         middle = top + height / 2
@@ -167,17 +189,20 @@ def read_prices(gray: Image.Image, photo_scale: float, currency: str) -> list[Pr
     Arrangements are listed largest first in each ink mask (dark, then light). The first is read alone;
     if it is not read for sure, all the others in one Tesseract run (starting Tesseract costs more than
     reading a few more lines). They are taken in that order, and the first one read for sure ends the
-    list: smaller print is not the price.
+    list: smaller print is not the price. Last, prices printed on one line, as large as the largest
+    arrangement at least (a unit price line is smaller than the price).
     """
     target = min(2 * WORKING_HEIGHT, max(WORKING_HEIGHT, gray.height))
     scale = target / gray.height
     working = gray.resize((max(1, round(gray.width * scale)), target), Image.LANCZOS)
     to_working = scale * photo_scale
-    arrangements = []
+    masks, arrangements = [], []
     for name, mask in glyph_masks(working):
         ink = Image.fromarray(np.where(mask, 0, 255).astype("uint8"))
         source = ImageOps.autocontrast(ImageOps.invert(working) if name == "light" else working)
-        found = itertools.islice(price_arrangements(find_glyphs(mask)), MAX_ARRANGEMENTS)
+        glyphs = find_glyphs(mask)
+        masks.append(((ink, source), glyphs))
+        found = itertools.islice(price_arrangements(glyphs), MAX_ARRANGEMENTS)
         arrangements += [((ink, source), units, cents) for units, cents in found]
     candidates, retries = [], MAX_RETRIES
     for batch in (arrangements[:1], arrangements[1:]):
@@ -192,7 +217,42 @@ def read_prices(gray: Image.Image, photo_scale: float, currency: str) -> list[Pr
             candidates += found
             if any(reading.confidence == "high" for reading in found):
                 return candidates
+    largest = max((units[0][3] - units[0][1] for _, units, _ in arrangements), default=0)
+    rows = [
+        (images, chain)
+        for images, glyphs in masks
+        for chain in itertools.islice(one_line_prices(glyphs, round(0.9 * largest)), MAX_ONE_LINE)
+    ]
+    for found in _read_one_line(rows, currency, to_working):
+        candidates += found
+        if any(reading.confidence == "high" for reading in found):
+            break
     return candidates
+
+
+def _read_one_line(rows, currency, to_working) -> list[list[PriceCandidate]]:
+    """Each row read as `units,cents` on each of its images, in one Tesseract run."""
+    if not rows:
+        return []
+    crops = []
+    for images, chain in rows:
+        pad = int(0.12 * (chain[0][3] - chain[0][1]))
+        crops += [_crop(image, glyphs, pad) for image in images for glyphs in (chain, chain[:-1])]
+    lines = iter(read_lines(crops, _ONE_LINE))
+    readings = []
+    for images, chain in rows:
+        both = []
+        for _ in images:
+            found = []
+            for glyphs in (chain, chain[:-1]):
+                text, confidence = next(lines)
+                match = _DECIMAL.fullmatch(text)
+                if match:
+                    found.append(_candidate(glyphs, match[1], match[2], confidence, currency, to_working))
+            agree = len({reading.amount_cents for reading in found}) == 1  # the € dropped, or cut off
+            both.append(max(found, key=lambda reading: reading.score) if agree else None)
+        readings.append(agreed(both))
+    return readings
 
 
 def agreed(readings: list[PriceCandidate | None]) -> list[PriceCandidate]:

@@ -1,9 +1,10 @@
 """Synthetic French shelf labels photographed by a phone, for evaluation.
 
-`python -m fieldtasks.ocr.synthetic OUT_DIR [--count 300] [--seed 7] [--size 4000x3000]` writes
-photos and a truth.csv that `python -m fieldtasks.ocr.evaluate OUT_DIR` scores. Paper and electronic
-label styles, large units with raised cents, a unit price line, an EAN-13, sometimes a promotion with
-the former price crossed out; then perspective, blur, glare, shadow and JPEG, in a 12 MP frame.
+`python -m fieldtasks.ocr.synthetic OUT_DIR [--count 300] [--seed 7] [--size 4000x3000] [--layout one_line]`
+writes photos and a truth.csv that `python -m fieldtasks.ocr.evaluate OUT_DIR` scores. Paper and electronic
+label styles, large units with raised cents (or the price on one line), a unit price line, an EAN-13,
+sometimes a promotion with the former price crossed out; then perspective, blur, glare, shadow and JPEG,
+in a 12 MP frame.
 Same seed, same set. Synthetic data helps; it never replaces the real photos.
 """
 
@@ -69,20 +70,18 @@ def euros(cents: int) -> str:
     return f"{cents // 100},{cents % 100:02d}"
 
 
-def render_label(label: Label, rng: random.Random) -> Image.Image:
-    """The label as printed, 900 x 450 pixels."""
+def render_label(label: Label, rng: random.Random, layout: str = "raised") -> Image.Image:
+    """The label as printed, 900 x 450 pixels; the price's cents raised and smaller (`raised`), or on one
+    line with the units (`one_line`: `2,49 €`)."""
     background = (255, 255, 255) if label.style == "paper" else (rng.randint(205, 225),) * 3
     image = Image.new("RGB", (900, 450), background)
     draw = ImageDraw.Draw(image)
     ink = (20, 20, 20)
     draw.text((30, 20), label.name.upper(), font=font(44), fill=ink)
-    units, cents = str(label.price_cents // 100), f"{label.price_cents % 100:02d}"
-    big, small = font(190), font(90)
-    x = 380 if len(units) < 2 else 300
-    draw.text((x, 90), units, font=big, fill=ink)
-    right = x + draw.textlength(units, font=big) + 8
-    draw.text((right, 110), cents, font=small, fill=ink)
-    draw.text((right + 10, 205), "€", font=font(60), fill=ink)
+    if layout == "one_line":
+        draw.text((330, 120), f"{euros(label.price_cents)} €", font=font(130), fill=ink)
+    else:
+        _raised_price(draw, label.price_cents, ink)
     per = "kg" if label.unit == "kg" else "L"
     draw.text((30, 110), f"soit {euros(label.unit_price_cents)} € / {per}", font=font(30, bold=False), fill=ink)
     if label.former_cents:
@@ -95,6 +94,16 @@ def render_label(label: Label, rng: random.Random) -> Image.Image:
         draw.line((30, 275, 30 + draw.textlength(old, font=font(40, bold=False)), 270), fill=ink, width=4)
     image.paste(barcode_image(label.gtin), (30, 330))
     return image
+
+
+def _raised_price(draw: ImageDraw.ImageDraw, price_cents: int, ink: tuple[int, int, int]) -> None:
+    units, cents = str(price_cents // 100), f"{price_cents % 100:02d}"
+    big, small = font(190), font(90)
+    x = 380 if len(units) < 2 else 300
+    draw.text((x, 90), units, font=big, fill=ink)
+    right = x + draw.textlength(units, font=big) + 8
+    draw.text((right, 110), cents, font=small, fill=ink)
+    draw.text((right + 10, 205), "€", font=font(60), fill=ink)
 
 
 def barcode_image(gtin: str) -> Image.Image:
@@ -170,7 +179,7 @@ def lighting(photo: Image.Image, rng: random.Random) -> Image.Image:
     return Image.composite(Image.new("RGB", photo.size, "black"), photo, shadow)
 
 
-def generate(out: Path, count: int, seed: int, size: tuple[int, int]) -> None:
+def generate(out: Path, count: int, seed: int, size: tuple[int, int], layout: str = "raised") -> None:
     rng = random.Random(seed)
     out.mkdir(parents=True, exist_ok=True)
     with (out / "truth.csv").open("w", newline="", encoding="utf-8") as handle:
@@ -179,7 +188,8 @@ def generate(out: Path, count: int, seed: int, size: tuple[int, int]) -> None:
         for index in range(count):
             label = random_label(rng)
             name = f"synthetic_{index:04d}.jpg"
-            photograph(render_label(label, rng), rng, size).save(out / name, "JPEG", quality=rng.randint(70, 92))
+            photo = photograph(render_label(label, rng, layout), rng, size)
+            photo.save(out / name, "JPEG", quality=rng.randint(70, 92))
             writer.writerow(
                 [name, label.gtin, f"{label.price_cents / 100:.2f}", "EUR", f"{label.unit_price_cents / 100:.2f}"]
             )
@@ -195,9 +205,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--count", type=int, default=300)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--size", default="4000x3000", help="photo size, WIDTHxHEIGHT")
+    parser.add_argument("--layout", choices=("raised", "one_line"), default="raised", help="how the price is printed")
     args = parser.parse_args(argv)
     width, height = (int(v) for v in args.size.lower().split("x"))
-    generate(args.out, args.count, args.seed, (width, height))
+    generate(args.out, args.count, args.seed, (width, height), args.layout)
     return 0
 
 

@@ -86,6 +86,15 @@ def test_no_check_without_a_quantity_in_the_unit_price_unit_or_on_another_produc
         assert found.unit_price.confidence == "low"  # small print alone is never sure
 
 
+def test_a_price_printed_on_one_line_is_read():
+    rng = random.Random(5)
+    label = Label("Café moulu", 1249, 4996, "kg", "3017620422003", "paper", None)
+    buffer = io.BytesIO()
+    careful_photograph(render_label(label, rng, "one_line"), rng, (1600, 1200)).save(buffer, "JPEG", quality=90)
+    price = extract(buffer.getvalue()).shelf_price
+    assert (price.amount_cents, price.confidence) == (1249, "high")
+
+
 @pytest.mark.parametrize("data", [b"", b"not an image at all", photo("ean13-3_01.png")[:200]])
 def test_corrupt_or_truncated_input_raises_a_clear_error(data):
     with pytest.raises(UnreadablePhotoError, match="cannot decode the photo"):

@@ -1,6 +1,6 @@
 """The price path's pieces on drawn glyphs: arrangement of units and raised cents, agreement."""
 
-from fieldtasks.ocr.prices import agreed, price_arrangements
+from fieldtasks.ocr.prices import agreed, one_line_prices, price_arrangements
 from fieldtasks.ocr.types import Box, PriceCandidate
 
 
@@ -34,6 +34,14 @@ def test_lowered_or_far_away_small_glyphs_are_not_cents():
     lowered = [glyph(160, 160, 25, 40), glyph(190, 160, 25, 40)]  # subscript, not raised
     far = [glyph(400, 100, 25, 50), glyph(430, 100, 25, 50)]
     assert list(price_arrangements(units + lowered + far)) == []
+
+
+def test_a_row_of_glyphs_of_one_height_is_a_one_line_price_when_it_is_the_largest_print():
+    row = [glyph(100, 100, 50, 100), glyph(160, 100, 50, 100), glyph(250, 100, 50, 100), glyph(310, 100, 50, 100)]
+    small = [glyph(100, 300, 15, 30), glyph(118, 300, 15, 30), glyph(145, 300, 15, 30)]  # a unit price line
+    assert next(one_line_prices(row + small)) == row  # the comma's gap (40 px) does not break the row
+    assert list(one_line_prices(small, at_least=100)) == []  # smaller than the price found: not the price
+    assert list(one_line_prices(row[:2])) == []  # two glyphs have no cents
 
 
 def candidate(amount, confidence="high"):
