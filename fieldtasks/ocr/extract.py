@@ -73,7 +73,7 @@ def engine_versions() -> dict[str, str]:
 
 def extract(image_bytes: bytes, hints: Hints | None = None) -> Extraction:
     """Everything the verifier needs from one photo. Hints mark what was expected; they never
-    change what was read."""
+    change what was read, only how sure it is (the net quantity checks the price against the unit price)."""
     hints = hints or Hints()
     timings: dict[str, float] = {}
     started = cpu_ms()

@@ -65,7 +65,7 @@ class PriceCandidate:
 
 @dataclass(frozen=True)
 class Hints:
-    """What the task expects to find; never used to change what was read."""
+    """What the task expects to find; never used to change what was read, only to say how sure it is."""
 
     gtins: tuple[str, ...] = ()
     vehicle_codes: tuple[str, ...] = ()
