@@ -111,15 +111,23 @@ def _cents(raised: list[Glyph], h: int) -> list[Glyph]:
 
 def one_line_prices(glyphs: list[Glyph], at_least: int = 0) -> Iterator[list[Glyph]]:
     """Rows of 3 to 6 glyphs of one height at least `at_least` high, largest first: a price written on
-    one line (`2,49 €`, `2€49`), its separator too small to be a glyph."""
+    one line (`2,49 €`, `2€49`), its separator too small to be a glyph (it widens one gap)."""
+    return glyph_rows(glyphs, (3, 6), at_least, gap=1.0)
+
+
+def glyph_rows(
+    glyphs: list[Glyph], count: tuple[int, int], at_least: int = 0, gap: float = 0.6
+) -> Iterator[list[Glyph]]:
+    """Rows of `count` (least, most) glyphs of one height at least `at_least` high, largest first, each
+    glyph within `gap` times that height of the next."""
     seen = set()
     for glyph in sorted(glyphs, key=lambda g: g[3] - g[1], reverse=True):
         h = glyph[3] - glyph[1]
         if h < at_least:
             return
         row = sorted(g for g in glyphs if abs((g[3] - g[1]) - h) < 0.2 * h and abs(g[1] - glyph[1]) < 0.25 * h)
-        chain = _contiguous(row, glyph, h, gap=1.0)  # the separator widens one gap
-        if 3 <= len(chain) <= 6 and tuple(chain) not in seen:
+        chain = _contiguous(row, glyph, h, gap)
+        if count[0] <= len(chain) <= count[1] and tuple(chain) not in seen:
             seen.add(tuple(chain))
             yield chain
 

@@ -86,6 +86,15 @@ def test_no_check_without_a_quantity_in_the_unit_price_unit_or_on_another_produc
         assert found.unit_price.confidence == "low"  # small print alone is never sure
 
 
+def test_a_promotion_printed_white_on_red_is_read_and_none_is_invented(coffee_label):
+    rng = random.Random(4)
+    label = Label("Café moulu", 299, 1196, "kg", "3017620422003", "paper", 429)  # -30% on a red badge
+    buffer = io.BytesIO()
+    careful_photograph(render_label(label, rng), rng, (1600, 1200)).save(buffer, "JPEG", quality=90)
+    assert extract(buffer.getvalue()).promotion_percent == 30
+    assert extract(coffee_label).promotion_percent is None
+
+
 def test_a_price_printed_on_one_line_is_read():
     rng = random.Random(5)
     label = Label("Café moulu", 1249, 4996, "kg", "3017620422003", "paper", None)
