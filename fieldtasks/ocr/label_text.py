@@ -2,7 +2,7 @@
 
 Only the neighbourhood of the price already found is read (Tesseract never sees the whole frame): it
 is scaled so that the small print is about 30 pixels high, read as a block of text, and parsed by
-fieldtasks.ocr.grammar.
+fieldtasks.ocr.grammar. A promotion printed light on a dark badge is read apart, inverted.
 """
 
 from __future__ import annotations
