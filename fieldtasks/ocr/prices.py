@@ -70,14 +70,7 @@ def find_glyphs(mask: np.ndarray) -> list[Glyph]:
 def price_arrangements(glyphs: list[Glyph]) -> Iterator[tuple[list[Glyph], list[Glyph]]]:
     """(units, cents) glyph groups: a row of 1-3 same-height glyphs, then two raised smaller ones
     (or the pieces blur made of them)."""
-    seen = set()
-    for glyph in sorted(glyphs, key=lambda g: g[3] - g[1], reverse=True):
-        h = glyph[3] - glyph[1]
-        row = sorted(g for g in glyphs if abs((g[3] - g[1]) - h) < 0.2 * h and abs(g[1] - glyph[1]) < 0.25 * h)
-        units = _contiguous(row, glyph, h)
-        if tuple(units) in seen or len(units) > 3:
-            continue
-        seen.add(tuple(units))
+    for units, h in _rows(glyphs, (1, 3)):
         right, top = units[-1][2], min(g[1] for g in units)
         raised = sorted(
             g
@@ -120,6 +113,13 @@ def glyph_rows(
 ) -> Iterator[list[Glyph]]:
     """Rows of `count` (least, most) glyphs of one height at least `at_least` high, largest first, each
     glyph within `gap` times that height of the next."""
+    return (chain for chain, _ in _rows(glyphs, count, at_least, gap))
+
+
+def _rows(
+    glyphs: list[Glyph], count: tuple[int, int], at_least: int = 0, gap: float = 0.6
+) -> Iterator[tuple[list[Glyph], int]]:
+    """glyph_rows, each with the height of the glyph it grew from."""
     seen = set()
     for glyph in sorted(glyphs, key=lambda g: g[3] - g[1], reverse=True):
         h = glyph[3] - glyph[1]
@@ -129,7 +129,7 @@ def glyph_rows(
         chain = _contiguous(row, glyph, h, gap)
         if count[0] <= len(chain) <= count[1] and tuple(chain) not in seen:
             seen.add(tuple(chain))
-            yield chain
+            yield chain, h
 
 
 def _contiguous(row: list[Glyph], seed: Glyph, h: int, gap: float = 0.6) -> list[Glyph]:
