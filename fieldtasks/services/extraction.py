@@ -60,41 +60,37 @@ def claim_extraction(
     )
     if request_id is None:
         return None
-    photo, campaign, item = session.execute(
-        select(Photo, Campaign, TaskItem)
+    photo, campaign, item, product = session.execute(
+        select(Photo, Campaign, TaskItem, Product)
         .join(Task, Task.id == Photo.task_id)
         .join(Campaign, Campaign.id == Task.campaign_id)
         .outerjoin(TaskItem, TaskItem.id == Photo.item_id)  # none for a shelf photo
+        .outerjoin(Product, Product.id == TaskItem.product_id)  # none for a vehicle
         .where(Photo.id == photo_id)
     ).one()
     return ClaimedExtraction(
         request_id=request_id,
         task_id=photo.task_id,
         storage_key=photo.original_key,
-        gtins=_expected_gtins(session, campaign, item),
+        gtins=_expected_gtins(session, campaign, product),
         vehicle_codes=_expected_vehicle(session, item),
         currency=campaign.currency,
         read_prices=campaign.kind == CampaignKind.SHELF_PRICE,
         whole_shelf=campaign.kind == CampaignKind.PRODUCT_PLACEMENT,
-        **_net_quantity(session, item),
+        **_net_quantity(product),
     )
 
 
-def _expected_gtins(session: Session, campaign: Campaign, item: TaskItem | None) -> tuple[str, ...]:
+def _expected_gtins(session: Session, campaign: Campaign, product: Product | None) -> tuple[str, ...]:
     if campaign.kind == CampaignKind.PRODUCT_PLACEMENT:  # the whole shelf is of interest
         return tuple(session.scalars(select(Product.gtin).where(Product.campaign_id == campaign.id)))
-    if item is None or item.product_id is None:
-        return ()
-    return (session.scalar(select(Product.gtin).where(Product.id == item.product_id)),)
+    return (product.gtin,) if product is not None else ()
 
 
-def _net_quantity(session: Session, item: TaskItem | None) -> dict[str, Any]:
-    if item is None or item.product_id is None:
+def _net_quantity(product: Product | None) -> dict[str, Any]:
+    if product is None or not product.net_quantity_amount:
         return {}
-    amount, unit = session.execute(
-        select(Product.net_quantity_amount, Product.net_quantity_unit).where(Product.id == item.product_id)
-    ).one()
-    return {"net_quantity": float(amount), "net_unit": unit} if amount else {}
+    return {"net_quantity": float(product.net_quantity_amount), "net_unit": product.net_quantity_unit}
 
 
 def _expected_vehicle(session: Session, item: TaskItem | None) -> tuple[str, ...]:
