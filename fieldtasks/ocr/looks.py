@@ -108,12 +108,15 @@ def region_looks(image: Image.Image, scale: float, angle: float, region: Box) ->
 
 
 def looks(image: Image.Image, scale: float, region: Box) -> Iterator[Variant]:
-    """A small photo seen several ways: larger, stretched in contrast, binarised, sharpened, turned."""
+    """A small photo seen several ways: larger (and sharpened), stretched in contrast, binarised, sharpened, turned."""
     for factor in (2, 3, 4):
         if max(image.size) * factor > UPSCALED_MAX_SIDE:
             break
         larger = image.resize((image.width * factor, image.height * factor), Image.BICUBIC)
         yield Variant(f"x{factor}", larger, scale * factor, 0.0, region)
+        # blur grows with the enlargement: sharpened at its scale, thin spaces between bars reappear
+        sharper = larger.filter(ImageFilter.UnsharpMask(radius=2 * factor, percent=200))
+        yield Variant(f"x{factor}-sharpened", sharper, scale * factor, 0.0, region)
     yield Variant("contrast", ImageOps.autocontrast(image, cutoff=2), scale, 0.0, region)
     yield Variant("equalized", ImageOps.equalize(image), scale, 0.0, region)
     yield Variant("binarized", binarize(image), scale, 0.0, region)

@@ -30,7 +30,7 @@ class BarcodeRead:
     gtin: str  # canonical: EAN-13 (UPC-A and UPC-E expanded, with their leading 0) or EAN-8
     symbology: str  # as first read: ean13, ean8, upca, upce
     box: Box | None
-    decoders: tuple[str, ...]  # which decoders read it: zbar, zxing
+    decoders: tuple[str, ...]  # which decoders read it: zbar, zxing, and bars when the fitted bars confirm it
     votes: int  # how many (decoder, image variant) pairs read it
     confidence: str  # "high" or "low"
     expected: bool | None = None  # in the task's hints, when hints name GTINs

@@ -49,6 +49,19 @@ def test_a_misread_that_only_one_decoder_makes_in_some_looks_is_not_confident():
     assert reads.get("0022121000066") in (None, "low")
 
 
+def test_a_blurred_code_one_decoder_reads_is_confirmed_by_its_bars_over_a_rivals_misread():
+    # Only zxing reads 012546619592 (zbar reads its phantom at the same place): the bars settle it.
+    reads = {read.gtin: read for read in extract(photo("upca-2_38.png")).barcodes}
+    truth = reads["0012546619592"]
+    assert truth.confidence == "high" and "bars" in truth.decoders
+
+
+def test_a_blurred_upce_is_confirmed_by_its_bars():
+    reads = {read.gtin: read for read in extract(photo("upce-2_20.png")).barcodes}
+    assert reads["0041244000098"].confidence == "high" and "bars" in reads["0041244000098"].decoders
+    assert all(read.confidence == "low" for gtin, read in reads.items() if gtin != "0041244000098")
+
+
 def test_a_rotated_photo_is_still_read():
     image = Image.open(io.BytesIO(photo("ean13-3_01.png"))).rotate(30, expand=True, fillcolor=255)
     buffer = io.BytesIO()
