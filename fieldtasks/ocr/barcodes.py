@@ -5,7 +5,7 @@ Product codes always; vehicle codes (QR, Code 128) only when a task expects a ve
 A code counts as read with high confidence only when the evidence agrees: two decoders read it,
 or one decoder read it in most of the variants (a misread rarely survives rotations and rescaling;
 on the zxing test photos, wrong single-decoder reads appeared in at most half of them). When that is
-not enough, the bars themselves are a third opinion on an EAN-13 or UPC-A (`bars.confirms`: the
+not enough, the bars themselves are a third opinion on an EAN-13, UPC-A or UPC-E (`bars.confirms`: the
 code's bars, blurred like the photo, must read the code by themselves). A code read once in a
 desperate retry, or a place where two different codes were read and the bars settle nothing, stays
 low confidence: a moderator looks rather than a wrong product being paid.
@@ -29,7 +29,7 @@ from fieldtasks.ocr.types import BarcodeRead, Box, CodeRead
 SINGLE_DECODER_SHARE = 0.7  # of the variants that showed its place, for a code only one decoder reads
 FIRST_PASS_MAX_SIDE = 1600  # large photos are read downscaled first: barcodes stay legible, work drops
 SHELF_REGIONS = 16  # a shelf photo shows many labels: more candidate regions are looked at
-BAR_CHECKS = 4  # doubtful codes per photo whose bars are fitted, most voted first (each costs 0.1-0.3 s)
+BAR_CHECKS = 4  # unsettled codes per photo whose bars are fitted, most voted first (about 0.1 s CPU each)
 
 
 @dataclass(frozen=True)
