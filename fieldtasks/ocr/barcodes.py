@@ -21,9 +21,9 @@ from PIL import Image
 from pyzbar import pyzbar
 from pyzbar.pyzbar import ZBarSymbol
 
-from fieldtasks.ocr.bars import confirms
+from fieldtasks.ocr.bars import Span, confirms
 from fieldtasks.ocr.codes import canonical_gtin
-from fieldtasks.ocr.looks import Variant, first_pass_variants, photo_box, retry_variants, tiles
+from fieldtasks.ocr.looks import Variant, first_pass_variants, photo_box, photo_points, retry_variants, tiles
 from fieldtasks.ocr.types import BarcodeRead, Box, CodeRead
 
 SINGLE_DECODER_SHARE = 0.7  # of the variants that showed its place, for a code only one decoder reads
@@ -63,6 +63,7 @@ class Read:
     decoder: str
     variant: str
     box: Box
+    span: Span | None = None  # along the code, when the decoder says where it starts and ends
 
 
 def decode_zbar(variant: Variant, family: Family) -> list[Read]:
@@ -72,8 +73,25 @@ def decode_zbar(variant: Variant, family: Family) -> list[Read]:
         code = family.normalise(found.data.decode("utf-8", "replace"), symbology or "")
         if symbology and code:
             points = [(p.x, p.y) for p in found.polygon] or [(found.rect.left, found.rect.top)]
-            reads.append(Read(code, symbology, "zbar", variant.name, photo_box(points, variant)))
+            box = photo_box(points, variant)
+            reads.append(Read(code, symbology, "zbar", variant.name, box, zbar_span(found, variant)))
     return reads
+
+
+def zbar_span(found, variant: Variant) -> Span | None:
+    """Along the code zbar read, in photo pixels: its box in the variant, taken in the direction zbar read it."""
+    r = found.rect
+    across, down = r.left + r.width / 2, r.top + r.height / 2
+    ends = {
+        "UP": ((r.left, down), (r.left + r.width, down), r.height),
+        "DOWN": ((r.left + r.width, down), (r.left, down), r.height),
+        "RIGHT": ((across, r.top), (across, r.top + r.height), r.width),
+        "LEFT": ((across, r.top + r.height), (across, r.top), r.width),
+    }.get(getattr(found, "orientation", None))
+    if ends is None:
+        return None
+    start, end = photo_points([ends[0], ends[1]], variant)
+    return Span(start, end, ends[2] / variant.scale)
 
 
 def decode_zxing(variant: Variant, family: Family) -> list[Read]:
@@ -84,8 +102,9 @@ def decode_zxing(variant: Variant, family: Family) -> list[Read]:
         if symbology and code and found.valid:
             p = found.position
             corners = [(p.top_left.x, p.top_left.y), (p.top_right.x, p.top_right.y)]
-            corners += [(p.bottom_left.x, p.bottom_left.y), (p.bottom_right.x, p.bottom_right.y)]
-            reads.append(Read(code, symbology, "zxing", variant.name, photo_box(corners, variant)))
+            corners += [(p.bottom_right.x, p.bottom_right.y), (p.bottom_left.x, p.bottom_left.y)]
+            span = Span.of_corners(photo_points(corners, variant))
+            reads.append(Read(code, symbology, "zxing", variant.name, photo_box(corners, variant), span))
     return reads
 
 
@@ -149,8 +168,9 @@ def check_bars(
     confirmed, refused = [], set()
     for code in doubtful[:BAR_CHECKS]:
         group = groups[code]
-        read = next((read for read in group if read.decoder == "zxing"), group[0])  # zxing's box spans the bars
-        if confirms(load_full(), read.box, code, read.symbology):
+        read = next((read for read in group if read.decoder == "zxing"), group[0])  # zxing's ends are the bars'
+        read = read if read.span else next((read for read in group if read.span), read)
+        if confirms(load_full(), read.span or Span.of_box(read.box), code, read.symbology):
             confirmed.append(Read(code, read.symbology, "bars", "bars", read.box))
         else:
             refused.add(code)

@@ -53,6 +53,32 @@ class Layout:
     best: Callable[[np.ndarray, np.ndarray], str]  # digit errors (left, right) -> canonical GTIN
 
 
+@dataclass(frozen=True)
+class Span:
+    """Where a decoder saw a code, in photo pixels: the middle of its start and of its end, and its height."""
+
+    start: tuple[float, float]
+    end: tuple[float, float]
+    height: float
+
+    @classmethod
+    def of_box(cls, box: Box) -> Span:
+        """A code read left to right across a box (what an upright code's box gives)."""
+        middle = box.top + box.height / 2
+        return cls((box.left, middle), (box.left + box.width, middle), box.height)
+
+    @classmethod
+    def of_corners(cls, corners: list[tuple[float, float]]) -> Span:
+        """From a decoder's corners in reading order: top left, top right, bottom right, bottom left."""
+        (x0, y0), (x1, y1), (x2, y2), (x3, y3) = corners
+        height = (math.hypot(x3 - x0, y3 - y0) + math.hypot(x2 - x1, y2 - y1)) / 2
+        return cls(((x0 + x3) / 2, (y0 + y3) / 2), ((x1 + x2) / 2, (y1 + y2) / 2), height)
+
+    @property
+    def length(self) -> float:
+        return math.hypot(self.end[0] - self.start[0], self.end[1] - self.start[1])
+
+
 def cheapest_checked(columns: list[np.ndarray], weights: list[int], remainder: int) -> tuple[float, list[int]]:
     """The cheapest digits, one per column of ten costs, whose weighted sum plus `remainder` is 0 modulo 10.
 
@@ -160,14 +186,14 @@ UPCE = Layout(51, tuple(3 + 7 * i for i in range(6)), (), upce_modules, best_upc
 LAYOUTS = {"ean13": EAN13, "upca": EAN13, "upce": UPCE}
 
 
-def confirms(gray: Image.Image, box: Box, gtin: str, symbology: str) -> bool:
-    """Do the bars at `box` (photo pixels) read `gtin` by themselves, on most scanlines?"""
+def confirms(gray: Image.Image, span: Span, gtin: str, symbology: str) -> bool:
+    """Do the bars along `span` (photo pixels) read `gtin` by themselves, on most scanlines?"""
     layout = LAYOUTS.get(symbology)
-    if layout is None or len(gtin) != 13 or not gtin.isdigit() or box.width < layout.modules * 0.8:
+    if layout is None or len(gtin) != 13 or not gtin.isdigit() or span.length < layout.modules * 0.8:
         return False
     if layout is UPCE and compress_upca(gtin) is None:
         return False
-    profiles, left, right = scanlines(gray, box, layout.modules)
+    profiles, left, right = scanlines(gray, span, layout.modules)
     modules = layout.draw(gtin)
     guess = coarse_fit(np.mean(profiles, axis=0), modules, left, right)
     agreeing = 0
@@ -179,30 +205,38 @@ def confirms(gray: Image.Image, box: Box, gtin: str, symbology: str) -> bool:
     return 2 * agreeing > len(profiles)
 
 
-def scanlines(gray: Image.Image, box: Box, count: int) -> tuple[list[np.ndarray], float, float]:
-    """Grey-level profiles across the bars, made upright, and where the code should start and end on them.
+def scanlines(gray: Image.Image, span: Span, count: int) -> tuple[list[np.ndarray], float, float]:
+    """Grey-level profiles across the bars, and where the code should start and end on them.
 
-    Perspective slants bars more often than it turns the code: the rows are slid, not turned."""
-    margin = 0.12 * box.width + 4
-    height = max(box.height, 0.35 * box.width)
-    middle = box.top + box.height / 2
-    left, top = max(0, round(box.left - margin)), max(0, round(middle - height / 2))
-    right, bottom = min(gray.width, round(box.left + box.width + margin)), min(gray.height, round(middle + height / 2))
-    crop = gray.crop((left, top, right, bottom))  # inside the photo: Pillow would pad with black
-    scale = min(1.0, PIXELS_PER_MODULE * count / box.width)
+    The photo is sampled along the span, whatever its angle, at about PIXELS_PER_MODULE (blurred first
+    when that shrinks it). Perspective also slants the bars against the span: the sampled rows are then
+    slid, not turned, until the bars stand upright, so that the code's ends stay where the decoder saw them.
+    """
+    length = span.length
+    along = ((span.end[0] - span.start[0]) / length, (span.end[1] - span.start[1]) / length)
+    across = (-along[1], along[0])
+    scale = min(1.0, PIXELS_PER_MODULE * count / length)
+    margin, band = 0.12 * length + 4, max(span.height, 0.35 * length)
+    ts = np.arange(-margin, length + margin, 1 / scale, dtype=np.float32)
+    ss = np.arange(-band / 2, band / 2, 1 / scale, dtype=np.float32)
+    xs = span.start[0] + ts[None, :] * along[0] + ss[:, None] * across[0]
+    ys = span.start[1] + ts[None, :] * along[1] + ss[:, None] * across[1]
+    left, top = max(0, math.floor(xs.min()) - 2), max(0, math.floor(ys.min()) - 2)
+    right, bottom = min(gray.width, math.ceil(xs.max()) + 3), min(gray.height, math.ceil(ys.max()) + 3)
+    pixels = np.asarray(gray.crop((left, top, max(right, left + 1), max(bottom, top + 1))), dtype=np.float32)
     if scale < 1.0:
-        crop = crop.resize((max(1, round(crop.width * scale)), max(1, round(crop.height * scale))), Image.BILINEAR)
-    pixels = np.asarray(crop, dtype=np.float32)
-    angle = bar_angle(pixels)
-    if abs(angle) > 0.5:  # rows slid sideways until the bars stand upright: the code's ends stay where they were
+        pixels = ndimage.gaussian_filter(pixels, 0.4 / scale)
+    patch = ndimage.map_coordinates(pixels, [ys - top, xs - left], order=1, mode="nearest")
+    angle = bar_angle(patch)
+    if abs(angle) > 0.5:
         slant = math.tan(math.radians(angle))
-        shear = (1, -slant, slant * crop.height / 2, 0, 1, 0)
-        pixels = np.asarray(crop.transform(crop.size, Image.AFFINE, shear, Image.BICUBIC, fillcolor=255), np.float32)
-    rows = pixels.shape[0]
-    profiles = [pixels[max(0, round(rows * at) - 1) : round(rows * at) + 2].mean(axis=0) for at in SCANLINES]
-    module = box.width * scale / count
-    start = (box.left - left) * scale
-    return [darkness(profile, module) for profile in profiles], start, start + box.width * scale
+        shear = (1, -slant, slant * patch.shape[0] / 2, 0, 1, 0)
+        image = Image.fromarray(patch, mode="F")
+        patch = np.asarray(image.transform(image.size, Image.AFFINE, shear, Image.BICUBIC, fillcolor=255))
+    rows = patch.shape[0]
+    profiles = [patch[max(0, round(rows * at) - 1) : round(rows * at) + 2].mean(axis=0) for at in SCANLINES]
+    module = scale * length / count
+    return [darkness(profile, module) for profile in profiles], margin * scale, (margin + length) * scale
 
 
 def darkness(profile: np.ndarray, module: float) -> np.ndarray:

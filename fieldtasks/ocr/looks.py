@@ -31,17 +31,28 @@ class Variant:
     region: Box  # the part of the photo it shows, in photo pixels
 
 
-def photo_box(points: list[tuple[float, float]], variant: Variant) -> Box:
-    """The box, in photo coordinates, around points found in a scaled and rotated variant."""
+def photo_points(points: list[tuple[float, float]], variant: Variant) -> list[tuple[float, float]]:
+    """Points found in a scaled and rotated variant, in photo coordinates."""
     width, height = variant.image.size
     theta = math.radians(variant.angle)
     region = variant.region
-    xs, ys = [], []
+    mapped = []
     for x, y in points:
         dx, dy = x - width / 2, y - height / 2
         # PIL rotates counter-clockwise on screen about the centre: undo that, then the scale.
-        xs.append(region.left + region.width / 2 + (dx * math.cos(theta) - dy * math.sin(theta)) / variant.scale)
-        ys.append(region.top + region.height / 2 + (dx * math.sin(theta) + dy * math.cos(theta)) / variant.scale)
+        mapped.append(
+            (
+                region.left + region.width / 2 + (dx * math.cos(theta) - dy * math.sin(theta)) / variant.scale,
+                region.top + region.height / 2 + (dx * math.sin(theta) + dy * math.cos(theta)) / variant.scale,
+            )
+        )
+    return mapped
+
+
+def photo_box(points: list[tuple[float, float]], variant: Variant) -> Box:
+    """The box, in photo coordinates, around points found in a scaled and rotated variant."""
+    mapped = photo_points(points, variant)
+    xs, ys = [x for x, _ in mapped], [y for _, y in mapped]
     left, top = max(0, int(min(xs))), max(0, int(min(ys)))
     return Box(left, top, max(1, int(max(xs)) - left), max(1, int(max(ys)) - top))
 

@@ -10,6 +10,7 @@ from fieldtasks.ocr.bars import (
     LEFT_PATTERNS,
     RIGHT_PATTERNS,
     UPCE,
+    Span,
     compress_upca,
     confirms,
     ean13_modules,
@@ -21,14 +22,14 @@ from fieldtasks.ocr.types import Box
 QUIET = 12  # modules of white either side
 
 
-def drawn(modules: np.ndarray, pixels_per_module: float, blur: float) -> tuple[Image.Image, Box]:
+def drawn(modules: np.ndarray, pixels_per_module: float, blur: float) -> tuple[Image.Image, Span]:
     """The modules printed black on white, at a non-integer scale, blurred like a phone photo of a small code."""
     row = np.concatenate([np.zeros(QUIET), modules, np.zeros(QUIET)])
     sharp = Image.fromarray(np.repeat(255 - 255 * row, 32).astype(np.uint8)[None, :].repeat(80, axis=0))
     width = round(len(row) * pixels_per_module)
     image = sharp.resize((width, 60), Image.BOX).filter(ImageFilter.GaussianBlur(blur))
     left = round(QUIET * pixels_per_module)
-    return image, Box(left, 10, round(len(modules) * pixels_per_module), 40)
+    return image, Span.of_box(Box(left, 10, round(len(modules) * pixels_per_module), 40))
 
 
 def zxing_reads(image: Image.Image) -> list[str]:
@@ -84,7 +85,7 @@ def test_nothing_is_confirmed_on_a_blank_or_noisy_patch():
     rng = np.random.default_rng(3)
     noise = Image.fromarray(rng.integers(0, 255, (60, 220), dtype=np.uint8)).filter(ImageFilter.GaussianBlur(1))
     blank = Image.new("L", (220, 60), 230)
-    box = Box(20, 10, 180, 40)
+    box = Span.of_box(Box(20, 10, 180, 40))
     assert not confirms(noise, box, "0012546619592", "upca")
     assert not confirms(blank, box, "0012546619592", "upca")
 
@@ -100,7 +101,23 @@ def test_a_code_without_light_either_side_is_part_of_a_longer_one_and_not_confir
     upce = upce_modules("0041244000098")
     longer = np.concatenate([upce, [0, 1, 1, 0, 1, 0, 0, 1, 1, 1, 0, 1]])
     image, _ = drawn(longer, 2.0, 0.8)
-    box = Box(round(QUIET * 2.0), 10, round(len(upce) * 2.0), 40)
+    box = Span.of_box(Box(round(QUIET * 2.0), 10, round(len(upce) * 2.0), 40))
     assert not confirms(image, box, "0041244000098", "upce")
     alone, alone_box = drawn(upce, 2.0, 0.8)
     assert confirms(alone, alone_box, "0041244000098", "upce")
+
+
+def test_a_turned_blurred_code_is_confirmed_along_its_span():
+    image, span = drawn(ean13_modules("0012546619592"), 2.0, 1.0)
+    canvas = Image.new("L", (400, 400), 255)
+    canvas.paste(image, (100, 170))
+    turned = canvas.rotate(37, resample=Image.BICUBIC, fillcolor=255)  # counter-clockwise about (200, 200)
+
+    def turn(x, y):
+        angle = np.radians(37)
+        dx, dy = x + 100 - 200, y + 170 - 200
+        return 200 + dx * np.cos(angle) + dy * np.sin(angle), 200 - dx * np.sin(angle) + dy * np.cos(angle)
+
+    along = Span(turn(*span.start), turn(*span.end), span.height)
+    assert confirms(turned, along, "0012546619592", "upca")
+    assert not confirms(turned, Span(along.end, along.start, along.height), "0012546619592", "upca")

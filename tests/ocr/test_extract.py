@@ -137,8 +137,10 @@ def test_evaluate_smoke_run(tmp_path, capsys):
     assert summary["n"] == 3 and summary["barcode_read_rate"] == 1.0 and summary["barcode_wrong_rate"] == 0.0
 
 
-def test_a_small_turned_barcode_in_a_large_photo_is_found_around_its_region():
-    code = Image.open(io.BytesIO(photo("ean13-3_01.png"))).convert("RGB").rotate(60, expand=True, fillcolor="white")
+@pytest.mark.parametrize("angle", [25, 60, 135])
+def test_a_small_turned_barcode_in_a_large_photo_is_read_for_sure_around_its_region(angle):
+    # zbar alone reads it, in a region turned upright; the bars, sampled along zbar's reading, confirm it.
+    code = Image.open(io.BytesIO(photo("ean13-3_01.png"))).convert("RGB").rotate(angle, expand=True, fillcolor="white")
     scene = Image.new("RGB", (3000, 2000), (200, 190, 180))
     scene.paste(code, (2100, 400))
     buffer = io.BytesIO()
@@ -147,6 +149,8 @@ def test_a_small_turned_barcode_in_a_large_photo_is_found_around_its_region():
     assert (extraction.width, extraction.height) == (3000, 2000)
     [read] = [read for read in extraction.barcodes if read.gtin == "9780764544200"]
     assert 2050 <= read.box.left <= 2100 + code.width and 350 <= read.box.top <= 400 + code.height
+    assert read.confidence == "high"
+    assert all(other.confidence == "low" for other in extraction.barcodes if other.gtin != read.gtin)
 
 
 def test_boxes_are_in_the_coordinates_of_the_full_photo():
