@@ -216,7 +216,7 @@ def scanlines(gray: Image.Image, span: Span, count: int) -> tuple[list[np.ndarra
     along = ((span.end[0] - span.start[0]) / length, (span.end[1] - span.start[1]) / length)
     across = (-along[1], along[0])
     scale = min(1.0, PIXELS_PER_MODULE * count / length)
-    margin, band = 0.12 * length + 4, max(span.height, 0.35 * length)
+    margin, band = 0.12 * length + 4, min(max(span.height, 0.35 * length), length)
     ts = np.arange(-margin, length + margin, 1 / scale, dtype=np.float32)
     ss = np.arange(-band / 2, band / 2, 1 / scale, dtype=np.float32)
     xs = span.start[0] + ts[None, :] * along[0] + ss[:, None] * across[0]
