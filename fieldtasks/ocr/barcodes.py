@@ -14,6 +14,7 @@ low confidence: a moderator looks rather than a wrong product being paid.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 import zxingcpp
@@ -168,8 +169,7 @@ def check_bars(
     confirmed, refused = [], set()
     for code in doubtful[:BAR_CHECKS]:
         group = groups[code]
-        read = next((read for read in group if read.decoder == "zxing"), group[0])  # zxing's ends are the bars'
-        read = read if read.span else next((read for read in group if read.span), read)
+        read = min(group, key=lambda read: (read.decoder != "zxing", read.span is None))  # zxing's ends are the bars'
         if confirms(load_full(), read.span or Span.of_box(read.box), code, read.symbology):
             confirmed.append(Read(code, read.symbology, "bars", "bars", read.box))
         else:
@@ -210,14 +210,15 @@ def rivals_of(code: str, groups: dict[str, list[Read]]) -> dict[str, list[Read]]
     }
 
 
-def summarise(reads: list[Read], shown: list[Box], refused: set[str] = frozenset()) -> list[tuple]:
+def summarise(reads: list[Read], shown: list[Box], refused: AbstractSet[str] = frozenset()) -> list[tuple]:
     """(code, symbology, box, decoders, votes, confidence) per code read, most voted first."""
     groups = group_by_code(reads)
     results = []
     for code, group in groups.items():
         box = group[0].box
+        confirmed = any(read.decoder == "bars" for read in group)
         confident = is_conclusive(group, shown) and all(
-            outweighs(group, rival, settled_by_bars=other in refused and any(read.decoder == "bars" for read in group))
+            outweighs(group, rival, settled_by_bars=confirmed and other in refused)
             for other, rival in rivals_of(code, groups).items()
         )
         decoders = tuple(sorted({read.decoder for read in group}))

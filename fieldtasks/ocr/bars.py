@@ -199,9 +199,9 @@ def confirms(gray: Image.Image, span: Span, gtin: str, symbology: str) -> bool:
     agreeing = 0
     for profile in profiles:
         fit = fit_bars(profile, modules, guess)
-        agreeing += (
-            fit is not None and has_quiet_zones(profile, fit, len(modules)) and read_at(profile, fit, layout) == gtin
-        )
+        if fit is not None:
+            ink = (profile - fit.offset) / fit.gain  # 0 light, 1 a bar's full darkness
+            agreeing += has_quiet_zones(ink, fit, len(modules)) and read_at(ink, fit, layout) == gtin
     return 2 * agreeing > len(profiles)
 
 
@@ -258,11 +258,17 @@ class Fit:
     offset: float
 
 
+def edges(modules: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Where the modules change (in modules from the first's left edge), and how: +1 into a bar, -1 out."""
+    steps = np.diff(np.concatenate(([0], modules, [0])))
+    at = np.flatnonzero(steps)
+    return at, steps[at]
+
+
 def drawn(modules: np.ndarray, left: float, module: float, blur: float, xs: np.ndarray) -> np.ndarray:
     """The modules as a blurred signal sampled at `xs`: a sum of smoothed steps, one per edge."""
-    steps = np.diff(np.concatenate(([0], modules, [0])))
-    edges = np.flatnonzero(steps)
-    return (special.ndtr((xs[:, None] - (left + edges * module)) / blur) * steps[edges]).sum(axis=1)
+    at, steps = edges(modules)
+    return (special.ndtr((xs[:, None] - (left + at * module)) / blur) * steps).sum(axis=1)
 
 
 def fit_bars(profile: np.ndarray, modules: np.ndarray, guess: tuple[float, float, float]) -> Fit | None:
@@ -296,12 +302,11 @@ def coarse_fit(profile: np.ndarray, modules: np.ndarray, left: float, right: flo
     offsets = np.arange(-2, 2.01, 0.5) * module
     firsts, lasts, blurs = np.meshgrid(left + offsets, right + offsets, np.array([0.4, 0.7, 1.0]) * module)
     firsts, lasts, blurs = firsts.ravel(), lasts.ravel(), blurs.ravel()
-    steps = np.diff(np.concatenate(([0], modules, [0])))
-    edges = np.flatnonzero(steps)
-    at = firsts[:, None] + edges[None, :] * ((lasts - firsts) / len(modules))[:, None]
+    changes, steps = edges(modules)
+    at = firsts[:, None] + changes[None, :] * ((lasts - firsts) / len(modules))[:, None]
     xs = np.arange(len(profile), dtype=np.float32) + 0.5
     at, blurs = at.astype(np.float32), blurs.astype(np.float32)
-    signals = (special.ndtr((xs[None, :, None] - at[:, None, :]) / blurs[:, None, None]) * steps[edges]).sum(axis=2)
+    signals = (special.ndtr((xs[None, :, None] - at[:, None, :]) / blurs[:, None, None]) * steps).sum(axis=2)
     centred, target = signals - signals.mean(axis=1, keepdims=True), profile - profile.mean()
     covariance, variance = centred @ target, (centred**2).sum(axis=1)
     explained = np.where(covariance > 0, covariance**2 / np.maximum(variance, 1e-9), -np.inf)
@@ -317,26 +322,24 @@ def affine(signal: np.ndarray, profile: np.ndarray) -> tuple[tuple[float, float]
     return (float(gain), float(offset)), float((residual**2).mean())
 
 
-def has_quiet_zones(profile: np.ndarray, fit: Fit, count: int) -> bool:
+def has_quiet_zones(ink: np.ndarray, fit: Fit, count: int) -> bool:
     """Is it light on both sides of the fitted code, as around any real one? A part of a longer code (a
     UPC-E's worth of an EAN-13's bars) is not: more bars follow."""
-    scaled = (profile - fit.offset) / fit.gain
     end = fit.left + count * fit.module
     near = fit.module + 2 * fit.blur  # the outer bars' blur spills into the first module or two
     far = near + QUIET_ZONE * fit.module
     zones = [(fit.left - far, fit.left - near), (end + near, end + far)]
     for start, stop in zones:
-        seen = scaled[max(0, math.ceil(start)) : min(len(scaled), math.floor(stop))]
+        seen = ink[max(0, math.ceil(start)) : min(len(ink), math.floor(stop))]
         if len(seen) < 2 * fit.module or seen.max() > 0.5:
             return False
     return True
 
 
-def read_at(profile: np.ndarray, fit: Fit, layout: Layout) -> str:
+def read_at(ink: np.ndarray, fit: Fit, layout: Layout) -> str:
     """The best code whose check digit holds, each digit read on its own at the fitted place."""
-    scaled = (profile - fit.offset) / fit.gain
-    left = np.array([digit_errors(scaled, fit, LEFT_PATTERNS, start) for start in layout.left_starts])
-    right = np.array([digit_errors(scaled, fit, RIGHT_PATTERNS, start) for start in layout.right_starts])
+    left = np.array([digit_errors(ink, fit, LEFT_PATTERNS, start) for start in layout.left_starts])
+    right = np.array([digit_errors(ink, fit, RIGHT_PATTERNS, start) for start in layout.right_starts])
     return layout.best(left, right)
 
 
