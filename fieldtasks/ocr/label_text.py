@@ -1,8 +1,10 @@
 """The small print around the shelf price: the unit price and a promotion, read in French (pure).
 
-Only the neighbourhood of the price already found is read (Tesseract never sees the whole frame): it
-is scaled so that the small print is about 30 pixels high, read as a block of text, and parsed by
-fieldtasks.ocr.grammar. A promotion printed light on a dark badge is read apart, inverted.
+Only the neighbourhood of the price already found is read (Tesseract never sees the whole frame), the
+price itself painted over: it is scaled so that the small print is about 30 pixels high, read as one
+column of lines of any size (block mode read the unit price with the price's digits, or dropped the line
+once the price was painted over), and parsed by fieldtasks.ocr.grammar. A promotion printed light on a
+dark badge is read apart, inverted.
 """
 
 from __future__ import annotations
@@ -10,14 +12,15 @@ from __future__ import annotations
 import itertools
 import os
 
+import numpy as np
 import pytesseract
-from PIL import Image, ImageOps
+from PIL import Image, ImageDraw, ImageOps
 
 from fieldtasks.ocr.grammar import parse_prices, parse_promotions
 from fieldtasks.ocr.prices import find_glyphs, glyph_masks, glyph_rows, read_lines
 from fieldtasks.ocr.types import Box, PriceCandidate
 
-_TEXT = "--psm 6 -l fra"
+_TEXT = "--psm 4 -l fra"
 SMALL_PRINT_SHARE = 0.2  # the unit price line is about a fifth of the big digits' height
 MAX_CROP_PIXELS = 1_500_000
 _BADGE = "--psm 6 -c tessedit_char_whitelist=-0123456789%"
@@ -41,11 +44,17 @@ def read_small_print(
     if region[2] - region[0] < 10 or region[3] - region[1] < 10:
         return None, None
     crop = gray.crop(region)
+    # The price, already read, is painted over: on its lines it would join the small print (`Pr/kg 49.07 5 30`).
+    margin = 0.05 * height
+    x, y = left - region[0], top - region[1]
+    paper = int(np.percentile(np.asarray(crop), 90))
+    ImageDraw.Draw(crop).rectangle((x - margin, y - margin, x + width + margin, y + height + margin), fill=paper)
     scale = min(30 / max(1.0, SMALL_PRINT_SHARE * height), (MAX_CROP_PIXELS / (crop.width * crop.height)) ** 0.5)
     if abs(scale - 1) > 0.1:
         crop = crop.resize((max(1, round(crop.width * scale)), max(1, round(crop.height * scale))), Image.LANCZOS)
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
     text = pytesseract.image_to_string(ImageOps.autocontrast(crop), config=_TEXT)
+    text = text.replace("£", "€")  # the French model often reads a € as £; no label here prices in pounds
     unit_prices = [found for found in parse_prices(text) if found.kind == "unit_price"]
     promotions = parse_promotions(text)
     percent = promotions[0].percent if promotions else read_badge(crop, height * scale)

@@ -108,6 +108,18 @@ def test_a_promotion_printed_white_on_red_is_read_and_none_is_invented(coffee_la
     assert extract(coffee_label).promotion_percent is None
 
 
+@pytest.mark.parametrize("seed", [2, 3, 7])
+def test_the_unit_price_is_read_apart_from_the_price_beside_it(seed):
+    # On these electronic labels, Tesseract read the unit price line together with the big price's digits.
+    label = Label("Jus d'orange", 2193, 1462, "l", "3881984132119", "electronic", None)
+    rng = random.Random(seed)
+    buffer = io.BytesIO()
+    careful_photograph(render_label(label, rng), rng, (1600, 1200)).save(buffer, "JPEG", quality=90)
+    extraction = extract(buffer.getvalue())
+    assert extraction.shelf_price.amount_cents == 2193
+    assert (extraction.unit_price.amount_cents, extraction.unit_price.unit) == (1462, "l")
+
+
 def test_a_price_printed_on_one_line_is_read():
     rng = random.Random(5)
     label = Label("Café moulu", 1249, 4996, "kg", "3017620422003", "paper", None)
