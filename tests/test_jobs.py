@@ -11,6 +11,7 @@ from sqlalchemy import text
 from fieldtasks.api.context import EXTENSION
 from fieldtasks.jobs.extraction import extraction_job_id
 from fieldtasks.jobs.maintenance import run_sweep, running_timeout
+from fieldtasks.jobs.queues import EXTRACTION, queue
 from fieldtasks.services.extraction import MAX_ATTEMPTS, claim_extraction
 from tests.verification import hand_in, item_of, label_photo, read_photo, run_worker_burst
 
@@ -26,6 +27,20 @@ def test_the_sweep_enqueues_again_what_a_flushed_redis_lost(client, redis, clock
     assert run_sweep(res).requeued == 1
     assert Job.exists(job_id, connection=redis)
     assert run_sweep(res).requeued == 0  # enqueued again just now: left alone for a while
+    assert read_photo(client, handed_in) == "done"
+
+
+def test_the_sweep_enqueues_again_a_job_left_queued_in_no_queue(client, redis, clock):
+    # What a worker killed between taking the job off the queue and starting it leaves behind.
+    handed_in = hand_in(client, label_photo())
+    job_id = extraction_job_id(uuid.UUID(handed_in.photo_id), 1)
+    extraction = queue(EXTRACTION, redis)
+    redis.lrem(extraction.key, 0, job_id)
+    assert Job.fetch(job_id, connection=redis, serializer=JSONSerializer).get_status() == JobStatus.QUEUED
+    res = client.application.extensions[EXTENSION]
+    clock.advance(minutes=2)
+    assert run_sweep(res).requeued == 1
+    assert extraction.get_job_position(job_id) is not None
     assert read_photo(client, handed_in) == "done"
 
 

@@ -28,14 +28,29 @@ WAITING = (JobStatus.QUEUED, JobStatus.SCHEDULED, JobStatus.DEFERRED)
 def enqueue_unless_waiting(
     target: Queue, function: str, *args: Any, job_id: str, alive: tuple[JobStatus, ...] = WAITING, **options: Any
 ) -> bool:
-    """Enqueue under `job_id` unless a job of that id is `alive`; a finished, failed or stale one is replaced.
+    """Enqueue under `job_id` unless a job of that id is `alive`; a finished, failed, stale or orphaned one
+    is replaced.
 
     Returns whether a job was enqueued.
     """
     if Job.exists(job_id, connection=target.connection):
         existing = Job.fetch(job_id, connection=target.connection, serializer=target.serializer)
-        if existing.get_status(refresh=False) in alive:
+        status = existing.get_status(refresh=False)
+        if status in alive and is_held(existing, status, target):
             return False
         existing.delete()
     target.enqueue(function, *args, job_id=job_id, **options)
+    return True
+
+
+def is_held(job: Job, status: JobStatus, target: Queue) -> bool:
+    """Is the job where its status says, so that something will run it? A worker killed as it took the
+    job off the queue leaves it "queued" in no queue, and the sweep used to leave it there for good (the
+    likely story of a chaos run's one photo never started, while the sweep marked it enqueued every time)."""
+    if status == JobStatus.QUEUED:
+        return target.get_job_position(job.id) is not None
+    if status == JobStatus.SCHEDULED:
+        return job.id in target.scheduled_job_registry
+    if status == JobStatus.DEFERRED:
+        return job.id in target.deferred_job_registry
     return True
