@@ -22,7 +22,7 @@ from PIL import Image
 from pyzbar import pyzbar
 from pyzbar.pyzbar import ZBarSymbol
 
-from fieldtasks.ocr.bars import Span, confirms
+from fieldtasks.ocr.bars import LAYOUTS, Span, confirms
 from fieldtasks.ocr.codes import canonical_gtin
 from fieldtasks.ocr.looks import Variant, first_pass_variants, photo_box, photo_points, retry_variants, tiles
 from fieldtasks.ocr.types import BarcodeRead, Box, CodeRead
@@ -88,7 +88,7 @@ def zbar_span(found, variant: Variant) -> Span | None:
         "DOWN": ((r.left + r.width, down), (r.left, down), r.height),
         "RIGHT": ((across, r.top), (across, r.top + r.height), r.width),
         "LEFT": ((across, r.top + r.height), (across, r.top), r.width),
-    }.get(getattr(found, "orientation", None))
+    }.get(found.orientation)
     if ends is None:
         return None
     start, end = photo_points([ends[0], ends[1]], variant)
@@ -164,7 +164,9 @@ def check_bars(
     """The bars' opinion on the codes the decoders left unsettled: a read by "bars" for each code
     they confirm, and the codes they refused."""
     groups = group_by_code(reads)
-    doubtful = [code for code in groups if len(code) == 13 and not is_settled(code, groups, shown)]
+    doubtful = [
+        code for code, group in groups.items() if group[0].symbology in LAYOUTS and not is_settled(code, groups, shown)
+    ]
     doubtful.sort(key=lambda code: -len(groups[code]))
     confirmed, refused = [], set()
     for code in doubtful[:BAR_CHECKS]:
