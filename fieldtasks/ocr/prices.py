@@ -22,6 +22,7 @@ import pytesseract
 from PIL import Image, ImageOps
 from scipy import ndimage
 
+from fieldtasks.ocr.lcd import read_lcd_price
 from fieldtasks.ocr.types import Box, PriceCandidate
 
 WORKING_HEIGHT = 480  # a label crop is read at this height; a whole photo at up to twice that
@@ -197,8 +198,9 @@ def read_prices(gray: Image.Image, photo_scale: float, currency: str) -> list[Pr
     Arrangements are listed largest first in each ink mask (dark, then light). The first is read alone;
     if it is not read for sure, all the others in one Tesseract run (starting Tesseract costs more than
     reading a few more lines). They are taken in that order, and the first one read for sure ends the
-    list: smaller print is not the price. Last, prices printed on one line, as large as the largest
-    arrangement at least (a unit price line is smaller than the price).
+    list: smaller print is not the price. Then prices printed on one line, as large as the largest
+    arrangement at least (a unit price line is smaller than the price). Last, when nothing was read
+    for sure, the digits of a seven-segment LCD are fitted (`lcd`).
     """
     target = min(2 * WORKING_HEIGHT, max(WORKING_HEIGHT, gray.height))
     scale = target / gray.height
@@ -234,8 +236,9 @@ def read_prices(gray: Image.Image, photo_scale: float, currency: str) -> list[Pr
     for found in _read_one_line(rows, currency, to_working):
         candidates += found
         if any(reading.confidence == "high" for reading in found):
-            break
-    return candidates
+            return candidates
+    lcd = read_lcd_price(gray, photo_scale, currency)  # Tesseract reads a seven-segment display as noise
+    return [*candidates, lcd] if lcd is not None else candidates
 
 
 def _read_one_line(rows, currency, to_working) -> list[list[PriceCandidate]]:

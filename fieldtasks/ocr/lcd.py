@@ -1,0 +1,457 @@
+"""Reading the price a seven-segment LCD shelf label shows (pure).
+
+Tesseract reads printed digits; the digits of an LCD label are seven separate bars, which it reads as
+noise. Here the digits are fitted instead. The thin vertical bars are found first (darker than both
+sides at one of a few stroke widths); a bar above another, the lower starting where the upper ends,
+is one digit's column, and columns of one height make a band: the units. In that band, deslanted,
+every placement of 1 to 3 digits is tried (digit width, pitch, the band's exact top and bottom), each
+digit's seven segments and two counters sampled where the digit's drawing puts them, and then every
+placement of two raised smaller digits to the right: the cents. A placement counts only when each
+cell reads as exactly one digit's pattern with every zone clearly on or off, the cell left of the
+units is empty and the gaps between digits are clear; the best placement is the one whose zones are
+furthest from the on/off threshold, summed.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+from dataclasses import dataclass
+
+import numpy as np
+from PIL import Image
+from scipy import ndimage
+
+from fieldtasks.ocr.types import Box, PriceCandidate
+
+WORKING_HEIGHT = 300  # a label crop is read at this height; a larger photo at twice that as well
+_STROKE_OFFSETS = (3, 5, 7, 9)  # a bar is darker than the pixels this far on both sides (working px)
+_BAR_THRESHOLD = 0.22  # stroke response (darkness units) that makes a bar pixel
+_ZONES = "abcdefg"  # then the two counters, which every digit leaves empty
+_PATTERNS = {
+    "0": "abcdef",
+    "1": "bc",
+    "2": "abdeg",
+    "3": "abcdg",
+    "4": "bcfg",
+    "5": "acdfg",
+    "6": "acdefg",
+    "7": "abc",
+    "8": "abcdefg",
+    "9": "abcdfg",
+    " ": "",
+}
+_VARIANTS = (("6", "cdefg"), ("7", "abcf"), ("9", "abcfg"))  # the other common ways to draw them
+_NAMES = [*_PATTERNS, *(name for name, _ in _VARIANTS)]
+_LIT = [*_PATTERNS.values(), *(lit for _, lit in _VARIANTS)]
+_ON = np.array([[zone in lit for zone in _ZONES] + [False, False] for lit in _LIT])
+_SIGN = np.where(_ON, 1.0, -1.0)
+_BLANK = _NAMES.index(" ")
+MIN_MARGIN = 0.15  # every zone at least this share of the threshold away from it
+WIDTHS = np.arange(0.2, 0.6, 0.04)  # digit width (between its columns) over its height
+GAPS = np.arange(0.08, 0.4, 0.06)  # pitch minus width, over the height
+CENTS_HEIGHTS = np.arange(0.45, 0.81, 0.05)  # of the units' height
+CENTS_SHIFTS = (-0.05, 0.0, 0.05)  # their top against the units' (shares of the height)
+TOP_SHIFTS = (-0.12, -0.06, 0.0, 0.06)  # the bars end inside the digit: its top and bottom are
+BOTTOM_SHIFTS = (-0.06, 0.0, 0.06, 0.12)  # searched around theirs (shares of the band's height)
+MAX_BANDS = 4  # tallest first
+MAX_PLACEMENTS = 4  # units placements given their cents, best first
+HIGH_SCORE = 90.0  # a confident LCD reading outranks an unsure Tesseract one (0 to 100)
+
+
+@dataclass(frozen=True)
+class Bar:
+    top: int
+    bottom: int
+    x: float  # centre column at mid-height
+    middle: float
+    slant: float  # dx/dy
+
+
+@dataclass(frozen=True)
+class Band:
+    """Rows where digits of one height stand: top and bottom of their bars, slant, bar columns."""
+
+    top: float
+    bottom: float
+    slant: float
+    columns: tuple[float, ...]
+
+
+@dataclass(frozen=True)
+class Cells:
+    """Digits placed in a band: right column of the last one, pitch, and what each reads."""
+
+    top: float
+    height: float
+    width: float
+    right: int
+    pitch: int
+    digits: str
+    score: float
+    margin: float
+
+
+@dataclass(frozen=True)
+class Reading:
+    units: Cells
+    cents: Cells
+    slant: float
+
+    @property
+    def score(self) -> float:
+        return self.units.score + self.cents.score
+
+
+def darkness(pixels: np.ndarray) -> np.ndarray:
+    """How much darker each pixel is than the background around it, 1 being as dark as the darkest ink."""
+    background = ndimage.uniform_filter(ndimage.grey_closing(pixels, size=(31, 31)), 15)
+    ink = np.percentile(pixels, 3)
+    return np.clip((background - pixels) / np.maximum(background - ink, 20), 0, 1.2)
+
+
+def bars(dark: np.ndarray) -> list[Bar]:
+    """Thin vertical strokes: darker than both sides at one of a few widths, tall for their width."""
+    response = np.zeros_like(dark)
+    for offset in _STROKE_OFFSETS:
+        sides = np.maximum(np.roll(dark, offset, axis=1), np.roll(dark, -offset, axis=1))
+        response = np.maximum(response, dark - sides)
+    response = ndimage.uniform_filter1d(response, 9, axis=0)
+    labels, _ = ndimage.label(response > _BAR_THRESHOLD)
+    height = dark.shape[0]
+    found = []
+    for index, (rows, cols) in enumerate(ndimage.find_objects(labels), start=1):
+        h = rows.stop - rows.start
+        if not (0.05 * height <= h <= 0.3 * height and cols.stop - cols.start <= 0.6 * h) or h < 4:
+            continue
+        ys, xs = np.nonzero(labels[rows, cols] == index)
+        slant = float(np.polyfit(ys, xs, 1)[0])
+        found.append(Bar(rows.start, rows.stop, cols.start + float(xs.mean()), rows.start + float(ys.mean()), slant))
+    return found
+
+
+def bands(found: list[Bar]) -> list[Band]:
+    """Bands of digits, tallest first: an upper bar and a lower one that starts where it ends (within
+    a digit's width of it) make a column; columns of about one top and bottom make a band."""
+    columns = []
+    for upper, lower in itertools.permutations(found, 2):
+        size = (upper.bottom - upper.top + lower.bottom - lower.top) / 2
+        if not (-0.2 * size <= lower.top - upper.bottom <= 0.4 * size):
+            continue
+        if not (0.6 <= (lower.bottom - lower.top) / (upper.bottom - upper.top) <= 1.6):
+            continue
+        slant, middle = (upper.slant + lower.slant) / 2, (upper.bottom + lower.top) / 2
+        x_upper = upper.x + slant * (middle - upper.middle)
+        x_lower = lower.x + slant * (middle - lower.middle)
+        if abs(x_lower - x_upper) <= 0.45 * (lower.bottom - upper.top):
+            columns.append((upper.top, lower.bottom, slant, (x_upper + x_lower) / 2))
+    found_bands: list[Band] = []
+    for top, bottom, _, _ in sorted(columns, key=lambda c: c[0] - c[1]):
+        height = bottom - top
+        near = [c for c in columns if abs(c[0] - top) < 0.1 * height and abs(c[1] - bottom) < 0.1 * height]
+        band = Band(
+            float(np.median([c[0] for c in near])),
+            float(np.median([c[1] for c in near])),
+            float(np.median([c[2] for c in near])),
+            tuple(c[3] for c in near),
+        )
+        same = (
+            abs(band.top - b.top) < 0.1 * height and abs(band.bottom - b.bottom) < 0.1 * height for b in found_bands
+        )
+        if not any(same):
+            found_bands.append(band)
+    return sorted(found_bands, key=lambda b: b.top - b.bottom)
+
+
+class Display:
+    """The darkness map deslanted for one band, with what makes any zone's mean a few array operations.
+
+    Every size of digit tried is a row of arrays (its top, height, width and stroke), and every
+    method answers for all of them at once, for every column x.
+    """
+
+    def __init__(self, dark: np.ndarray, slant: float, middle: float):
+        width = dark.shape[1]
+        xs = np.arange(width, dtype=np.float32)
+        upright = np.empty_like(dark)
+        for y in range(dark.shape[0]):
+            upright[y] = np.interp(xs + slant * (y - middle), xs, dark[y], left=0, right=0)
+        self.sums = np.vstack([np.zeros((1, width)), np.cumsum(upright, axis=0)])
+        self.width = width
+
+    def row_means(self, y0: np.ndarray, y1: np.ndarray) -> np.ndarray:
+        """out[i, x]: the mean of column x over rows y0[i] to y1[i]."""
+        last = self.sums.shape[0] - 1
+        a = np.clip(np.round(y0), 0, last).astype(int)
+        b = np.clip(np.round(y1), 0, last).astype(int)
+        means = (self.sums[b] - self.sums[a]) / np.maximum(b - a, 1)[:, None]
+        return np.where((b > a)[:, None], means, 0.0)
+
+    def zones(self, top: np.ndarray, height: np.ndarray, width: np.ndarray, stroke: np.ndarray) -> np.ndarray:
+        """out[i, k, x]: mean darkness of zone k (segments a to g, then the two counters) of digit i
+        placed with its right column at x."""
+        middle, bottom = top + height / 2, top + height
+        w, s = width.astype(int), np.maximum(1, np.round(stroke)).astype(int)
+
+        def horizontal(y: np.ndarray) -> np.ndarray:  # the darkest of three rows around y, mid-width
+            rows = (self.row_means(y + o - stroke / 2, y + o + stroke / 2) for o in (-stroke / 2, 0, stroke / 2))
+            return np.max([_window_means(r, -(3 * w) // 4, -w // 4 + 1) for r in rows], axis=0)
+
+        def vertical(y0: np.ndarray, y1: np.ndarray) -> np.ndarray:  # the darkest stroke-wide column near x
+            columns = _window_means(self.row_means(y0, y1), -(s // 2), s // 2 + 1)
+            darkest, x = columns.copy(), _x(self.width)
+            for offset in range(1, int(s.max()) // 2 + 1):
+                near = (offset <= s // 2)[:, None]
+                for moved in (_take(columns, x - offset, 0.0), _take(columns, x + offset, 0.0)):
+                    darkest = np.where(near, np.maximum(darkest, moved), darkest)
+            return darkest
+
+        def counter(y0: np.ndarray, y1: np.ndarray) -> np.ndarray:
+            half = np.maximum(1, (w - 2 * s) // 2)
+            return _window_means(self.row_means(y0, y1), -w // 2 - half, -w // 2 + half + 1)
+
+        upper = vertical(top + 0.15 * height, middle - 0.08 * height)
+        lower = vertical(middle + 0.08 * height, bottom - 0.15 * height)
+        left = _x(self.width) - w[:, None]
+        return np.stack(
+            [
+                horizontal(top + stroke / 2),
+                upper,
+                lower,
+                horizontal(bottom - stroke / 2),
+                _take(lower, left, 0.0),
+                _take(upper, left, 0.0),
+                horizontal(middle),
+                counter(top + 1.5 * stroke, middle - stroke),
+                counter(middle + stroke, bottom - 1.5 * stroke),
+            ],
+            axis=1,
+        )
+
+    def gaps(self, top: np.ndarray, height: np.ndarray, threshold: float) -> tuple[np.ndarray, np.ndarray]:
+        """Prefix sums, over each digit's rows, of the column means and of the columns darker than
+        half the threshold: any gap's mean darkness and its count of inked columns in two lookups."""
+        columns = self.row_means(top, top + height)
+        zero = np.zeros((len(top), 1))
+        inked = np.cumsum(columns > 0.5 * threshold, axis=1)
+        return np.hstack([zero, np.cumsum(columns, axis=1)]), np.hstack([zero, inked])
+
+
+def _x(width: int) -> np.ndarray:
+    return np.arange(width)[None, :]
+
+
+def _window_means(values: np.ndarray, start: np.ndarray, stop: np.ndarray) -> np.ndarray:
+    """out[i, x] = mean of values[i, x + start[i] : x + stop[i]] (clipped at the ends; 0 where empty)."""
+    size = values.shape[1]
+    sums = np.hstack([np.zeros((len(values), 1)), np.cumsum(values, axis=1)])
+    lo = np.clip(_x(size) + np.reshape(start, (-1, 1)), 0, size)
+    hi = np.clip(_x(size) + np.reshape(stop, (-1, 1)), 0, size)
+    rows = np.arange(len(values))[:, None]
+    return np.where(hi > lo, (sums[rows, hi] - sums[rows, lo]) / np.maximum(hi - lo, 1), 0.0)
+
+
+def _flat(values: np.ndarray, index: np.ndarray) -> np.ndarray:
+    """Where values[i, index[i, ...]] is in values padded with one column each side (outside: a pad)."""
+    size = values.shape[-1]
+    rows = np.arange(values.shape[0], dtype=np.int32).reshape((-1,) + (1,) * (index.ndim - 1))
+    return rows * (size + 2) + np.clip(index, -1, size).astype(np.int32) + 1
+
+
+def _padded(values: np.ndarray, fill) -> np.ndarray:
+    column = np.full((values.shape[0], 1), fill, dtype=values.dtype)
+    return np.hstack([column, values, column]).ravel()
+
+
+def _take(values: np.ndarray, index: np.ndarray, fill) -> np.ndarray:
+    """values[i, index[i, ...]] along the last axis, `fill` where the index falls outside."""
+    return _padded(values, fill).take(_flat(values, index))
+
+
+def _gap(gaps: tuple[np.ndarray, np.ndarray], start: np.ndarray, stop: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Mean darkness of the columns from start to stop, and whether none of them holds ink."""
+    sums, inked = gaps  # prefix sums: index 0 before the first column
+    a = np.clip(np.round(start), 0, sums.shape[1] - 1)
+    b = np.clip(np.maximum(np.round(stop), a), 0, sums.shape[1] - 1)
+    at_a, at_b = _flat(sums, a), _flat(sums, b)
+    flat_sums, flat_inked = _padded(sums, 0.0), _padded(inked, 0)
+    mean = (flat_sums.take(at_b) - flat_sums.take(at_a)) / np.maximum(b - a, 1)
+    return mean, flat_inked.take(at_b) - flat_inked.take(at_a) <= 0
+
+
+def classify(zones: np.ndarray, threshold: float) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """For every digit size and x: the pattern that fits best, its score (the zones' signed distances
+    to the threshold), whether it fits exactly with every zone clear of the threshold, and the least
+    of those distances."""
+    scores = np.einsum("pk,ikx->ipx", _SIGN, zones - threshold)
+    best = np.argmax(scores, axis=1)
+    margin = np.min(np.abs(zones - threshold), axis=1)
+    exact = ((zones > threshold) == np.moveaxis(_ON[best], -1, 1)).all(axis=1)
+    score = np.take_along_axis(scores, best[:, None, :], axis=1)[:, 0, :]
+    return best, score, exact & (margin >= MIN_MARGIN * threshold), margin
+
+
+def place_units(display: Display, band: Band, threshold: float) -> list[Cells]:
+    """The best placements of 1 to 3 digits in the band, one per digit size (top, bottom, width) and
+    count: every cell reads a digit, the gaps between them are clear, and so is a pitch's width left
+    of the first."""
+    size = band.bottom - band.top
+    shapes = [
+        (band.top + up * size, band.bottom + down * size - band.top - up * size, share)
+        for up, down, share in itertools.product(TOP_SHIFTS, BOTTOM_SHIFTS, WIDTHS)
+    ]
+    top, height, share = (np.array(v) for v in zip(*shapes, strict=True))
+    stroke = np.maximum(2.0, 0.07 * height)
+    width = np.round(share * height)
+    keep = width >= 3 * stroke
+    top, height, width, stroke = top[keep], height[keep], width[keep], stroke[keep]
+    best, score, clear, margin = classify(display.zones(top, height, width, stroke), threshold)
+    digit = clear & (best != _BLANK)
+    gaps = display.gaps(top, height, threshold)
+    n, x = len(top), _x(display.width)[:, None, :]
+    w, s = width[:, None, None], stroke[:, None, None]
+    pitch = np.round(width[:, None] + GAPS[None, :] * height[:, None]).astype(int)[:, :, None]
+    ok = np.broadcast_to(digit[:, None, :], (n, len(GAPS), display.width))
+    total = np.broadcast_to(score[:, None, :], ok.shape)
+    least = np.broadcast_to(margin[:, None, :], ok.shape)
+    placed = []
+    for count in (1, 2, 3):
+        first = x - (count - 1) * pitch
+        _, empty = _gap(gaps, first - w - pitch, first - w - 1.5 * s)
+        fits = ok & empty & (first - w - pitch >= 0)
+        candidates = np.where(fits, total, -np.inf).reshape(n, -1)
+        for i in np.nonzero(np.isfinite(candidates).any(axis=1))[0]:
+            row, right = divmod(int(np.argmax(candidates[i])), display.width)
+            p = int(pitch[i, row, 0])
+            digits = "".join(_NAMES[best[i, right - j * p]] for j in range(count - 1, -1, -1))
+            placed.append(
+                Cells(
+                    float(top[i]),
+                    float(height[i]),
+                    float(width[i]),
+                    right,
+                    p,
+                    digits,
+                    float(candidates[i, row * display.width + right]),
+                    float(least[i, row, right]),
+                )
+            )
+        lead = x - count * pitch  # one more digit, left of these
+        gap, clean = _gap(gaps, lead + 1.5 * s, lead + pitch - w - 1.5 * s)
+        ok = ok & _take(digit, lead, False) & clean
+        total = total + _take(score, lead, 0.0) + 2 * (threshold - gap)
+        least = np.minimum(least, _take(margin, lead, 0.0))
+    return placed
+
+
+def place_cents(display: Display, placements: list[Cells], threshold: float) -> list[Cells | None]:
+    """For each units placement, the best two raised smaller digits right of it, clear of the units
+    and of each other."""
+    shapes = [
+        (units.top + shift * units.height, share * units.height, round(share * units.width), units.right, units.height)
+        for units, share, shift in itertools.product(placements, CENTS_HEIGHTS, CENTS_SHIFTS)
+    ]
+    top, height, width, units_right, units_height = (np.array(v, float) for v in zip(*shapes, strict=True))
+    stroke = np.maximum(2.0, 0.07 * height)
+    best, score, clear, margin = classify(display.zones(top, height, width, stroke), threshold)
+    digit = clear & (best != _BLANK)
+    gaps = display.gaps(top, height, threshold)
+    n, first = len(top), _x(display.width)[:, None, :]
+    w, s, right = width[:, None, None], stroke[:, None, None], units_right[:, None, None]
+    pitch = np.round(width[:, None] + GAPS[None, :] * height[:, None]).astype(int)[:, :, None]
+    reach = units_height[:, None, None]
+    near = (first >= right + 0.1 * reach + w) & (first < right + 0.9 * reach + w)
+    before, clean_before = _gap(gaps, right + 1.5 * s, first - w - 1.5 * s)
+    between, clean_between = _gap(gaps, first + 1.5 * s, first + pitch - w - 1.5 * s)
+    fits = near & _take(digit, first, False) & _take(digit, first + pitch, False) & clean_before & clean_between
+    total = _take(score, first, 0.0) + _take(score, first + pitch, 0.0) + 2 * (threshold - before)
+    total = np.where(fits, total + 2 * (threshold - between), -np.inf).reshape(n, -1)
+    found: list[Cells | None] = []
+    per_units = len(CENTS_HEIGHTS) * len(CENTS_SHIFTS)
+    for start in range(0, n, per_units):
+        block = total[start : start + per_units]
+        i, flat = np.unravel_index(int(np.argmax(block)), block.shape)
+        if not np.isfinite(block[i, flat]):
+            found.append(None)
+            continue
+        i += start
+        row, x = divmod(int(flat), display.width)
+        p = int(pitch[i, row, 0])
+        found.append(
+            Cells(
+                float(top[i]),
+                float(height[i]),
+                float(width[i]),
+                x + p,
+                p,
+                _NAMES[best[i, x]] + _NAMES[best[i, x + p]],
+                float(total[i, flat]),
+                float(min(margin[i, x], margin[i, x + p])),
+            )
+        )
+    return found
+
+
+def read_band(dark: np.ndarray, band: Band) -> Reading | None:
+    """The best units-and-cents placement in this band, if any fits (columns counted from `left`)."""
+    height = band.bottom - band.top
+    left = int(max(0, min(band.columns) - 2 * height))  # room for three digits left of the band's
+    right = int(min(dark.shape[1], max(band.columns) + 3 * height))  # and the cents right of them
+    display = Display(dark[:, left:right], band.slant, (band.top + band.bottom) / 2)
+    rows = np.array([band.top + 0.15 * height, band.top + 0.58 * height])
+    bars_darkness = float(np.percentile(display.row_means(rows, rows + 0.27 * height), 99))
+    threshold = 0.45 * bars_darkness
+    placements, tried = [], set()
+    for units in sorted(place_units(display, band, threshold), key=lambda c: -c.score):
+        key = (units.top, units.height, units.right // 3, units.digits)
+        if key not in tried and len(placements) < MAX_PLACEMENTS:
+            tried.add(key)
+            placements.append(units)
+    if not placements:
+        return None
+    readings = [
+        Reading(dataclasses.replace(u, right=u.right + left), dataclasses.replace(c, right=c.right + left), band.slant)
+        for u, c in zip(placements, place_cents(display, placements, threshold), strict=True)
+        if c
+    ]
+    return max(readings, key=lambda r: r.score, default=None)
+
+
+def read_lcd_price(gray: Image.Image, photo_scale: float, currency: str) -> PriceCandidate | None:
+    """The price an LCD label in `gray` shows, if its digits fit (`photo_scale`: `gray`'s pixels per
+    photo pixel). Confident unless its units are only 1s: two bars side by side are also what a
+    frame's edge or a barcode looks like."""
+    scale = WORKING_HEIGHT / gray.height
+    working = gray.resize((max(1, round(gray.width * scale)), WORKING_HEIGHT), Image.LANCZOS)
+    dark = darkness(np.asarray(working, np.float32))
+    readings: list[Reading] = []
+    for band in bands(bars(dark))[:MAX_BANDS]:  # tallest first: the price is the largest print
+        if readings and band.bottom - band.top < 0.7 * max(r.units.height for r in readings):
+            break
+        reading = read_band(dark, band)
+        if reading is not None and not (len(reading.units.digits) > 1 and reading.units.digits[0] == "0"):
+            readings.append(reading)
+    if not readings:
+        return None
+    tallest = max(r.units.height for r in readings)
+    reading = max((r for r in readings if r.units.height >= 0.85 * tallest), key=lambda r: r.score)
+    units, cents = reading.units, reading.cents
+    to_photo = 1 / (scale * photo_scale)
+    left = units.right - (len(units.digits) - 1) * units.pitch - units.width - 0.1 * units.height
+    top = min(units.top, cents.top)
+    box = Box(
+        round(max(0.0, left) * to_photo),
+        round(max(0.0, top) * to_photo),
+        round((cents.right + 0.1 * cents.height - max(0.0, left)) * to_photo),
+        round((units.top + units.height - max(0.0, top)) * to_photo),
+    )
+    sure = set(units.digits) != {"1"}
+    return PriceCandidate(
+        amount_cents=int(units.digits) * 100 + int(cents.digits),
+        currency=currency,
+        kind="price",
+        box=box,
+        raw_text=f"{units.digits} {cents.digits}",
+        confidence="high" if sure else "low",
+        score=HIGH_SCORE if sure else 50.0,
+    )
