@@ -49,12 +49,13 @@ _SIGN = np.where(_ON, 1.0, -1.0)
 _BLANK = _NAMES.index(" ")
 MIN_MARGIN = 0.15  # every zone at least this share of the threshold away from it
 WIDTHS = np.arange(0.2, 0.6, 0.04)  # digit width (between its columns) over its height
-GAPS = np.arange(0.08, 0.4, 0.06)  # pitch minus width, over the height
+GAPS = np.arange(0.13, 0.44, 0.05)  # pitch minus width, over the height: two strokes at least
 CENTS_HEIGHTS = np.arange(0.45, 0.81, 0.05)  # of the units' height
 CENTS_SHIFTS = (-0.05, 0.0, 0.05)  # their top against the units' (shares of the height)
 TOP_SHIFTS = (-0.12, -0.06, 0.0, 0.06)  # the bars end inside the digit: its top and bottom are
 BOTTOM_SHIFTS = (-0.06, 0.0, 0.06, 0.12)  # searched around theirs (shares of the band's height)
 MAX_BANDS = 4  # tallest first
+REGIONS = 2  # of a large photo, read one by one
 MAX_PLACEMENTS = 4  # units placements given their cents, best first
 HIGH_SCORE = 90.0  # a confident LCD reading outranks an unsure Tesseract one (0 to 100)
 
@@ -110,8 +111,9 @@ def darkness(pixels: np.ndarray) -> np.ndarray:
     return np.clip((background - pixels) / np.maximum(background - ink, 20), 0, 1.2)
 
 
-def bars(dark: np.ndarray) -> list[Bar]:
-    """Thin vertical strokes: darker than both sides at one of a few widths, tall for their width."""
+def bars(dark: np.ndarray, shortest: int = 15) -> list[Bar]:
+    """Thin vertical strokes: darker than both sides at one of a few widths, tall for their width,
+    `shortest` pixels at least and up to 0.3 of the height."""
     response = np.zeros_like(dark)
     for offset in _STROKE_OFFSETS:
         sides = np.maximum(np.roll(dark, offset, axis=1), np.roll(dark, -offset, axis=1))
@@ -122,7 +124,7 @@ def bars(dark: np.ndarray) -> list[Bar]:
     found = []
     for index, (rows, cols) in enumerate(ndimage.find_objects(labels), start=1):
         h = rows.stop - rows.start
-        if not (0.05 * height <= h <= 0.3 * height and cols.stop - cols.start <= 0.6 * h) or h < 4:
+        if not (shortest <= h <= 0.3 * height and cols.stop - cols.start <= 0.6 * h):
             continue
         ys, xs = np.nonzero(labels[rows, cols] == index)
         slant = float(np.polyfit(ys, xs, 1)[0])
@@ -247,15 +249,18 @@ def _window_means(values: np.ndarray, start: np.ndarray, stop: np.ndarray) -> np
     sums = np.hstack([np.zeros((len(values), 1)), np.cumsum(values, axis=1)])
     lo = np.clip(_x(size) + np.reshape(start, (-1, 1)), 0, size)
     hi = np.clip(_x(size) + np.reshape(stop, (-1, 1)), 0, size)
-    rows = np.arange(len(values))[:, None]
-    return np.where(hi > lo, (sums[rows, hi] - sums[rows, lo]) / np.maximum(hi - lo, 1), 0.0)
+    rows = np.arange(len(values))[:, None] * (size + 1)
+    flat = sums.ravel()
+    return np.where(hi > lo, (flat.take(rows + hi) - flat.take(rows + lo)) / np.maximum(hi - lo, 1), 0.0)
 
 
-def _flat(values: np.ndarray, index: np.ndarray) -> np.ndarray:
-    """Where values[i, index[i, ...]] is in values padded with one column each side (outside: a pad)."""
+def _flat(values: np.ndarray, index: np.ndarray, rows: np.ndarray | None) -> np.ndarray:
+    """Where values[row, index] is in values padded with one column each side (outside: a pad); rows
+    broadcast against index, every row of values in turn when None."""
     size = values.shape[-1]
-    rows = np.arange(values.shape[0], dtype=np.int32).reshape((-1,) + (1,) * (index.ndim - 1))
-    return rows * (size + 2) + np.clip(index, -1, size).astype(np.int32) + 1
+    if rows is None:
+        rows = np.arange(values.shape[0]).reshape((-1,) + (1,) * (index.ndim - 1))
+    return rows * (size + 2) + np.clip(index, -1, size).astype(np.int64) + 1
 
 
 def _padded(values: np.ndarray, fill) -> np.ndarray:
@@ -263,17 +268,19 @@ def _padded(values: np.ndarray, fill) -> np.ndarray:
     return np.hstack([column, values, column]).ravel()
 
 
-def _take(values: np.ndarray, index: np.ndarray, fill) -> np.ndarray:
-    """values[i, index[i, ...]] along the last axis, `fill` where the index falls outside."""
-    return _padded(values, fill).take(_flat(values, index))
+def _take(values: np.ndarray, index: np.ndarray, fill, rows: np.ndarray | None = None) -> np.ndarray:
+    """values[row, index] along the last axis, `fill` where the index falls outside."""
+    return _padded(values, fill).take(_flat(values, index, rows))
 
 
-def _gap(gaps: tuple[np.ndarray, np.ndarray], start: np.ndarray, stop: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _gap(
+    gaps: tuple[np.ndarray, np.ndarray], start: np.ndarray, stop: np.ndarray, rows: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """Mean darkness of the columns from start to stop, and whether none of them holds ink."""
     sums, inked = gaps  # prefix sums: index 0 before the first column
     a = np.clip(np.round(start), 0, sums.shape[1] - 1)
     b = np.clip(np.maximum(np.round(stop), a), 0, sums.shape[1] - 1)
-    at_a, at_b = _flat(sums, a), _flat(sums, b)
+    at_a, at_b = _flat(sums, a, rows), _flat(sums, b, rows)
     flat_sums, flat_inked = _padded(sums, 0.0), _padded(inked, 0)
     mean = (flat_sums.take(at_b) - flat_sums.take(at_a)) / np.maximum(b - a, 1)
     return mean, flat_inked.take(at_b) - flat_inked.take(at_a) <= 0
@@ -308,39 +315,32 @@ def place_units(display: Display, band: Band, threshold: float) -> list[Cells]:
     best, score, clear, margin = classify(display.zones(top, height, width, stroke), threshold)
     digit = clear & (best != _BLANK)
     gaps = display.gaps(top, height, threshold)
-    n, x = len(top), _x(display.width)[:, None, :]
-    w, s = width[:, None, None], stroke[:, None, None]
-    pitch = np.round(width[:, None] + GAPS[None, :] * height[:, None]).astype(int)[:, :, None]
-    ok = np.broadcast_to(digit[:, None, :], (n, len(GAPS), display.width))
-    total = np.broadcast_to(score[:, None, :], ok.shape)
-    least = np.broadcast_to(margin[:, None, :], ok.shape)
+    shape, last = np.nonzero(digit)  # any cell that reads a digit may be the units' last
+    r, x = shape[:, None], last[:, None]
+    w, s = width[r], stroke[r]
+    pitch = np.round(width[r] + GAPS[None, :] * height[r]).astype(int)
+    ok = np.ones(pitch.shape, bool)
+    total = np.broadcast_to(score[r, x], pitch.shape)
+    least = np.broadcast_to(margin[r, x], pitch.shape)
     placed = []
     for count in (1, 2, 3):
         first = x - (count - 1) * pitch
-        _, empty = _gap(gaps, first - w - pitch, first - w - 1.5 * s)
-        fits = ok & empty & (first - w - pitch >= 0)
-        candidates = np.where(fits, total, -np.inf).reshape(n, -1)
-        for i in np.nonzero(np.isfinite(candidates).any(axis=1))[0]:
-            row, right = divmod(int(np.argmax(candidates[i])), display.width)
-            p = int(pitch[i, row, 0])
-            digits = "".join(_NAMES[best[i, right - j * p]] for j in range(count - 1, -1, -1))
-            placed.append(
-                Cells(
-                    float(top[i]),
-                    float(height[i]),
-                    float(width[i]),
-                    right,
-                    p,
-                    digits,
-                    float(candidates[i, row * display.width + right]),
-                    float(least[i, row, right]),
-                )
-            )
+        _, empty = _gap(gaps, first - w - pitch, first - w - 1.5 * s, r)
+        candidates = np.where(ok & empty & (first - w - pitch >= 0), total, -np.inf).ravel()
+        order = np.argsort(-candidates, kind="stable")
+        order = order[np.isfinite(candidates[order])]
+        _, firsts = np.unique(np.repeat(shape, len(GAPS))[order], return_index=True)
+        for k in order[firsts]:  # the best placement of each digit size
+            j, g = divmod(int(k), len(GAPS))
+            i, right, p = int(shape[j]), int(last[j]), int(pitch[j, g])
+            digits = "".join(_NAMES[best[i, right - m * p]] for m in range(count - 1, -1, -1))
+            cells = (float(top[i]), float(height[i]), float(width[i]), right, p, digits)
+            placed.append(Cells(*cells, float(candidates[k]), float(least[j, g])))
         lead = x - count * pitch  # one more digit, left of these
-        gap, clean = _gap(gaps, lead + 1.5 * s, lead + pitch - w - 1.5 * s)
-        ok = ok & _take(digit, lead, False) & clean
-        total = total + _take(score, lead, 0.0) + 2 * (threshold - gap)
-        least = np.minimum(least, _take(margin, lead, 0.0))
+        gap, clean = _gap(gaps, lead + 1.5 * s, lead + pitch - w - 1.5 * s, r)
+        ok = ok & _take(digit, lead, False, r) & clean
+        total = total + _take(score, lead, 0.0, r) + 2 * (threshold - gap)
+        least = np.minimum(least, _take(margin, lead, 0.0, r))
     return placed
 
 
@@ -419,10 +419,47 @@ def read_band(dark: np.ndarray, band: Band) -> Reading | None:
 
 def read_lcd_price(gray: Image.Image, photo_scale: float, currency: str) -> PriceCandidate | None:
     """The price an LCD label in `gray` shows, if its digits fit (`photo_scale`: `gray`'s pixels per
-    photo pixel). Confident unless its units are only 1s: two bars side by side are also what a
-    frame's edge or a barcode looks like."""
-    scale = WORKING_HEIGHT / gray.height
-    working = gray.resize((max(1, round(gray.width * scale)), WORKING_HEIGHT), Image.LANCZOS)
+    photo pixel). The whole image is read at the working height (a label crop); in a larger photo,
+    where the label is smaller than the frame, the places where digits stand are then read one by one,
+    each cut out and brought to the working height. Confident unless its units are only 1s: two bars
+    side by side are also what a frame's edge or a barcode looks like."""
+    found = read_display(gray)
+    for region in display_regions(gray) if found is None and gray.height >= 2 * WORKING_HEIGHT else ():
+        found = read_display(gray.crop(region), origin=region[:2])
+        if found is not None:
+            break
+    if found is None:
+        return None
+    (units, cents), (x0, y0), scale = found
+    to_photo = 1 / photo_scale
+    left = units.right - (len(units.digits) - 1) * units.pitch - units.width - 0.1 * units.height
+    right, top, bottom = cents.right + 0.1 * cents.height, min(units.top, cents.top), units.top + units.height
+    left, top = x0 + max(0.0, left) / scale, y0 + max(0.0, top) / scale
+    box = Box(
+        round(left * to_photo),
+        round(top * to_photo),
+        round((x0 + right / scale - left) * to_photo),
+        round((y0 + bottom / scale - top) * to_photo),
+    )
+    sure = set(units.digits) != {"1"}
+    return PriceCandidate(
+        amount_cents=int(units.digits) * 100 + int(cents.digits),
+        currency=currency,
+        kind="price",
+        box=box,
+        raw_text=f"{units.digits} {cents.digits}",
+        confidence="high" if sure else "low",
+        score=HIGH_SCORE if sure else 50.0,
+    )
+
+
+def read_display(
+    image: Image.Image, origin: tuple[int, int] = (0, 0)
+) -> tuple[tuple[Cells, Cells], tuple[int, int], float] | None:
+    """The units and cents read in `image` at the working height, with where `image` is in the photo
+    and the scale it was read at: of the readings in the tallest bands, the best fitting one."""
+    scale = WORKING_HEIGHT / image.height
+    working = image.resize((max(1, round(image.width * scale)), WORKING_HEIGHT), Image.LANCZOS)
     dark = darkness(np.asarray(working, np.float32))
     readings: list[Reading] = []
     for band in bands(bars(dark))[:MAX_BANDS]:  # tallest first: the price is the largest print
@@ -435,23 +472,23 @@ def read_lcd_price(gray: Image.Image, photo_scale: float, currency: str) -> Pric
         return None
     tallest = max(r.units.height for r in readings)
     reading = max((r for r in readings if r.units.height >= 0.85 * tallest), key=lambda r: r.score)
-    units, cents = reading.units, reading.cents
-    to_photo = 1 / (scale * photo_scale)
-    left = units.right - (len(units.digits) - 1) * units.pitch - units.width - 0.1 * units.height
-    top = min(units.top, cents.top)
-    box = Box(
-        round(max(0.0, left) * to_photo),
-        round(max(0.0, top) * to_photo),
-        round((cents.right + 0.1 * cents.height - max(0.0, left)) * to_photo),
-        round((units.top + units.height - max(0.0, top)) * to_photo),
-    )
-    sure = set(units.digits) != {"1"}
-    return PriceCandidate(
-        amount_cents=int(units.digits) * 100 + int(cents.digits),
-        currency=currency,
-        kind="price",
-        box=box,
-        raw_text=f"{units.digits} {cents.digits}",
-        confidence="high" if sure else "low",
-        score=HIGH_SCORE if sure else 50.0,
-    )
+    return (reading.units, reading.cents), origin, scale
+
+
+def display_regions(gray: Image.Image) -> list[tuple[int, int, int, int]]:
+    """Where the tallest digits of a large photo stand (boxes in its pixels, with room for a label's
+    units and cents around them), found at twice the working height."""
+    scale = 2 * WORKING_HEIGHT / gray.height
+    working = gray.resize((max(1, round(gray.width * scale)), 2 * WORKING_HEIGHT), Image.LANCZOS)
+    regions = []
+    for band in bands(bars(darkness(np.asarray(working, np.float32)), shortest=15))[:REGIONS]:
+        size = band.bottom - band.top
+        box = (
+            min(band.columns) - 3 * size,
+            band.top - 0.9 * size,
+            max(band.columns) + 3.5 * size,
+            band.bottom + 0.9 * size,
+        )
+        limits = (*gray.size, *gray.size)
+        regions.append(tuple(round(min(max(0.0, v / scale), limit)) for v, limit in zip(box, limits, strict=True)))
+    return regions

@@ -7,7 +7,7 @@ import pytest
 from PIL import Image, ImageDraw, ImageFilter
 
 from fieldtasks.ocr import lcd
-from fieldtasks.ocr.synthetic import random_label, render_label
+from fieldtasks.ocr.synthetic import careful_photograph, photograph, random_label, render_label
 
 PRICE_TAGS = Path(__file__).resolve().parents[3] / "shared" / "data" / "price-tags-dev"
 
@@ -106,3 +106,16 @@ def test_real_lcd_labels_are_read(name, cents):
     reading = lcd.read_lcd_price(photo, 1.0, "NOK")
     assert reading is not None
     assert (reading.amount_cents, reading.confidence) == (cents, "high")
+
+
+@pytest.mark.parametrize("shoot", [photograph, careful_photograph])
+def test_an_lcd_label_in_a_larger_photo_is_found_and_read_never_misread(shoot):
+    prices = [("27", "80"), ("5", "00"), ("149", "90"), ("12", "35"), ("38", "60"), ("9", "95"), ("64", "20")]
+    read = 0
+    for seed, (units, cents) in enumerate(prices):
+        photo = shoot(lcd_label(units, cents, seed=seed).convert("RGB"), random.Random(seed), (1600, 1200))
+        reading = lcd.read_lcd_price(photo.convert("L"), 1.0, "EUR")
+        if reading is not None and reading.confidence == "high":
+            assert reading.raw_text == f"{units} {cents}"
+            read += 1
+    assert read >= 5
