@@ -2,7 +2,8 @@
 
 `python -m fieldtasks.ocr.synthetic OUT_DIR [--count 300] [--seed 7] [--size 4000x3000] [--layout one_line]`
 writes photos and a truth.csv that `python -m fieldtasks.ocr.evaluate OUT_DIR` scores. Paper and electronic
-label styles, large units with raised cents (or the price on one line), a unit price line, an EAN-13,
+label styles, large units with raised cents (or the price on one line, or a seven-segment LCD in a random
+font: `--layout lcd`), a unit price line, an EAN-13,
 sometimes a promotion with the former price crossed out; then perspective, blur, glare, shadow and JPEG,
 in a 12 MP frame.
 Same seed, same set. Synthetic data helps; it never replaces the real photos.
@@ -72,7 +73,9 @@ def euros(cents: int) -> str:
 
 def render_label(label: Label, rng: random.Random, layout: str = "raised") -> Image.Image:
     """The label as printed, 900 x 450 pixels; the price's cents raised and smaller (`raised`), or on one
-    line with the units (`one_line`: `2,49 €`)."""
+    line with the units (`one_line`: `2,49 €`), or shown by a seven-segment LCD (`lcd`)."""
+    if layout == "lcd":
+        return _lcd_label(label, rng)
     background = (255, 255, 255) if label.style == "paper" else (rng.randint(205, 225),) * 3
     image = Image.new("RGB", (900, 450), background)
     draw = ImageDraw.Draw(image)
@@ -104,6 +107,84 @@ def _raised_price(draw: ImageDraw.ImageDraw, price_cents: int, ink: tuple[int, i
     right = x + draw.textlength(units, font=big) + 8
     draw.text((right, 110), cents, font=small, fill=ink)
     draw.text((right + 10, 205), "€", font=font(60), fill=ink)
+
+
+SEGMENT_ENDS = {  # each segment's ends in a digit's cell: (across, down), 0 to 1, before the slant
+    "a": ((0, 0), (1, 0)),
+    "b": ((1, 0), (1, 0.5)),
+    "c": ((1, 0.5), (1, 1)),
+    "d": ((0, 1), (1, 1)),
+    "e": ((0, 0.5), (0, 1)),
+    "f": ((0, 0), (0, 0.5)),
+    "g": ((0, 0.5), (1, 0.5)),
+}
+LIT_SEGMENTS = {"0": "abcdef", "1": "bc", "2": "abdeg", "3": "abcdg", "4": "bcfg", "5": "acdfg", "6": "acdefg",
+                "7": "abc", "8": "abcdefg", "9": "abcdfg"}  # fmt: skip
+
+
+def seven_segment_digit(
+    draw: ImageDraw.ImageDraw,
+    digit: str,
+    left: float,
+    top: float,
+    height: float,
+    *,
+    width: float = 0.27,
+    stroke: float = 0.08,
+    slant: float = 0.08,
+    ink=(40, 40, 40),
+) -> None:
+    """A digit as an LCD shows it: bars `stroke` times its height thick, a small gap where they meet,
+    `width` times its height between its columns, leaning right by `slant` (dx/dy)."""
+    gap = 0.5 * stroke * height
+
+    def point(across: float, down: float) -> tuple[float, float]:
+        y = top + down * height
+        return left + across * width * height + slant * (top + height - y), y
+
+    for name in LIT_SEGMENTS[digit]:
+        (x0, y0), (x1, y1) = (point(*end) for end in SEGMENT_ENDS[name])
+        length = ((x1 - x0) ** 2 + (y1 - y0) ** 2) ** 0.5
+        ux, uy = (x1 - x0) / length, (y1 - y0) / length
+        x0, y0, x1, y1 = x0 + ux * gap, y0 + uy * gap, x1 - ux * gap, y1 - uy * gap
+        nx, ny = -uy * stroke * height / 2, ux * stroke * height / 2
+        draw.polygon([(x0 + nx, y0 + ny), (x1 + nx, y1 + ny), (x1 - nx, y1 - ny), (x0 - nx, y0 - ny)], fill=ink)
+
+
+def seven_segment_price(
+    draw: ImageDraw.ImageDraw, cents: int, right: float, top: float, height: float, rng: random.Random, ink=(40, 40, 40)
+) -> None:
+    """Units ending at `right`, then the cents raised and smaller, in one random LCD font."""
+    width, stroke, slant = rng.uniform(0.24, 0.4), rng.uniform(0.06, 0.1), rng.uniform(0.0, 0.12)
+    pitch = (width + rng.uniform(0.14, 0.3)) * height
+    units = str(cents // 100)
+    for i, digit in enumerate(units):
+        left = right - (len(units) - i) * pitch + (pitch - width * height)
+        seven_segment_digit(draw, digit, left, top, height, width=width, stroke=stroke, slant=slant, ink=ink)
+    share = rng.uniform(0.55, 0.72)
+    small = height * share
+    for i, digit in enumerate(f"{cents % 100:02d}"):
+        left = right + rng.uniform(0.18, 0.25) * height + i * pitch * share
+        seven_segment_digit(draw, digit, left, top, small, width=width, stroke=stroke, slant=slant, ink=ink)
+
+
+def _lcd_label(label: Label, rng: random.Random) -> Image.Image:
+    """An electronic label with a seven-segment LCD: the price large with raised cents, the unit price
+    small at the left, a paper strip below with the name and the EAN."""
+    image = Image.new("RGB", (900, 450), (rng.randint(30, 70),) * 3)
+    draw = ImageDraw.Draw(image)
+    tint = rng.randint(160, 205)
+    draw.rounded_rectangle((30, 25, 870, 290), radius=30, fill=(tint - 10, tint, tint - 25))
+    ink = (rng.randint(20, 70),) * 3
+    height = rng.uniform(0.62, 0.75) * 265
+    top = 25 + (265 - height) / 2
+    seven_segment_price(draw, label.price_cents, rng.uniform(560, 640), top, height, rng, ink)
+    seven_segment_price(draw, label.unit_price_cents, 230, 290 - 0.4 * height - 25, 0.33 * height, rng, ink)
+    draw.text((70, 60), "/kg" if label.unit == "kg" else "/L", font=font(28, bold=False), fill=ink)
+    draw.rectangle((30, 300, 870, 440), fill=(240, 240, 236))
+    draw.text((50, 315), label.name.upper(), font=font(40), fill=(20, 20, 20))
+    image.paste(barcode_image(label.gtin), (520, 322))
+    return image
 
 
 def barcode_image(gtin: str) -> Image.Image:
@@ -205,7 +286,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--count", type=int, default=300)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--size", default="4000x3000", help="photo size, WIDTHxHEIGHT")
-    parser.add_argument("--layout", choices=("raised", "one_line"), default="raised", help="how the price is printed")
+    parser.add_argument(
+        "--layout", choices=("raised", "one_line", "lcd"), default="raised", help="how the price is shown"
+    )
     args = parser.parse_args(argv)
     width, height = (int(v) for v in args.size.lower().split("x"))
     generate(args.out, args.count, args.seed, (width, height), args.layout)
