@@ -52,8 +52,8 @@ WIDTHS = np.arange(0.2, 0.6, 0.04)  # digit width (between its columns) over its
 GAPS = np.arange(0.13, 0.44, 0.05)  # pitch minus width, over the height: two strokes at least
 CENTS_HEIGHTS = np.arange(0.45, 0.81, 0.05)  # of the units' height
 CENTS_SHIFTS = (-0.05, 0.0, 0.05)  # their top against the units' (shares of the height)
-TOP_SHIFTS = (-0.12, -0.06, 0.0, 0.06)  # the bars end inside the digit: its top and bottom are
-BOTTOM_SHIFTS = (-0.06, 0.0, 0.06, 0.12)  # searched around theirs (shares of the band's height)
+TOP_SHIFTS = (-0.18, -0.12, -0.06, 0.0)  # the bars end inside the digit: its top and bottom are
+BOTTOM_SHIFTS = (0.0, 0.06, 0.12, 0.18)  # searched around theirs (shares of the band's height)
 MAX_BANDS = 4  # tallest first
 REGIONS = 2  # of a large photo, read one by one
 MAX_PLACEMENTS = 4  # units placements given their cents, best first
@@ -178,6 +178,7 @@ class Display:
         upright = np.empty_like(dark)
         for y in range(dark.shape[0]):
             upright[y] = np.interp(xs + slant * (y - middle), xs, dark[y], left=0, right=0)
+        self.pixels = upright
         self.sums = np.vstack([np.zeros((1, width)), np.cumsum(upright, axis=0)])
         self.width = width
 
@@ -412,25 +413,99 @@ def read_band(dark: np.ndarray, band: Band) -> Reading | None:
     readings = [
         Reading(dataclasses.replace(u, right=u.right + left), dataclasses.replace(c, right=c.right + left), band.slant)
         for u, c in zip(placements, place_cents(display, placements, threshold), strict=True)
-        if c
+        if c and is_drawn(display, u, threshold) and is_drawn(display, c, threshold)
     ]
     return max(readings, key=lambda r: r.score, default=None)
+
+
+def is_drawn(display: Display, cells: Cells, threshold: float) -> bool:
+    """Whether the digits placed are what the display shows, looked at stroke by stroke: each lit
+    segment is a stroke where the digit puts it, no stroke serves two digits, and the ink in each cell
+    is its lit segments' (a bar missed leaves ink unexplained)."""
+    previous = None  # the stroke of the right column of the digit before
+    for index, digit in enumerate(cells.digits):
+        right = cells.right - (len(cells.digits) - 1 - index) * cells.pitch
+        shapes = [lit for name, lit in zip(_NAMES, _LIT, strict=True) if name == digit]
+        drawn = [s for lit in shapes if (s := _strokes(display.pixels, lit, cells, right, threshold)) is not None]
+        if not drawn:
+            return False
+        left_stroke, right_stroke = drawn[0]
+        if previous and left_stroke and left_stroke[0] < previous[1]:
+            return False  # this digit's left column is the last one's right column
+        previous = right_stroke or previous
+    return True
+
+
+def _strokes(
+    pixels: np.ndarray, lit: str, cells: Cells, right: float, threshold: float
+) -> tuple[tuple[int, int] | None, tuple[int, int] | None] | None:
+    """The columns' strokes (start, stop) of a digit drawn with these segments lit, or None if one of
+    them is not there or ink in the cell is left unexplained."""
+    stroke = max(2.0, 0.07 * cells.height)
+    top, height, width = cells.top, cells.height, cells.width
+    middle, bottom, left = top + height / 2, top + height, right - width
+    rows = slice(int(max(0, top - stroke)), int(min(pixels.shape[0], bottom + stroke)))
+    columns = slice(int(max(0, left - stroke)), int(min(pixels.shape[1], right + stroke + 1)))
+    explained = np.zeros(pixels.shape, bool)
+    found: dict[str, tuple[int, int]] = {}
+    for zone in lit:
+        if zone in "bcef":
+            y0, y1 = (top + 0.15 * height, middle - 0.08 * height)
+            if zone in "ce":
+                y0, y1 = (middle + 0.08 * height, bottom - 0.15 * height)
+            profile = pixels[int(y0) : int(y1) + 1].mean(axis=0)
+            run = _run(profile, round(right if zone in "bc" else left), threshold, reach=int(stroke / 2))
+            if run is None:
+                return None
+            explained[int(top) : int(bottom) + 1, run[0] : run[1]] = True
+        else:
+            y = {"a": top + stroke / 2, "g": middle, "d": bottom - stroke / 2}[zone]
+            profile = pixels[:, int(left + 0.25 * width) : int(right - 0.25 * width) + 1].mean(axis=1)
+            run = _run(profile, round(y), threshold, reach=int(stroke))
+            if run is None:
+                return None
+            explained[run[0] : run[1], int(left) : int(right) + 1] = True
+        found[zone] = run
+    explained = ndimage.binary_dilation(explained[rows, columns], iterations=max(1, int(stroke / 2)))
+    ink = pixels[rows, columns] > threshold
+    if (ink & ~explained).sum() > 0.15 * max(1, ink.sum()):
+        return None
+    return found.get("f", found.get("e")), found.get("b", found.get("c"))
+
+
+def _run(profile: np.ndarray, at: int, threshold: float, reach: int = 0) -> tuple[int, int] | None:
+    """The run of values above the threshold through `at` (or the nearest within `reach` of it)."""
+    inside = [x for x in range(at - reach, at + reach + 1) if 0 <= x < len(profile) and profile[x] > threshold]
+    if not inside:
+        return None
+    start = stop = min(inside, key=lambda x: abs(x - at))
+    while start > 0 and profile[start - 1] > threshold:
+        start -= 1
+    while stop < len(profile) and profile[stop] > threshold:
+        stop += 1
+    return start, stop
 
 
 def read_lcd_price(gray: Image.Image, photo_scale: float, currency: str) -> PriceCandidate | None:
     """The price an LCD label in `gray` shows, if its digits fit (`photo_scale`: `gray`'s pixels per
     photo pixel). The whole image is read at the working height (a label crop); in a larger photo,
     where the label is smaller than the frame, the places where digits stand are then read one by one,
-    each cut out and brought to the working height. Confident unless its units are only 1s: two bars
-    side by side are also what a frame's edge or a barcode looks like."""
+    each cut out and brought to the working height. Confident unless taller digits stood unread (then
+    this is likely the unit price) or its units are only 1s: two bars side by side are also what a
+    frame's edge or a barcode looks like."""
     found = read_display(gray)
-    for region in display_regions(gray) if found is None and gray.height >= 2 * WORKING_HEIGHT else ():
-        found = read_display(gray.crop(region), origin=region[:2])
-        if found is not None:
-            break
+    if found is None and gray.height >= 2 * WORKING_HEIGHT:
+        regions = display_regions(gray)
+        for index, (region, height, _) in enumerate(regions):
+            found = read_display(gray.crop(region), origin=region[:2])
+            if found is not None:
+                taller = any(other > 1.5 * height and support > 1 for _, other, support in regions[:index])
+                found = dataclasses.replace(found, sure=found.sure and not taller)
+                break
     if found is None:
         return None
-    (units, cents), (x0, y0), scale = found
+    units, cents = found.reading.units, found.reading.cents
+    (x0, y0), scale = found.origin, found.scale
     to_photo = 1 / photo_scale
     left = units.right - (len(units.digits) - 1) * units.pitch - units.width - 0.1 * units.height
     right, top, bottom = cents.right + 0.1 * cents.height, min(units.top, cents.top), units.top + units.height
@@ -441,7 +516,7 @@ def read_lcd_price(gray: Image.Image, photo_scale: float, currency: str) -> Pric
         round((x0 + right / scale - left) * to_photo),
         round((y0 + bottom / scale - top) * to_photo),
     )
-    sure = set(units.digits) != {"1"}
+    sure = found.sure and set(units.digits) != {"1"}
     return PriceCandidate(
         amount_cents=int(units.digits) * 100 + int(cents.digits),
         currency=currency,
@@ -453,31 +528,41 @@ def read_lcd_price(gray: Image.Image, photo_scale: float, currency: str) -> Pric
     )
 
 
-def read_display(
-    image: Image.Image, origin: tuple[int, int] = (0, 0)
-) -> tuple[tuple[Cells, Cells], tuple[int, int], float] | None:
-    """The units and cents read in `image` at the working height, with where `image` is in the photo
-    and the scale it was read at: of the readings in the tallest bands, the best fitting one."""
+@dataclass(frozen=True)
+class Found:
+    reading: Reading
+    origin: tuple[int, int]  # where the image read is in the photo
+    scale: float  # the image's working pixels per photo pixel
+    sure: bool  # no band of taller digits was left unread
+
+
+def read_display(image: Image.Image, origin: tuple[int, int] = (0, 0)) -> Found | None:
+    """The units and cents read in `image` at the working height: of the readings in the tallest
+    bands, the best fitting one."""
     scale = WORKING_HEIGHT / image.height
     working = image.resize((max(1, round(image.width * scale)), WORKING_HEIGHT), Image.LANCZOS)
     dark = darkness(np.asarray(working, np.float32))
-    readings: list[Reading] = []
+    tried, readings = [], []
     for band in bands(bars(dark))[:MAX_BANDS]:  # tallest first: the price is the largest print
-        if readings and band.bottom - band.top < 0.7 * max(r.units.height for r in readings):
+        if readings and band.bottom - band.top < 0.7 * max(r.units.height for _, r in readings):
             break
+        tried.append(band)
         reading = read_band(dark, band)
         if reading is not None and not (len(reading.units.digits) > 1 and reading.units.digits[0] == "0"):
-            readings.append(reading)
+            readings.append((band, reading))
     if not readings:
         return None
-    tallest = max(r.units.height for r in readings)
-    reading = max((r for r in readings if r.units.height >= 0.85 * tallest), key=lambda r: r.score)
-    return (reading.units, reading.cents), origin, scale
+    tallest = max(r.units.height for _, r in readings)
+    band, reading = max(((b, r) for b, r in readings if r.units.height >= 0.85 * tallest), key=lambda br: br[1].score)
+    height = band.bottom - band.top
+    taller = any(len(b.columns) > 1 and b.bottom - b.top > 1.5 * height for b in tried)
+    return Found(reading, origin, scale, sure=not taller)
 
 
-def display_regions(gray: Image.Image) -> list[tuple[int, int, int, int]]:
+def display_regions(gray: Image.Image) -> list[tuple[tuple[int, int, int, int], float, int]]:
     """Where the tallest digits of a large photo stand (boxes in its pixels, with room for a label's
-    units and cents around them), found at twice the working height."""
+    units and cents around them), found at twice the working height, each with its digits' height
+    and how many digit columns make it."""
     scale = 2 * WORKING_HEIGHT / gray.height
     working = gray.resize((max(1, round(gray.width * scale)), 2 * WORKING_HEIGHT), Image.LANCZOS)
     regions = []
@@ -490,5 +575,6 @@ def display_regions(gray: Image.Image) -> list[tuple[int, int, int, int]]:
             band.bottom + 0.9 * size,
         )
         limits = (*gray.size, *gray.size)
-        regions.append(tuple(round(min(max(0.0, v / scale), limit)) for v, limit in zip(box, limits, strict=True)))
+        region = tuple(round(min(max(0.0, v / scale), limit)) for v, limit in zip(box, limits, strict=True))
+        regions.append((region, size / scale, len(band.columns)))
     return regions

@@ -30,6 +30,7 @@ MIN_GLYPH_SHARE = 0.03  # of the working height: the cents of a label a third of
 MAX_ARRANGEMENTS = 6  # per mask, largest print first: the shelf price is the largest number on a label
 MAX_RETRIES = 2  # arrangements read but not for sure, read again crop by crop (the largest first)
 HIGH_CONFIDENCE = 70.0  # Tesseract's word confidence, on every word of both groups
+SMALLER_PRINT = 0.6  # a price read for sure under digits this much taller that were read, not for sure
 _LINE = "--psm 7 -c tessedit_char_whitelist=0123456789"
 # Line mode returns nothing for some lone glyphs (a bold 4); read as one word, they come out.
 _WORD = "--psm 8 -c tessedit_char_whitelist=0123456789"
@@ -198,9 +199,10 @@ def read_prices(gray: Image.Image, photo_scale: float, currency: str) -> list[Pr
     Arrangements are listed largest first in each ink mask (dark, then light). The first is read alone;
     if it is not read for sure, all the others in one Tesseract run (starting Tesseract costs more than
     reading a few more lines). They are taken in that order, and the first one read for sure ends the
-    list: smaller print is not the price. Then prices printed on one line, as large as the largest
-    arrangement at least (a unit price line is smaller than the price). Last, when nothing was read
-    for sure, the digits of a seven-segment LCD are fitted (`lcd`).
+    list: smaller print is not the price (and print much smaller than digits read unsure is not sure).
+    Then prices printed on one line, as large as the largest arrangement at least (a unit price line
+    is smaller than the price). Last, when nothing was read for sure, the digits of a seven-segment
+    LCD are fitted (`lcd`).
     """
     target = min(2 * WORKING_HEIGHT, max(WORKING_HEIGHT, gray.height))
     scale = target / gray.height
@@ -214,7 +216,7 @@ def read_prices(gray: Image.Image, photo_scale: float, currency: str) -> list[Pr
         masks.append(((ink, source), glyphs))
         found = itertools.islice(price_arrangements(glyphs), MAX_ARRANGEMENTS)
         arrangements += [((ink, source), units, cents) for units, cents in found]
-    candidates, retries = [], MAX_RETRIES
+    candidates, retries, tallest_read = [], MAX_RETRIES, 0
     for batch in (arrangements[:1], arrangements[1:]):
         readings = _read_arrangements(batch, currency, to_working) if batch else []
         for (images, units, cents), both in zip(batch, readings, strict=True):
@@ -224,6 +226,10 @@ def read_prices(gray: Image.Image, photo_scale: float, currency: str) -> list[Pr
                 retries -= 1
                 again = agreed([_read_alone(image, units, cents, currency, to_working) for image in images])
                 found = again if any(reading.confidence == "high" for reading in again) else found
+            height = units[0][3] - units[0][1]
+            if found and height < SMALLER_PRINT * tallest_read:  # likely the unit price, the price misread
+                found = [dataclasses.replace(reading, confidence="low") for reading in found]
+            tallest_read = max(tallest_read, height if found else 0)
             candidates += found
             if any(reading.confidence == "high" for reading in found):
                 return candidates

@@ -7,45 +7,14 @@ import pytest
 from PIL import Image, ImageDraw, ImageFilter
 
 from fieldtasks.ocr import lcd
-from fieldtasks.ocr.synthetic import careful_photograph, photograph, random_label, render_label
+from fieldtasks.ocr.synthetic import careful_photograph, photograph, random_label, render_label, seven_segment_digit
 
 PRICE_TAGS = Path(__file__).resolve().parents[3] / "shared" / "data" / "price-tags-dev"
-
-SEGMENTS = {  # corners of each segment in a unit cell (x from the left column, y from the top), before slant
-    "a": ((0, 0), (1, 0)),
-    "b": ((1, 0), (1, 0.5)),
-    "c": ((1, 0.5), (1, 1)),
-    "d": ((0, 1), (1, 1)),
-    "e": ((0, 0.5), (0, 1)),
-    "f": ((0, 0), (0, 0.5)),
-    "g": ((0, 0.5), (1, 0.5)),
-}
-LIT = {"0": "abcdef", "1": "bc", "2": "abdeg", "3": "abcdg", "4": "bcfg", "5": "acdfg", "6": "acdefg",
-       "7": "abc", "8": "abcdefg", "9": "abcdfg"}  # fmt: skip
-
-
-def draw_digit(draw, digit, left, top, height, slant=0.08, ink=40):
-    """A seven-segment digit: bars of a tenth of its height, a small gap where they meet, slanted."""
-    width, stroke, gap = 0.27 * height, 0.08 * height, 0.04 * height
-
-    def point(u, v):
-        y = top + v * height
-        return left + u * width + slant * (top + height - y), y
-
-    for name in LIT[digit]:
-        (u0, v0), (u1, v1) = SEGMENTS[name]
-        (x0, y0), (x1, y1) = point(u0, v0), point(u1, v1)
-        dx, dy = x1 - x0, y1 - y0
-        length = (dx * dx + dy * dy) ** 0.5
-        ux, uy = dx / length, dy / length
-        x0, y0, x1, y1 = x0 + ux * gap, y0 + uy * gap, x1 - ux * gap, y1 - uy * gap
-        nx, ny = -uy * stroke / 2, ux * stroke / 2
-        draw.polygon([(x0 + nx, y0 + ny), (x1 + nx, y1 + ny), (x1 - nx, y1 - ny), (x0 - nx, y0 - ny)], fill=ink)
 
 
 def lcd_label(units, cents, blur=1.2, seed=0):
     """An LCD shelf label as a phone sees it: grey display in a dark frame, large units, raised cents
-    two thirds their height, a paper strip below with a name and bars."""
+    two thirds their height, a unit price in small digits at the left, a paper strip with a name and bars."""
     rng = random.Random(seed)
     image = Image.new("L", (460, 300), 60)
     draw = ImageDraw.Draw(image)
@@ -55,14 +24,14 @@ def lcd_label(units, cents, blur=1.2, seed=0):
     for i in range(30):
         if rng.random() < 0.6:
             draw.rectangle((300 + 4 * i, 240, 301 + 4 * i, 275), fill=20)
-    height, pitch = 120, 42
+    height, pitch = 120, 0.47 * 120
     right = 300  # the units end here, the cents start just after
     for i, digit in enumerate(units):
-        draw_digit(draw, digit, right - (len(units) - i) * pitch, 50, height)
+        seven_segment_digit(draw, digit, right - (len(units) - i) * pitch + 0.2 * height, 50, height, ink=40)
     for i, digit in enumerate(cents):
-        draw_digit(draw, digit, right + 14 + i * 30, 48, 0.65 * height)
-    draw_digit(draw, "3", 60, 130, 40)  # the unit price, small, left of the price
-    draw_digit(draw, "7", 78, 130, 40)
+        seven_segment_digit(draw, digit, right + 22 + i * 0.65 * pitch, 48, 0.65 * height, ink=40)
+    for i, digit in enumerate("37"):  # the unit price, small, left of the price
+        seven_segment_digit(draw, digit, 60 + 19 * i, 130, 40, ink=40)
     image = image.filter(ImageFilter.GaussianBlur(blur))
     noise = Image.effect_noise(image.size, 6)
     return Image.blend(image, noise, 0.08)
