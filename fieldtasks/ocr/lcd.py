@@ -3,13 +3,16 @@
 Tesseract reads printed digits; the digits of an LCD label are seven separate bars, which it reads as
 noise. Here the digits are fitted instead. The thin vertical bars are found first (darker than both
 sides at one of a few stroke widths); a bar above another, the lower starting where the upper ends,
-is one digit's column, and columns of one height make a band: the units. In that band, deslanted,
-every placement of 1 to 3 digits is tried (digit width, pitch, the band's exact top and bottom), each
-digit's seven segments and two counters sampled where the digit's drawing puts them, and then every
-placement of two raised smaller digits to the right: the cents. A placement counts only when each
-cell reads as exactly one digit's pattern with every zone clearly on or off, the cell left of the
-units is empty and the gaps between digits are clear; the best placement is the one whose zones are
-furthest from the on/off threshold, summed.
+is one digit's column, and columns of one height make a band. In a band, deslanted, every placement of
+1 to 3 digits is tried (digit width, pitch, and the digit box's top and bottom, searched outwards from
+the bars, which a digit always contains), each digit's seven segments and two counters sampled where
+the digit's drawing puts them; then every placement of two raised smaller digits to the right: the
+cents. A placement counts only when each cell reads as exactly one digit's pattern with every zone
+clearly on or off, digits stand two strokes apart with clear gaps, and a pitch left of the units is
+clear; the best are those whose zones are furthest from the on/off threshold, summed. The best few
+are then looked at stroke by stroke (`is_drawn`: each lit segment a stroke of its own, the ink of each
+cell its lit segments'), and the best of those that pass is the reading. A photo larger than a label
+crop is searched for its tallest digits first, and each place is read as a crop (`display_regions`).
 """
 
 from __future__ import annotations
@@ -90,14 +93,12 @@ class Cells:
     pitch: int
     digits: str
     score: float
-    margin: float
 
 
 @dataclass(frozen=True)
 class Reading:
     units: Cells
     cents: Cells
-    slant: float
 
     @property
     def score(self) -> float:
@@ -287,16 +288,15 @@ def _gap(
     return mean, flat_inked.take(at_b) - flat_inked.take(at_a) <= 0
 
 
-def classify(zones: np.ndarray, threshold: float) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def classify(zones: np.ndarray, threshold: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """For every digit size and x: the pattern that fits best, its score (the zones' signed distances
-    to the threshold), whether it fits exactly with every zone clear of the threshold, and the least
-    of those distances."""
+    to the threshold), and whether it fits exactly with every zone clear of the threshold."""
     scores = np.einsum("pk,ikx->ipx", _SIGN, zones - threshold)
     best = np.argmax(scores, axis=1)
     margin = np.min(np.abs(zones - threshold), axis=1)
     exact = ((zones > threshold) == np.moveaxis(_ON[best], -1, 1)).all(axis=1)
     score = np.take_along_axis(scores, best[:, None, :], axis=1)[:, 0, :]
-    return best, score, exact & (margin >= MIN_MARGIN * threshold), margin
+    return best, score, exact & (margin >= MIN_MARGIN * threshold)
 
 
 def place_units(display: Display, band: Band, threshold: float) -> list[Cells]:
@@ -313,7 +313,7 @@ def place_units(display: Display, band: Band, threshold: float) -> list[Cells]:
     width = np.round(share * height)
     keep = width >= 3 * stroke
     top, height, width, stroke = top[keep], height[keep], width[keep], stroke[keep]
-    best, score, clear, margin = classify(display.zones(top, height, width, stroke), threshold)
+    best, score, clear = classify(display.zones(top, height, width, stroke), threshold)
     digit = clear & (best != _BLANK)
     gaps = display.gaps(top, height, threshold)
     shape, last = np.nonzero(digit)  # any cell that reads a digit may be the units' last
@@ -322,7 +322,6 @@ def place_units(display: Display, band: Band, threshold: float) -> list[Cells]:
     pitch = np.round(width[r] + GAPS[None, :] * height[r]).astype(int)
     ok = np.ones(pitch.shape, bool)
     total = np.broadcast_to(score[r, x], pitch.shape)
-    least = np.broadcast_to(margin[r, x], pitch.shape)
     placed = []
     for count in (1, 2, 3):
         first = x - (count - 1) * pitch
@@ -335,13 +334,13 @@ def place_units(display: Display, band: Band, threshold: float) -> list[Cells]:
             j, g = divmod(int(k), len(GAPS))
             i, right, p = int(shape[j]), int(last[j]), int(pitch[j, g])
             digits = "".join(_NAMES[best[i, right - m * p]] for m in range(count - 1, -1, -1))
-            cells = (float(top[i]), float(height[i]), float(width[i]), right, p, digits)
-            placed.append(Cells(*cells, float(candidates[k]), float(least[j, g])))
+            placed.append(
+                Cells(float(top[i]), float(height[i]), float(width[i]), right, p, digits, float(candidates[k]))
+            )
         lead = x - count * pitch  # one more digit, left of these
         gap, clean = _gap(gaps, lead + 1.5 * s, lead + pitch - w - 1.5 * s, r)
         ok = ok & _take(digit, lead, False, r) & clean
         total = total + _take(score, lead, 0.0, r) + 2 * (threshold - gap)
-        least = np.minimum(least, _take(margin, lead, 0.0, r))
     return placed
 
 
@@ -354,7 +353,7 @@ def place_cents(display: Display, placements: list[Cells], threshold: float) -> 
     ]
     top, height, width, units_right, units_height = (np.array(v, float) for v in zip(*shapes, strict=True))
     stroke = np.maximum(2.0, 0.07 * height)
-    best, score, clear, margin = classify(display.zones(top, height, width, stroke), threshold)
+    best, score, clear = classify(display.zones(top, height, width, stroke), threshold)
     digit = clear & (best != _BLANK)
     gaps = display.gaps(top, height, threshold)
     n, first = len(top), _x(display.width)[:, None, :]
@@ -387,7 +386,6 @@ def place_cents(display: Display, placements: list[Cells], threshold: float) -> 
                 p,
                 _NAMES[best[i, x]] + _NAMES[best[i, x + p]],
                 float(total[i, flat]),
-                float(min(margin[i, x], margin[i, x + p])),
             )
         )
     return found
@@ -411,7 +409,7 @@ def read_band(dark: np.ndarray, band: Band) -> Reading | None:
     if not placements:
         return None
     readings = [
-        Reading(dataclasses.replace(u, right=u.right + left), dataclasses.replace(c, right=c.right + left), band.slant)
+        Reading(dataclasses.replace(u, right=u.right + left), dataclasses.replace(c, right=c.right + left))
         for u, c in zip(placements, place_cents(display, placements, threshold), strict=True)
         if c and is_drawn(display, u, threshold) and is_drawn(display, c, threshold)
     ]
