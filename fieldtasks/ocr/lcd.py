@@ -32,6 +32,7 @@ from fieldtasks.ocr.types import Box, PriceCandidate
 WORKING_HEIGHT = 300  # a label crop is read at this height; a larger photo at twice that as well
 _STROKE_OFFSETS = (3, 5, 7, 9)  # a bar is darker than the pixels this far on both sides (working px)
 _BAR_THRESHOLD = 0.22  # stroke response (darkness units) that makes a bar pixel
+_SHORTEST_BAR = 15  # pixels: half of a digit 30 pixels high
 MAX_BANDS = 4  # tallest first
 REGIONS = 2  # of a large photo, read one by one
 MAX_PLACEMENTS = 4  # units placements given their cents, best first
@@ -67,6 +68,14 @@ class Reading:
         return self.units.score + self.cents.score
 
 
+@dataclass(frozen=True)
+class Found:
+    reading: Reading
+    origin: tuple[int, int]  # where the image read is in the photo
+    scale: float  # the image's working pixels per photo pixel
+    sure: bool  # no band of taller digits was left unread
+
+
 def darkness(pixels: np.ndarray) -> np.ndarray:
     """How much darker each pixel is than the background around it, 1 being as dark as the darkest ink."""
     background = ndimage.uniform_filter(ndimage.grey_closing(pixels, size=(31, 31)), 15)
@@ -74,9 +83,9 @@ def darkness(pixels: np.ndarray) -> np.ndarray:
     return np.clip((background - pixels) / np.maximum(background - ink, 20), 0, 1.2)
 
 
-def bars(dark: np.ndarray, shortest: int = 15) -> list[Bar]:
+def bars(dark: np.ndarray) -> list[Bar]:
     """Thin vertical strokes: darker than both sides at one of a few widths, tall for their width,
-    `shortest` pixels at least and up to 0.3 of the height."""
+    from 15 pixels to 0.3 of the height."""
     response = np.zeros_like(dark)
     for offset in _STROKE_OFFSETS:
         sides = np.maximum(np.roll(dark, offset, axis=1), np.roll(dark, -offset, axis=1))
@@ -87,7 +96,7 @@ def bars(dark: np.ndarray, shortest: int = 15) -> list[Bar]:
     found = []
     for index, (rows, cols) in enumerate(ndimage.find_objects(labels), start=1):
         h = rows.stop - rows.start
-        if not (shortest <= h <= 0.3 * height and cols.stop - cols.start <= 0.6 * h):
+        if not (_SHORTEST_BAR <= h <= 0.3 * height and cols.stop - cols.start <= 0.6 * h):
             continue
         ys, xs = np.nonzero(labels[rows, cols] == index)
         slant = float(np.polyfit(ys, xs, 1)[0])
@@ -129,7 +138,7 @@ def bands(found: list[Bar]) -> list[Band]:
 
 
 def read_band(dark: np.ndarray, band: Band) -> Reading | None:
-    """The best units-and-cents placement in this band, if any fits (columns counted from `left`)."""
+    """The best units-and-cents placement in this band that is drawn as placed, if any (in `dark`'s pixels)."""
     height = band.bottom - band.top
     left = int(max(0, min(band.columns) - 2 * height))  # room for three digits left of the band's
     right = int(min(dark.shape[1], max(band.columns) + 3 * height))  # and the cents right of them
@@ -195,14 +204,6 @@ def read_lcd_price(gray: Image.Image, photo_scale: float, currency: str) -> Pric
     )
 
 
-@dataclass(frozen=True)
-class Found:
-    reading: Reading
-    origin: tuple[int, int]  # where the image read is in the photo
-    scale: float  # the image's working pixels per photo pixel
-    sure: bool  # no band of taller digits was left unread
-
-
 def read_display(image: Image.Image, origin: tuple[int, int] = (0, 0)) -> Found | None:
     """The units and cents read in `image` at the working height: of the readings in the tallest
     bands, the best fitting one."""
@@ -233,7 +234,7 @@ def display_regions(gray: Image.Image) -> list[tuple[tuple[int, int, int, int], 
     scale = 2 * WORKING_HEIGHT / gray.height
     working = gray.resize((max(1, round(gray.width * scale)), 2 * WORKING_HEIGHT), Image.LANCZOS)
     regions = []
-    for band in bands(bars(darkness(np.asarray(working, np.float32)), shortest=15))[:REGIONS]:
+    for band in bands(bars(darkness(np.asarray(working, np.float32))))[:REGIONS]:
         size = band.bottom - band.top
         box = (
             min(band.columns) - 3 * size,

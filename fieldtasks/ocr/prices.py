@@ -30,7 +30,7 @@ MIN_GLYPH_SHARE = 0.03  # of the working height: the cents of a label a third of
 MAX_ARRANGEMENTS = 6  # per mask, largest print first: the shelf price is the largest number on a label
 MAX_RETRIES = 2  # arrangements read but not for sure, read again crop by crop (the largest first)
 HIGH_CONFIDENCE = 70.0  # Tesseract's word confidence, on every word of both groups
-SMALLER_PRINT = 0.6  # a price read for sure under digits this much taller that were read, not for sure
+SMALLER_PRINT = 0.6  # print below this share of the height of digits read (unsure) before it: not sure
 _LINE = "--psm 7 -c tessedit_char_whitelist=0123456789"
 # Line mode returns nothing for some lone glyphs (a bold 4); read as one word, they come out.
 _WORD = "--psm 8 -c tessedit_char_whitelist=0123456789"
