@@ -182,16 +182,16 @@ def read_lcd_price(gray: Image.Image, photo_scale: float, currency: str) -> Pric
         return None
     units, cents = found.reading.units, found.reading.cents
     (x0, y0), scale = found.origin, found.scale
-    to_photo = 1 / photo_scale
-    left = units.right - (len(units.digits) - 1) * units.pitch - units.width - 0.1 * units.height
-    right, top, bottom = cents.right + 0.1 * cents.height, min(units.top, cents.top), units.top + units.height
-    left, top = x0 + max(0.0, left) / scale, y0 + max(0.0, top) / scale
-    box = Box(
-        round(left * to_photo),
-        round(top * to_photo),
-        round((x0 + right / scale - left) * to_photo),
-        round((y0 + bottom / scale - top) * to_photo),
+    edges = (  # in the working pixels of the image read
+        max(0.0, units.right - (len(units.digits) - 1) * units.pitch - units.width - 0.1 * units.height),
+        max(0.0, min(units.top, cents.top)),
+        cents.right + 0.1 * cents.height,
+        units.top + units.height,
     )
+    left, top, right, bottom = (
+        (origin + v / scale) / photo_scale for origin, v in zip((x0, y0) * 2, edges, strict=True)
+    )
+    box = Box(round(left), round(top), round(right - left), round(bottom - top))
     sure = found.sure and set(units.digits) != {"1"}
     return PriceCandidate(
         amount_cents=int(units.digits) * 100 + int(cents.digits),

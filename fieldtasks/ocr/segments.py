@@ -41,6 +41,7 @@ CENTS_HEIGHTS = np.arange(0.45, 0.81, 0.05)  # of the units' height
 CENTS_SHIFTS = (-0.05, 0.0, 0.05)  # their top against the units' (shares of the height)
 TOP_SHIFTS = (-0.18, -0.12, -0.06, 0.0)  # the bars end inside the digit: its top and bottom are
 BOTTOM_SHIFTS = (0.0, 0.06, 0.12, 0.18)  # searched around theirs (shares of the band's height)
+STROKE = 0.07  # a segment's thickness, over the digit's height (2 pixels at least)
 
 
 @dataclass(frozen=True)
@@ -70,7 +71,7 @@ class Display:
         for y in range(dark.shape[0]):
             upright[y] = np.interp(xs + slant * (y - middle), xs, dark[y], left=0, right=0)
         self.pixels = upright
-        self.sums = np.vstack([np.zeros((1, width)), np.cumsum(upright, axis=0)])
+        self.sums = _prefix(upright.T).T
         self.width = width
 
     def row_means(self, y0: np.ndarray, y1: np.ndarray) -> np.ndarray:
@@ -126,19 +127,26 @@ class Display:
         """Prefix sums, over each digit's rows, of the column means and of the columns darker than
         half the threshold: any gap's mean darkness and its count of inked columns in two lookups."""
         columns = self.row_means(top, top + height)
-        zero = np.zeros((len(top), 1))
-        inked = np.cumsum(columns > 0.5 * threshold, axis=1)
-        return np.hstack([zero, np.cumsum(columns, axis=1)]), np.hstack([zero, inked])
+        return _prefix(columns), _prefix(columns > 0.5 * threshold)
 
 
 def _x(width: int) -> np.ndarray:
     return np.arange(width)[None, :]
 
 
+def _prefix(values: np.ndarray) -> np.ndarray:
+    """Each row's running sums, after a 0: the sum of values[i, a:b] is out[i, b] - out[i, a]."""
+    return np.hstack([np.zeros((len(values), 1)), np.cumsum(values, axis=1)])
+
+
+def _stroke(height: np.ndarray | float) -> np.ndarray | float:
+    return np.maximum(2.0, STROKE * height)
+
+
 def _window_means(values: np.ndarray, start: np.ndarray, stop: np.ndarray) -> np.ndarray:
     """out[i, x] = mean of values[i, x + start[i] : x + stop[i]] (clipped at the ends; 0 where empty)."""
     size = values.shape[1]
-    sums = np.hstack([np.zeros((len(values), 1)), np.cumsum(values, axis=1)])
+    sums = _prefix(values)
     lo = np.clip(_x(size) + np.reshape(start, (-1, 1)), 0, size)
     hi = np.clip(_x(size) + np.reshape(stop, (-1, 1)), 0, size)
     rows = np.arange(len(values))[:, None] * (size + 1)
@@ -199,7 +207,7 @@ def place_units(display: Display, bars_top: float, bars_bottom: float, threshold
         for up, down, share in itertools.product(TOP_SHIFTS, BOTTOM_SHIFTS, WIDTHS)
     ]
     top, height, share = (np.array(v) for v in zip(*shapes, strict=True))
-    stroke = np.maximum(2.0, 0.07 * height)
+    stroke = _stroke(height)
     width = np.round(share * height)
     keep = width >= 3 * stroke
     top, height, width, stroke = top[keep], height[keep], width[keep], stroke[keep]
@@ -242,7 +250,7 @@ def place_cents(display: Display, placements: list[Cells], threshold: float) -> 
         for units, share, shift in itertools.product(placements, CENTS_HEIGHTS, CENTS_SHIFTS)
     ]
     top, height, width, units_right, units_height = (np.array(v, float) for v in zip(*shapes, strict=True))
-    stroke = np.maximum(2.0, 0.07 * height)
+    stroke = _stroke(height)
     best, score, clear = classify(display.zones(top, height, width, stroke), threshold)
     digit = clear & (best != _BLANK)
     gaps = display.gaps(top, height, threshold)
@@ -304,7 +312,7 @@ def _strokes(
 ) -> tuple[tuple[int, int] | None, tuple[int, int] | None] | None:
     """The columns' strokes (start, stop) of a digit drawn with these segments lit, or None if one of
     them is not there or ink in the cell is left unexplained."""
-    stroke = max(2.0, 0.07 * cells.height)
+    stroke = float(_stroke(cells.height))
     top, height, width = cells.top, cells.height, cells.width
     middle, bottom, left = top + height / 2, top + height, right - width
     rows = slice(int(max(0, top - stroke)), int(min(pixels.shape[0], bottom + stroke)))
