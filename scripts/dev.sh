@@ -8,7 +8,8 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 VAR="$ROOT/var"
 VENV="$ROOT/.venv"
 PY="$VENV/bin/python"
-APT_PACKAGES=(postgresql redis-server tesseract-ocr tesseract-ocr-fra tesseract-ocr-eng libzbar0 chromium)
+APT_PACKAGES=(postgresql redis-server tesseract-ocr tesseract-ocr-fra tesseract-ocr-eng libzbar0 chromium
+  fonts-dejavu-extra fonts-liberation2 fonts-freefont-ttf fonts-urw-base35)  # the fonts: synthetic labels in unseen styles
 STARTED=()   # services this invocation started, stopped again on exit by `run` and `test`
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }

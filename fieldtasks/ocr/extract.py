@@ -13,9 +13,10 @@ import pytesseract
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from fieldtasks.ocr.barcodes import FIRST_PASS_MAX_SIDE, decode_barcodes, decode_vehicle_codes
+from fieldtasks.ocr.confirm import check_typed_price
 from fieldtasks.ocr.grammar import unit_price_agrees
-from fieldtasks.ocr.label_text import read_small_print
-from fieldtasks.ocr.prices import read_prices, shelf_price
+from fieldtasks.ocr.readings import with_printed_digits
+from fieldtasks.ocr.shelf_label import read_label
 from fieldtasks.ocr.types import BarcodeRead, Extraction, Hints, PriceCandidate
 
 
@@ -59,7 +60,7 @@ def cpu_ms() -> float:
 @functools.cache
 def engine_versions() -> dict[str, str]:
     versions = {}
-    for package in ("pyzbar", "zxing-cpp", "pillow", "pytesseract"):
+    for package in ("pyzbar", "zxing-cpp", "pillow", "pytesseract", "rapidocr", "onnxruntime"):
         try:
             versions[package] = metadata.version(package)
         except metadata.PackageNotFoundError:
@@ -85,32 +86,44 @@ def extract(image_bytes: bytes, hints: Hints | None = None) -> Extraction:
     if hints.gtins or not hints.vehicle_codes:  # a vehicle's photo is not searched for product codes
         barcodes = decode_barcodes(working, (width, height), load_full, whole_shelf=hints.whole_shelf)
     timings["barcodes_ms"] = cpu_ms() - started
-    if hints.gtins:
-        barcodes = tuple(dataclasses.replace(read, expected=read.gtin in hints.gtins) for read in barcodes)
     codes = ()
     if hints.vehicle_codes:  # QR and Code 128 are looked for only when a vehicle is expected
         started = cpu_ms()
         found = decode_vehicle_codes(working, (width, height), load_full)
         codes = tuple(dataclasses.replace(read, expected=read.text in hints.vehicle_codes) for read in found)
         timings["vehicle_codes_ms"] = cpu_ms() - started
-    prices, shelf, unit_price, promotion = [], None, None, None
+    label = None
     if hints.prices:
-        started = cpu_ms()
-        prices = read_prices(working, working.width / width, hints.currency)
-        shelf = shelf_price(prices)
-        timings["prices_ms"] = cpu_ms() - started
-    if shelf is not None:
-        started = cpu_ms()
-        unit_price, promotion = read_small_print(working, shelf.box, working.width / width, hints.currency)
-        timings["small_print_ms"] = cpu_ms() - started
+        label = read_label(working, working.width / width, hints.currency, timings, cpu_ms)
+        barcodes = with_printed_digits(barcodes, label.printed_gtins)
+    if hints.gtins:
+        barcodes = tuple(dataclasses.replace(read, expected=read.gtin in hints.gtins) for read in barcodes)
+    shelf = label.shelf_price if label else None
+    unit_price = label.unit_price if label else None
     check = cross_check(shelf, unit_price, hints, barcodes)
     if check == "disagrees":  # one of the two numbers is misread, and nothing says which
         shelf = dataclasses.replace(shelf, confidence="low")
     elif check == "agrees":  # two readings of the label confirm each other
         unit_price = dataclasses.replace(unit_price, confidence="high")
+    typed = None
+    if label and hints.typed_price_cents is not None:
+        typed = check_typed_price(list(label.prices), hints.typed_price_cents)
     engines = dict(engine_versions())
     return Extraction(
-        barcodes, tuple(prices), shelf, width, height, timings, engines, unit_price, promotion, codes, check
+        barcodes=barcodes,
+        prices=label.prices if label else (),
+        shelf_price=shelf,
+        width=width,
+        height=height,
+        timings_ms=timings,
+        engines=engines,
+        unit_price=unit_price,
+        promotion_percent=label.promotion_percent if label else None,
+        codes=codes,
+        price_check=check,
+        text_lines=label.text_lines if label else (),
+        printed_gtins=label.printed_gtins if label else (),
+        typed_price=typed,
     )
 
 

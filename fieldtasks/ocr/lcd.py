@@ -201,6 +201,7 @@ def read_lcd_price(gray: Image.Image, photo_scale: float, currency: str) -> Pric
         raw_text=f"{units.digits} {cents.digits}",
         confidence="high" if sure else "low",
         score=HIGH_SCORE if sure else 50.0,
+        reader="lcd",
     )
 
 

@@ -23,6 +23,7 @@ from PIL import Image, ImageOps
 from scipy import ndimage
 
 from fieldtasks.ocr.lcd import read_lcd_price
+from fieldtasks.ocr.readings import split_price
 from fieldtasks.ocr.types import Box, PriceCandidate
 
 WORKING_HEIGHT = 480  # a label crop is read at this height; a whole photo at up to twice that
@@ -39,6 +40,7 @@ _BLOCK = "--psm 6 -c tessedit_char_whitelist=0123456789"  # crops stacked as the
 # whole and without its last glyph (the € when there is one), and only a bare "2,49" counts.
 _ONE_LINE = "--psm 6 -c tessedit_char_whitelist=0123456789,."
 _DECIMAL = re.compile(r"(\d{1,4})[,.](\d{2})")
+_PRINT = "--psm 7 -c tessedit_char_whitelist=0123456789,.-"  # one printed price, as the neural reader found it
 MAX_ONE_LINE = 4  # one-line candidates per mask
 
 Glyph = tuple[int, int, int, int]  # left, top, right, bottom in working pixels
@@ -160,11 +162,11 @@ def _crop(image: Image.Image, glyphs: list[Glyph], pad: int) -> Image.Image:
     return ImageOps.expand(crop.resize((max(1, round(crop.width * scale)), 70), Image.LANCZOS), 25, fill=255)
 
 
-def read_digits(crop: Image.Image, lone: bool = False, modes: tuple[str, ...] = (_LINE, _WORD)) -> tuple[str, float]:
-    """Digits Tesseract reads on one line, and its lowest word confidence (`lone`: one glyph, which is
-    read in each of `modes` until one returns it)."""
+def read_digits(crop: Image.Image, modes: tuple[str, ...] = (_LINE,)) -> tuple[str, float]:
+    """Digits Tesseract reads on one line, and its lowest word confidence: read in each of `modes` until
+    one returns something (a lone glyph: line mode, then word mode)."""
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")  # one thread per call: workers run in parallel instead
-    for config in modes if lone else (_LINE,):
+    for config in modes:
         data = pytesseract.image_to_data(crop, config=config, output_type=pytesseract.Output.DICT)
         words = [(text, float(conf)) for text, conf in zip(data["text"], data["conf"], strict=True) if text.strip()]
         if words:
@@ -295,7 +297,7 @@ def _read_arrangements(arrangements, currency, to_working) -> list[list[PriceCan
             units_crop, _ = next(pairs)
             (whole, whole_conf), (fraction, fraction_conf) = next(lines), next(lines)
             if not whole and len(units) == 1 and len(fraction) == 2:  # a lone glyph comes out read as one word
-                whole, whole_conf = read_digits(units_crop, lone=True, modes=(_WORD,))
+                whole, whole_conf = read_digits(units_crop, modes=(_WORD,))
             if not whole or len(whole) != len(units) or len(fraction) != 2:
                 found.append(None)
                 continue
@@ -308,7 +310,7 @@ def _read_arrangements(arrangements, currency, to_working) -> list[list[PriceCan
 def _read_alone(image, units, cents, currency, to_working) -> PriceCandidate | None:
     """The arrangement read crop by crop, each as a single line (a Tesseract run each)."""
     h = units[0][3] - units[0][1]
-    whole, whole_conf = read_digits(_crop(image, units, int(0.12 * h)), lone=len(units) == 1)
+    whole, whole_conf = read_digits(_crop(image, units, int(0.12 * h)), (_LINE, _WORD) if len(units) == 1 else (_LINE,))
     if not whole or len(whole) != len(units):
         return None
     fraction, fraction_conf = read_digits(_crop(image, cents, int(0.08 * h)))
@@ -336,13 +338,18 @@ def _candidate(glyphs, whole: str, fraction: str, confidence: float, currency: s
     )
 
 
-def shelf_price(candidates: list[PriceCandidate]) -> PriceCandidate | None:
-    """The price the label shows: the most confident reading, the larger print on a tie; a reading
-    contradicted by another confident one at the same place is no longer confident."""
-    if not candidates:
+def read_price_box(gray: Image.Image, box: Box, photo_scale: float, currency: str) -> PriceCandidate | None:
+    """Tesseract's own reading of one place (in photo pixels) where a price is printed: its digits as
+    one line, split as the neural reader's are (`readings.split_price`); one look, so never sure alone."""
+    pad = 0.12 * box.height
+    area = [box.left - pad, box.top - pad, box.left + box.width + pad, box.top + box.height + pad]
+    left, top, right, bottom = (round(value * photo_scale) for value in area)
+    if min(right - left, bottom - top) < 8:
         return None
-    best = max(candidates, key=lambda c: (c.score, c.box.height))
-    rivals = {c.amount_cents for c in candidates if c.confidence == "high" and c.box.overlaps(best.box)}
-    if rivals - {best.amount_cents} and best.confidence == "high":
-        return dataclasses.replace(best, confidence="low")
-    return best
+    glyphs = [(max(0, left), max(0, top), min(gray.width, right), min(gray.height, bottom))]
+    text, confidence = read_digits(ImageOps.autocontrast(_crop(gray, glyphs, 0)), (_PRINT,))
+    parts = split_price(text)
+    if parts is None:
+        return None
+    candidate = _candidate(glyphs, parts[0], parts[1], confidence, currency, photo_scale)
+    return dataclasses.replace(candidate, confidence="low")

@@ -1,6 +1,7 @@
 """Synthetic French shelf labels photographed by a phone, for evaluation.
 
-`python -m fieldtasks.ocr.synthetic OUT_DIR [--count 300] [--seed 7] [--size 4000x3000] [--layout one_line]`
+`python -m fieldtasks.ocr.synthetic OUT_DIR [--count 300] [--seed 7] [--size 4000x3000] [--layout one_line]
+[--styles unseen]`
 writes photos and a truth.csv that `python -m fieldtasks.ocr.evaluate OUT_DIR` scores. Paper and electronic
 label styles, large units with raised cents (or the price on one line, or a seven-segment LCD in a random
 font: `--layout lcd`), a unit price line, an EAN-13,
@@ -23,6 +24,8 @@ import numpy as np
 from barcode import EAN13
 from barcode.writer import ImageWriter
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
+
+from fieldtasks.ocr.unseen_styles import render_unseen, small_crop
 
 PRODUCTS = [
     ("Pâte à tartiner noisettes", 0.4, "kg"),
@@ -260,7 +263,21 @@ def lighting(photo: Image.Image, rng: random.Random) -> Image.Image:
     return Image.composite(Image.new("RGB", photo.size, "black"), photo, shadow)
 
 
-def generate(out: Path, count: int, seed: int, size: tuple[int, int], layout: str = "raised") -> None:
+def unseen_photo(label: Label, rng: random.Random, size: tuple[int, int]) -> tuple[Image.Image, str]:
+    """A label in a style never tuned on (`unseen_styles`), photographed in the frame or cut as a small
+    crop, and its style's name."""
+    image, style = render_unseen(
+        label.price_cents, label.unit_price_cents, label.unit, label.name, barcode_image(label.gtin),
+        label.former_cents, rng,
+    )  # fmt: skip
+    if rng.random() < 0.5:
+        return small_crop(image, rng), f"unseen-{style}-crop"
+    return photograph(image, rng, size), f"unseen-{style}"
+
+
+def generate(
+    out: Path, count: int, seed: int, size: tuple[int, int], layout: str = "raised", styles: str = "seen"
+) -> None:
     rng = random.Random(seed)
     out.mkdir(parents=True, exist_ok=True)
     with (out / "truth.csv").open("w", newline="", encoding="utf-8") as handle:
@@ -268,8 +285,11 @@ def generate(out: Path, count: int, seed: int, size: tuple[int, int], layout: st
         writer.writerow(["file", "gtin", "price", "currency", "unit_price"])
         for index in range(count):
             label = random_label(rng)
-            name = f"synthetic_{index:04d}.jpg"
-            photo = photograph(render_label(label, rng, layout), rng, size)
+            if styles == "unseen":
+                photo, design = unseen_photo(label, rng, size)
+            else:
+                photo, design = photograph(render_label(label, rng, layout), rng, size), "synthetic"
+            name = f"{design}_{index:04d}.jpg"
             photo.save(out / name, "JPEG", quality=rng.randint(70, 92))
             writer.writerow(
                 [name, label.gtin, f"{label.price_cents / 100:.2f}", "EUR", f"{label.unit_price_cents / 100:.2f}"]
@@ -289,9 +309,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--layout", choices=("raised", "one_line", "lcd"), default="raised", help="how the price is shown"
     )
+    parser.add_argument(
+        "--styles",
+        choices=("seen", "unseen"),
+        default="seen",
+        help="unseen: fonts, cents and colours the readers were never tuned on (the layout is then random)",
+    )
     args = parser.parse_args(argv)
     width, height = (int(v) for v in args.size.lower().split("x"))
-    generate(args.out, args.count, args.seed, (width, height), args.layout)
+    generate(args.out, args.count, args.seed, (width, height), args.layout, args.styles)
     return 0
 
 

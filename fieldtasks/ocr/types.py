@@ -59,8 +59,36 @@ class PriceCandidate:
     box: Box
     raw_text: str  # the digits as read, units and cents apart (the text, for a unit price)
     confidence: str  # "high" or "low" (a unit price is read from small print: always "low")
-    score: float  # Tesseract's lowest word confidence behind it, 0 to 100
+    score: float  # the reader's own confidence, 0 to 100 (Tesseract's lowest word confidence behind it)
     unit: str | None = None  # "kg", "l" or "unit", for a unit price
+    reader: str = "tesseract"  # "tesseract", "lcd" (fitted seven-segment digits) or "neural" (scene_text)
+
+
+@dataclass(frozen=True)
+class TextLine:
+    """A line of text the neural reader found, as it read it."""
+
+    text: str
+    box: Box
+    score: float  # the recognizer's, 0 to 1
+
+
+@dataclass(frozen=True)
+class PrintedGtin:
+    """A GTIN printed as digits (under its barcode), read by the neural reader; its check digit holds."""
+
+    gtin: str
+    box: Box
+    score: float  # the recognizer's, 0 to 1
+
+
+@dataclass(frozen=True)
+class PriceCheck:
+    """A price someone typed, held against what the readers read (fieldtasks.ocr.confirm)."""
+
+    typed_cents: int
+    outcome: str  # "confirmed", "contradicted" (the label surely reads `read_cents`) or "unconfirmed"
+    read_cents: int | None  # the shelf price read, when one was (sure or not)
 
 
 @dataclass(frozen=True)
@@ -74,6 +102,7 @@ class Hints:
     whole_shelf: bool = False  # look for every product code across the photo (placement tasks)
     net_quantity: float | None = None  # the product's, in the unit its unit price is per ...
     net_unit: str | None = None  # ... "kg", "l" or "unit": the shelf price is checked against the unit price
+    typed_price_cents: int | None = None  # what the worker read on the label, checked against the photo
 
 
 @dataclass(frozen=True)
@@ -89,3 +118,6 @@ class Extraction:
     promotion_percent: int | None = None  # "-30%" near the shelf price
     codes: tuple[CodeRead, ...] = ()  # vehicle codes, read only when the hints name some
     price_check: str | None = None  # "agrees" or "disagrees": unit price times net quantity against the price
+    text_lines: tuple[TextLine, ...] = ()  # what the neural reader saw, for moderators and the printed GTIN
+    printed_gtins: tuple[PrintedGtin, ...] = ()  # GTINs read as printed digits (under the bars)
+    typed_price: PriceCheck | None = None  # the hinted typed price, confirmed or not

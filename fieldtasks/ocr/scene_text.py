@@ -1,0 +1,62 @@
+"""The second, independent reader: a pre-trained neural text detector and recognizer (pure).
+
+RapidOCR runs PaddleOCR's PP-OCRv6 detection and recognition networks on onnxruntime; both networks
+ship inside the `rapidocr` wheel and are opened from there by path, so nothing is downloaded, ever.
+The engine is built once per process (`engine()`, called by the worker before it forks) and runs on
+one thread: workers run in parallel instead. It knows nothing of prices: it returns the lines of text
+it sees, with their boxes and scores, and `fieldtasks.ocr.readings` makes prices of them.
+"""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+from fieldtasks.ocr.types import Box, TextLine
+
+MAX_SIDE = 960  # the detector sees the photo at most this large (a label crop is seen as it is)
+_MODELS = ("PP-OCRv6_det_small.onnx", "PP-OCRv6_rec_small.onnx")
+
+
+@functools.cache
+def engine():
+    """The RapidOCR engine of this process, on the models of its wheel (no download, no hub)."""
+    import rapidocr  # imported here: onnxruntime and the networks load in about a second
+
+    models = Path(rapidocr.__file__).parent / "models"
+    detector, recognizer = (models / name for name in _MODELS)
+    for model in (detector, recognizer):
+        if not model.is_file():
+            raise RuntimeError(f"the rapidocr wheel has no {model.name}; reinstall requirements.txt")
+    return rapidocr.RapidOCR(
+        params={
+            "Global.log_level": "error",
+            "Global.use_cls": False,  # a label is photographed upright; EXIF orientation is applied before
+            "Global.text_score": 0.3,  # weak lines are kept: the readings decide what a score is worth
+            "Det.model_path": str(detector),
+            "Det.limit_type": "max",
+            "Det.limit_side_len": MAX_SIDE,
+            "Rec.model_path": str(recognizer),
+            "EngineConfig.onnxruntime.intra_op_num_threads": 1,
+            "EngineConfig.onnxruntime.inter_op_num_threads": 1,
+        }
+    )
+
+
+def read_text_lines(gray: Image.Image, photo_scale: float) -> tuple[TextLine, ...]:
+    """Every line of text the networks find on `gray` (its pixels are `photo_scale` photo pixels),
+    tallest first, with its box in photo pixels and the recognizer's score (0 to 1)."""
+    pixels = np.asarray(gray.convert("RGB"))[:, :, ::-1]  # the networks take BGR
+    found = engine()(pixels, use_cls=False)
+    if found.boxes is None or found.txts is None:
+        return ()
+    lines = []
+    for quad, text, score in zip(found.boxes, found.txts, found.scores, strict=True):
+        left, top = quad.min(axis=0) / photo_scale
+        right, bottom = quad.max(axis=0) / photo_scale
+        box = Box(round(left), round(top), max(1, round(right - left)), max(1, round(bottom - top)))
+        lines.append(TextLine(text.strip(), box, round(float(score), 4)))
+    return tuple(sorted(lines, key=lambda line: -line.box.height))
