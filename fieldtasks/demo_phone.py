@@ -101,6 +101,10 @@ def label_jpeg(gtin: str, price_cents: int, rng: random.Random, net_quantity: st
     return buffer.getvalue()
 
 
+def money(cents: int) -> str:
+    return f"{cents // 100},{cents % 100:02d} €"
+
+
 def sign_in(phone: Phone, email: str, password: str) -> None:
     tokens = phone.call("POST", "/auth/token", {"email": email, "password": password})
     phone.headers = {"Authorization": f"Bearer {tokens['access_token']}"}
@@ -128,14 +132,19 @@ def play(phone: Phone, email: str, password: str, *, wait_s: float = 90, seed: i
     rng = random.Random(uuid.uuid4().int if seed is None else seed)  # new photos each play: copies are refused
     items = phone.call("GET", f"/tasks/{task['id']}")["items"]
     for index, item in enumerate(items):
+        price = SHELF_PRICES.get(item["gtin"], 199)
         if index == 0:
-            price = SHELF_PRICES.get(item["gtin"], 199)
             photo = label_jpeg(item["gtin"], price, rng, item.get("net_quantity"))
-            phone.upload(task["id"], photo, gtin=item["gtin"])
-            phone.say(f"3. photographed the label of {item['product_name']}")
+            phone.upload(task["id"], photo, gtin=item["gtin"], price_cents=str(price))
+            phone.say(f"3. photographed the label of {item['product_name']} and typed its price, {money(price)}")
         elif index == 1:
-            phone.upload(task["id"], label_jpeg(OTHER_PRODUCT, 89, rng), gtin=item["gtin"])
+            phone.upload(task["id"], label_jpeg(OTHER_PRODUCT, 89, rng), gtin=item["gtin"], price_cents="89")
             phone.say(f"   photographed a label for {item['product_name']}, but of another product (a mistake)")
+        elif index == 2:
+            typo = price + 10 if price % 100 < 90 else price - 10  # one digit off
+            photo = label_jpeg(item["gtin"], price, rng, item.get("net_quantity"))
+            phone.upload(task["id"], photo, gtin=item["gtin"], price_cents=str(typo))
+            phone.say(f"   photographed {item['product_name']} at {money(price)} but typed {money(typo)} (a typo)")
         else:
             phone.call("POST", f"/tasks/{task['id']}/items/{item['id']}/not-found")
             phone.say(f"   reported {item['product_name']} missing from the shelf")

@@ -9,7 +9,7 @@ from sqlalchemy import text
 
 from fieldtasks import demo
 from fieldtasks.api.context import EXTENSION
-from fieldtasks.demo_phone import Phone, play, play_placement, play_scooter
+from fieldtasks.demo_phone import SHELF_PRICES, Phone, play, play_placement, play_scooter
 from tests.conftest import make_environ
 from tests.database import ROOT
 from tests.helpers import bearer, sign_in
@@ -55,6 +55,9 @@ def test_the_demo_phone_plays_the_whole_flow_through_a_real_worker(committing_ap
     verdicts = [item["verdict"] for item in task["items"]]
     assert verdicts == ["verified", "needs_review", "needs_review", "needs_review"]
     assert [r["code"] for r in task["items"][1]["reasons"]] == ["wrong_product"]
+    # The typo: the photo reads another price (or cannot confirm the one typed), never paid as typed.
+    assert [r["code"] for r in task["items"][2]["reasons"]] in (["price_mismatch"], ["price_unconfirmed"])
+    assert task["items"][0]["typed_price_cents"] == SHELF_PRICES[task["items"][0]["gtin"]]
     assert [(item["verdict"], item["presence"]) for item in placement["items"]] == [
         ("verified", "present"),
         ("verified", "present"),

@@ -12,7 +12,8 @@ from fieldtasks.services.tasks import MAX_LIMIT
 FORMATS = ("json", "csv", "ndjson")
 CSV_COLUMNS = (
     "id", "campaign_id", "store_id", "store_name", "lat", "lon", "gtin", "product_name", "price_cents", "currency",
-    "unit_price_cents", "unit", "promo", "observed_at", "verified_at", "verified_by", "confidence", "photo_url",
+    "unit_price_cents", "unit", "promo", "observed_at", "verified_at", "verified_by", "price_source", "confidence",
+    "photo_url",
 )  # fmt: skip
 
 
@@ -75,6 +76,13 @@ class PriceRecordSchema(ma.Schema):
     observed_at = ma.fields.DateTime()
     verified_at = ma.fields.DateTime()
     verified_by = ma.fields.String(metadata={"description": "auto or moderator"})
+    price_source = ma.fields.String(
+        metadata={
+            "description": "How the price was established: typed_and_read (typed by the worker on site and"
+            " confirmed on the photo by the machine), read (read by the machine alone, its two readers agreeing)"
+            " or moderator (set by a moderator looking at the photo)"
+        }
+    )
     confidence = ma.fields.String()
     photo_url = ma.fields.Url(metadata={"description": "The EXIF-free photo; the link expires"})
 
@@ -121,6 +129,7 @@ def price_record(row: Any, photo_url: str) -> dict[str, Any]:
         "observed_at": row.observed_at.isoformat(),
         "verified_at": row.verified_at.isoformat(),
         "verified_by": row.verified_by,
+        "price_source": row.price_source,
         "confidence": row.confidence,
         "photo_url": photo_url,
     }

@@ -34,7 +34,13 @@ class CaseDetailSchema(CaseSummarySchema):
     appeal_comment = ma.fields.String(allow_none=True)
     task_kind = ma.fields.String(metadata={"description": "shelf_price, product_placement or scooter_recharge"})
     expected = ma.fields.Dict(metadata={"description": "The product (gtin, name) or vehicle (vehicle_code)"})
-    photos = ma.fields.List(ma.fields.Dict(), metadata={"description": "id, url, and the extraction read on it"})
+    photos = ma.fields.List(
+        ma.fields.Dict(),
+        metadata={
+            "description": "id, url, the prices the worker typed (typed_price_cents, typed_unit_price_cents) and the"
+            " extraction read on it (typed_price: whether the photo confirms the typed price)"
+        },
+    )
     checkins = ma.fields.List(ma.fields.Dict())
     history = ma.fields.List(ma.fields.Dict())
     outcome = ma.fields.String(allow_none=True)

@@ -141,6 +141,9 @@ class ItemSchema(ma.Schema):
     presence = ma.fields.String(
         allow_none=True, metadata={"description": "Placement: present or absent on the shelf, once verified"}
     )
+    typed_price_cents = ma.fields.Integer(
+        allow_none=True, metadata={"description": "Shelf prices: the price typed with the item's latest photo"}
+    )
 
 
 class TaskDetailSchema(TaskCardSchema):
@@ -193,6 +196,14 @@ class FileUpload(Upload):
         return value
 
 
+TYPED_PRICE = (
+    "Shelf-price tasks: the shelf price in cents as the worker reads it on the label (expected; optional only for "
+    "old clients). The photo must confirm it: confirmed, the item is verified; read otherwise for sure, it goes to "
+    "review as `price_mismatch`; neither, as `price_unconfirmed`. An app must let the worker type it and never "
+    "pre-fill it from anything the server read: agreement between two independent readings is what makes it evidence."
+)
+
+
 class PhotoFormSchema(ma.Schema):
     file = FileUpload(required=True, metadata={"description": "JPEG, PNG or WebP, at most 15 MB and 40 megapixels"})
     gtin = ma.fields.String(
@@ -203,6 +214,16 @@ class PhotoFormSchema(ma.Schema):
     taken_at = ma.fields.AwareDateTime(metadata={"description": "When the phone took the photo"})
     sensitive = ma.fields.Boolean(
         load_default=False, metadata={"description": "The photo shows something moderators should not see by default"}
+    )
+    price_cents = ma.fields.Integer(
+        validate=validate.Range(min=1, max=100_000_000),
+        metadata={"description": TYPED_PRICE, "example": 249},
+    )
+    unit_price_cents = ma.fields.Integer(
+        validate=validate.Range(min=1, max=100_000_000),
+        metadata={
+            "description": "Shelf-price tasks, optional: the unit price printed on the label (per kg, l or piece)"
+        },
     )
 
 
@@ -219,6 +240,8 @@ class PhotoSchema(ma.Schema):
     taken_at = ma.fields.String(allow_none=True)
     exif_taken_at = ma.fields.String(allow_none=True)
     has_exif_position = ma.fields.Boolean()
+    price_cents = ma.fields.Integer(allow_none=True, metadata={"description": "The shelf price the worker typed"})
+    unit_price_cents = ma.fields.Integer(allow_none=True, metadata={"description": "The unit price the worker typed"})
     created_at = ma.fields.String()
 
 

@@ -124,6 +124,8 @@ class TaskPhotos(MethodView):
             vehicle_code=form.get("vehicle_code"),
             taken_at=form.get("taken_at"),
             sensitive=form["sensitive"],
+            price_cents=form.get("price_cents"),
+            unit_price_cents=form.get("unit_price_cents"),
         )
         return photos.upload_photo(res.database, res.storage, upload, now=res.clock()), 201
 

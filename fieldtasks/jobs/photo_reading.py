@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from fieldtasks.jobs.context import job_resources
 from fieldtasks.jobs.webhooks import enqueue_deliveries
-from fieldtasks.ocr import Hints, UnreadablePhotoError, extract
+from fieldtasks.ocr import Hints, UnreadablePhotoError, extract, scene_text
 from fieldtasks.ocr.extract import engine_versions
 from fieldtasks.resources import Resources
 from fieldtasks.services import extraction, verification, webhooks
@@ -18,10 +18,11 @@ log = logging.getLogger("fieldtasks.jobs")
 
 
 def warm_up() -> None:
-    """Run in the worker before it forks: each work horse inherits the resources (not yet connected)
-    and the engine versions instead of building them per job."""
+    """Run in the worker before it forks: each work horse inherits the resources (not yet connected),
+    the engine versions and the neural reader instead of building them per job."""
     job_resources()
     engine_versions()
+    scene_text.engine()  # the neural reader's networks: loaded once, shared by every work horse
 
 
 def extract_photo(photo_id: str, generation: int) -> str:
@@ -44,6 +45,7 @@ def run_extraction(res: Resources, photo_id: uuid.UUID, generation: int) -> str:
         whole_shelf=claimed.whole_shelf,
         net_quantity=claimed.net_quantity,
         net_unit=claimed.net_unit,
+        typed_price_cents=claimed.typed_price_cents,
     )
     result, error = None, None
     try:

@@ -16,6 +16,7 @@ class PriceObservation(Base):
     __table_args__ = (
         CheckConstraint("price_cents > 0", name="price_positive"),
         CheckConstraint("verified_by IN ('auto', 'moderator')", name="verified_by"),
+        CheckConstraint("price_source IN ('typed_and_read', 'read', 'moderator')", name="price_source"),
         Index("uq_price_observations_item_id", "item_id", unique=True),
         Index("ix_price_observations_product_observed", "product_id", "observed_at"),
         Index("ix_price_observations_organization_id_verified_at", "organization_id", "verified_at"),
@@ -39,6 +40,9 @@ class PriceObservation(Base):
     observed_at: Mapped[datetime]
     verified_at: Mapped[datetime]
     verified_by: Mapped[str] = mapped_column(String(16))
+    # How the price was established: typed by the worker and confirmed on the photo, read by the machine
+    # alone (both of its readers agreeing), or set by a moderator.
+    price_source: Mapped[str] = mapped_column(String(16), server_default="read")
     # The feed's order (see migration 0004): the writing transaction's id, then the row's number.
     seq: Mapped[int] = mapped_column(BigInteger, Identity())
     feed_xid: Mapped[int] = mapped_column(BigInteger, server_default=text("(pg_current_xact_id()::text)::bigint"))

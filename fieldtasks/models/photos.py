@@ -16,7 +16,12 @@ from fieldtasks.models.campaigns import point_column
 
 class Photo(Base):
     __tablename__ = "photos"
-    __table_args__ = (Index("ix_photos_sha256", "sha256"), Index("ix_photos_phash", "phash"))
+    __table_args__ = (
+        Index("ix_photos_sha256", "sha256"),
+        Index("ix_photos_phash", "phash"),
+        CheckConstraint("typed_price_cents > 0", name="typed_price_positive"),
+        CheckConstraint("typed_unit_price_cents > 0", name="typed_unit_price_positive"),
+    )
 
     id: Mapped[uuid.UUID] = uuid_pk()
     task_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("tasks.id", ondelete="CASCADE"), index=True)
@@ -39,6 +44,9 @@ class Photo(Base):
     taken_at: Mapped[datetime | None]
     exif_taken_at: Mapped[datetime | None]
     exif_location: Mapped[str | None] = point_column()
+    # What the worker read on the label (shelf prices): checked against the photo, never shown to them pre-filled.
+    typed_price_cents: Mapped[int | None] = mapped_column(BigInteger)
+    typed_unit_price_cents: Mapped[int | None] = mapped_column(BigInteger)
     created_at: Mapped[datetime] = created_at()
 
 

@@ -7,9 +7,10 @@ is what makes a price sure. Only readings at the place of the largest print coun
 label prints its price (the unit price and the former price are smaller).
 
 A typed price is confirmed when a reader reads it there and no sure reading there says otherwise (two
-readers reading it overrule one that does); it is contradicted only when the readers agree on another
-price; otherwise it is unconfirmed and a moderator looks. This decision costs nothing next to reading:
-the evaluator reads each photo once and tries every entry against the same candidates.
+readers reading it overrule one that does; a reading that only drops digits of it says nothing else); it
+is contradicted only when the readers agree on another price; otherwise it is unconfirmed and a moderator
+looks. This decision costs nothing next to reading: the evaluator reads each photo once and tries every
+entry against the same candidates.
 
 Thresholds were tuned on the Coop labels of price-tags-dev and checked on the Rema 1000 ones (and the
 other way round); see BENCHMARKS.md.
@@ -51,6 +52,17 @@ def same_place(one: Box, other: Box) -> bool:
     return width > 0 and height > 0 and width * height >= SAME_PLACE * smaller
 
 
+def says_otherwise(reading: PriceCandidate, amount_cents: int) -> bool:
+    """The reading is of another price: not merely the same digits with some dropped, a recognizer's
+    commonest slip (a repeated digit collapsed into one, a thin 1 unseen)."""
+    mine, theirs = str(reading.amount_cents), str(amount_cents)
+    if mine == theirs:
+        return False
+    remaining = iter(theirs)
+    dropped = len(mine) < len(theirs) and all(digit in remaining for digit in mine)
+    return not dropped
+
+
 def at_shelf_price(candidates: Iterable[PriceCandidate]) -> list[PriceCandidate]:
     """The usable price readings at the place of the largest print read."""
     usable = [candidate for candidate in candidates if is_usable(candidate)]
@@ -69,7 +81,7 @@ def agreed_amount(readings: list[PriceCandidate]) -> int | None:
     if len(common) != 1:
         return None
     amount = common.pop()
-    if any(is_sure(reading) and reading.amount_cents != amount for reading in readings):
+    if any(is_sure(reading) and says_otherwise(reading, amount) for reading in readings):
         return None
     return amount
 
@@ -99,6 +111,6 @@ def check_typed_price(candidates: list[PriceCandidate], typed_cents: int) -> Pri
         return PriceCheck(typed_cents, "contradicted", read)
     readings = at_shelf_price(candidates)
     readers = {family(reading) for reading in readings if reading.amount_cents == typed_cents}
-    doubted = any(is_sure(reading) and reading.amount_cents != typed_cents for reading in readings)
+    doubted = any(is_sure(reading) and says_otherwise(reading, typed_cents) for reading in readings)
     confirmed = len(readers) == 2 or (readers and not doubted)
     return PriceCheck(typed_cents, "confirmed" if confirmed else "unconfirmed", read)

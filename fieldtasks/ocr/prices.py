@@ -23,7 +23,6 @@ from PIL import Image, ImageOps
 from scipy import ndimage
 
 from fieldtasks.ocr.lcd import read_lcd_price
-from fieldtasks.ocr.readings import split_price
 from fieldtasks.ocr.types import Box, PriceCandidate
 
 WORKING_HEIGHT = 480  # a label crop is read at this height; a whole photo at up to twice that
@@ -40,7 +39,7 @@ _BLOCK = "--psm 6 -c tessedit_char_whitelist=0123456789"  # crops stacked as the
 # whole and without its last glyph (the € when there is one), and only a bare "2,49" counts.
 _ONE_LINE = "--psm 6 -c tessedit_char_whitelist=0123456789,."
 _DECIMAL = re.compile(r"(\d{1,4})[,.](\d{2})")
-_PRINT = "--psm 7 -c tessedit_char_whitelist=0123456789,.-"  # one printed price, as the neural reader found it
+PRINT = "--psm 7 -c tessedit_char_whitelist=0123456789,.-"  # one printed price, as the neural reader found it
 MAX_ONE_LINE = 4  # one-line candidates per mask
 
 Glyph = tuple[int, int, int, int]  # left, top, right, bottom in working pixels
@@ -151,7 +150,7 @@ def _contiguous(row: list[Glyph], seed: Glyph, h: int, gap: float = 0.6) -> list
     return chain
 
 
-def _crop(image: Image.Image, glyphs: list[Glyph], pad: int) -> Image.Image:
+def glyph_crop(image: Image.Image, glyphs: list[Glyph], pad: int) -> Image.Image:
     left, top = max(0, min(g[0] for g in glyphs) - pad), max(0, min(g[1] for g in glyphs) - pad)
     right, bottom = (
         min(image.width, max(g[2] for g in glyphs) + pad),
@@ -195,7 +194,7 @@ def read_lines(crops: list[Image.Image], config: str = _BLOCK) -> list[tuple[str
     return [("".join(t for t, _ in found), min((c for _, c in found), default=0.0)) for found in words]
 
 
-def read_prices(gray: Image.Image, photo_scale: float, currency: str) -> list[PriceCandidate]:
+def read_prices(gray: Image.Image, photo_scale: float, currency: str, *, lcd: bool = True) -> list[PriceCandidate]:
     """Every price reading of the photo (`gray` is upright; `photo_scale` is its pixels per photo pixel).
 
     Arrangements are listed largest first in each ink mask (dark, then light). The first is read alone;
@@ -204,7 +203,7 @@ def read_prices(gray: Image.Image, photo_scale: float, currency: str) -> list[Pr
     list: smaller print is not the price (and print much smaller than digits read unsure is not sure).
     Then prices printed on one line, as large as the largest arrangement at least (a unit price line
     is smaller than the price). Last, when nothing was read for sure, the digits of a seven-segment
-    LCD are fitted (`lcd`).
+    LCD are fitted (`lcd`, unless told not to).
     """
     target = min(2 * WORKING_HEIGHT, max(WORKING_HEIGHT, gray.height))
     scale = target / gray.height
@@ -245,8 +244,8 @@ def read_prices(gray: Image.Image, photo_scale: float, currency: str) -> list[Pr
         candidates += found
         if any(reading.confidence == "high" for reading in found):
             return candidates
-    lcd = read_lcd_price(gray, photo_scale, currency)  # Tesseract reads a seven-segment display as noise
-    return [*candidates, lcd] if lcd is not None else candidates
+    fitted = read_lcd_price(gray, photo_scale, currency) if lcd else None  # Tesseract reads an LCD as noise
+    return [*candidates, fitted] if fitted is not None else candidates
 
 
 def _read_one_line(rows, currency, to_working) -> list[list[PriceCandidate]]:
@@ -256,7 +255,7 @@ def _read_one_line(rows, currency, to_working) -> list[list[PriceCandidate]]:
     crops = []
     for images, chain in rows:
         pad = int(0.12 * (chain[0][3] - chain[0][1]))
-        crops += [_crop(image, glyphs, pad) for image in images for glyphs in (chain, chain[:-1])]
+        crops += [glyph_crop(image, glyphs, pad) for image in images for glyphs in (chain, chain[:-1])]
     lines = iter(read_lines(crops, _ONE_LINE))
     readings = []
     for images, chain in rows:
@@ -267,7 +266,7 @@ def _read_one_line(rows, currency, to_working) -> list[list[PriceCandidate]]:
                 text, confidence = next(lines)
                 match = _DECIMAL.fullmatch(text)
                 if match:
-                    found.append(_candidate(glyphs, match[1], match[2], confidence, currency, to_working))
+                    found.append(price_candidate(glyphs, match[1], match[2], confidence, currency, to_working))
             agree = len({reading.amount_cents for reading in found}) == 1  # the € dropped, or cut off
             both.append(max(found, key=lambda reading: reading.score) if agree else None)
         readings.append(agreed(both))
@@ -287,7 +286,9 @@ def _read_arrangements(arrangements, currency, to_working) -> list[list[PriceCan
     crops = []
     for images, units, cents in arrangements:
         h = units[0][3] - units[0][1]
-        crops += [(_crop(image, units, int(0.12 * h)), _crop(image, cents, int(0.08 * h))) for image in images]
+        crops += [
+            (glyph_crop(image, units, int(0.12 * h)), glyph_crop(image, cents, int(0.08 * h))) for image in images
+        ]
     lines = iter(read_lines([crop for pair in crops for crop in pair]))
     pairs = iter(crops)
     readings = []
@@ -302,7 +303,7 @@ def _read_arrangements(arrangements, currency, to_working) -> list[list[PriceCan
                 found.append(None)
                 continue
             confidence = min(whole_conf, fraction_conf)
-            found.append(_candidate(units + cents, whole, fraction, confidence, currency, to_working))
+            found.append(price_candidate(units + cents, whole, fraction, confidence, currency, to_working))
         readings.append(found)
     return readings
 
@@ -310,16 +311,18 @@ def _read_arrangements(arrangements, currency, to_working) -> list[list[PriceCan
 def _read_alone(image, units, cents, currency, to_working) -> PriceCandidate | None:
     """The arrangement read crop by crop, each as a single line (a Tesseract run each)."""
     h = units[0][3] - units[0][1]
-    whole, whole_conf = read_digits(_crop(image, units, int(0.12 * h)), (_LINE, _WORD) if len(units) == 1 else (_LINE,))
+    whole, whole_conf = read_digits(
+        glyph_crop(image, units, int(0.12 * h)), (_LINE, _WORD) if len(units) == 1 else (_LINE,)
+    )
     if not whole or len(whole) != len(units):
         return None
-    fraction, fraction_conf = read_digits(_crop(image, cents, int(0.08 * h)))
+    fraction, fraction_conf = read_digits(glyph_crop(image, cents, int(0.08 * h)))
     if len(fraction) != 2:
         return None
-    return _candidate(units + cents, whole, fraction, min(whole_conf, fraction_conf), currency, to_working)
+    return price_candidate(units + cents, whole, fraction, min(whole_conf, fraction_conf), currency, to_working)
 
 
-def _candidate(glyphs, whole: str, fraction: str, confidence: float, currency: str, to_working) -> PriceCandidate:
+def price_candidate(glyphs, whole: str, fraction: str, confidence: float, currency: str, to_working) -> PriceCandidate:
     left, top = min(g[0] for g in glyphs) / to_working, min(g[1] for g in glyphs) / to_working
     box = Box(
         round(left),
@@ -336,20 +339,3 @@ def _candidate(glyphs, whole: str, fraction: str, confidence: float, currency: s
         confidence="high" if confidence >= HIGH_CONFIDENCE else "low",
         score=confidence,
     )
-
-
-def read_price_box(gray: Image.Image, box: Box, photo_scale: float, currency: str) -> PriceCandidate | None:
-    """Tesseract's own reading of one place (in photo pixels) where a price is printed: its digits as
-    one line, split as the neural reader's are (`readings.split_price`); one look, so never sure alone."""
-    pad = 0.12 * box.height
-    area = [box.left - pad, box.top - pad, box.left + box.width + pad, box.top + box.height + pad]
-    left, top, right, bottom = (round(value * photo_scale) for value in area)
-    if min(right - left, bottom - top) < 8:
-        return None
-    glyphs = [(max(0, left), max(0, top), min(gray.width, right), min(gray.height, bottom))]
-    text, confidence = read_digits(ImageOps.autocontrast(_crop(gray, glyphs, 0)), (_PRINT,))
-    parts = split_price(text)
-    if parts is None:
-        return None
-    candidate = _candidate(glyphs, parts[0], parts[1], confidence, currency, photo_scale)
-    return dataclasses.replace(candidate, confidence="low")

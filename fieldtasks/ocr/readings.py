@@ -72,7 +72,7 @@ def _joined(lines: tuple[TextLine, ...]) -> list[TextLine]:
                 cents.text.isdigit()
                 and len(cents.text) == 2
                 and 0.3 * height <= box.height < height
-                and -0.2 * height <= box.left - right <= 0.6 * height
+                and -0.5 * height <= box.left - right <= 0.6 * height  # detected boxes are loose
                 and abs(box.top - units.box.top) <= 0.35 * height
             ):
                 left, top = units.box.left, min(units.box.top, box.top)

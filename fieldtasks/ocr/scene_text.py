@@ -13,7 +13,7 @@ import functools
 from pathlib import Path
 
 import numpy as np
-from PIL import Image
+from PIL import Image, ImageOps
 
 from fieldtasks.ocr.types import Box, TextLine
 
@@ -50,9 +50,10 @@ def read_text_lines(gray: Image.Image, photo_scale: float) -> tuple[TextLine, ..
     """Every line of text the networks find on `gray` (its pixels are `photo_scale` photo pixels),
     tallest first, with its box in photo pixels and the recognizer's score (0 to 1)."""
     pixels = np.asarray(gray.convert("RGB"))[:, :, ::-1]  # the networks take BGR
-    found = engine()(pixels, use_cls=False)
-    if found.boxes is None or found.txts is None:
-        return ()
+    # The flags are given on every call: RapidOCR keeps those of the last call as its own.
+    found = engine()(pixels, use_det=True, use_cls=False, use_rec=True)
+    if getattr(found, "boxes", None) is None or getattr(found, "txts", None) is None:
+        return ()  # nothing detected: RapidOCR then answers with another type
     lines = []
     for quad, text, score in zip(found.boxes, found.txts, found.scores, strict=True):
         left, top = quad.min(axis=0) / photo_scale
@@ -60,3 +61,25 @@ def read_text_lines(gray: Image.Image, photo_scale: float) -> tuple[TextLine, ..
         box = Box(round(left), round(top), max(1, round(right - left)), max(1, round(bottom - top)))
         lines.append(TextLine(text.strip(), box, round(float(score), 4)))
     return tuple(sorted(lines, key=lambda line: -line.box.height))
+
+
+PLACE_HEIGHT = 64  # a place is read at this height (the recognizer's own input is 48 pixels high)
+
+
+def read_place(gray: Image.Image, box: Box, photo_scale: float) -> TextLine | None:
+    """The recognizer alone on one place of the photo (a box in photo pixels, found by another reader),
+    cut out with a margin, contrast stretched and brought to one height: one line of text, or None."""
+    pad = 0.15 * box.height
+    area = (box.left - pad, box.top - pad, box.left + box.width + pad, box.top + box.height + pad)
+    left, top, right, bottom = (round(value * photo_scale) for value in area)
+    left, top, right, bottom = max(0, left), max(0, top), min(gray.width, right), min(gray.height, bottom)
+    if right - left < 8 or bottom - top < 8:
+        return None
+    crop = ImageOps.autocontrast(gray.crop((left, top, right, bottom)))
+    crop = crop.resize((max(1, round(crop.width * PLACE_HEIGHT / crop.height)), PLACE_HEIGHT), Image.LANCZOS)
+    pixels = np.asarray(crop.convert("RGB"))[:, :, ::-1]
+    found = engine()(pixels, use_det=False, use_cls=False, use_rec=True)
+    texts, scores = getattr(found, "txts", None), getattr(found, "scores", None)
+    if not texts or not texts[0].strip():
+        return None
+    return TextLine(texts[0].strip(), box, round(float(scores[0]), 4))

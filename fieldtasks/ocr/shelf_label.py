@@ -1,10 +1,11 @@
 """Reading a shelf label with both kinds of reader: the price, the unit price, a promotion, the printed GTIN.
 
 The neural reader (`scene_text`) reads every line once; the glyph readers (`prices`: Tesseract on the
-glyphs' arrangement, then the LCD fit) read the price their own way. Where the neural reader found the
-largest price but no glyph reader read that amount there, Tesseract reads that place once more, on its
-own (it is shown the place, never the neural reading). `confirm` then says which price the label
-shows and how sure that is. The unit price and a promotion come from the neural reader's lines.
+glyphs' arrangement, then the LCD fit) read the price their own way. Then each kind reads again, alone,
+the place where the other found the price (`second_looks`): the neural recognizer the glyph readers'
+place, always (its reading there replaces the whole photo's); Tesseract the neural reader's largest
+price, when no glyph reader read that amount there. `confirm` then says which price the label shows and
+how sure that is. The unit price and a promotion come from the neural reader's lines.
 """
 
 from __future__ import annotations
@@ -15,9 +16,10 @@ from collections.abc import Callable
 from PIL import Image
 
 from fieldtasks.ocr import confirm
-from fieldtasks.ocr.prices import read_price_box, read_prices
+from fieldtasks.ocr.prices import read_prices
 from fieldtasks.ocr.readings import neural_prices, neural_promotion, neural_unit_price, printed_gtins
 from fieldtasks.ocr.scene_text import read_text_lines
+from fieldtasks.ocr.second_looks import neural_at, tesseract_at
 from fieldtasks.ocr.types import PriceCandidate, PrintedGtin, TextLine
 
 
@@ -40,9 +42,9 @@ def read_label(
     lines = read_text_lines(gray, photo_scale)
     timings["text_ms"] = clock() - started
     started = clock()
-    candidates = read_prices(gray, photo_scale, currency) + neural_prices(lines, currency)
-    second = _second_look(gray, photo_scale, currency, candidates)
-    candidates += [second] if second else []
+    glyphs = read_prices(gray, photo_scale, currency)
+    neural = _with_neural_look(gray, photo_scale, currency, glyphs, neural_prices(lines, currency))
+    candidates = glyphs + neural + _tesseract_look(gray, photo_scale, currency, glyphs + neural)
     timings["prices_ms"] = clock() - started
     return LabelReading(
         tuple(candidates),
@@ -54,17 +56,33 @@ def read_label(
     )
 
 
-def _second_look(
+def _with_neural_look(
+    gray: Image.Image, photo_scale: float, currency: str, glyphs: list[PriceCandidate], neural: list[PriceCandidate]
+) -> list[PriceCandidate]:
+    """The neural readings, where the recognizer's own reading of the glyph readers' price place (the
+    surest, then the largest) replaces what it read there in the whole photo: seen alone and at its
+    size, a place reads better (a seven-segment display, above all)."""
+    usable = [candidate for candidate in glyphs if confirm.is_usable(candidate)]
+    if not usable:
+        return neural
+    place = max(usable, key=lambda c: (confirm.is_sure(c), c.box.height, c.score)).box
+    looked = neural_at(gray, place, photo_scale, currency)
+    if not looked:
+        return neural
+    return [*looked, *(c for c in neural if not confirm.same_place(c.box, place))]
+
+
+def _tesseract_look(
     gray: Image.Image, photo_scale: float, currency: str, candidates: list[PriceCandidate]
-) -> PriceCandidate | None:
-    """Tesseract's reading of the place of the neural reader's largest price, when no glyph reader
+) -> list[PriceCandidate]:
+    """Tesseract's readings of the place of the neural reader's largest price, when no glyph reader
     read that amount there."""
     neural = [c for c in candidates if confirm.family(c) == confirm.NEURAL and confirm.is_usable(c)]
     if not neural:
-        return None
+        return []
     largest = max(neural, key=lambda c: (c.box.height, c.score))
     for other in candidates:
         same = confirm.same_place(other.box, largest.box) and other.amount_cents == largest.amount_cents
         if confirm.family(other) == confirm.GLYPHS and same:
-            return None
-    return read_price_box(gray, largest.box, photo_scale, currency)
+            return []
+    return tesseract_at(gray, largest.box, photo_scale, currency)

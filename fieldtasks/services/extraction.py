@@ -29,6 +29,7 @@ class ClaimedExtraction:
     whole_shelf: bool
     net_quantity: float | None = None  # the product's, for the check against its unit price
     net_unit: str | None = None
+    typed_price_cents: int | None = None  # what the worker read on the label, for the photo to confirm
 
 
 def _is_latest(request):
@@ -77,6 +78,7 @@ def claim_extraction(
         currency=campaign.currency,
         read_prices=campaign.kind == CampaignKind.SHELF_PRICE,
         whole_shelf=campaign.kind == CampaignKind.PRODUCT_PLACEMENT,
+        typed_price_cents=photo.typed_price_cents,
         **_net_quantity(product),
     )
 

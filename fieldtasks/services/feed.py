@@ -55,6 +55,7 @@ def _columns() -> list:
         PriceObservation.observed_at,
         PriceObservation.verified_at,
         PriceObservation.verified_by,
+        PriceObservation.price_source,
         PriceObservation.confidence,
         PriceObservation.photo_id,
     ]

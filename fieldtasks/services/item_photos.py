@@ -37,8 +37,12 @@ def item_photos(session: Session, task: Task, item: TaskItem) -> list[tuple[Phot
 
 
 def read_price(session: Session, task: Task, item: TaskItem) -> tuple[int | None, uuid.UUID | None, str]:
-    """The shelf price read on the item's photos (the most confident), its photo, and that confidence."""
+    """The shelf price of the item's photos, its photo and its confidence: the price the worker typed, which
+    a moderator approving the case accepts; else the one read (the most confident)."""
     photos = item_photos(session, task, item) or []
+    typed = [photo for photo, _ in photos if photo.typed_price_cents]
+    if typed:
+        return typed[-1].typed_price_cents, typed[-1].id, "low"
     found = [
         (request.result["shelf_price"], photo.id)
         for photo, request in photos

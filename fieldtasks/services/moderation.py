@@ -224,7 +224,8 @@ def _observe_approved(session, task, campaign, item, decision: Decision, *, now:
         return
     record_observation(
         session, task, campaign, item.id, product_id=product_id, photo_id=photo_id, price_cents=price_cents,
-        confidence=confidence, observed_at=task.submitted_at, verified_by="moderator", now=now,
+        confidence=confidence, observed_at=task.submitted_at, verified_by="moderator", price_source="moderator",
+        now=now,
     )  # fmt: skip
 
 
@@ -318,7 +319,14 @@ def case_detail(session: Session, case_id: uuid.UUID, *, now: datetime) -> dict[
         "task_kind": task.kind,
         "expected": _expected(session, product, item),
         "photos": [
-            {"id": photo.id, "sensitive": photo.sensitive, "extraction": request.result, "error": request.error}
+            {
+                "id": photo.id,
+                "sensitive": photo.sensitive,
+                "typed_price_cents": photo.typed_price_cents,
+                "typed_unit_price_cents": photo.typed_unit_price_cents,
+                "extraction": request.result,
+                "error": request.error,
+            }
             for photo, request in photos
         ],
         "checkins": [

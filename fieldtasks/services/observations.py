@@ -24,6 +24,7 @@ def record_observation(
     confidence: str,
     observed_at: datetime,
     verified_by: str,
+    price_source: str,
     now: datetime,
     unit_price_cents: int | None = None,
     unit: str | None = None,
@@ -47,6 +48,7 @@ def record_observation(
         observed_at=observed_at,
         verified_at=now,
         verified_by=verified_by,
+        price_source=price_source,
     )
     session.add(observation)
     session.flush()
@@ -73,6 +75,7 @@ def observation_event(session: Session, observation: PriceObservation) -> dict[s
         "observed_at": observation.observed_at.isoformat(),
         "verified_at": observation.verified_at.isoformat(),
         "verified_by": observation.verified_by,
+        "price_source": observation.price_source,
         "confidence": observation.confidence,
     }
 

@@ -36,11 +36,16 @@ class Upload:
     vehicle_code: str | None
     taken_at: datetime | None
     sensitive: bool = False
+    price_cents: int | None = None  # typed by the worker, shelf-price tasks only
+    unit_price_cents: int | None = None
 
     def fingerprint(self) -> str:
         """What makes two requests with one key "the same request"."""
         parts = [str(self.task_id), self.gtin or "", self.vehicle_code or "", str(self.taken_at or "")]
         parts += ["sensitive"] if self.sensitive else []
+        parts += (
+            [f"price:{self.price_cents}:{self.unit_price_cents}"] if self.price_cents or self.unit_price_cents else []
+        )
         digest = hashlib.sha256("\x1f".join(parts).encode())
         digest.update(hashlib.sha256(self.data).digest())
         return digest.hexdigest()
@@ -121,6 +126,9 @@ class Target:
 def _item_for(session: Session, upload: Upload, now: datetime) -> Target:
     """The item of a task this worker holds that the photo is for, and the claim generation."""
     task = held_task(session, upload.task_id, upload.worker_id, now=now)
+    if (upload.price_cents or upload.unit_price_cents) and task.kind != CampaignKind.SHELF_PRICE:
+        message = "Only a shelf-price task's photo takes a typed price."
+        raise InvalidError(message, code="price_not_expected", errors={"price_cents": [message]})
     if task.kind == CampaignKind.PRODUCT_PLACEMENT:
         if upload.gtin or upload.vehicle_code:
             message = "A placement photo shows the whole shelf section; send it without gtin."
@@ -170,6 +178,8 @@ def _record_photo(session: Session, upload: Upload, prepared: PreparedPhoto, now
         sensitive=upload.sensitive,
         exif_taken_at=prepared.exif_taken_at,
         exif_location=point_wkt(prepared.exif_lat, prepared.exif_lon) if has_position else None,
+        typed_price_cents=upload.price_cents,
+        typed_unit_price_cents=upload.unit_price_cents,
     )
     session.add(photo)
     photographed = (TaskItem.id == target.item.id) if target.item else (TaskItem.status == ItemStatus.PENDING)
@@ -193,6 +203,8 @@ def _record_photo(session: Session, upload: Upload, prepared: PreparedPhoto, now
         "taken_at": photo.taken_at.isoformat() if photo.taken_at else None,
         "exif_taken_at": photo.exif_taken_at.isoformat() if photo.exif_taken_at else None,
         "has_exif_position": has_position,
+        "price_cents": photo.typed_price_cents,
+        "unit_price_cents": photo.typed_unit_price_cents,
         "created_at": now.isoformat(),
     }
 

@@ -36,6 +36,7 @@ from fieldtasks.models import (
     HiddenSource,
     ItemStatus,
     Organization,
+    Photo,
     Product,
     Qualification,
     ShelfCheck,
@@ -237,6 +238,13 @@ def effective_status(status: str, claim_expires_at: datetime | None, now: dateti
 
 
 def task_items(session: Session, task_id: uuid.UUID) -> list[dict[str, Any]]:
+    typed = (
+        select(Photo.typed_price_cents)
+        .where(Photo.item_id == TaskItem.id)
+        .order_by(Photo.created_at.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
     query = (
         select(
             TaskItem.id,
@@ -249,6 +257,7 @@ def task_items(session: Session, task_id: uuid.UUID) -> list[dict[str, Any]]:
             Product.net_quantity,
             Vehicle.vehicle_code,
             ShelfCheck.presence,
+            typed.label("typed_price_cents"),
         )
         .outerjoin(Product, Product.id == TaskItem.product_id)
         .outerjoin(Vehicle, Vehicle.id == TaskItem.vehicle_id)

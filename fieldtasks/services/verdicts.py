@@ -19,6 +19,9 @@ REASONS = {
     "price_disagrees": "The price read ({price}) and the unit price read ({unit_price} per {unit}) do not agree "
     "for this product's quantity; a moderator will check them.",
     "price_outlier": "The price read ({price}) is far from this product's recent median ({median}).",
+    "price_mismatch": "You entered {typed}; the label reads {read}. A moderator will check the photo.",
+    "price_unconfirmed": "The price you entered ({typed}) could not be confirmed on the photo; a moderator will "
+    "check it.",
     "not_found": "You reported the product missing from the shelf: a finding, which a moderator confirms.",
     "unreadable_photo": "The photo could not be opened: {error}.",
     "shelf_unreadable": "Some labels on the shelf could not be read, so the product may be there unseen.",
@@ -154,6 +157,10 @@ def _vehicle_reasons(evidence: Evidence) -> list[dict[str, str]]:
 
 
 def _price(evidence: Evidence) -> tuple[dict[str, Any] | None, int | None, list[dict[str, str]]]:
+    """The shelf price: the worker's, when they typed one and the photo confirms it; else read blind."""
+    typed = [(i, e["typed_price"]) for i, e in enumerate(evidence.extractions) if e.get("typed_price")]
+    if typed:
+        return _typed_price(evidence, typed)
     shelf = [(i, e["shelf_price"]) for i, e in enumerate(evidence.extractions) if e.get("shelf_price")]
     confident = [(i, p) for i, p in shelf if p["confidence"] == "high"]
     amounts = {p["amount_cents"] for _, p in confident}
@@ -162,6 +169,28 @@ def _price(evidence: Evidence) -> tuple[dict[str, Any] | None, int | None, list[
     if not confident:
         return None, None, [reason("price_unreadable")] if evidence.extractions else []
     index, price = confident[0]
+    return _unless_outlier(evidence, {**price, "source": "read"}, index)
+
+
+def _typed_price(
+    evidence: Evidence, typed: list[tuple[int, dict[str, Any]]]
+) -> tuple[dict[str, Any] | None, int | None, list[dict[str, str]]]:
+    """Confirmed by a photo, and no photo reads otherwise for sure: the typed price, established twice."""
+    for _, check in typed:
+        if check["outcome"] == "contradicted":
+            found = reason("price_mismatch", typed=_money(check["typed_cents"]), read=_money(check["read_cents"]))
+            return None, None, [found]
+    confirmed = [(i, check) for i, check in typed if check["outcome"] == "confirmed"]
+    if not confirmed or len({check["typed_cents"] for _, check in typed}) > 1:
+        return None, None, [reason("price_unconfirmed", typed=_money(typed[0][1]["typed_cents"]))]
+    index, check = confirmed[0]
+    price = {"amount_cents": check["typed_cents"], "confidence": "high", "source": "typed_and_read"}
+    return _unless_outlier(evidence, price, index)
+
+
+def _unless_outlier(
+    evidence: Evidence, price: dict[str, Any], index: int
+) -> tuple[dict[str, Any] | None, int | None, list[dict[str, str]]]:
     median = evidence.median_price_cents
     if median and not median / OUTLIER_FACTOR <= price["amount_cents"] <= median * OUTLIER_FACTOR:
         flagged = reason("price_outlier", price=_money(price["amount_cents"]), median=_money(median))

@@ -217,6 +217,7 @@ def _observe(session, task, campaign, item, judgement, photos, *, now) -> None:
         confidence=judgement.price["confidence"],
         observed_at=photo.taken_at or photo.created_at,  # EXIF times carry no zone
         verified_by="auto",
+        price_source=judgement.price["source"],
         now=now,
         unit_price_cents=unit_price.get("amount_cents"),
         unit=unit_price.get("unit"),

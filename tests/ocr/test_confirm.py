@@ -73,3 +73,11 @@ def test_wrong_entries_are_every_one_digit_substitution_adjacent_swap_and_the_un
     assert {149, 259, 248, 429, 294, 1245} <= entries
     assert len(entries) == 3 * 9 + 2 + 1
     assert wrong_entries(2990, None) >= {2909, 9290}
+
+
+def test_a_reading_that_only_drops_digits_does_not_contradict():
+    # The recognizer collapses a repeated digit (2220 -> 220); the fitted LCD digits read all four.
+    candidates = [reading(2220, "lcd", sure=True), reading(220, "neural", score=99.0)]
+    assert check_typed_price(candidates, 2220).outcome == "confirmed"
+    assert check_typed_price(candidates, 2200).outcome == "unconfirmed"
+    assert check_typed_price([reading(2220, "lcd", sure=True), reading(2290, "neural")], 2220).outcome == "unconfirmed"
