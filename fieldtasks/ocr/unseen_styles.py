@@ -22,7 +22,7 @@ PRICE_FACES = ("LiberationSans-BoldItalic", "LiberationSerif-Bold", "LiberationS
                "NimbusRoman-BoldItalic", "P052-Bold", "DejaVuSansCondensed-BoldOblique",
                "DejaVuSerifCondensed-Bold")  # fmt: skip
 TEXT_FACES = ("LiberationSans-Regular", "FreeSans", "NimbusSans-Regular", "URWGothic-Book", "DejaVuSansCondensed")
-CENTS = ("raised", "underlined", "boxed", "spaced", "one_line")
+CENTS = ("raised", "underlined", "boxed", "spaced", "one-line")
 COLOURS = (  # (paper, ink)
     ((255, 255, 255), (15, 15, 15)),
     ((250, 222, 40), (10, 10, 10)),  # yellow promotion label
@@ -77,7 +77,7 @@ def _price(draw: ImageDraw.ImageDraw, cents: int, ink, paper, rng: random.Random
     size = rng.randint(150, 200)
     big = face(PRICE_FACES, size, rng)
     x, y = rng.randint(360, 430) - 40 * (len(units) - 1), top + rng.randint(40, 70)
-    if style == "one_line":
+    if style == "one-line":
         form = rng.choice(("{u},{c} €", "{u},{c}€", "€ {u}.{c}", "kr {u},{c}", "{u},{c} kr", "{u},-"))
         line_font = face(PRICE_FACES, int(size * 0.7), rng)
         shown = form.format(u=units, c=fraction) if form != "{u},-" or fraction == "00" else f"{units},{fraction}"

@@ -149,6 +149,27 @@ def test_evaluate_smoke_run(tmp_path, capsys):
     assert summary["n"] == 3 and summary["barcode_read_rate"] == 1.0 and summary["barcode_wrong_rate"] == 0.0
 
 
+def test_evaluate_prices_smoke_run_reports_each_design_and_the_typed_price_rates(tmp_path, capsys):
+    prices = BARCODES.parent / "price-tags-dev"
+    with (prices / "truth.csv").open(newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    rows = [next(r for r in rows if r["file"].startswith(design)) for design in ("coop_", "rema1000_")]
+    for row in rows:
+        shutil.copy(prices / row["file"], tmp_path / row["file"])
+    with (tmp_path / "truth.csv").open("w", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    assert evaluate([str(tmp_path), "--json"]) == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert set(summary["by_design"]) == {"coop", "rema1000"}
+    for figures in (summary, *summary["by_design"].values()):
+        assert figures["price_wrong_rate"] == 0.0 and figures["false_confirm_rate"] <= 0.005
+        assert 0 <= figures["price_auto_rate"] <= figures["price_found_rate"] <= 1
+    assert summary["confirm_rate"] >= 0.5 and summary["cpu_ratio"] > 0 and summary["neural_start_ms"] > 0
+    assert "price_exact_rate" not in summary
+
+
 @pytest.mark.parametrize("angle", [25, 60, 135])
 def test_a_small_turned_barcode_in_a_large_photo_is_read_for_sure_around_its_region(angle):
     # zbar alone reads it, in a region turned upright; the bars, sampled along zbar's reading, confirm it.

@@ -29,3 +29,16 @@ def test_a_rendered_label_shows_its_price_and_its_code():
     extraction = extract(buffer.getvalue(), Hints(currency="EUR"))
     assert label.gtin in [read.gtin for read in extraction.barcodes]
     assert extraction.shelf_price is not None and extraction.shelf_price.amount_cents == label.price_cents
+
+
+def test_the_unseen_styles_are_named_by_style_and_their_prices_are_read_or_honestly_doubted(tmp_path):
+    assert synthesize([str(tmp_path), "--count", "6", "--seed", "5", "--styles", "unseen", "--size", "1600x1200"]) == 0
+    with (tmp_path / "truth.csv").open(newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert len(rows) == 6
+    assert all(row["file"].startswith("unseen-") and (tmp_path / row["file"]).is_file() for row in rows)
+    for row in rows:
+        extraction = extract((tmp_path / row["file"]).read_bytes(), Hints(currency="EUR"))
+        shelf = extraction.shelf_price
+        if shelf is not None and shelf.confidence == "high":  # sure means right, in any style
+            assert shelf.amount_cents == round(float(row["price"]) * 100), row
