@@ -135,33 +135,33 @@ def test_corrupt_or_truncated_input_raises_a_clear_error(data):
         extract(data)
 
 
-def test_evaluate_smoke_run(tmp_path, capsys):
-    with (BARCODES / "truth.csv").open(newline="") as handle:
-        rows = list(csv.DictReader(handle))[:3]
+def labelled_rows(folder: Path) -> list[dict[str, str]]:
+    with (folder / "truth.csv").open(newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def evaluate_subset(folder: Path, rows: list[dict[str, str]], tmp_path: Path, capsys) -> dict:
+    """The evaluator's JSON summary of these rows of a labelled folder, copied apart."""
     for row in rows:
-        shutil.copy(BARCODES / row["file"], tmp_path / row["file"])
+        shutil.copy(folder / row["file"], tmp_path / row["file"])
     with (tmp_path / "truth.csv").open("w", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
         writer.writeheader()
         writer.writerows(rows)
     assert evaluate([str(tmp_path), "--json"]) == 0
-    summary = json.loads(capsys.readouterr().out)
+    return json.loads(capsys.readouterr().out)
+
+
+def test_evaluate_smoke_run(tmp_path, capsys):
+    summary = evaluate_subset(BARCODES, labelled_rows(BARCODES)[:3], tmp_path, capsys)
     assert summary["n"] == 3 and summary["barcode_read_rate"] == 1.0 and summary["barcode_wrong_rate"] == 0.0
 
 
 def test_evaluate_prices_smoke_run_reports_each_design_and_the_typed_price_rates(tmp_path, capsys):
     prices = BARCODES.parent / "price-tags-dev"
-    with (prices / "truth.csv").open(newline="") as handle:
-        rows = list(csv.DictReader(handle))
+    rows = labelled_rows(prices)
     rows = [next(r for r in rows if r["file"].startswith(design)) for design in ("coop_", "rema1000_")]
-    for row in rows:
-        shutil.copy(prices / row["file"], tmp_path / row["file"])
-    with (tmp_path / "truth.csv").open("w", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
-    assert evaluate([str(tmp_path), "--json"]) == 0
-    summary = json.loads(capsys.readouterr().out)
+    summary = evaluate_subset(prices, rows, tmp_path, capsys)
     assert set(summary["by_design"]) == {"coop", "rema1000"}
     for figures in (summary, *summary["by_design"].values()):
         assert figures["price_wrong_rate"] == 0.0 and figures["false_confirm_rate"] <= 0.005
