@@ -247,3 +247,19 @@ def display_regions(gray: Image.Image) -> list[tuple[tuple[int, int, int, int], 
         region = tuple(round(min(max(0.0, v / scale), limit)) for v, limit in zip(box, limits, strict=True))
         regions.append((region, size / scale, len(band.columns)))
     return regions
+
+
+def digit_place(gray: Image.Image, photo_scale: float) -> Box | None:
+    """Where the tallest seven-segment digits of a label crop stand, with room for the raised cents at
+    their right (a box in photo pixels), whether or not they could be fitted: for another reader to read."""
+    scale = WORKING_HEIGHT / gray.height
+    working = gray.resize((max(1, round(gray.width * scale)), WORKING_HEIGHT), Image.LANCZOS)
+    found = [band for band in bands(bars(darkness(np.asarray(working, np.float32)))) if len(band.columns) > 1]
+    if not found:
+        return None
+    band = found[0]
+    size = band.bottom - band.top
+    edges = (min(band.columns) - 0.7 * size, band.top - 0.15 * size, max(band.columns) + 1.6 * size,
+             band.bottom + 0.15 * size)  # fmt: skip
+    left, top, right, bottom = (max(0.0, value) / scale / photo_scale for value in edges)
+    return Box(round(left), round(top), round(right - left), round(bottom - top))

@@ -20,13 +20,14 @@ from fieldtasks.ocr.types import Box, PriceCandidate
 MARGIN = 0.5  # of the place's height, around it: the glyph finder needs room to see digits as glyphs
 
 
-def tesseract_at(gray: Image.Image, box: Box, photo_scale: float, currency: str) -> list[PriceCandidate]:
-    """Tesseract's readings of one place (in photo pixels): the price arrangements found in it, read as
-    on a whole label; else its digits read as one line (one look: never sure alone)."""
+def glyphs_at(gray: Image.Image, box: Box, photo_scale: float, currency: str) -> list[PriceCandidate]:
+    """The glyph readers' readings of one place (in photo pixels), cut out with a margin: read as a whole
+    label is (Tesseract on the price arrangements, else the LCD fit); else its digits read by Tesseract
+    as one line (one look: never sure alone)."""
     left, top, right, bottom = _area(gray, box, photo_scale, MARGIN)
     if min(right - left, bottom - top) < 8:
         return []
-    found = read_prices(gray.crop((left, top, right, bottom)), photo_scale, currency, lcd=False)
+    found = read_prices(gray.crop((left, top, right, bottom)), photo_scale, currency)
     if found:
         dx, dy = left / photo_scale, top / photo_scale
         return [dataclasses.replace(c, box=_shifted(c.box, dx, dy)) for c in found]

@@ -3,9 +3,10 @@
 The neural reader (`scene_text`) reads every line once; the glyph readers (`prices`: Tesseract on the
 glyphs' arrangement, then the LCD fit) read the price their own way. Then each kind reads again, alone,
 the place where the other found the price (`second_looks`): the neural recognizer the glyph readers'
-place, always (its reading there replaces the whole photo's); Tesseract the neural reader's largest
-price, when no glyph reader read that amount there. `confirm` then says which price the label shows and
-how sure that is. The unit price and a promotion come from the neural reader's lines.
+place, always (its reading there replaces the whole photo's), or the place of LCD digits that could not
+be fitted; the glyph readers the neural reader's largest price, when none read that amount there.
+`confirm` then says which price the label shows and how sure that is. The unit price and a promotion
+come from the neural reader's lines.
 """
 
 from __future__ import annotations
@@ -16,10 +17,11 @@ from collections.abc import Callable
 from PIL import Image
 
 from fieldtasks.ocr import confirm
+from fieldtasks.ocr.lcd import digit_place
 from fieldtasks.ocr.prices import read_prices
 from fieldtasks.ocr.readings import neural_prices, neural_promotion, neural_unit_price, printed_gtins
 from fieldtasks.ocr.scene_text import read_text_lines
-from fieldtasks.ocr.second_looks import neural_at, tesseract_at
+from fieldtasks.ocr.second_looks import glyphs_at, neural_at
 from fieldtasks.ocr.types import PriceCandidate, PrintedGtin, TextLine
 
 
@@ -44,7 +46,7 @@ def read_label(
     started = clock()
     glyphs = read_prices(gray, photo_scale, currency)
     neural = _with_neural_look(gray, photo_scale, currency, glyphs, neural_prices(lines, currency))
-    candidates = glyphs + neural + _tesseract_look(gray, photo_scale, currency, glyphs + neural)
+    candidates = glyphs + neural + _glyph_look(gray, photo_scale, currency, glyphs + neural)
     timings["prices_ms"] = clock() - started
     return LabelReading(
         tuple(candidates),
@@ -60,22 +62,26 @@ def _with_neural_look(
     gray: Image.Image, photo_scale: float, currency: str, glyphs: list[PriceCandidate], neural: list[PriceCandidate]
 ) -> list[PriceCandidate]:
     """The neural readings, where the recognizer's own reading of the glyph readers' price place (the
-    surest, then the largest) replaces what it read there in the whole photo: seen alone and at its
-    size, a place reads better (a seven-segment display, above all)."""
+    surest, then the largest; when they read nothing, where seven-segment digits stand unfitted)
+    replaces what it read there in the whole photo: seen alone and at its size, a place reads better
+    (a seven-segment display, above all)."""
     usable = [candidate for candidate in glyphs if confirm.is_usable(candidate)]
-    if not usable:
+    if usable:
+        place = max(usable, key=lambda c: (confirm.is_sure(c), c.box.height, c.score)).box
+    else:
+        place = digit_place(gray, photo_scale)
+    if place is None:
         return neural
-    place = max(usable, key=lambda c: (confirm.is_sure(c), c.box.height, c.score)).box
     looked = neural_at(gray, place, photo_scale, currency)
     if not looked:
         return neural
     return [*looked, *(c for c in neural if not confirm.same_place(c.box, place))]
 
 
-def _tesseract_look(
+def _glyph_look(
     gray: Image.Image, photo_scale: float, currency: str, candidates: list[PriceCandidate]
 ) -> list[PriceCandidate]:
-    """Tesseract's readings of the place of the neural reader's largest price, when no glyph reader
+    """The glyph readers' readings of the place of the neural reader's largest price, when none of them
     read that amount there."""
     neural = [c for c in candidates if confirm.family(c) == confirm.NEURAL and confirm.is_usable(c)]
     if not neural:
@@ -85,4 +91,4 @@ def _tesseract_look(
         same = confirm.same_place(other.box, largest.box) and other.amount_cents == largest.amount_cents
         if confirm.family(other) == confirm.GLYPHS and same:
             return []
-    return tesseract_at(gray, largest.box, photo_scale, currency)
+    return glyphs_at(gray, largest.box, photo_scale, currency)

@@ -53,6 +53,15 @@ def test_the_box_is_in_photo_coordinates_around_the_price():
     assert 2 * 30 < box.top < 2 * 60 and box.top + box.height > 2 * 160
 
 
+def test_the_place_of_the_digits_is_found_even_when_they_cannot_be_fitted():
+    # For the neural reader to read it alone: the units and the raised cents, not the unit price.
+    box = lcd.digit_place(lcd_label("11", "11"), 0.5)
+    assert box is not None
+    assert 2 * 150 < box.left < 2 * 250 and box.left + box.width > 2 * 330
+    assert 2 * 30 < box.top < 2 * 60 and 2 * 150 < box.top + box.height < 2 * 200
+    assert lcd.digit_place(Image.new("L", (400, 300), 200), 1.0) is None
+
+
 def test_a_display_of_ones_only_is_not_sure():
     reading = lcd.read_lcd_price(lcd_label("11", "11"), 1.0, "NOK")
     assert reading is None or reading.confidence == "low"
