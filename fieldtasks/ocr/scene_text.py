@@ -63,13 +63,14 @@ def read_text_lines(gray: Image.Image, photo_scale: float) -> tuple[TextLine, ..
     return tuple(sorted(lines, key=lambda line: -line.box.height))
 
 
-PLACE_HEIGHT = 64  # a place is read at this height (the recognizer's own input is 48 pixels high)
+PLACE_HEIGHT = 48  # a place is read at the recognizer's own input height
+PLACE_MARGIN = 0.05  # of its height, around a place: the other reader's box is already around the print
 
 
 def read_place(gray: Image.Image, box: Box, photo_scale: float) -> TextLine | None:
     """The recognizer alone on one place of the photo (a box in photo pixels, found by another reader),
-    cut out with a margin, contrast stretched and brought to one height: one line of text, or None."""
-    pad = 0.15 * box.height
+    cut out with a thin margin, contrast stretched and brought to its input height: one line, or None."""
+    pad = PLACE_MARGIN * box.height
     area = (box.left - pad, box.top - pad, box.left + box.width + pad, box.top + box.height + pad)
     left, top, right, bottom = (round(value * photo_scale) for value in area)
     left, top, right, bottom = max(0, left), max(0, top), min(gray.width, right), min(gray.height, bottom)
