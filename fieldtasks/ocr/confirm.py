@@ -46,21 +46,28 @@ def is_usable(candidate: PriceCandidate) -> bool:
 
 
 def same_place(one: Box, other: Box) -> bool:
+    """Most of the smaller box lies in the larger: one print, read twice."""
+    smaller = min(one.width * one.height, other.width * other.height)
+    return _shared_area(one, other) >= SAME_PLACE * smaller > 0
+
+
+def _shared_area(one: Box, other: Box) -> int:
     width = min(one.left + one.width, other.left + other.width) - max(one.left, other.left)
     height = min(one.top + one.height, other.top + other.height) - max(one.top, other.top)
-    smaller = min(one.width * one.height, other.width * other.height)
-    return width > 0 and height > 0 and width * height >= SAME_PLACE * smaller
+    return width * height if width > 0 and height > 0 else 0
+
+
+def drops_digits(amount_cents: int, of_cents: int) -> bool:
+    """The first amount's digits are the second's with some dropped, a recognizer's commonest slip (a
+    repeated digit collapsed into one, a thin 1 unseen, a place cut short)."""
+    mine, theirs = str(amount_cents), str(of_cents)
+    remaining = iter(theirs)
+    return len(mine) < len(theirs) and all(digit in remaining for digit in mine)
 
 
 def says_otherwise(reading: PriceCandidate, amount_cents: int) -> bool:
-    """The reading is of another price: not merely the same digits with some dropped, a recognizer's
-    commonest slip (a repeated digit collapsed into one, a thin 1 unseen)."""
-    mine, theirs = str(reading.amount_cents), str(amount_cents)
-    if mine == theirs:
-        return False
-    remaining = iter(theirs)
-    dropped = len(mine) < len(theirs) and all(digit in remaining for digit in mine)
-    return not dropped
+    """The reading is of another price, not merely the same one with digits dropped."""
+    return reading.amount_cents != amount_cents and not drops_digits(reading.amount_cents, amount_cents)
 
 
 def at_shelf_price(candidates: Iterable[PriceCandidate]) -> list[PriceCandidate]:

@@ -75,7 +75,14 @@ def _with_neural_look(
     looked = neural_at(gray, place, photo_scale, currency)
     if not looked:
         return neural
-    return [*looked, *(c for c in neural if not confirm.same_place(c.box, place))]
+    # A whole-photo reading with more digits around the place's own is kept: the place may cut the price short.
+    kept = [
+        c
+        for c in neural
+        if not confirm.same_place(c.box, place)
+        or any(confirm.drops_digits(o.amount_cents, c.amount_cents) for o in looked)
+    ]
+    return [*looked, *kept]
 
 
 def _glyph_look(

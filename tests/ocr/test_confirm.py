@@ -81,3 +81,12 @@ def test_a_reading_that_only_drops_digits_does_not_contradict():
     assert check_typed_price(candidates, 2220).outcome == "confirmed"
     assert check_typed_price(candidates, 2200).outcome == "unconfirmed"
     assert check_typed_price([reading(2220, "lcd", sure=True), reading(2290, "neural")], 2220).outcome == "unconfirmed"
+
+
+def test_a_longer_reading_around_an_agreed_one_spoils_the_agreement():
+    # The glyph readers read part of "27,12 €"; the recognizer, shown only that part, read it too.
+    part = Box(PRICE_BOX.left + 60, PRICE_BOX.top + 10, 100, 70)
+    candidates = [reading(712, "tesseract", sure=True, box=part), reading(712, "neural", box=part),
+                  reading(2712, "neural", score=100.0)]  # fmt: skip
+    assert shelf_price(candidates).confidence == "low"
+    assert check_typed_price(candidates, 2712).outcome == "confirmed"
