@@ -21,12 +21,13 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable
 
-from fieldtasks.ocr.types import Box, PriceCandidate, PriceCheck
+from fieldtasks.ocr.types import Box, PriceCandidate, PriceCheck, TextLine
 
 GLYPHS, NEURAL = "glyphs", "neural"
 NEURAL_SURE = 95.0  # a neural reading this sure (0 to 100) is enough to doubt a different one
 NEURAL_USABLE = 60.0  # below this, a neural reading is not counted at all
 SAME_PLACE = 0.5  # two boxes share this much of the smaller one's area: one print, read twice
+TALLER = 1.25  # digits this many times taller than the price read, elsewhere: the price may be unread
 
 
 def family(candidate: PriceCandidate) -> str:
@@ -70,13 +71,25 @@ def says_otherwise(reading: PriceCandidate, amount_cents: int) -> bool:
     return reading.amount_cents != amount_cents and not drops_digits(reading.amount_cents, amount_cents)
 
 
-def at_shelf_price(candidates: Iterable[PriceCandidate]) -> list[PriceCandidate]:
-    """The usable price readings at the place of the largest print read."""
+def at_shelf_price(candidates: Iterable[PriceCandidate], lines: Iterable[TextLine] = ()) -> list[PriceCandidate]:
+    """The usable price readings at the place of the largest print read; none when the neural reader saw
+    much taller digits elsewhere that no reader made a price of (what was read is then likely the unit
+    price, the price itself unread)."""
     usable = [candidate for candidate in candidates if is_usable(candidate)]
     if not usable:
         return []
-    tallest = max(usable, key=lambda candidate: (candidate.box.height, candidate.score))
-    return [candidate for candidate in usable if same_place(candidate.box, tallest.box)]
+    tallest = max(usable, key=lambda candidate: (candidate.box.height, candidate.score)).box
+    for line in lines:
+        if is_digits(line.text) and line.box.height > TALLER * tallest.height and not same_place(line.box, tallest):
+            return []
+    return [candidate for candidate in usable if same_place(candidate.box, tallest)]
+
+
+def is_digits(text: str) -> bool:
+    """Mostly digits, at least two: a number, whatever it is."""
+    shown = "".join(text.split())
+    count = sum(character.isdigit() for character in shown)
+    return count >= 2 and count >= 0.6 * len(shown)
 
 
 def agreed_amount(readings: list[PriceCandidate]) -> int | None:
@@ -93,10 +106,10 @@ def agreed_amount(readings: list[PriceCandidate]) -> int | None:
     return amount
 
 
-def shelf_price(candidates: list[PriceCandidate]) -> PriceCandidate | None:
+def shelf_price(candidates: list[PriceCandidate], lines: Iterable[TextLine] = ()) -> PriceCandidate | None:
     """The price the label shows: high confidence only when both kinds of reader agree on it; else the
-    surest reading, low (or None when nothing was read)."""
-    readings = at_shelf_price(candidates)
+    surest reading, low (or None when nothing was read). `lines`: the neural reader's, for taller digits."""
+    readings = at_shelf_price(candidates, lines)
     if not readings:
         prices = [candidate for candidate in candidates if candidate.kind == "price"]
         best = max(prices, key=lambda candidate: candidate.score, default=None)
@@ -110,13 +123,14 @@ def shelf_price(candidates: list[PriceCandidate]) -> PriceCandidate | None:
     return dataclasses.replace(best, confidence="low")
 
 
-def check_typed_price(candidates: list[PriceCandidate], typed_cents: int) -> PriceCheck:
+def check_typed_price(candidates: list[PriceCandidate], typed_cents: int, lines: Iterable[TextLine] = ()) -> PriceCheck:
     """Is `typed_cents` the price the label shows? Never changes what was read."""
-    shelf = shelf_price(candidates)
+    lines = tuple(lines)
+    shelf = shelf_price(candidates, lines)
     read = shelf.amount_cents if shelf else None
     if shelf is not None and shelf.confidence == "high" and read != typed_cents:
         return PriceCheck(typed_cents, "contradicted", read)
-    readings = at_shelf_price(candidates)
+    readings = at_shelf_price(candidates, lines)
     readers = {family(reading) for reading in readings if reading.amount_cents == typed_cents}
     doubted = any(is_sure(reading) and says_otherwise(reading, typed_cents) for reading in readings)
     confirmed = len(readers) == 2 or (readers and not doubted)

@@ -143,11 +143,13 @@ def score_prices(outcome: Outcome, extraction: Extraction) -> None:
     if extraction.shelf_price:
         outcome.price = extraction.shelf_price.amount_cents
         outcome.price_confident = extraction.shelf_price.confidence == "high"
-    candidates = list(extraction.prices)
-    outcome.confirmed = check_typed_price(candidates, outcome.truth_price).outcome == "confirmed"
+    candidates, lines = list(extraction.prices), extraction.text_lines
+    outcome.confirmed = check_typed_price(candidates, outcome.truth_price, lines).outcome == "confirmed"
     entries = wrong_entries(outcome.truth_price, outcome.truth_unit_price)
     outcome.wrong_entries = len(entries)
-    outcome.false_confirms = sum(check_typed_price(candidates, entry).outcome == "confirmed" for entry in entries)
+    outcome.false_confirms = sum(
+        check_typed_price(candidates, entry, lines).outcome == "confirmed" for entry in entries
+    )
 
 
 def rate(hits: int, total: int) -> float | None:
@@ -246,21 +248,27 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _worst(figures: dict) -> float:
-    """Designs are listed worst first: by how many labelled prices neither pay by themselves nor confirm."""
-    return min(figures["price_auto_rate"] or 1.0, figures["confirm_rate"] or 1.0)
+    """Designs are listed worst first: by the lower of their blind auto and confirm rates (codes: read rate)."""
+    rates = [figures[key] for key in ("price_auto_rate", "confirm_rate", "barcode_read_rate")]
+    return min((value for value in rates if value is not None), default=1.0)
 
 
 def summary_lines(figures: dict) -> list[str]:
     pct = lambda v: "n/a" if v is None else f"{v:.1%}"  # noqa: E731
-    lines = [
-        f"prices, blind: auto (high confidence, right) {pct(figures['price_auto_rate'])},"
-        f" right at any confidence {pct(figures['price_found_rate'])}, wrong {pct(figures['price_wrong_rate'])}",
-        f"prices, typed: true price confirmed {pct(figures['confirm_rate'])},"
-        f" wrong entries confirmed {pct(figures['false_confirm_rate'])}",
-        f"codes: read by the bars {pct(figures['barcode_read_rate'])}, confirmed (bars or printed digits)"
-        f" {pct(figures['gtin_confirm_rate'])}, found at all {pct(figures['barcode_found_rate'])},"
-        f" wrong {pct(figures['barcode_wrong_rate'])}",
-    ]
+    lines = []
+    if figures["price_auto_rate"] is not None:
+        lines += [
+            f"prices, blind: auto (high confidence, right) {pct(figures['price_auto_rate'])},"
+            f" right at any confidence {pct(figures['price_found_rate'])}, wrong {pct(figures['price_wrong_rate'])}",
+            f"prices, typed: true price confirmed {pct(figures['confirm_rate'])},"
+            f" wrong entries confirmed {figures['false_confirm_rate']:.2%}",
+        ]
+    if figures["barcode_read_rate"] is not None:
+        lines.append(
+            f"codes: read by the bars {pct(figures['barcode_read_rate'])}, confirmed (bars or printed digits)"
+            f" {pct(figures['gtin_confirm_rate'])}, found at all {pct(figures['barcode_found_rate'])},"
+            f" wrong {pct(figures['barcode_wrong_rate'])}"
+        )
     if figures["unit_price_exact_rate"] is not None:
         lines.append(f"unit prices: exact {pct(figures['unit_price_exact_rate'])}")
     stages = ", ".join(

@@ -107,7 +107,7 @@ def extract(image_bytes: bytes, hints: Hints | None = None) -> Extraction:
         unit_price = dataclasses.replace(unit_price, confidence="high")
     typed = None
     if label and hints.typed_price_cents is not None:
-        typed = check_typed_price(list(label.prices), hints.typed_price_cents)
+        typed = check_typed_price(list(label.prices), hints.typed_price_cents, label.text_lines)
     engines = dict(engine_versions())
     return Extraction(
         barcodes=barcodes,

@@ -50,7 +50,7 @@ def read_label(
     timings["prices_ms"] = clock() - started
     return LabelReading(
         tuple(candidates),
-        confirm.shelf_price(candidates),
+        confirm.shelf_price(candidates, lines),
         neural_unit_price(lines, currency),
         neural_promotion(lines),
         lines,

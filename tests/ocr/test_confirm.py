@@ -2,7 +2,7 @@
 
 from fieldtasks.ocr.confirm import check_typed_price, shelf_price
 from fieldtasks.ocr.evaluate import wrong_entries
-from fieldtasks.ocr.types import Box, PriceCandidate
+from fieldtasks.ocr.types import Box, PriceCandidate, TextLine
 
 PRICE_BOX = Box(300, 150, 160, 90)
 SMALL_PRINT = Box(120, 300, 140, 25)
@@ -90,3 +90,13 @@ def test_a_longer_reading_around_an_agreed_one_spoils_the_agreement():
                   reading(2712, "neural", score=100.0)]  # fmt: skip
     assert shelf_price(candidates).confidence == "low"
     assert check_typed_price(candidates, 2712).outcome == "confirmed"
+
+
+def test_much_taller_digits_left_unread_elsewhere_leave_nothing_sure_or_confirmed():
+    # Both readers read the unit price; the price itself, twice as tall, came out of the recognizer as "19".
+    candidates = [reading(1279, "lcd", sure=True), reading(1279, "neural")]
+    taller = TextLine("19", Box(900, 100, 200, 2 * PRICE_BOX.height), 1.0)
+    assert shelf_price(candidates, [taller]).confidence == "low"
+    assert check_typed_price(candidates, 1279, [taller]).outcome == "unconfirmed"
+    shorter = TextLine("450 G", Box(900, 100, 200, 40), 1.0)
+    assert check_typed_price(candidates, 1279, [shorter]).outcome == "confirmed"
