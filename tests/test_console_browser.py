@@ -60,3 +60,31 @@ def test_a_moderator_corrects_a_price_and_approves_in_a_real_browser(committing_
     assert earnings(client, handed_in.worker)["available_cents"] == 40
     feed = client.get("/feeds/prices", headers=campaign["headers"]).json["prices"]
     assert [(p["price_cents"], p["verified_by"]) for p in feed] == [(359, "moderator")]
+
+
+def test_a_moderator_sees_the_price_the_worker_typed_beside_what_was_read(committing_app, live_server, tmp_path):
+    client = committing_app.test_client()
+    res = committing_app.extensions[EXTENSION]
+    email = unique_email("moderator")
+    with res.database.unit_of_work() as session:
+        accounts.create_staff_user(
+            session, email=email, password=PASSWORD, display_name="Mo", role="moderator", passwords=res.passwords
+        )
+    campaign = stores_campaign(client, 1)
+    handed_in = hand_in(client, label_photo(price_cents=349, seed=13), campaign, price_cents="379")
+    read_photo(client, handed_in)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        page = browser.new_page(viewport={"width": 1366, "height": 768})
+        page.goto(f"{live_server}/console")
+        page.fill("input[name=email]", email)
+        page.fill("input[name=password]", PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_url(f"{live_server}/console")
+        page.keyboard.press("Enter")
+        page.wait_for_url("**/console/cases/*")
+        typed = page.inner_text("#typed")
+        assert "3,79 by the worker" in typed and ("contradicted" in typed or "unconfirmed" in typed)
+        assert "You entered 3.79" in page.inner_text("main") or "price you entered (3.79)" in page.inner_text("main")
+        page.screenshot(path=str(tmp_path / "typed-price-case.png"), full_page=True)
+        browser.close()

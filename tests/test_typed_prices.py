@@ -41,9 +41,10 @@ def test_a_typed_price_nothing_confirms_goes_to_review():
 def test_the_typed_price_travels_with_the_photo_is_confirmed_and_reaches_the_feed(client, connection):
     handed_in = hand_in(client, label_photo(price_cents=349), price_cents="349")
     assert item_of(client, handed_in)["typed_price_cents"] == 349
+    assert item_of(client, handed_in)["read_price_cents"] is None  # not read before submission
     assert read_photo(client, handed_in) == "done"
     item = item_of(client, handed_in)
-    assert (item["verdict"], item["reasons"]) == ("verified", [])
+    assert (item["verdict"], item["reasons"], item["read_price_cents"]) == ("verified", [], 349)
     observed = connection.execute(text("SELECT price_cents, price_source FROM price_observations")).one()
     assert tuple(observed) == (349, "typed_and_read")
 

@@ -144,6 +144,12 @@ class ItemSchema(ma.Schema):
     typed_price_cents = ma.fields.Integer(
         allow_none=True, metadata={"description": "Shelf prices: the price typed with the item's latest photo"}
     )
+    read_price_cents = ma.fields.Integer(
+        allow_none=True,
+        metadata={
+            "description": "Shelf prices: the price the machine read on that photo, once it is read (sure or not)"
+        },
+    )
 
 
 class TaskDetailSchema(TaskCardSchema):

@@ -21,7 +21,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable
 
-from fieldtasks.ocr.types import Box, PriceCandidate, PriceCheck, TextLine
+from fieldtasks.ocr.types import Box, PriceCandidate, PriceCheck, TextLine, TypedPrice
 
 GLYPHS, NEURAL = "glyphs", "neural"
 NEURAL_SURE = 95.0  # a neural reading this sure (0 to 100) is enough to doubt a different one
@@ -129,9 +129,9 @@ def check_typed_price(candidates: list[PriceCandidate], typed_cents: int, lines:
     shelf = shelf_price(candidates, lines)
     read = shelf.amount_cents if shelf else None
     if shelf is not None and shelf.confidence == "high" and read != typed_cents:
-        return PriceCheck(typed_cents, "contradicted", read)
+        return PriceCheck(typed_cents, TypedPrice.CONTRADICTED, read)
     readings = at_shelf_price(candidates, lines)
     readers = {family(reading) for reading in readings if reading.amount_cents == typed_cents}
     doubted = any(is_sure(reading) and says_otherwise(reading, typed_cents) for reading in readings)
     confirmed = len(readers) == 2 or (readers and not doubted)
-    return PriceCheck(typed_cents, "confirmed" if confirmed else "unconfirmed", read)
+    return PriceCheck(typed_cents, TypedPrice.CONFIRMED if confirmed else TypedPrice.UNCONFIRMED, read)

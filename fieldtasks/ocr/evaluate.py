@@ -39,7 +39,7 @@ from fieldtasks.ocr.codes import canonical_gtin
 from fieldtasks.ocr.confirm import check_typed_price
 from fieldtasks.ocr.extract import UnreadablePhotoError, cpu_ms, extract
 from fieldtasks.ocr.scene_text import engine, read_text_lines
-from fieldtasks.ocr.types import Extraction, Hints
+from fieldtasks.ocr.types import Extraction, Hints, TypedPrice
 
 
 @dataclass
@@ -144,11 +144,11 @@ def score_prices(outcome: Outcome, extraction: Extraction) -> None:
         outcome.price = extraction.shelf_price.amount_cents
         outcome.price_confident = extraction.shelf_price.confidence == "high"
     candidates, lines = list(extraction.prices), extraction.text_lines
-    outcome.confirmed = check_typed_price(candidates, outcome.truth_price, lines).outcome == "confirmed"
+    outcome.confirmed = check_typed_price(candidates, outcome.truth_price, lines).outcome == TypedPrice.CONFIRMED
     entries = wrong_entries(outcome.truth_price, outcome.truth_unit_price)
     outcome.wrong_entries = len(entries)
     outcome.false_confirms = sum(
-        check_typed_price(candidates, entry, lines).outcome == "confirmed" for entry in entries
+        check_typed_price(candidates, entry, lines).outcome == TypedPrice.CONFIRMED for entry in entries
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 
 @dataclass(frozen=True)
@@ -82,12 +83,20 @@ class PrintedGtin:
     score: float  # the recognizer's, 0 to 1
 
 
+class TypedPrice(StrEnum):
+    """What the photo says of a price someone typed."""
+
+    CONFIRMED = "confirmed"  # a reader reads it at the price's place, and no sure reading there says otherwise
+    CONTRADICTED = "contradicted"  # both kinds of reader agree on another price (`read_cents`)
+    UNCONFIRMED = "unconfirmed"  # neither: a moderator looks
+
+
 @dataclass(frozen=True)
 class PriceCheck:
     """A price someone typed, held against what the readers read (fieldtasks.ocr.confirm)."""
 
     typed_cents: int
-    outcome: str  # "confirmed", "contradicted" (the label surely reads `read_cents`) or "unconfirmed"
+    outcome: TypedPrice
     read_cents: int | None  # the shelf price read, when one was (sure or not)
 
 

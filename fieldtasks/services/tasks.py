@@ -24,7 +24,7 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from fieldtasks.errors import ConflictError, NotFoundError
 from fieldtasks.geo import MERCATOR_MAX_LAT, MERCATOR_SRID, SRID, mercator_search_radius
@@ -33,6 +33,7 @@ from fieldtasks.models import (
     Campaign,
     CampaignKind,
     CampaignStatus,
+    ExtractionRequest,
     HiddenSource,
     ItemStatus,
     Organization,
@@ -238,10 +239,20 @@ def effective_status(status: str, claim_expires_at: datetime | None, now: dateti
 
 
 def task_items(session: Session, task_id: uuid.UUID) -> list[dict[str, Any]]:
-    typed = (
-        select(Photo.typed_price_cents)
-        .where(Photo.item_id == TaskItem.id)
-        .order_by(Photo.created_at.desc())
+    mine = aliased(Photo)
+    latest = (
+        select(mine.id)
+        .where(mine.item_id == TaskItem.id)
+        .correlate(TaskItem)
+        .order_by(mine.created_at.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    typed = select(Photo.typed_price_cents).where(Photo.id == latest).scalar_subquery()
+    read = (  # once the photo is read (after submission: it cannot sway what the worker typed)
+        select(ExtractionRequest.result["shelf_price"]["amount_cents"].as_integer())
+        .where(ExtractionRequest.photo_id == latest, ExtractionRequest.status == "done")
+        .order_by(ExtractionRequest.generation.desc())
         .limit(1)
         .scalar_subquery()
     )
@@ -258,6 +269,7 @@ def task_items(session: Session, task_id: uuid.UUID) -> list[dict[str, Any]]:
             Vehicle.vehicle_code,
             ShelfCheck.presence,
             typed.label("typed_price_cents"),
+            read.label("read_price_cents"),
         )
         .outerjoin(Product, Product.id == TaskItem.product_id)
         .outerjoin(Vehicle, Vehicle.id == TaskItem.vehicle_id)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from fieldtasks.ocr.types import TypedPrice
+
 OUTLIER_FACTOR = 3  # a price more than 3 times (or less than a third of) the recent median is flagged
 
 # Every reason an item goes to review for, with a sentence its worker can read.
@@ -177,10 +179,10 @@ def _typed_price(
 ) -> tuple[dict[str, Any] | None, int | None, list[dict[str, str]]]:
     """Confirmed by a photo, and no photo reads otherwise for sure: the typed price, established twice."""
     for _, check in typed:
-        if check["outcome"] == "contradicted":
+        if check["outcome"] == TypedPrice.CONTRADICTED:
             found = reason("price_mismatch", typed=_money(check["typed_cents"]), read=_money(check["read_cents"]))
             return None, None, [found]
-    confirmed = [(i, check) for i, check in typed if check["outcome"] == "confirmed"]
+    confirmed = [(i, check) for i, check in typed if check["outcome"] == TypedPrice.CONFIRMED]
     if not confirmed or len({check["typed_cents"] for _, check in typed}) > 1:
         return None, None, [reason("price_unconfirmed", typed=_money(typed[0][1]["typed_cents"]))]
     index, check = confirmed[0]
