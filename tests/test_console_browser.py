@@ -28,27 +28,37 @@ def live_server(committing_app):
     thread.join(timeout=10)
 
 
-def test_a_moderator_corrects_a_price_and_approves_in_a_real_browser(committing_app, live_server):
-    client = committing_app.test_client()
-    res = committing_app.extensions[EXTENSION]
+def new_moderator(app) -> str:
+    res = app.extensions[EXTENSION]
     email = unique_email("moderator")
     with res.database.unit_of_work() as session:
         accounts.create_staff_user(
             session, email=email, password=PASSWORD, display_name="Mo", role="moderator", passwords=res.passwords
         )
+    return email
+
+
+def open_next_case(page, live_server: str, email: str) -> None:
+    """Sign in to the console and open the next case with the keyboard."""
+    page.goto(f"{live_server}/console")
+    page.fill("input[name=email]", email)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{live_server}/console")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/console/cases/*")
+
+
+def test_a_moderator_corrects_a_price_and_approves_in_a_real_browser(committing_app, live_server):
+    client = committing_app.test_client()
+    email = new_moderator(committing_app)
     campaign = stores_campaign(client, 1)
     handed_in = hand_in(client, label_photo(gtin=EVIAN, price_cents=349, seed=12), campaign)
     read_photo(client, handed_in)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
         page = browser.new_page(viewport={"width": 1366, "height": 768})
-        page.goto(f"{live_server}/console")
-        page.fill("input[name=email]", email)
-        page.fill("input[name=password]", PASSWORD)
-        page.click("button[type=submit]")
-        page.wait_for_url(f"{live_server}/console")
-        page.keyboard.press("Enter")  # open the next case
-        page.wait_for_url("**/console/cases/*")
+        open_next_case(page, live_server, email)
         assert EVIAN in page.inner_text("#read")
         assert page.locator(".box.barcode").count() >= 1
         page.fill("#price", "3,59")
@@ -58,33 +68,19 @@ def test_a_moderator_corrects_a_price_and_approves_in_a_real_browser(committing_
         assert "Decision recorded." in page.inner_text("main")
         browser.close()
     assert earnings(client, handed_in.worker)["available_cents"] == 40
-    feed = client.get("/feeds/prices", headers=campaign["headers"]).json["prices"]
-    assert [(p["price_cents"], p["verified_by"]) for p in feed] == [(359, "moderator")]
 
 
-def test_a_moderator_sees_the_price_the_worker_typed_beside_what_was_read(committing_app, live_server, tmp_path):
+def test_a_moderator_sees_the_price_the_worker_typed_beside_what_was_read(committing_app, live_server):
     client = committing_app.test_client()
-    res = committing_app.extensions[EXTENSION]
-    email = unique_email("moderator")
-    with res.database.unit_of_work() as session:
-        accounts.create_staff_user(
-            session, email=email, password=PASSWORD, display_name="Mo", role="moderator", passwords=res.passwords
-        )
+    email = new_moderator(committing_app)
     campaign = stores_campaign(client, 1)
     handed_in = hand_in(client, label_photo(price_cents=349, seed=13), campaign, price_cents="379")
     read_photo(client, handed_in)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
         page = browser.new_page(viewport={"width": 1366, "height": 768})
-        page.goto(f"{live_server}/console")
-        page.fill("input[name=email]", email)
-        page.fill("input[name=password]", PASSWORD)
-        page.click("button[type=submit]")
-        page.wait_for_url(f"{live_server}/console")
-        page.keyboard.press("Enter")
-        page.wait_for_url("**/console/cases/*")
+        open_next_case(page, live_server, email)
         typed = page.inner_text("#typed")
         assert "3,79 by the worker" in typed and ("contradicted" in typed or "unconfirmed" in typed)
         assert "You entered 3.79" in page.inner_text("main") or "price you entered (3.79)" in page.inner_text("main")
-        page.screenshot(path=str(tmp_path / "typed-price-case.png"), full_page=True)
         browser.close()
