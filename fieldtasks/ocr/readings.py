@@ -20,6 +20,7 @@ _SEPARATED = re.compile(r"(\d{1,4})[,.:€](\d{2})")
 _WHOLE = re.compile(r"(\d{1,4})[,.]?[-\u2013\u2014]+")  # 29,- : no cents (a hyphen, an en or an em dash)
 _RUN = re.compile(r"\d{3,6}")  # large units with raised cents, read as one number
 _DIGIT_GROUPS = re.compile(r"\d+(?: \d+)*")
+PRINTED_SURE = 0.9  # the recognizer's score above which printed digits count as a reading of the code
 
 
 def split_price(text: str) -> tuple[str, str] | None:
@@ -115,9 +116,6 @@ def printed_gtins(lines: tuple[TextLine, ...]) -> tuple[PrintedGtin, ...]:
                     if gtin and gtin not in found:
                         found[gtin] = PrintedGtin(gtin, line.box, line.score)
     return tuple(found.values())
-
-
-PRINTED_SURE = 0.9  # the recognizer's score above which printed digits count as a reading of the code
 
 
 def with_printed_digits(barcodes: tuple[BarcodeRead, ...], printed: tuple[PrintedGtin, ...]) -> tuple[BarcodeRead, ...]:
