@@ -21,6 +21,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable
 
+from fieldtasks.ocr.readings import drops_characters
 from fieldtasks.ocr.types import Box, PriceCandidate, PriceCheck, TextLine, TypedPrice
 
 GLYPHS, NEURAL = "glyphs", "neural"
@@ -59,11 +60,8 @@ def _shared_area(one: Box, other: Box) -> int:
 
 
 def drops_digits(amount_cents: int, of_cents: int) -> bool:
-    """The first amount's digits are the second's with some dropped, a recognizer's commonest slip (a
-    repeated digit collapsed into one, a thin 1 unseen, a place cut short)."""
-    mine, theirs = str(amount_cents), str(of_cents)
-    remaining = iter(theirs)
-    return len(mine) < len(theirs) and all(digit in remaining for digit in mine)
+    """The first amount's digits are the second's with some dropped (`readings.drops_characters`)."""
+    return drops_characters(str(amount_cents), str(of_cents))
 
 
 def says_otherwise(reading: PriceCandidate, amount_cents: int) -> bool:

@@ -23,6 +23,13 @@ _DIGIT_GROUPS = re.compile(r"\d+(?: \d+)*")
 PRINTED_SURE = 0.9  # the recognizer's score above which printed digits count as a reading of the code
 
 
+def drops_characters(shorter: str, longer: str) -> bool:
+    """`shorter` is `longer` with some characters dropped, a recognizer's commonest slip (a repeated digit
+    collapsed into one, a thin 1 unseen, a place cut short)."""
+    remaining = iter(longer)
+    return len(shorter) < len(longer) and all(character in remaining for character in shorter)
+
+
 def split_price(text: str) -> tuple[str, str] | None:
     """(units, cents) when `text` is a price and nothing else."""
     bare = re.sub(r"\s+", "", _CURRENCY.sub("", text)).strip("*")

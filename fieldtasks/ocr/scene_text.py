@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageOps
 
+from fieldtasks.ocr.readings import drops_characters
 from fieldtasks.ocr.types import Box, TextLine
 
 MAX_SIDE = 960  # the detector sees the photo at most this large (a label crop is seen as it is)
@@ -65,11 +66,15 @@ def read_text_lines(gray: Image.Image, photo_scale: float) -> tuple[TextLine, ..
 
 PLACE_HEIGHT = 48  # a place is read at the recognizer's own input height
 PLACE_MARGIN = 0.05  # of its height, around a place: the other reader's box is already around the print
+# The recognizer's CTC output has one step per 4 columns, and a repeated digit needs a step between its
+# copies, or 2220 comes out as 220: a place is read again this much wider, and the wider reading is kept
+# only when it is the first with a dropped digit restored.
+PLACE_STRETCH = 1.5
 
 
 def read_place(gray: Image.Image, box: Box, photo_scale: float) -> TextLine | None:
     """The recognizer alone on one place of the photo (a box in photo pixels, found by another reader),
-    cut out with a thin margin, contrast stretched and brought to its input height: one line, or None."""
+    cut out with a thin margin, contrast stretched, brought to its input height: one line, or None."""
     pad = PLACE_MARGIN * box.height
     area = (box.left - pad, box.top - pad, box.left + box.width + pad, box.top + box.height + pad)
     left, top, right, bottom = (round(value * photo_scale) for value in area)
@@ -77,10 +82,19 @@ def read_place(gray: Image.Image, box: Box, photo_scale: float) -> TextLine | No
     if right - left < 8 or bottom - top < 8:
         return None
     crop = ImageOps.autocontrast(gray.crop((left, top, right, bottom)))
-    crop = crop.resize((max(1, round(crop.width * PLACE_HEIGHT / crop.height)), PLACE_HEIGHT), Image.LANCZOS)
-    pixels = np.asarray(crop.convert("RGB"))[:, :, ::-1]
+    read = _recognize(crop, 1.0)
+    if read is None:
+        return None
+    wider = _recognize(crop, PLACE_STRETCH)
+    text, score = wider if wider and drops_characters(read[0], wider[0]) else read
+    return TextLine(text, box, score)
+
+
+def _recognize(crop: Image.Image, stretch: float) -> tuple[str, float] | None:
+    width = round(crop.width * stretch * PLACE_HEIGHT / crop.height)
+    pixels = np.asarray(crop.resize((max(1, width), PLACE_HEIGHT), Image.LANCZOS).convert("RGB"))[:, :, ::-1]
     found = engine()(pixels, use_det=False, use_cls=False, use_rec=True)
     texts, scores = getattr(found, "txts", None), getattr(found, "scores", None)
     if not texts or not texts[0].strip():
         return None
-    return TextLine(texts[0].strip(), box, round(float(scores[0]), 4))
+    return texts[0].strip(), round(float(scores[0]), 4)
