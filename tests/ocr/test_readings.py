@@ -3,6 +3,7 @@
 import pytest
 
 from fieldtasks.ocr.readings import (
+    drops_characters,
     neural_prices,
     neural_promotion,
     neural_unit_price,
@@ -83,3 +84,9 @@ def test_digits_alone_are_a_read_of_their_own_sure_when_the_recognizer_is():
         "high",
         "low",
     )
+
+
+def test_a_dropped_character_is_told_from_another_reading():
+    assert drops_characters("220", "2220") and drops_characters("139", "1390")
+    assert not drops_characters("2220", "220") and not drops_characters("4998", "4990")
+    assert not drops_characters("790", "1390") and not drops_characters("2220", "2220")
