@@ -20,6 +20,12 @@ from fieldtasks.ocr.types import Box, TextLine
 
 MAX_SIDE = 960  # the detector sees the photo at most this large (a label crop is seen as it is)
 _MODELS = ("PP-OCRv6_det_small.onnx", "PP-OCRv6_rec_small.onnx")
+PLACE_HEIGHT = 48  # a place is read at the recognizer's own input height
+PLACE_MARGIN = 0.05  # of its height, around a place: the other reader's box is already around the print
+# The recognizer's CTC output has one step per 4 columns, and a repeated digit needs a step between its
+# copies, or 2220 comes out as 220: a place is read again this much wider, and the wider reading is kept
+# only when it is the first with a dropped digit restored.
+PLACE_STRETCH = 1.5
 
 
 @functools.cache
@@ -64,21 +70,10 @@ def read_text_lines(gray: Image.Image, photo_scale: float) -> tuple[TextLine, ..
     return tuple(sorted(lines, key=lambda line: -line.box.height))
 
 
-PLACE_HEIGHT = 48  # a place is read at the recognizer's own input height
-PLACE_MARGIN = 0.05  # of its height, around a place: the other reader's box is already around the print
-# The recognizer's CTC output has one step per 4 columns, and a repeated digit needs a step between its
-# copies, or 2220 comes out as 220: a place is read again this much wider, and the wider reading is kept
-# only when it is the first with a dropped digit restored.
-PLACE_STRETCH = 1.5
-
-
 def read_place(gray: Image.Image, box: Box, photo_scale: float) -> TextLine | None:
     """The recognizer alone on one place of the photo (a box in photo pixels, found by another reader),
     cut out with a thin margin, contrast stretched, brought to its input height: one line, or None."""
-    pad = PLACE_MARGIN * box.height
-    area = (box.left - pad, box.top - pad, box.left + box.width + pad, box.top + box.height + pad)
-    left, top, right, bottom = (round(value * photo_scale) for value in area)
-    left, top, right, bottom = max(0, left), max(0, top), min(gray.width, right), min(gray.height, bottom)
+    left, top, right, bottom = box.around(PLACE_MARGIN, photo_scale, gray.size)
     if right - left < 8 or bottom - top < 8:
         return None
     crop = ImageOps.autocontrast(gray.crop((left, top, right, bottom)))

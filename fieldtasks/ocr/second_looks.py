@@ -24,14 +24,14 @@ def glyphs_at(gray: Image.Image, box: Box, photo_scale: float, currency: str) ->
     """The glyph readers' readings of one place (in photo pixels), cut out with a margin: read as a whole
     label is (Tesseract on the price arrangements, else the LCD fit); else its digits read by Tesseract
     as one line (one look: never sure alone)."""
-    left, top, right, bottom = _area(gray, box, photo_scale, MARGIN)
+    left, top, right, bottom = box.around(MARGIN, photo_scale, gray.size)
     if min(right - left, bottom - top) < 8:
         return []
     found = read_prices(gray.crop((left, top, right, bottom)), photo_scale, currency)
     if found:
         dx, dy = left / photo_scale, top / photo_scale
         return [dataclasses.replace(c, box=_shifted(c.box, dx, dy)) for c in found]
-    glyphs = [_area(gray, box, photo_scale, 0.12)]
+    glyphs = [box.around(0.12, photo_scale, gray.size)]
     text, confidence = read_digits(ImageOps.autocontrast(glyph_crop(gray, glyphs, 0)), (PRINT,))
     parts = split_price(text)
     if parts is None:
@@ -44,15 +44,6 @@ def neural_at(gray: Image.Image, box: Box, photo_scale: float, currency: str) ->
     """The neural recognizer's price reading of one place, cut out and brought to its height."""
     line = read_place(gray, box, photo_scale)
     return neural_prices((line,), currency) if line else []
-
-
-def _area(gray: Image.Image, box: Box, photo_scale: float, margin: float) -> tuple[int, int, int, int]:
-    """The box with a margin (a share of its height), in `gray`'s pixels, inside the image."""
-    pad = margin * box.height
-    left, top = round((box.left - pad) * photo_scale), round((box.top - pad) * photo_scale)
-    right = round((box.left + box.width + pad) * photo_scale)
-    bottom = round((box.top + box.height + pad) * photo_scale)
-    return max(0, left), max(0, top), min(gray.width, right), min(gray.height, bottom)
 
 
 def _shifted(box: Box, dx: float, dy: float) -> Box:

@@ -94,8 +94,11 @@ def _glyph_look(
     if not neural:
         return []
     largest = max(neural, key=lambda c: (c.box.height, c.score))
-    for other in candidates:
-        same = confirm.same_place(other.box, largest.box) and other.amount_cents == largest.amount_cents
-        if confirm.family(other) == confirm.GLYPHS and same:
-            return []
+    if any(
+        confirm.family(other) == confirm.GLYPHS
+        and other.amount_cents == largest.amount_cents
+        and confirm.same_place(other.box, largest.box)
+        for other in candidates
+    ):
+        return []
     return glyphs_at(gray, largest.box, photo_scale, currency)

@@ -15,6 +15,14 @@ class Box:
     width: int
     height: int
 
+    def around(self, margin: float, scale: float, size: tuple[int, int]) -> tuple[int, int, int, int]:
+        """(left, top, right, bottom) of the box with a margin (a share of its height), in the pixels of an
+        image `scale` times the photo's and `size` large, kept inside it."""
+        pad = margin * self.height
+        left, top = round((self.left - pad) * scale), round((self.top - pad) * scale)
+        right, bottom = round((self.left + self.width + pad) * scale), round((self.top + self.height + pad) * scale)
+        return max(0, left), max(0, top), min(size[0], right), min(size[1], bottom)
+
     def overlaps(self, other: Box) -> bool:
         return (
             self.left < other.left + other.width
