@@ -56,7 +56,8 @@ def glyph_masks(gray: Image.Image) -> Iterator[tuple[str, np.ndarray]]:
 
 
 def find_glyphs(mask: np.ndarray) -> list[Glyph]:
-    """Connected blobs shaped like a digit: tall enough, not too wide, neither hollow nor solid."""
+    """Connected blobs shaped like a digit: tall enough, not too wide, neither hollow nor solid, and
+    holding no other such blob (that is a frame: a box printed around the cents)."""
     height = mask.shape[0]
     labels, _ = ndimage.label(mask)
     glyphs = []
@@ -67,7 +68,11 @@ def find_glyphs(mask: np.ndarray) -> list[Glyph]:
             continue
         if 0.12 < (labels[found] == index).mean() < 0.8:
             glyphs.append((left, top, right, bottom))
-    return glyphs
+    return [glyph for glyph in glyphs if not any(_holds(glyph, other) for other in glyphs if other != glyph)]
+
+
+def _holds(outer: Glyph, inner: Glyph) -> bool:
+    return outer[0] <= inner[0] and outer[1] <= inner[1] and inner[2] <= outer[2] and inner[3] <= outer[3]
 
 
 def price_arrangements(glyphs: list[Glyph]) -> Iterator[tuple[list[Glyph], list[Glyph]]]:
@@ -151,12 +156,41 @@ def _contiguous(row: list[Glyph], seed: Glyph, h: int, gap: float = 0.6) -> list
 
 
 def glyph_crop(image: Image.Image, glyphs: list[Glyph], pad: int) -> Image.Image:
+    return _line_height(image.crop(_crop_box(image, glyphs, pad)))
+
+
+def clean_crops(images: tuple[Image.Image, ...], glyphs: list[Glyph], pad: int) -> list[Image.Image]:
+    """glyph_crop of each image (the first is the ink mask), where ink that reaches out of the glyphs'
+    own box (a frame around the cents, a line under them, the next word's edge) is painted as paper."""
+    box = _crop_box(images[0], glyphs, pad)
+    ink = np.asarray(images[0].crop(box)) == 0
+    labels, _ = ndimage.label(ink)
+    left, top = min(g[0] for g in glyphs) - box[0], min(g[1] for g in glyphs) - box[1]
+    right, bottom = max(g[2] for g in glyphs) - box[0], max(g[3] for g in glyphs) - box[1]
+    stray = np.zeros_like(ink)
+    for index, found in enumerate(ndimage.find_objects(labels), start=1):
+        rows, columns = found
+        if rows.start < top - 1 or columns.start < left - 1 or rows.stop > bottom + 1 or columns.stop > right + 1:
+            stray |= labels == index
+    paper = Image.fromarray(ndimage.binary_dilation(stray, iterations=2).astype("uint8") * 255)
+    crops = []
+    for image in images:
+        crop = image.crop(box)
+        crop.paste(255, mask=paper)
+        crops.append(_line_height(crop))
+    return crops
+
+
+def _crop_box(image: Image.Image, glyphs: list[Glyph], pad: int) -> tuple[int, int, int, int]:
     left, top = max(0, min(g[0] for g in glyphs) - pad), max(0, min(g[1] for g in glyphs) - pad)
     right, bottom = (
         min(image.width, max(g[2] for g in glyphs) + pad),
         min(image.height, max(g[3] for g in glyphs) + pad),
     )
-    crop = image.crop((left, top, right, bottom))
+    return left, top, right, bottom
+
+
+def _line_height(crop: Image.Image) -> Image.Image:
     scale = 70 / crop.height
     return ImageOps.expand(crop.resize((max(1, round(crop.width * scale)), 70), Image.LANCZOS), 25, fill=255)
 
@@ -225,7 +259,7 @@ def read_prices(gray: Image.Image, photo_scale: float, currency: str, *, lcd: bo
             if found and retries and not any(reading.confidence == "high" for reading in found):
                 # Read, but not for sure: as a block, lines can come out differently; each crop alone, again.
                 retries -= 1
-                again = agreed([_read_alone(image, units, cents, currency, to_working) for image in images])
+                again = agreed(_read_alone(images, units, cents, currency, to_working))
                 found = again if any(reading.confidence == "high" for reading in again) else found
             height = units[0][3] - units[0][1]
             if found and height < SMALLER_PRINT * tallest_read:  # likely the unit price, the price misread
@@ -286,9 +320,7 @@ def _read_arrangements(arrangements, currency, to_working) -> list[list[PriceCan
     crops = []
     for images, units, cents in arrangements:
         h = units[0][3] - units[0][1]
-        crops += [
-            (glyph_crop(image, units, int(0.12 * h)), glyph_crop(image, cents, int(0.08 * h))) for image in images
-        ]
+        crops += zip(clean_crops(images, units, int(0.12 * h)), clean_crops(images, cents, int(0.08 * h)), strict=True)
     lines = iter(read_lines([crop for pair in crops for crop in pair]))
     pairs = iter(crops)
     readings = []
@@ -308,18 +340,20 @@ def _read_arrangements(arrangements, currency, to_working) -> list[list[PriceCan
     return readings
 
 
-def _read_alone(image, units, cents, currency, to_working) -> PriceCandidate | None:
-    """The arrangement read crop by crop, each as a single line (a Tesseract run each)."""
+def _read_alone(images, units, cents, currency, to_working) -> list[PriceCandidate | None]:
+    """The arrangement read on each image crop by crop, each as a single line (a Tesseract run each)."""
     h = units[0][3] - units[0][1]
-    whole, whole_conf = read_digits(
-        glyph_crop(image, units, int(0.12 * h)), (_LINE, _WORD) if len(units) == 1 else (_LINE,)
-    )
-    if not whole or len(whole) != len(units):
-        return None
-    fraction, fraction_conf = read_digits(glyph_crop(image, cents, int(0.08 * h)))
-    if len(fraction) != 2:
-        return None
-    return price_candidate(units + cents, whole, fraction, min(whole_conf, fraction_conf), currency, to_working)
+    pairs = zip(clean_crops(images, units, int(0.12 * h)), clean_crops(images, cents, int(0.08 * h)), strict=True)
+    readings = []
+    for units_crop, cents_crop in pairs:
+        whole, whole_conf = read_digits(units_crop, (_LINE, _WORD) if len(units) == 1 else (_LINE,))
+        fraction, fraction_conf = read_digits(cents_crop) if whole and len(whole) == len(units) else ("", 0.0)
+        readings.append(
+            price_candidate(units + cents, whole, fraction, min(whole_conf, fraction_conf), currency, to_working)
+            if len(fraction) == 2
+            else None
+        )
+    return readings
 
 
 def price_candidate(glyphs, whole: str, fraction: str, confidence: float, currency: str, to_working) -> PriceCandidate:

@@ -1,6 +1,10 @@
 """The price path's pieces on drawn glyphs: arrangement of units and raised cents, agreement."""
 
-from fieldtasks.ocr.prices import agreed, one_line_prices, price_arrangements
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw, ImageFont
+
+from fieldtasks.ocr.prices import agreed, find_glyphs, one_line_prices, price_arrangements, read_prices
 from fieldtasks.ocr.types import Box, PriceCandidate
 
 
@@ -52,3 +56,35 @@ def test_two_readings_must_agree_to_be_confident():
     assert [c.confidence for c in agreed([candidate(249), candidate(249)])] == ["high", "high"]
     assert [c.confidence for c in agreed([candidate(249), candidate(299)])] == ["low", "low"]
     assert [c.confidence for c in agreed([candidate(249), None])] == ["low"]
+
+
+def boxed_cents_label(style):
+    """A white label with 4 and raised 79, the cents framed or underlined as some stores print them."""
+    image = Image.new("L", (900, 450), 255)
+    draw = ImageDraw.Draw(image)
+    big, small = ImageFont.truetype("DejaVuSans-Bold.ttf", 180), ImageFont.truetype("DejaVuSans-Bold.ttf", 95)
+    draw.text((300, 120), "4", font=big, fill=0)
+    left, top, right, bottom = draw.textbbox((420, 135), "79", font=small)
+    draw.text((420, 135), "79", font=small, fill=0)
+    if style == "boxed":
+        draw.rectangle((left - 8, top - 8, right + 8, bottom + 8), outline=0, width=5)
+    else:
+        draw.line((left, bottom + 8, right, bottom + 8), fill=0, width=6)
+    return image
+
+
+def test_a_frame_around_the_cents_is_not_a_glyph():
+    mask = np.zeros((300, 300), bool)
+    mask[100:160, 100:104] = mask[100:160, 176:180] = mask[100:104, 100:180] = mask[156:160, 100:180] = True
+    for left in (110, 145):  # two zeros inside the frame
+        mask[110:150, left : left + 22] = True
+        mask[115:145, left + 5 : left + 17] = False
+    glyphs = find_glyphs(mask)
+    assert (100, 100, 180, 160) not in glyphs
+    assert {(110, 110, 132, 150), (145, 110, 167, 150)} <= set(glyphs)
+
+
+@pytest.mark.parametrize("style", ["boxed", "underlined"])
+def test_framed_or_underlined_cents_are_read_for_sure(style):
+    read = read_prices(boxed_cents_label(style), 1.0, "EUR", lcd=False)
+    assert {c.amount_cents for c in read if c.confidence == "high"} == {479}
