@@ -120,7 +120,10 @@ def claim_loop(port: int, token: str, deadline: float, rng: random.Random, log: 
             continue
         task_id = rng.choice(tasks)["id"]
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        connection.request("POST", f"/tasks/{task_id}/claim", headers=headers)
+        position = json.dumps({"lat": lat, "lon": lon})
+        connection.request(
+            "POST", f"/tasks/{task_id}/claim", position, headers={**headers, "Content-Type": "application/json"}
+        )
         response = connection.getresponse()
         body = json.loads(response.read())
         log.append((response.status, body.get("code"), task_id, body.get("claim_generation"), token))

@@ -126,7 +126,7 @@ def play(phone: Phone, email: str, password: str, *, wait_s: float = 90, seed: i
         f"1. nearest shelf-price task: {place['name']} for {task['client_name']} ({task['purpose']}), "
         f"{task['reward_cents']} cents an item, {task['item_count']} items"
     )
-    phone.call("POST", f"/tasks/{task['id']}/claim")
+    phone.call("POST", f"/tasks/{task['id']}/claim", {"lat": place["lat"], "lon": place["lon"]})
     phone.check_in(task["id"], place["lat"], place["lon"], hours_ago=6)
     phone.say(f"2. claimed, checked in at {place['name']}")
     rng = random.Random(uuid.uuid4().int if seed is None else seed)  # new photos each play: copies are refused
@@ -158,7 +158,7 @@ def play_placement(phone: Phone, *, wait_s: float = 90, seed: int | None = None)
     task = phone.nearest("product_placement")
     place = task["place"]
     phone.say(f"1. nearest placement task: {place['name']} for {task['client_name']}, {task['item_count']} products")
-    phone.call("POST", f"/tasks/{task['id']}/claim")
+    phone.call("POST", f"/tasks/{task['id']}/claim", {"lat": place["lat"], "lon": place["lon"]})
     phone.check_in(task["id"], place["lat"], place["lon"], hours_ago=4)
     gtins = [item["gtin"] for item in phone.call("GET", f"/tasks/{task['id']}")["items"]]
     rng = random.Random(uuid.uuid4().int if seed is None else seed)
@@ -176,7 +176,7 @@ def play_scooter(phone: Phone, *, wait_s: float = 90, seed: int | None = None) -
         f"1. nearest scooter: {code} for {task['client_name']}, {task['reward_cents']} cents "
         f"({task['late_reward_cents']} if late) + {task['charge_reimbursement_cents']} cents of electricity"
     )
-    phone.call("POST", f"/tasks/{task['id']}/claim")
+    phone.call("POST", f"/tasks/{task['id']}/claim", {"lat": place["lat"], "lon": place["lon"]})
     phone.check_in(task["id"], place["lat"], place["lon"], hours_ago=2)
     rng = random.Random(uuid.uuid4().int if seed is None else seed)
     phone.upload(task["id"], jpeg(vehicle_photo(code, rng, (1600, 1200))), vehicle_code=code)

@@ -15,6 +15,7 @@ from fieldtasks.services import payments
 from tests.helpers import bearer, register, sign_in
 
 PARIS = (48.8566, 2.3522)
+HERE = {"lat": PARIS[0], "lon": PARIS[1]}  # where a test worker claims from: the test campaigns are in Paris
 NUTELLA = "3017620422003"
 EVIAN = "3068320114453"  # EAN-13
 COLA_UPC = "049000050103"  # UPC-A, stored as 0049000050103

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from fieldtasks.api.context import EXTENSION
 from fieldtasks.services.floor import settle_due_week, settle_week, week_start, worker_weeks
-from tests.fieldwork import PARIS, checkin_body, published_campaign
+from tests.fieldwork import HERE, PARIS, checkin_body, published_campaign
 from tests.helpers import bearer, register, sign_in
 from tests.verification import ONE_PRODUCT, hand_in, label_photo, read_photo, stores_campaign
 
@@ -32,7 +32,7 @@ class Week:
         query = {"lat": place[0], "lon": place[1]}
         task = next(t for t in self.client.get("/tasks/nearby", query_string=query, headers=worker).json
                     if t["campaign_id"] == campaign["id"])  # fmt: skip
-        self.client.post(f"/tasks/{task['id']}/claim", headers=worker)
+        self.client.post(f"/tasks/{task['id']}/claim", json=HERE, headers=worker)
         fix = checkin_body(*place, recorded_at=self.clock.now.isoformat())
         assert self.client.post(f"/tasks/{task['id']}/checkin", json=fix, headers=worker).status_code == 201
         for item in self.client.get(f"/tasks/{task['id']}", headers=worker).json["items"]:

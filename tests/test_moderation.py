@@ -81,7 +81,7 @@ def test_approving_with_a_corrected_price_pays_once_and_corrects_the_feed(client
     assert audit.actor_id is not None and audit.details["corrections"] == {"price_cents": 359}
 
 
-def test_a_rejection_needs_a_reason_and_goes_to_another_moderator_on_appeal(client, staff, clock):
+def test_a_rejection_needs_a_reason_and_goes_to_another_moderator_on_appeal(client, staff, clock, connection):
     handed_in = in_review(client)
     judge, other = moderator(client, staff), moderator(client, staff)
     case = take_next(client, judge)
@@ -95,6 +95,7 @@ def test_a_rejection_needs_a_reason_and_goes_to_another_moderator_on_appeal(clie
         f"/items/{handed_in.item_id}/appeal", json={"comment": "Both were on the shelf."}, headers=handed_in.worker
     )
     assert appealed.status_code == 201
+    assert item_of(client, handed_in)["verdict"] == "under_appeal"
     assert client.post("/moderation/cases/next", headers=judge).status_code == 204  # not theirs to re-judge
     appeal_case = take_next(client, other)
     assert appeal_case["kind"] == "appeal" and appeal_case["appeal_comment"] == "Both were on the shelf."
@@ -105,6 +106,10 @@ def test_a_rejection_needs_a_reason_and_goes_to_another_moderator_on_appeal(clie
     )
     assert approved.status_code == 200
     assert earnings(client, handed_in.worker)["available_cents"] == 40
+    item = item_of(client, handed_in)  # the appeal won: the rejection's reason is history, not a current reason
+    assert item["verdict"] == "no_fault" and item["reasons"] == []
+    history = connection.execute(text("SELECT details FROM task_events WHERE event = 'case_no_fault'")).scalar_one()
+    assert history["reasons_before"][0]["message"] == "This is water, not Nutella."
 
 
 def test_an_appeal_nobody_decides_is_paid_and_a_late_appeal_is_refused(client, staff, clock, connection):

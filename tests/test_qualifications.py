@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import text
 
 from fieldtasks.practice_labels import question_prices
-from tests.fieldwork import PARIS, campaign_body, new_client, new_worker
+from tests.fieldwork import HERE, PARIS, campaign_body, new_client, new_worker
 from tests.verification import stores_campaign
 
 CODE = "reads_shelf_labels"
@@ -21,7 +21,7 @@ def test_a_worker_practises_paid_earns_the_qualification_and_may_then_claim(clie
     worker = new_worker(client)
     card = client.get("/tasks/nearby", query_string={"lat": PARIS[0], "lon": PARIS[1]}, headers=worker).json[0]
     assert card["required_qualification"] == CODE
-    refused = client.post(f"/tasks/{card['id']}/claim", headers=worker)
+    refused = client.post(f"/tasks/{card['id']}/claim", json=HERE, headers=worker)
     assert (refused.status_code, refused.json["code"]) == (409, "qualification_required")
     [offered] = client.get("/qualifications", headers=worker).json
     assert (offered["practice_minutes"], offered["practice_pay_cents"], offered["earned_at"]) == (4, 81, None)
@@ -46,7 +46,7 @@ def test_a_worker_practises_paid_earns_the_qualification_and_may_then_claim(clie
     assert (passed["correct"], passed["passed"]) == (4, True)
     assert client.post(path, json={"answers": [1] * 5}, headers=worker).json == passed  # graded once
     assert practice_lines(client, worker) == [81, 81]
-    assert client.post(f"/tasks/{card['id']}/claim", headers=worker).status_code == 200
+    assert client.post(f"/tasks/{card['id']}/claim", json=HERE, headers=worker).status_code == 200
     record = client.get("/me/work-record", headers=worker).json["record"]
     assert [q["code"] for q in record["qualifications"]] == [CODE]
     assert campaign["required_qualification"] == CODE

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from tests.fieldwork import EVIAN, PARIS
+from tests.fieldwork import EVIAN, HERE, PARIS
 from tests.helpers import bearer, register, sign_in
 from tests.verification import hand_in, label_photo, read_photo, stores_campaign
 
@@ -32,7 +32,7 @@ def test_reputation_lists_its_events_ignores_no_fault_and_releases_and_lets_old_
     decide(client, moderator, odd.item_id, outcome="no_fault")
     spare = next(t for t in client.get("/tasks/nearby", query_string={"lat": PARIS[0], "lon": PARIS[1]},
                                        headers=worker).json if t["campaign_id"] == campaign["id"])  # fmt: skip
-    client.post(f"/tasks/{spare['id']}/claim", headers=worker)
+    client.post(f"/tasks/{spare['id']}/claim", json=HERE, headers=worker)
     client.delete(f"/tasks/{spare['id']}/claim", headers=worker)
 
     mine = client.get("/me/reputation", headers=worker).json

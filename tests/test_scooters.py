@@ -13,7 +13,7 @@ from sqlalchemy import text
 from fieldtasks.api.context import EXTENSION
 from fieldtasks.jobs.photo_reading import run_extraction
 from fieldtasks.ocr.scenes import vehicle_photo
-from tests.fieldwork import BASTILLE, PARIS, checkin_body, published_campaign, upload
+from tests.fieldwork import BASTILLE, HERE, PARIS, checkin_body, published_campaign, upload
 from tests.helpers import bearer, register, sign_in
 from tests.verification import earnings, run_worker_burst
 
@@ -67,7 +67,7 @@ class Scooter:
         return uploaded.json
 
     def pick_up(self, photo: bytes | None = None):
-        assert self.post("claim").status_code == 200
+        assert self.post("claim", json=HERE).status_code == 200
         assert self.check_in(PARIS).status_code == 201
         self.photograph(photo or code_jpeg("SCT-0001"))
         return self.post("pickup")
@@ -89,7 +89,7 @@ def test_a_vehicle_picked_up_charged_and_put_back_is_paid_with_its_electricity(c
     phone = Scooter(client, clock)
     assert (phone.task["late_reward_cents"], phone.task["charge_reimbursement_cents"]) == (20, 15)  # before the claim
     assert phone.post("pickup").json["code"] == "not_claimed"
-    assert phone.post("claim").status_code == 200
+    assert phone.post("claim", json=HERE).status_code == 200
     assert phone.post("pickup").json["code"] == "not_checked_in"
     assert phone.check_in(PARIS).status_code == 201
     assert phone.post("pickup").json["code"] == "missing_photo"
@@ -111,6 +111,9 @@ def test_a_vehicle_picked_up_charged_and_put_back_is_paid_with_its_electricity(c
     assert phone.detail()["scooter"]["late"] is False
     assert phone.ledger_kinds() == [("charge_reimbursement", 15), ("item_reward", 40)]
     assert earnings(client, phone.worker)["earned_cents"] == 40  # electricity is repaid, not earned
+    campaign = phone.campaign
+    budget = client.get(f"/campaigns/{campaign['id']}/progress", headers=campaign["headers"]).json["budget"]
+    assert budget["spent_cents"] == 55 and budget["budget_cents"] - budget["spent_cents"] == budget["left_cents"]
 
 
 def test_a_drop_off_outside_the_release_window_is_refused_and_a_late_one_paid_the_late_rate(client, clock):
@@ -118,9 +121,10 @@ def test_a_drop_off_outside_the_release_window_is_refused_and_a_late_one_paid_th
     clock.now = evening.astimezone(UTC)
     phone = Scooter(client, clock, deploy_spots=[MORNING])
     assert phone.pick_up().status_code == 200
-    spot = phone.detail()["scooter"]["deploy_spots"][0]
-    due_closes = datetime.fromisoformat(spot["due_window"]["closes_at"])
+    scooter = phone.detail()["scooter"]
+    due_closes = datetime.fromisoformat(scooter["deploy_spots"][0]["due_window"]["closes_at"])
     assert due_closes == (evening + timedelta(days=1)).replace(hour=7)
+    assert datetime.fromisoformat(scooter["dropoff_due_at"]) == due_closes  # known from the pickup on
     phone.wait(hours=14)  # 10:00 the next morning: the window closed at 07:00
     refused = phone.check_in(BASTILLE)
     assert (refused.status_code, refused.json["code"]) == (422, "outside_release_window")
@@ -153,7 +157,7 @@ def test_a_wrong_vehicle_is_told_at_pickup_and_goes_to_review_unpaid(client, clo
 
 def test_a_claim_not_picked_up_in_time_expires(client, clock):
     phone = Scooter(client, clock, claim_minutes=30)
-    assert phone.post("claim").status_code == 200
+    assert phone.post("claim", json=HERE).status_code == 200
     phone.wait(minutes=31)
     assert phone.check_in(PARIS).json["code"] == "claim_expired"
 

@@ -10,7 +10,7 @@ from sqlalchemy import text
 
 from fieldtasks.api.context import EXTENSION
 from fieldtasks.jobs.maintenance import run_sweep
-from tests.fieldwork import EVIAN, checkin_body, new_worker, photo_bytes, published_campaign
+from tests.fieldwork import EVIAN, HERE, checkin_body, new_worker, photo_bytes, published_campaign
 from tests.verification import (
     ONE_PRODUCT,
     ONE_STORE,
@@ -148,7 +148,7 @@ def test_a_product_reported_missing_is_a_finding_for_review(client):
     campaign = published_campaign(client, stores=ONE_STORE, products=ONE_PRODUCT)
     worker = new_worker(client)
     task_id = client.get("/tasks/nearby", query_string={"lat": 48.8566, "lon": 2.3522}, headers=worker).json[0]["id"]
-    client.post(f"/tasks/{task_id}/claim", headers=worker)
+    client.post(f"/tasks/{task_id}/claim", json=HERE, headers=worker)
     client.post(f"/tasks/{task_id}/checkin", json=checkin_body(), headers=worker)
     item = client.get(f"/tasks/{task_id}", headers=worker).json["items"][0]
     client.post(f"/tasks/{task_id}/items/{item['id']}/not-found", headers=worker)

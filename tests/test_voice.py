@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.fieldwork import PARIS, new_client, new_worker
+from tests.fieldwork import HERE, PARIS, new_client, new_worker
 from tests.test_fair_pay import do_task
 from tests.verification import stores_campaign
 
@@ -40,7 +40,7 @@ def test_only_a_task_one_handed_in_can_be_rated_and_with_a_score(client):
     assert rate(client, worker, task_id).json["code"] == "nothing_rated"
     assert rate(client, worker, task_id, clarity=6).status_code == 422
     held = next(card for card in cards(client, other) if card["campaign_id"] == campaign["id"])
-    client.post(f"/tasks/{held['id']}/claim", headers=other)
+    client.post(f"/tasks/{held['id']}/claim", json=HERE, headers=other)
     assert rate(client, other, held["id"], clarity=3).json["code"] == "not_submitted"
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+import uuid
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -121,6 +122,7 @@ def decide(claims, case_id):
             outcome=form.get("outcome", ""),
             price_cents=_cents(form.get("price", "")),
             presence=form.get("presence") if form.get("presence") in ("present", "absent") else None,
+            photo_id=uuid.UUID(form["photo_id"]) if form.get("photo_id") else None,
             reject_reason=form.get("reject_reason") or None,
             explanation=form.get("explanation", "").strip() or None,
         )

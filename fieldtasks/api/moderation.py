@@ -86,6 +86,12 @@ class CaseDecision(MethodView):
     @blp.response(200, DecidedSchema)
     @blp.alt_response(404, response="NOT_FOUND")
     @blp.alt_response(409, response="CONFLICT", description="`case_closed`, `case_held` or `own_decision`")
+    @blp.alt_response(
+        422,
+        response="UNPROCESSABLE_ENTITY",
+        description="`rejection_unexplained`, `correction_without_approval`, `unknown_gtin`, `presence_required`, "
+        "`proof_photo_required` (several photos could prove the price: name one) or `unknown_photo`",
+    )
     def post(self, decision, case_id):
         """Approve (optionally correcting price or GTIN), reject with a reason, or settle as no fault: final"""
         with unit_of_work() as session:

@@ -54,6 +54,13 @@ class DecisionSchema(ma.Schema):
         validate=validate.OneOf(["present", "absent"]),
         metadata={"description": "Placement cases, with approve: what the moderator saw on the shelf"},
     )
+    photo_id = ma.fields.UUID(
+        metadata={
+            "description": "Shelf price, with approve: the photo that shows the product and its price, fed to the "
+            "client as the proof. Required when more than one of the item's photos could be it "
+            "(`proof_photo_required`); one of the item's photos (`unknown_photo`)."
+        }
+    )
     reject_reason = ma.fields.String(validate=validate.OneOf(REJECT_REASONS))
     explanation = ma.fields.String(validate=validate.Length(1, 2000), metadata={"description": "Shown to the worker"})
 

@@ -130,7 +130,10 @@ class ItemSchema(ma.Schema):
     status = ma.fields.String(metadata={"example": "pending"})
     verdict = ma.fields.String(
         allow_none=True,
-        metadata={"description": "verified, needs_review, approved, rejected or no_fault; null until read"},
+        metadata={
+            "description": "verified, needs_review, approved, rejected, no_fault, or under_appeal (a rejection the "
+            "worker appealed, until another moderator decides); null until read"
+        },
     )
     reasons = ma.fields.List(ma.fields.Nested(ReasonSchema), metadata={"description": "Why it needs review"})
     review_due_at = ma.fields.DateTime(allow_none=True, metadata={"description": "Paid by default after this"})
@@ -175,6 +178,13 @@ class ClaimSchema(ma.Schema):
     task_id = ma.fields.UUID()
     claim_expires_at = ma.fields.AwareDateTime()
     claim_generation = ma.fields.Integer(metadata={"description": "Which claim of this task this is"})
+
+
+class ClaimInSchema(ma.Schema):
+    """Where the worker is when claiming: a task farther than CLAIM_MAX_DISTANCE_KM is refused (`too_far`)."""
+
+    lat = latitude()
+    lon = longitude()
 
 
 class CheckinInSchema(ma.Schema):

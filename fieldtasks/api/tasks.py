@@ -13,6 +13,7 @@ from fieldtasks.api.task_schemas import (
     BriefSchema,
     CheckinInSchema,
     CheckinSchema,
+    ClaimInSchema,
     ClaimSchema,
     ItemSchema,
     MyTasksQuerySchema,
@@ -67,14 +68,20 @@ class TaskById(MethodView):
 @blp.route("/tasks/<uuid:task_id>/claim")
 class TaskClaim(MethodView):
     @roles(Role.WORKER)
+    @blp.arguments(ClaimInSchema)
     @blp.response(200, ClaimSchema)
     @blp.alt_response(404, response="NOT_FOUND")
-    @blp.alt_response(409, response="CONFLICT", description="`task_taken`, `claim_limit` or `task_unavailable`")
-    def post(self, task_id):
-        """Claim a task for its claim_minutes (claiming one I hold returns the same claim)"""
+    @blp.alt_response(
+        409, response="CONFLICT", description="`task_taken`, `claim_limit`, `task_unavailable` or `too_far`"
+    )
+    def post(self, position, task_id):
+        """Claim a task near me for its claim_minutes (claiming one I hold returns the same claim)"""
         res = resources()
+        near = tasks.Nearness(position["lat"], position["lon"], res.config.claim_max_distance_km * 1000)
         with unit_of_work() as session:
-            return tasks.claim_task(session, task_id, worker_id(), now=res.clock(), claim_limit=res.config.claim_limit)
+            return tasks.claim_task(
+                session, task_id, worker_id(), near, now=res.clock(), claim_limit=res.config.claim_limit
+            )
 
     @roles(Role.WORKER)
     @blp.response(204)
@@ -110,6 +117,9 @@ class TaskPhotos(MethodView):
     @blp.arguments(PhotoFormSchema, location="multipart")
     @blp.response(201, PhotoSchema)
     @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(
+        409, response="CONFLICT", description="`not_claimed`, `claim_expired` or `not_checked_in` (check in first)"
+    )
     @blp.alt_response(413, response="REQUEST_ENTITY_TOO_LARGE")
     @blp.alt_response(415, response="UNSUPPORTED_MEDIA_TYPE")
     def post(self, headers, form, task_id):

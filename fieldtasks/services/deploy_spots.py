@@ -49,6 +49,15 @@ def record_dropoff(session: Session, task: Task, spot: DeploySpot, *, now: datet
     task.dropoff_due_at = next_window(task.picked_up_at, spot.release_from, spot.release_until, zone)[1]
 
 
+def latest_due(session: Session, task: Task) -> datetime | None:
+    """At pickup: when the vehicle is due back at the latest, the end of the first release window after
+    pickup at the spot whose window ends last (the drop-off then dates it by the spot it reaches)."""
+    zone = _zone(session, task)
+    spots = session.scalars(select(DeploySpot).where(DeploySpot.campaign_id == task.campaign_id))
+    ends = [next_window(task.picked_up_at, s.release_from, s.release_until, zone)[1] for s in spots]
+    return max(ends, default=None)
+
+
 def is_late(task: Task) -> bool:
     return bool(task.dropped_off_at and task.dropoff_due_at and task.dropped_off_at > task.dropoff_due_at)
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
-
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -36,19 +34,24 @@ def item_photos(session: Session, task: Task, item: TaskItem) -> list[tuple[Phot
     return [(photo, request) for photo, request in rows]
 
 
-def read_price(session: Session, task: Task, item: TaskItem) -> tuple[int | None, uuid.UUID | None, str]:
-    """The shelf price of the item's photos, its photo and its confidence: the price the worker typed, which
-    a moderator approving the case accepts; else the one read (the most confident)."""
-    photos = item_photos(session, task, item) or []
-    typed = [photo for photo, _ in photos if photo.typed_price_cents]
-    if typed:
-        return typed[-1].typed_price_cents, typed[-1].id, "low"
-    found = [
-        (request.result["shelf_price"], photo.id)
+def proof_photos(
+    photos: list[tuple[Photo, ExtractionRequest]], gtin: str | None
+) -> list[tuple[Photo, ExtractionRequest]]:
+    """The photos that could prove the item's price: those on which the product's barcode was read for sure;
+    when none shows it, every photo (a moderator then says which one shows the product)."""
+    showing = [
+        (photo, request)
         for photo, request in photos
-        if request.result and request.result.get("shelf_price")
+        if request.result
+        and any(read["gtin"] == gtin and read["confidence"] == "high" for read in request.result.get("barcodes", []))
     ]
-    if not found:
-        return None, photos[0][0].id if photos else None, "low"
-    price, photo_id = max(found, key=lambda pair: pair[0]["confidence"] == "high")
-    return price["amount_cents"], photo_id, price["confidence"]
+    return showing or photos
+
+
+def photo_price(photo: Photo, request: ExtractionRequest) -> tuple[int | None, str]:
+    """The shelf price one photo states and how sure it is: the price the worker typed with it (a moderator
+    approving the case accepts it), else the one read on it."""
+    if photo.typed_price_cents:
+        return photo.typed_price_cents, "low"
+    read = (request.result or {}).get("shelf_price")
+    return (read["amount_cents"], read["confidence"]) if read else (None, "low")

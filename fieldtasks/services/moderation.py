@@ -24,7 +24,7 @@ from fieldtasks.models import (
     Verdict,
 )
 from fieldtasks.services import payments
-from fieldtasks.services.item_photos import item_photos, read_price
+from fieldtasks.services.item_photos import item_photos, photo_price, proof_photos
 from fieldtasks.services.observations import record_observation, record_shelf_check
 from fieldtasks.services.tasks import record_event
 
@@ -146,6 +146,7 @@ class Decision:
     reject_reason: str | None = None
     explanation: str | None = None
     presence: str | None = None  # placement, with approve: "present" or "absent" on the shelf, as seen
+    photo_id: uuid.UUID | None = None  # shelf price, with approve: the photo that proves the price
 
 
 def decide(
@@ -160,10 +161,14 @@ def decide(
     task = session.get(Task, item.task_id)
     campaign = session.get(Campaign, task.campaign_id)
     verdict = {"approve": Verdict.APPROVED, "reject": Verdict.REJECTED, "no_fault": Verdict.NO_FAULT}
-    before = item.verdict
+    before, reasons_before = item.verdict, item.reasons
     item.verdict, item.verdict_by, item.verdict_at = verdict[decision.outcome], "moderator", now
-    if decision.outcome == "reject":
-        item.reasons = [{"code": decision.reject_reason, "message": decision.explanation or ""}]
+    # The item's current reasons: a rejection's; none once it is paid (the old ones stay in its history).
+    item.reasons = (
+        [{"code": decision.reject_reason, "message": decision.explanation or ""}]
+        if decision.outcome == "reject"
+        else []
+    )
     case.status, case.decided_by_id, case.decided_at = "decided", moderator_id, now
     case.outcome, case.reject_reason, case.explanation = decision.outcome, decision.reject_reason, decision.explanation
     corrections = (("price_cents", decision.price_cents), ("gtin", decision.gtin), ("presence", decision.presence))
@@ -178,6 +183,7 @@ def decide(
     record_event(
         session, task.id, moderator_id, f"case_{decision.outcome}", now,
         case_id=str(case.id), item_id=str(item.id), verdict_before=before, verdict_after=item.verdict,
+        reasons_before=reasons_before,
         corrections=case.corrections, reject_reason=decision.reject_reason,
     )  # fmt: skip
     return case
@@ -193,7 +199,9 @@ def _check_may_decide(case: ReviewCase, moderator_id: uuid.UUID, decision: Decis
     if decision.outcome == "reject" and not (decision.reject_reason and decision.explanation):
         message = "A rejection needs a reason and an explanation for the worker."
         raise InvalidError(message, code="rejection_unexplained", errors={"explanation": [message]})
-    if decision.outcome != "approve" and (decision.price_cents or decision.gtin or decision.presence):
+    if decision.outcome != "approve" and (
+        decision.price_cents or decision.gtin or decision.presence or decision.photo_id
+    ):
         raise InvalidError("Corrections go with an approval.", code="correction_without_approval")
 
 
@@ -208,25 +216,44 @@ def _check_shelf(session, task, campaign, item, decision: Decision, *, now: date
 
 
 def _observe_approved(session, task, campaign, item, decision: Decision, *, now: datetime) -> None:
-    """The approved price joins the client feed: the correction if any, else what was read."""
-    product_id = item.product_id
+    """The approved price joins the client feed with its proof photo: the correction if any, else the price
+    that photo states."""
+    product = session.get(Product, item.product_id)
     if decision.gtin:
-        product_id = session.scalar(
-            select(Product.id).where(Product.campaign_id == campaign.id, Product.gtin == decision.gtin)
+        product = session.scalar(
+            select(Product).where(Product.campaign_id == campaign.id, Product.gtin == decision.gtin)
         )
-        if product_id is None:
+        if product is None:
             raise InvalidError("That GTIN is not one of the campaign's products.", code="unknown_gtin")
-    read_cents, photo_id, confidence = read_price(session, task, item)
+    proof = _proof_photo(item_photos(session, task, item) or [], product.gtin, decision.photo_id)
+    if proof is None:
+        return
+    read_cents, confidence = photo_price(*proof)
     price_cents = decision.price_cents or read_cents
     if decision.price_cents:
         confidence = "high"  # a moderator read it on the photo
-    if price_cents is None or photo_id is None:
+    if price_cents is None:
         return
     record_observation(
-        session, task, campaign, item.id, product_id=product_id, photo_id=photo_id, price_cents=price_cents,
+        session, task, campaign, item.id, product_id=product.id, photo_id=proof[0].id, price_cents=price_cents,
         confidence=confidence, observed_at=task.submitted_at, verified_by="moderator", price_source="moderator",
         now=now,
     )  # fmt: skip
+
+
+def _proof_photo(photos, gtin: str, chosen: uuid.UUID | None):
+    """The photo the moderator picked (one of the item's), or the only one that could be the proof."""
+    if chosen is not None:
+        found = next((pair for pair in photos if pair[0].id == chosen), None)
+        if found is None:
+            message = "That photo is not one of this item's."
+            raise InvalidError(message, code="unknown_photo", errors={"photo_id": [message]})
+        return found
+    candidates = proof_photos(photos, gtin)
+    if len(candidates) > 1:
+        message = "Several photos could prove this price: say which one shows the product and its price."
+        raise InvalidError(message, code="proof_photo_required", errors={"photo_id": [message]})
+    return candidates[0] if candidates else None
 
 
 def appeal(

@@ -13,7 +13,13 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session
 
 from fieldtasks.db import Database
-from fieldtasks.errors import InvalidError, NotFoundError, PayloadTooLargeError, UnsupportedMediaTypeError
+from fieldtasks.errors import (
+    ConflictError,
+    InvalidError,
+    NotFoundError,
+    PayloadTooLargeError,
+    UnsupportedMediaTypeError,
+)
 from fieldtasks.geo import point_wkt
 from fieldtasks.images import ImageError, PreparedPhoto, blur, prepare_photo
 from fieldtasks.models import CampaignKind, IdempotencyKey, ItemStatus, Photo, Product, TaskItem, Vehicle
@@ -126,6 +132,8 @@ class Target:
 def _item_for(session: Session, upload: Upload, now: datetime) -> Target:
     """The item of a task this worker holds that the photo is for, and the claim generation."""
     task = held_task(session, upload.task_id, upload.worker_id, now=now)
+    if task.checked_in_at is None:  # a photo is evidence of the visit: taken there, once the visit is checked
+        raise ConflictError("Check in at the place before taking its photos.", code="not_checked_in")
     if (upload.price_cents or upload.unit_price_cents) and task.kind != CampaignKind.SHELF_PRICE:
         message = "Only a shelf-price task's photo takes a typed price."
         raise InvalidError(message, code="price_not_expected", errors={"price_cents": [message]})

@@ -12,9 +12,10 @@ from sqlalchemy.orm import Session
 
 from fieldtasks.models import AccountKind, ItemStatus, Task, TaskItem, TaskStatus, Verdict
 from fieldtasks.services import ledger
+from fieldtasks.services.briefs import BRIEFING
 from fieldtasks.services.campaigns import get_campaign
-from fieldtasks.services.floor import campaign_pay
-from fieldtasks.services.payments import REWARD
+from fieldtasks.services.floor import TOPUP, campaign_pay
+from fieldtasks.services.payments import ELECTRICITY, REWARD
 
 
 def campaign_progress(
@@ -51,7 +52,8 @@ def campaign_progress(
         .where(Task.campaign_id == campaign.id)
     ).one()
     escrow = ledger.account_id(session, AccountKind.ESCROW, campaign.id, campaign.currency)
-    spent = -ledger.received(session, escrow, REWARD)
+    # Everything the escrow paid out to workers: rewards, reimbursed electricity, paid briefs, floor top-ups.
+    spent = -sum(ledger.received(session, escrow, kind) for kind in (REWARD, ELECTRICITY, BRIEFING, TOPUP))
     places = sum(tasks.values())
     return {
         "campaign_id": campaign.id,

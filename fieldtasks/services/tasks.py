@@ -17,8 +17,10 @@ from sqlalchemy import (
     Uuid,
     and_,
     bindparam,
+    case,
     exists,
     func,
+    literal,
     literal_column,
     or_,
     select,
@@ -27,7 +29,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session, aliased
 
 from fieldtasks.errors import ConflictError, NotFoundError
-from fieldtasks.geo import MERCATOR_MAX_LAT, MERCATOR_SRID, SRID, mercator_search_radius
+from fieldtasks.geo import MERCATOR_MAX_LAT, MERCATOR_SRID, SRID, mercator_search_radius, point_wkt
 from fieldtasks.models import (
     AVAILABLE_STATUSES,
     Campaign,
@@ -40,6 +42,7 @@ from fieldtasks.models import (
     Photo,
     Product,
     Qualification,
+    ReviewCase,
     ShelfCheck,
     Task,
     TaskEvent,
@@ -256,11 +259,17 @@ def task_items(session: Session, task_id: uuid.UUID) -> list[dict[str, Any]]:
         .limit(1)
         .scalar_subquery()
     )
+    appealed = (
+        select(ReviewCase.id)
+        .where(ReviewCase.item_id == TaskItem.id, ReviewCase.kind == "appeal", ReviewCase.status == "open")
+        .correlate(TaskItem)
+        .exists()
+    )
     query = (
         select(
             TaskItem.id,
             TaskItem.status,
-            TaskItem.verdict,
+            case((appealed, literal("under_appeal")), else_=TaskItem.verdict).label("verdict"),
             TaskItem.reasons,
             TaskItem.review_due_at,
             Product.gtin,
@@ -299,8 +308,23 @@ class Claim:
     claim_generation: int
 
 
-def claim_task(session: Session, task_id: uuid.UUID, worker_id: uuid.UUID, *, now: datetime, claim_limit: int) -> Claim:
-    """Take a task for `claim_minutes`. Claiming again a task one already holds returns the same claim.
+@dataclass(frozen=True)
+class Nearness:
+    """Where a claimer is, and how far from there they may claim (metres)."""
+
+    lat: float
+    lon: float
+    within_m: float
+
+    def is_near(self, location) -> Any:
+        return func.ST_DWithin(location, func.ST_GeogFromText(point_wkt(self.lat, self.lon)), self.within_m)
+
+
+def claim_task(
+    session: Session, task_id: uuid.UUID, worker_id: uuid.UUID, near: Nearness, *, now: datetime, claim_limit: int
+) -> Claim:
+    """Take a task near the worker for `claim_minutes`. Claiming again a task one already holds returns the
+    same claim. A task far from the worker is refused: holding it would keep it from the people near it.
 
     One conditional UPDATE decides between concurrent claimers; the worker's row is locked
     first so that two claims by one worker cannot both slip under the claim limit.
@@ -320,6 +344,7 @@ def claim_task(session: Session, task_id: uuid.UUID, worker_id: uuid.UUID, *, no
     claimed = session.execute(
         update(Task)
         .where(Task.id == task_id, Task.campaign_id == Campaign.id, is_available(now), is_running(now))
+        .where(near.is_near(Task.location))
         .values(
             status=TaskStatus.CLAIMED,
             claimed_by_id=worker_id,
@@ -331,7 +356,7 @@ def claim_task(session: Session, task_id: uuid.UUID, worker_id: uuid.UUID, *, no
         .returning(Task.claim_expires_at, Task.claim_generation)
     ).one_or_none()
     if claimed is None:
-        raise _why_not_claimable(session, task_id, now)
+        raise _why_not_claimable(session, task_id, near, now)
     if claimed.claim_generation > 1:  # a previous claim may have left progress behind
         session.execute(update(TaskItem).where(TaskItem.task_id == task_id).values(status=ItemStatus.PENDING))
     record_event(session, task_id, worker_id, "claimed", now, claim_generation=claimed.claim_generation)
@@ -356,9 +381,9 @@ def _check_qualified(session: Session, task_id: uuid.UUID, worker_id: uuid.UUID)
         raise ConflictError(message, code="qualification_required", errors={"qualification": [needed.code]})
 
 
-def _why_not_claimable(session: Session, task_id: uuid.UUID, now: datetime) -> Exception:
+def _why_not_claimable(session: Session, task_id: uuid.UUID, near: Nearness, now: datetime) -> Exception:
     row = session.execute(
-        select(Task.status, Task.claim_expires_at, Campaign.status, Campaign.starts_at, Campaign.ends_at)
+        select(Task.status, Task.claim_expires_at, Campaign.status, near.is_near(Task.location))
         .join(Campaign, Campaign.id == Task.campaign_id)
         .where(Task.id == task_id)
     ).one_or_none()
@@ -366,6 +391,9 @@ def _why_not_claimable(session: Session, task_id: uuid.UUID, now: datetime) -> E
         return NotFoundError("No such task.")
     if row[0] == TaskStatus.CLAIMED and row[1] > now:
         return ConflictError("Another worker holds this task.", code="task_taken")
+    if not row[3]:
+        kilometres = round(near.within_m / 1000)
+        return ConflictError(f"This task is more than {kilometres} km from you; claim it once near.", code="too_far")
     return ConflictError("This task is not offered right now.", code="task_unavailable")
 
 

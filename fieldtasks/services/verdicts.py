@@ -159,11 +159,13 @@ def _vehicle_reasons(evidence: Evidence) -> list[dict[str, str]]:
 
 
 def _price(evidence: Evidence) -> tuple[dict[str, Any] | None, int | None, list[dict[str, str]]]:
-    """The shelf price: the worker's, when they typed one and the photo confirms it; else read blind."""
-    typed = [(i, e["typed_price"]) for i, e in enumerate(evidence.extractions) if e.get("typed_price")]
+    """The shelf price: the worker's, when they typed one and the photo confirms it; else read blind. Only
+    the photos showing the product count when one does: another label's price is not this product's."""
+    proofs = _showing_product(evidence) or list(enumerate(evidence.extractions))
+    typed = [(i, e["typed_price"]) for i, e in proofs if e.get("typed_price")]
     if typed:
         return _typed_price(evidence, typed)
-    shelf = [(i, e["shelf_price"]) for i, e in enumerate(evidence.extractions) if e.get("shelf_price")]
+    shelf = [(i, e["shelf_price"]) for i, e in proofs if e.get("shelf_price")]
     confident = [(i, p) for i, p in shelf if p["confidence"] == "high"]
     amounts = {p["amount_cents"] for _, p in confident}
     if len(amounts) > 1 or (shelf and not confident):
@@ -172,6 +174,14 @@ def _price(evidence: Evidence) -> tuple[dict[str, Any] | None, int | None, list[
         return None, None, [reason("price_unreadable")] if evidence.extractions else []
     index, price = confident[0]
     return _unless_outlier(evidence, {**price, "source": "read"}, index)
+
+
+def _showing_product(evidence: Evidence) -> list[tuple[int, dict[str, Any]]]:
+    return [
+        (i, found)
+        for i, found in enumerate(evidence.extractions)
+        if any(r["gtin"] == evidence.expected_gtin and r["confidence"] == "high" for r in found["barcodes"])
+    ]
 
 
 def _typed_price(

@@ -6,7 +6,7 @@ from collections import Counter
 
 from sqlalchemy import text
 
-from tests.fieldwork import NUTELLA, campaign_body, checkin_body, new_client, new_worker
+from tests.fieldwork import HERE, NUTELLA, campaign_body, checkin_body, new_client, new_worker
 
 THREADS = 32
 TASKS = 10
@@ -56,7 +56,7 @@ def test_exactly_one_winner_per_task_every_round(committing_app, engine):
             def attempt():
                 app_client = committing_app.test_client()
                 order = random.sample(task_ids, len(task_ids))
-                return [(tid, app_client.post(f"/tasks/{tid}/claim", headers=worker)) for tid in order]
+                return [(tid, app_client.post(f"/tasks/{tid}/claim", json=HERE, headers=worker)) for tid in order]
 
             return attempt
 
@@ -82,7 +82,7 @@ def test_only_the_holder_checks_in_and_one_submission_is_recorded(committing_app
     holders = {}
     for index, tid in enumerate(task_ids):
         holder = workers[index]
-        assert client.post(f"/tasks/{tid}/claim", headers=holder).status_code == 200
+        assert client.post(f"/tasks/{tid}/claim", json=HERE, headers=holder).status_code == 200
         holders[tid] = holder
     for tid in task_ids:
         place = client.get(f"/tasks/{tid}", headers=holders[tid]).json["place"]

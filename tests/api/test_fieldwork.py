@@ -6,14 +6,24 @@ from rq.serializers import JSONSerializer
 from sqlalchemy import text
 
 from fieldtasks.jobs.queues import EXTRACTION, queue
-from tests.fieldwork import NUTELLA, PARIS, checkin_body, new_worker, photo_bytes, published_campaign, task_at, upload
+from tests.fieldwork import (
+    HERE,
+    NUTELLA,
+    PARIS,
+    checkin_body,
+    new_worker,
+    photo_bytes,
+    published_campaign,
+    task_at,
+    upload,
+)
 
 
 def claimed_task(client):
     published_campaign(client)
     worker = new_worker(client)
     task = task_at(client, worker)
-    assert client.post(f"/tasks/{task['id']}/claim", headers=worker).status_code == 200
+    assert client.post(f"/tasks/{task['id']}/claim", json=HERE, headers=worker).status_code == 200
     return worker, task
 
 

@@ -1,6 +1,16 @@
 """The whole path once: campaign, publish, find, claim, check in, photograph, submit."""
 
-from tests.fieldwork import EVIAN, NUTELLA, checkin_body, new_worker, photo_bytes, published_campaign, task_at, upload
+from tests.fieldwork import (
+    EVIAN,
+    HERE,
+    NUTELLA,
+    checkin_body,
+    new_worker,
+    photo_bytes,
+    published_campaign,
+    task_at,
+    upload,
+)
 
 
 def test_the_whole_path(client, redis):
@@ -9,7 +19,7 @@ def test_the_whole_path(client, redis):
     task = task_at(client, worker)
     assert task["client_name"] == "Supermarchés Dupont"
     assert task["reward_total_cents"] == 80
-    claim = client.post(f"/tasks/{task['id']}/claim", headers=worker)
+    claim = client.post(f"/tasks/{task['id']}/claim", json=HERE, headers=worker)
     assert claim.status_code == 200, claim.json
     checkin = client.post(f"/tasks/{task['id']}/checkin", json=checkin_body(), headers=worker)
     assert checkin.status_code == 201, checkin.json

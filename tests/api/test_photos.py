@@ -10,14 +10,14 @@ from sqlalchemy import text
 
 from fieldtasks.api.context import EXTENSION
 from fieldtasks.images import MAX_PHOTO_BYTES
-from tests.fieldwork import NUTELLA, checkin_body, new_worker, photo_bytes, published_campaign, task_at, upload
+from tests.fieldwork import HERE, NUTELLA, checkin_body, new_worker, photo_bytes, published_campaign, task_at, upload
 
 
 def on_site(client):
     published_campaign(client)
     worker = new_worker(client)
     task = task_at(client, worker)
-    client.post(f"/tasks/{task['id']}/claim", headers=worker)
+    client.post(f"/tasks/{task['id']}/claim", json=HERE, headers=worker)
     client.post(f"/tasks/{task['id']}/checkin", json=checkin_body(), headers=worker)
     return worker, task
 
@@ -136,6 +136,11 @@ def test_photos_need_a_current_claim(client):
     task = task_at(client, worker)
     response = upload(client, worker, task["id"], "no-claim-0001", photo_bytes(), gtin=NUTELLA)
     assert response.status_code == 409 and response.json["code"] == "not_claimed"
+    client.post(f"/tasks/{task['id']}/claim", json=HERE, headers=worker)
+    early = upload(client, worker, task["id"], "no-checkin-01", photo_bytes(), gtin=NUTELLA)
+    assert (early.status_code, early.json["code"]) == (409, "not_checked_in")  # a photo is taken on the visit
+    assert client.post(f"/tasks/{task['id']}/checkin", json=checkin_body(), headers=worker).status_code == 201
+    assert upload(client, worker, task["id"], "checked-in-01", photo_bytes(), gtin=NUTELLA).status_code == 201
 
 
 def test_a_text_field_named_file_is_refused(client):

@@ -4,7 +4,7 @@ from sqlalchemy import text
 
 from fieldtasks.services.tasks import nearby_params, nearby_statement
 from tests.database import explain
-from tests.fieldwork import PARIS, nearby, new_client, new_worker, published_campaign, task_at
+from tests.fieldwork import HERE, PARIS, nearby, new_client, new_worker, published_campaign, task_at
 
 
 def test_nearby_is_nearest_first_with_everything_a_worker_needs(client):
@@ -66,11 +66,11 @@ def test_one_worker_gets_a_task_and_the_next_is_told_it_is_taken(client):
     published_campaign(client)
     first, second = new_worker(client), new_worker(client)
     task = task_at(client, first)
-    claim = client.post(f"/tasks/{task['id']}/claim", headers=first)
+    claim = client.post(f"/tasks/{task['id']}/claim", json=HERE, headers=first)
     assert claim.status_code == 200 and claim.json["claim_expires_at"]
-    again = client.post(f"/tasks/{task['id']}/claim", headers=first)
+    again = client.post(f"/tasks/{task['id']}/claim", json=HERE, headers=first)
     assert again.json == claim.json  # a phone's retry gets the same claim
-    taken = client.post(f"/tasks/{task['id']}/claim", headers=second)
+    taken = client.post(f"/tasks/{task['id']}/claim", json=HERE, headers=second)
     assert taken.status_code == 409 and taken.json["code"] == "task_taken"
     assert task["id"] not in [t["id"] for t in nearby(client, second)]
     assert client.get(f"/tasks/{task['id']}", headers=second).status_code == 404
@@ -80,10 +80,10 @@ def test_an_expired_claim_frees_the_task_without_any_cron(client, clock):
     published_campaign(client)
     first, second = new_worker(client), new_worker(client)
     task = task_at(client, first)
-    client.post(f"/tasks/{task['id']}/claim", headers=first)
+    client.post(f"/tasks/{task['id']}/claim", json=HERE, headers=first)
     clock.advance(minutes=121)
     assert task["id"] in [t["id"] for t in nearby(client, second)]
-    assert client.post(f"/tasks/{task['id']}/claim", headers=second).status_code == 200
+    assert client.post(f"/tasks/{task['id']}/claim", json=HERE, headers=second).status_code == 200
     mine = client.get("/me/tasks", headers=first).json
     assert mine == []  # the task went to the next worker
     late = client.post(f"/tasks/{task['id']}/submit", headers=first)
@@ -94,10 +94,10 @@ def test_release_gives_the_task_back_and_is_safe_to_repeat(client):
     published_campaign(client)
     first, second = new_worker(client), new_worker(client)
     task = task_at(client, first)
-    client.post(f"/tasks/{task['id']}/claim", headers=first)
+    client.post(f"/tasks/{task['id']}/claim", json=HERE, headers=first)
     assert client.delete(f"/tasks/{task['id']}/claim", headers=first).status_code == 204
     assert client.delete(f"/tasks/{task['id']}/claim", headers=first).status_code == 204
-    assert client.post(f"/tasks/{task['id']}/claim", headers=second).status_code == 200
+    assert client.post(f"/tasks/{task['id']}/claim", json=HERE, headers=second).status_code == 200
 
 
 def test_a_worker_holds_at_most_three_claims(client):
@@ -108,11 +108,11 @@ def test_a_worker_holds_at_most_three_claims(client):
     tasks = nearby(client, worker)
     assert len(tasks) == 4
     for task in tasks[:3]:
-        assert client.post(f"/tasks/{task['id']}/claim", headers=worker).status_code == 200
-    refused = client.post(f"/tasks/{tasks[3]['id']}/claim", headers=worker)
+        assert client.post(f"/tasks/{task['id']}/claim", json=HERE, headers=worker).status_code == 200
+    refused = client.post(f"/tasks/{tasks[3]['id']}/claim", json=HERE, headers=worker)
     assert refused.status_code == 409 and refused.json["code"] == "claim_limit"
     client.delete(f"/tasks/{tasks[0]['id']}/claim", headers=worker)
-    assert client.post(f"/tasks/{tasks[3]['id']}/claim", headers=worker).status_code == 200
+    assert client.post(f"/tasks/{tasks[3]['id']}/claim", json=HERE, headers=worker).status_code == 200
 
 
 def test_tasks_of_a_paused_campaign_cannot_be_claimed(client):
@@ -120,15 +120,28 @@ def test_tasks_of_a_paused_campaign_cannot_be_claimed(client):
     worker = new_worker(client)
     task = task_at(client, worker)
     client.post(f"/campaigns/{campaign['id']}/pause", headers=campaign["headers"])
-    refused = client.post(f"/tasks/{task['id']}/claim", headers=worker)
+    refused = client.post(f"/tasks/{task['id']}/claim", json=HERE, headers=worker)
     assert refused.status_code == 409 and refused.json["code"] == "task_unavailable"
+
+
+def test_a_worker_claims_only_tasks_near_where_they_are(client):
+    published_campaign(client)  # in Paris
+    worker = new_worker(client)
+    task = task_at(client, worker)
+    lyon = {"lat": 45.7640, "lon": 4.8357}
+    refused = client.post(f"/tasks/{task['id']}/claim", json=lyon, headers=worker)
+    assert (refused.status_code, refused.json["code"]) == (409, "too_far") and "50 km" in refused.json["message"]
+    nowhere = client.post(f"/tasks/{task['id']}/claim", json={}, headers=worker)
+    assert nowhere.status_code == 422 and set(nowhere.json["errors"]["json"]) == {"lat", "lon"}
+    versailles = {"lat": 48.8049, "lon": 2.1204}  # 18 km away: near enough
+    assert client.post(f"/tasks/{task['id']}/claim", json=versailles, headers=worker).status_code == 200
 
 
 def test_only_workers_claim(client):
     published_campaign(client)
     task = task_at(client, new_worker(client))
-    assert client.post(f"/tasks/{task['id']}/claim", headers=new_client(client)).status_code == 403
-    assert client.post(f"/tasks/{task['id']}/claim").status_code == 401
+    assert client.post(f"/tasks/{task['id']}/claim", json=HERE, headers=new_client(client)).status_code == 403
+    assert client.post(f"/tasks/{task['id']}/claim", json=HERE).status_code == 401
 
 
 def test_cards_written_by_hand_match_their_documented_schema(client):
