@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
+import uuid
 
 from tests.fieldwork import EVIAN, PARIS, photo_bytes, published_campaign
-from tests.helpers import PASSWORD
+from tests.helpers import PASSWORD, bearer, sign_in
 from tests.test_placement import photograph_shelf, placement_campaign, read
 from tests.verification import ONE_PRODUCT, earnings, hand_in, label_photo, read_photo, stores_campaign
 
@@ -71,3 +72,21 @@ def test_a_placement_case_is_approved_with_what_the_moderator_saw_on_the_shelf(c
     client.post(f"{case_url}/decision", data={"csrf": csrf_of(case_page), "outcome": "approve", "presence": "present"})
     [check] = client.get("/feeds/shelf", headers=campaign["headers"]).json
     assert (check["presence"], check["verified_by"]) == ("present", "moderator")
+
+
+def test_a_case_opened_by_its_address_is_held_and_a_settled_one_is_read_only(client, staff):
+    read_photo(client, hand_in(client, label_photo(gtin=EVIAN, seed=11), stores_campaign(client, 1)))
+    other = bearer(sign_in(client, staff("moderator")))
+    signed_in(client, staff("moderator"))
+    [case] = client.get("/moderation/cases", headers=other).json
+    case_url = f"/console/cases/{case['id']}"
+    page = client.get(case_url).get_data(as_text=True)  # opened by its address, not through "next"
+    assert 'id="approve"' in page
+    refused = client.post(f"/moderation/cases/{case['id']}/decision", json={"outcome": "no_fault"}, headers=other)
+    assert (refused.status_code, refused.json["code"]) == (409, "held_by_other")
+    assert client.post("/moderation/cases/next", headers=other).status_code == 204  # nothing else waits
+    client.post(f"{case_url}/decision", data={"csrf": csrf_of(page), "outcome": "no_fault"})
+    settled = client.get(case_url).get_data(as_text=True)
+    assert "Settled: no fault" in settled and 'id="approve"' not in settled and "By " in settled
+    missing = client.get(f"/console/cases/{uuid.uuid4()}")
+    assert missing.status_code == 404 and missing.mimetype == "text/html" and "No such case." in missing.text

@@ -9,9 +9,11 @@ from functools import wraps
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from werkzeug.exceptions import HTTPException
 
 from fieldtasks.api.access import ACCESS_ATTRIBUTE, public
 from fieldtasks.api.context import resources, unit_of_work
+from fieldtasks.api.errors import DOMAIN_STATUS
 from fieldtasks.api.feeds import photo_url
 from fieldtasks.errors import AuthenticationError, DomainError
 from fieldtasks.models import REJECT_REASONS, Role
@@ -40,6 +42,22 @@ def moderator_page(view: Callable) -> Callable:
 
     setattr(wrapper, ACCESS_ATTRIBUTE, frozenset({Role.MODERATOR}))
     return wrapper
+
+
+@blp.errorhandler(DomainError)
+def domain_error(error: DomainError):
+    """A console error is a page a moderator reads, not the API's JSON."""
+    status = next(status for kind, status in DOMAIN_STATUS.items() if isinstance(error, kind))
+    return _error_page(status, "Not possible" if status != 404 else "Not found", error.message)
+
+
+@blp.errorhandler(HTTPException)
+def http_error(error: HTTPException):
+    return _error_page(error.code or 500, error.name, error.description or "")
+
+
+def _error_page(status: int, title: str, message: str):
+    return render_template("console/error.html", title=title, message=message, csrf=session.get("csrf", "")), status
 
 
 @blp.route("/login", methods=["GET", "POST"])
@@ -103,14 +121,17 @@ def take_next(claims):
 @blp.get("/cases/<uuid:case_id>")
 @moderator_page
 def case(claims, case_id):
+    now = resources().clock()
     with unit_of_work() as db:
-        found = moderation.case_detail(db, case_id, now=resources().clock())
+        mine = moderation.hold_case(db, case_id, claims.user_id, now=now)  # opened by its address too
+        found = moderation.case_detail(db, case_id, now=now)
     reveal = request.args.get("reveal") == "1"
     for photo in found["photos"]:
         photo["url"] = photo_url(photo["id"], "blurred" if photo["sensitive"] and not reveal else "clean")
     return render_template(
-        "console/case.html", case=found, reject_reasons=REJECT_REASONS, csrf=session["csrf"], revealed=reveal
-    )
+        "console/case.html", case=found, reject_reasons=REJECT_REASONS, csrf=session["csrf"], revealed=reveal,
+        mine=mine,
+    )  # fmt: skip
 
 
 @blp.post("/cases/<uuid:case_id>/decision")

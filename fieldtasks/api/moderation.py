@@ -85,7 +85,7 @@ class CaseDecision(MethodView):
     @blp.arguments(DecisionSchema)
     @blp.response(200, DecidedSchema)
     @blp.alt_response(404, response="NOT_FOUND")
-    @blp.alt_response(409, response="CONFLICT", description="`case_closed`, `case_held` or `own_decision`")
+    @blp.alt_response(409, response="CONFLICT", description="`case_closed`, `held_by_other` or `own_decision`")
     @blp.alt_response(
         422,
         response="UNPROCESSABLE_ENTITY",

@@ -44,6 +44,11 @@ class CaseDetailSchema(CaseSummarySchema):
     checkins = ma.fields.List(ma.fields.Dict())
     history = ma.fields.List(ma.fields.Dict())
     outcome = ma.fields.String(allow_none=True)
+    held_until = ma.fields.DateTime(allow_none=True, metadata={"description": "A moderator has it in hand until"})
+    decided_by = ma.fields.String(allow_none=True, metadata={"description": "The moderator who decided it"})
+    decided_at = ma.fields.DateTime(allow_none=True)
+    reject_reason = ma.fields.String(allow_none=True)
+    explanation = ma.fields.String(allow_none=True, metadata={"description": "The rejection's words to the worker"})
 
 
 class DecisionSchema(ma.Schema):

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session
 
@@ -20,6 +20,7 @@ from fieldtasks.models import (
     Task,
     TaskEvent,
     TaskItem,
+    User,
     Vehicle,
     Verdict,
 )
@@ -131,6 +132,23 @@ def next_case(session: Session, moderator_id: uuid.UUID, *, now: datetime, daily
     return case.id
 
 
+def hold_case(session: Session, case_id: uuid.UUID, moderator_id: uuid.UUID, *, now: datetime) -> bool:
+    """A moderator opening a case (by the queue or by its address) holds it for HOLD, unless another
+    moderator does; True when it is now theirs. A settled case is held by nobody."""
+    held = session.execute(
+        update(ReviewCase)
+        .where(
+            ReviewCase.id == case_id,
+            ReviewCase.status == "open",
+            ReviewCase.excluded_moderator_id.is_distinct_from(moderator_id),
+            (ReviewCase.held_by_id == moderator_id) | ReviewCase.held_until.is_(None) | (ReviewCase.held_until <= now),
+        )
+        .values(held_by_id=moderator_id, held_until=now + HOLD)
+        .returning(ReviewCase.id)
+    ).scalar_one_or_none()
+    return held is not None
+
+
 def decided_today(session: Session, moderator_id: uuid.UUID, *, now: datetime) -> int:
     midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
     return session.scalar(
@@ -195,7 +213,7 @@ def _check_may_decide(case: ReviewCase, moderator_id: uuid.UUID, decision: Decis
     if case.excluded_moderator_id == moderator_id:
         raise ConflictError("You made the decision under appeal; another moderator settles it.", code="own_decision")
     if case.held_by_id not in (None, moderator_id) and case.held_until and case.held_until > now:
-        raise ConflictError("Another moderator holds this case.", code="case_held")
+        raise ConflictError("Another moderator holds this case.", code="held_by_other")
     if decision.outcome == "reject" and not (decision.reject_reason and decision.explanation):
         message = "A rejection needs a reason and an explanation for the worker."
         raise InvalidError(message, code="rejection_unexplained", errors={"explanation": [message]})
@@ -319,6 +337,10 @@ def _expected(session: Session, product: Product | None, item: TaskItem) -> dict
     return {"vehicle_id": str(item.vehicle_id), "vehicle_code": code}
 
 
+def _name(session: Session, user_id: uuid.UUID | None) -> str | None:
+    return session.scalar(select(User.display_name).where(User.id == user_id)) if user_id else None
+
+
 def case_detail(session: Session, case_id: uuid.UUID, *, now: datetime) -> dict[str, Any]:
     """Everything a moderator needs to decide: photos and what was read on them, what was expected,
     the check-ins, the reasons and the task's history."""
@@ -342,6 +364,11 @@ def case_detail(session: Session, case_id: uuid.UUID, *, now: datetime) -> dict[
         **_summary(case, task.campaign_id, task.place_name, now),
         "status": case.status,
         "outcome": case.outcome,
+        "held_until": case.held_until if case.held_until and case.held_until > now else None,
+        "decided_by": _name(session, case.decided_by_id),
+        "decided_at": case.decided_at,
+        "reject_reason": case.reject_reason,
+        "explanation": case.explanation,
         "appeal_comment": case.appeal_comment,
         "task_kind": task.kind,
         "expected": _expected(session, product, item),
