@@ -30,9 +30,13 @@ def implied_speed_kmh(distance_m: float, seconds: float, accuracy_m: float) -> f
     return travelled / max(seconds, 1.0) * 3.6
 
 
+FIX_TOLERANCE_M = 25.0  # beyond a geofence, what a good fix's own error may still reach
+
+
 def allowed_checkin_distance_m(geofence_m: float, accuracy_m: float) -> float:
-    """A check-in counts within the geofence plus the fix's accuracy, capped so a vague fix gains little."""
-    return geofence_m + min(max(accuracy_m, 0.0), 50.0)
+    """How far from the place a fix may be: its whole accuracy circle inside the geofence plus a small
+    tolerance. A vague fix (900 m in a 100 m geofence) proves nothing, wherever its centre falls."""
+    return geofence_m + FIX_TOLERANCE_M - max(accuracy_m, 0.0)
 
 
 def mercator_search_radius(lat: float, radius_m: float) -> float:

@@ -82,6 +82,7 @@ def test_a_case_opened_by_its_address_is_held_and_a_settled_one_is_read_only(cli
     case_url = f"/console/cases/{case['id']}"
     page = client.get(case_url).get_data(as_text=True)  # opened by its address, not through "next"
     assert 'id="approve"' in page
+    assert re.search(r"accepted, [\d.]+ m \(±10\.0 m\), fix of \d{4}-\d\d-\d\d \d\d:\d\d:\d\d, received ", page)
     refused = client.post(f"/moderation/cases/{case['id']}/decision", json={"outcome": "no_fault"}, headers=other)
     assert (refused.status_code, refused.json["code"]) == (409, "held_by_other")
     assert client.post("/moderation/cases/next", headers=other).status_code == 204  # nothing else waits

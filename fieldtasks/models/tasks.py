@@ -139,7 +139,7 @@ class Checkin(Base):
     __table_args__ = (
         CheckConstraint(
             "outcome IN ('accepted', 'outside_geofence', 'mock_location', 'implausible_speed',"
-            " 'outside_release_window')",
+            " 'outside_release_window', 'inaccurate_fix')",
             name="outcome",
         ),
         Index("ix_checkins_worker_id_recorded_at", "worker_id", "recorded_at"),

@@ -61,9 +61,12 @@ def check_in(session: Session, task_id: uuid.UUID, worker_id: uuid.UUID, fix: Fi
     elif (speed := _speed_from_previous_fix(session, worker_id, fix)) > MAX_PLAUSIBLE_SPEED_KMH:
         outcome = "implausible_speed"
         refusal = f"This position is {speed:.0f} km/h away from your previous one; wait for a fresh GPS fix."
-    elif distance > allowed:
+    elif distance > allowed + fix.accuracy_m:
         outcome = "outside_geofence"
-        refusal = f"You are {distance:.0f} m from the place; come within {allowed:.0f} m."
+        refusal = f"You are {distance:.0f} m from the place; come within {allowed + fix.accuracy_m:.0f} m."
+    elif distance > allowed:
+        outcome = "inaccurate_fix"
+        refusal = f"Your position is known to ±{fix.accuracy_m:.0f} m only; wait for a sharper GPS fix, outdoors."
     elif spot is not None and spot.outcome:
         outcome, refusal = spot.outcome, spot.message
     checkin = Checkin(
@@ -82,7 +85,7 @@ def check_in(session: Session, task_id: uuid.UUID, worker_id: uuid.UUID, fix: Fi
     session.add(checkin)
     record_event(session, task.id, worker_id, "checkin_" + outcome, now, distance_m=round(distance, 1))
     if refusal:
-        details = {"distance_m": [round(distance, 1)], "allowed_m": [round(allowed, 1)]}
+        details = {"distance_m": [round(distance, 1)], "allowed_m": [round(max(allowed, 0.0), 1)]}
         raise InvalidError(refusal, code=outcome, errors=details, keeps_changes=True)
     task.checked_in_at = now
     if spot is not None:

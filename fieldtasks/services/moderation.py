@@ -389,7 +389,8 @@ def case_detail(session: Session, case_id: uuid.UUID, *, now: datetime) -> dict[
                 "distance_m": round(c.distance_m, 1),
                 "accuracy_m": c.accuracy_m,
                 "is_mock": c.is_mock,
-                "recorded_at": c.recorded_at.isoformat(),
+                "recorded_at": c.recorded_at.isoformat(),  # the phone's word
+                "received_at": c.received_at.isoformat(),  # the server's clock
             }
             for c in checkins
         ],

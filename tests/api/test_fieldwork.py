@@ -34,18 +34,22 @@ def test_checkin_outside_the_geofence_says_how_far(client, connection):
     assert response.status_code == 422
     assert response.json["code"] == "outside_geofence"
     assert 290 < response.json["errors"]["distance_m"][0] < 310
-    assert response.json["errors"]["allowed_m"] == [110.0]
+    assert response.json["errors"]["allowed_m"] == [115.0]  # 100 m and a 25 m tolerance, less the fix's 10 m
     recorded = connection.execute(text("SELECT outcome FROM checkins")).scalars().all()
     assert recorded == ["outside_geofence"]  # the refused attempt was kept
 
 
-def test_checkin_accuracy_widens_the_fence_but_only_by_50_m(client):
+def test_a_fix_counts_only_when_its_accuracy_circle_is_inside_the_geofence(client, connection):
     worker, task = claimed_task(client)
-    at_140_m = checkin_body(lat=PARIS[0] + 0.00126, accuracy_m=500)
-    assert client.post(f"/tasks/{task['id']}/checkin", json=at_140_m, headers=worker).status_code == 201
-    at_160_m = checkin_body(lat=PARIS[0] + 0.00144, accuracy_m=500)
-    response = client.post(f"/tasks/{task['id']}/checkin", json=at_160_m, headers=worker)
-    assert response.json["code"] == "outside_geofence"
+    vague = client.post(f"/tasks/{task['id']}/checkin", json=checkin_body(accuracy_m=900), headers=worker)
+    assert (vague.status_code, vague.json["code"]) == (422, "inaccurate_fix") and "900 m" in vague.json["message"]
+    at_110_m_roughly = checkin_body(lat=PARIS[0] + 0.00099, accuracy_m=30)  # reaches 140 m: beyond 100 + 25
+    refused = client.post(f"/tasks/{task['id']}/checkin", json=at_110_m_roughly, headers=worker)
+    assert refused.json["code"] == "inaccurate_fix"
+    at_110_m_sharp = checkin_body(lat=PARIS[0] + 0.00099, accuracy_m=8)  # reaches 118 m
+    assert client.post(f"/tasks/{task['id']}/checkin", json=at_110_m_sharp, headers=worker).status_code == 201
+    outcomes = connection.execute(text("SELECT outcome FROM checkins ORDER BY received_at, id")).scalars().all()
+    assert sorted(outcomes) == ["accepted", "inaccurate_fix", "inaccurate_fix"]
 
 
 def test_mock_location_is_refused(client):
