@@ -135,7 +135,8 @@ def work_the_week(res: Resources, rng: random.Random, made: list, people: list[W
                         briefs.open_brief(session, campaign_id, worker.id, wages=WAGES, now=now)
                         read.add(campaign_id)
                         now += timedelta(minutes=2)
-                    tasks.claim_task(session, task["id"], worker.id, now=now, claim_limit=3)
+                    near = tasks.Nearness(stop[0], stop[1], 50_000)  # claimed at the store
+                    tasks.claim_task(session, task["id"], worker.id, near, now=now, claim_limit=3)
                     fix = fieldwork.Fix(stop[0], stop[1], 10.0, False, now)
                     fieldwork.check_in(session, task["id"], worker.id, fix, now=now)
                     for item_id in session.scalars(select(TaskItem.id).where(TaskItem.task_id == task["id"])):
@@ -149,21 +150,34 @@ def work_the_week(res: Resources, rng: random.Random, made: list, people: list[W
     return handed_in
 
 
-def moderate(res: Resources, rng: random.Random, monday: datetime) -> tuple[int, int]:
-    """Moderators approve most cases within hours, reject a few, leave some to the deadline (a sweep each 30 min)."""
+def moderate(res: Resources, rng: random.Random, monday: datetime, junk: set) -> tuple[int, int]:
+    """Moderators approve most cases within hours, reject a few, leave some to the deadline (a sweep each 30 min);
+    every case of a junk submitter is rejected, at the time its roll set (the same draws as without junk)."""
     with res.database.unit_of_work() as session:
         moderator = accounts.create_staff_user(
             session, email="mod@sim.test", password="x" * 12, display_name="Mod", role="moderator",
             passwords=res.passwords,
         )  # fmt: skip
-        cases = session.execute(select(ReviewCase.id, ReviewCase.opened_at).where(ReviewCase.status == "open")).all()
+        cases = session.execute(
+            select(ReviewCase.id, ReviewCase.opened_at, Task.claimed_by_id)
+            .join(TaskItem, TaskItem.id == ReviewCase.item_id)
+            .join(Task, Task.id == TaskItem.task_id)
+            .where(ReviewCase.status == "open")
+            .order_by(ReviewCase.opened_at, ReviewCase.id)
+        ).all()
     plan = []
-    for case_id, opened_at in cases:
+    for case_id, opened_at, worker_id in cases:
         roll = rng.random()
         if roll < 0.85:
-            plan.append((opened_at + timedelta(hours=rng.lognormvariate(math.log(6), 0.8)), case_id, "approve"))
+            at, action = opened_at + timedelta(hours=rng.lognormvariate(math.log(6), 0.8)), "approve"
         elif roll < 0.90:
-            plan.append((opened_at + timedelta(hours=rng.uniform(1, 48)), case_id, "reject"))
+            at, action = opened_at + timedelta(hours=rng.uniform(1, 48)), "reject"
+        else:
+            at, action = opened_at + timedelta(hours=REVIEW_HOURS / 2), None
+        if worker_id in junk:
+            action = "reject"
+        if action:
+            plan.append((at, case_id, action))
     ticks = [(monday + n * SWEEP_EVERY, None, "sweep") for n in range(int(timedelta(days=14) / SWEEP_EVERY))]
     decided = 0
     for at, case_id, action in sorted(plan + ticks, key=lambda event: event[0]):
@@ -189,7 +203,7 @@ def percentiles(values: list[float]) -> str:
     return "  ".join(f"{v / 100:6.2f}" for v in pick)
 
 
-def report(res: Resources, monday: date, settle_at: datetime, started: float) -> None:
+def report(res: Resources, monday: date, settle_at: datetime, started: float, junk: set) -> None:
     wage = WAGES["EUR"]
     with res.database.unit_of_work() as session:
         weeks = {worker: week for (worker, _), week in floor.worker_weeks(session, monday).items()}
@@ -204,6 +218,13 @@ def report(res: Resources, monday: date, settle_at: datetime, started: float) ->
             " JOIN tasks k ON k.id = i.task_id"
         ))]  # fmt: skip
     topups = {owner: int(cents) for owner, cents in topups.items()}
+    if junk:
+        junk_weeks = [week for worker, week in weeks.items() if worker in junk]
+        print(f"\njunk submitters: {len(junk)}, {sum(w.hours for w in junk_weeks):.1f} hours counted as work, "
+              f"earned {sum(w.earned_cents for w in junk_weeks) / 100:.2f} EUR, "
+              f"topped up {sum(topups.get(worker, 0) for worker in junk) / 100:.2f} EUR")  # fmt: skip
+        weeks = {worker: week for worker, week in weeks.items() if worker not in junk}
+        print("the figures below are the honest workers'")
     delays = [float(delay) for delay in delays]
     before = [week.earned_cents / week.hours for week in weeks.values() if week.hours > 0]
     after = [
@@ -232,6 +253,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--workers", type=int, default=300)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--junk", type=int, default=0, help="workers who hand in junk (every item rejected)")
     args = parser.parse_args(argv)
     started = time.perf_counter()
     rng = random.Random(args.seed)
@@ -247,12 +269,13 @@ def main(argv: list[str] | None = None) -> int:
     print(f"a simulated week from {monday:%Y-%m-%d}, {args.workers} workers, seed {args.seed}", flush=True)
     made, people = build(res, rng, args.workers, monday)
     print(f"  {len(made)} campaigns published, {args.workers} workers registered", flush=True)
+    junk = {worker.id for worker in people[: args.junk]}
     handed_in = work_the_week(res, rng, made, people, monday)
-    decided, cases = moderate(res, rng, monday)
+    decided, cases = moderate(res, rng, monday, junk)
     print(f"  {decided} of {cases} cases decided by the moderator, the rest paid at the deadline or rejected")
     with res.database.unit_of_work() as session:
         assert session.scalar(select(Task.id).limit(1)) is not None and handed_in > 0
-    report(res, monday.date(), monday + timedelta(days=14), started)
+    report(res, monday.date(), monday + timedelta(days=14), started, junk)
     res.database.dispose()
     return 0
 

@@ -115,3 +115,23 @@ def test_the_cli_settles_a_week_on_demand(client, runner, clock):
     result = runner.invoke(args=["fairness", "floor", "--week", day])
     assert result.exit_code == 0 and f"week of {week.monday}: 1 worker(s) topped up, 601 cents" in result.output
     assert week.top_ups() == [601]
+
+
+def test_time_on_an_item_whose_rejection_stands_is_not_work_the_floor_pays(client, app, clock, staff):
+    week = Week(client, clock)
+    junk, honest = (
+        stores_campaign(client, 1, starts_at=week.starts_at),
+        stores_campaign(client, 1, starts_at=week.starts_at),
+    )
+    week.task(junk, minutes=60)
+    week.task(honest, minutes=60)  # both items reported missing: in review
+    moderator = bearer(sign_in(client, staff("moderator")))
+    [case] = [c for c in client.get("/moderation/cases", headers=moderator).json if c["campaign_id"] == junk["id"]]
+    rejection = {"outcome": "reject", "reject_reason": "not_the_product", "explanation": "The shelf was full."}
+    assert client.post(f"/moderation/cases/{case['id']}/decision", json=rejection, headers=moderator).status_code == 200
+    with app.extensions[EXTENSION].database.unit_of_work() as session:
+        [appealable] = worker_weeks(session, week.monday, now=clock.now + timedelta(days=3)).values()
+        [settled] = worker_weeks(session, week.monday).values()
+    assert round(appealable.hours, 2) == 2.0  # the worker may still appeal: the time counts meanwhile
+    assert round(settled.hours, 2) == 1.0  # no appeal in 7 days: the rejected item's hour is not work
+    assert settle(app, week.monday, clock.now + timedelta(days=14)).topped_up_cents == 1202

@@ -1,6 +1,7 @@
 """The hourly floor: no worker earns less than the minimum hourly rate for the time they worked in a week.
 
-Time worked in a week (UTC, Monday to Monday): claim to submission of each task handed in, the declared
+Time worked in a week (UTC, Monday to Monday): claim to submission of each task handed in (less the share
+of its items whose rejection stands: junk is not work), the declared
 minutes of each brief opened, and travel between consecutive check-ins (at TRAVEL_KMH, at most
 MAX_HOP_MINUTES a hop). Earnings: the rewards of those tasks and the briefs paid that week (reimbursed
 costs are not pay). When earnings fall short, a top-up is paid, charged to each campaign in proportion to
@@ -18,9 +19,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Float, func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from fieldtasks.models import (
     PAID_VERDICTS,
@@ -32,13 +33,16 @@ from fieldtasks.models import (
     LedgerAccount,
     LedgerEntry,
     LedgerTransaction,
+    ReviewCase,
     Task,
     TaskItem,
     TaskStatus,
+    Verdict,
     seconds_on_task,
 )
 from fieldtasks.services import escrow, ledger
 from fieldtasks.services.briefs import BRIEFING
+from fieldtasks.services.moderation import APPEAL_WINDOW
 from fieldtasks.services.payments import REWARD
 
 TOPUP = "hourly_floor"
@@ -68,11 +72,14 @@ def _bounds(monday: date) -> tuple[datetime, datetime]:
     return start, start + timedelta(days=7)
 
 
-def worker_weeks(session: Session, monday: date) -> dict[tuple[uuid.UUID, str], WorkerWeek]:
-    """Every worker's time and pay in the week, by (worker, currency)."""
+def worker_weeks(
+    session: Session, monday: date, *, now: datetime | None = None
+) -> dict[tuple[uuid.UUID, str], WorkerWeek]:
+    """Every worker's time and pay in the week, by (worker, currency), as known at `now` (by default when
+    the week is settled)."""
     start, end = _bounds(monday)
     weeks: dict[tuple[uuid.UUID, str], WorkerWeek] = defaultdict(WorkerWeek)
-    seconds = seconds_on_task()
+    seconds = seconds_on_task() * _counted_share(now or end + FLOOR_DELAY)
     for worker, campaign, currency, spent in session.execute(
         select(Task.claimed_by_id, Task.campaign_id, Campaign.currency, func.sum(seconds))
         .join(Campaign, Campaign.id == Task.campaign_id)
@@ -89,6 +96,27 @@ def worker_weeks(session: Session, monday: date) -> dict[tuple[uuid.UUID, str], 
     _add_travel(session, weeks, start, end)
     _add_earnings(session, weeks, start, end)
     return weeks
+
+
+def _counted_share(now: datetime):
+    """The share of a task's items whose time counts (SQL, per task): all but those whose rejection stands,
+    not appealed within the appeal window or appealed and lost. Junk is not work; an item in review, an
+    appeal still open, a no-fault item all count."""
+    case = aliased(ReviewCase)
+    open_case = select(case.id).where(case.item_id == TaskItem.id, case.status == "open").exists()
+    lost_appeal = select(case.id).where(case.item_id == TaskItem.id, case.kind == "appeal", case.status != "open")
+    stands = (
+        (TaskItem.verdict == Verdict.REJECTED)
+        & ~open_case
+        & ((TaskItem.verdict_at <= now - APPEAL_WINDOW) | lost_appeal.exists())
+    )
+    share = (
+        select(func.count().filter(~stands) / func.nullif(func.count(), 0).cast(Float))
+        .where(TaskItem.task_id == Task.id)
+        .correlate(Task)
+        .scalar_subquery()
+    )
+    return func.coalesce(share, 1.0)
 
 
 def _add_travel(session: Session, weeks, start: datetime, end: datetime) -> None:
@@ -153,7 +181,7 @@ def settle_week(session: Session, monday: date, *, wages: Mapping[str, int], now
     if claimed is None:
         return session.get(FloorWeek, monday)
     paid_workers, paid_cents = 0, 0
-    for (worker, currency), week in worker_weeks(session, monday).items():
+    for (worker, currency), week in worker_weeks(session, monday, now=now).items():
         wage = wages.get(currency)
         if not wage or week.hours <= 0:
             continue
