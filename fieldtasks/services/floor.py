@@ -79,7 +79,8 @@ def worker_weeks(
     the week is settled)."""
     start, end = _bounds(monday)
     weeks: dict[tuple[uuid.UUID, str], WorkerWeek] = defaultdict(WorkerWeek)
-    seconds = seconds_on_task() * _counted_share(now or end + FLOOR_DELAY)
+    share = _counted_share(now or end + FLOOR_DELAY)
+    seconds = seconds_on_task() * share
     for worker, campaign, currency, spent in session.execute(
         select(Task.claimed_by_id, Task.campaign_id, Campaign.currency, func.sum(seconds))
         .join(Campaign, Campaign.id == Task.campaign_id)
@@ -93,7 +94,7 @@ def worker_weeks(
         .where(BriefRead.opened_at >= start, BriefRead.opened_at < end)
     ):
         weeks[worker, currency].minutes[campaign] += minutes
-    _add_travel(session, weeks, start, end)
+    _add_travel(session, weeks, start, end, share)
     _add_earnings(session, weeks, start, end)
     return weeks
 
@@ -119,7 +120,8 @@ def _counted_share(now: datetime):
     return func.coalesce(share, 1.0)
 
 
-def _add_travel(session: Session, weeks, start: datetime, end: datetime) -> None:
+def _add_travel(session: Session, weeks, start: datetime, end: datetime, share) -> None:
+    """The hops between check-ins at different tasks, each counted in the share of work of the task it led to."""
     previous = func.lag(Checkin.location).over(partition_by=Checkin.worker_id, order_by=Checkin.recorded_at)
     previous_at = func.lag(Checkin.recorded_at).over(partition_by=Checkin.worker_id, order_by=Checkin.recorded_at)
     previous_task = func.lag(Checkin.task_id).over(partition_by=Checkin.worker_id, order_by=Checkin.recorded_at)
@@ -135,14 +137,14 @@ def _add_travel(session: Session, weeks, start: datetime, end: datetime) -> None
         .subquery()
     )
     rows = session.execute(
-        select(hops.c.worker_id, Task.campaign_id, Campaign.currency, hops.c.metres, hops.c.seconds)
+        select(hops.c.worker_id, Task.campaign_id, Campaign.currency, hops.c.metres, hops.c.seconds, share)
         .join(Task, Task.id == hops.c.task_id)
         .join(Campaign, Campaign.id == Task.campaign_id)
         .where(hops.c.metres.is_not(None), hops.c.previous_task != hops.c.task_id)
     )
-    for worker, campaign, currency, metres, seconds in rows:
+    for worker, campaign, currency, metres, seconds, counted in rows:
         minutes = min(float(metres) / 1000 / TRAVEL_KMH * 60, float(seconds) / 60, MAX_HOP_MINUTES)
-        weeks[worker, currency].minutes[campaign] += max(0.0, minutes)
+        weeks[worker, currency].minutes[campaign] += max(0.0, minutes) * float(counted)
 
 
 def _add_earnings(session: Session, weeks, start: datetime, end: datetime) -> None:
