@@ -319,8 +319,7 @@ def _read_arrangements(arrangements, currency, to_working) -> list[list[PriceCan
     """Each arrangement read on each of its images (units and cents of all of them, in one Tesseract run)."""
     crops = []
     for images, units, cents in arrangements:
-        h = units[0][3] - units[0][1]
-        crops += zip(clean_crops(images, units, int(0.12 * h)), clean_crops(images, cents, int(0.08 * h)), strict=True)
+        crops += _arrangement_crops(images, units, cents)
     lines = iter(read_lines([crop for pair in crops for crop in pair]))
     pairs = iter(crops)
     readings = []
@@ -340,12 +339,16 @@ def _read_arrangements(arrangements, currency, to_working) -> list[list[PriceCan
     return readings
 
 
+def _arrangement_crops(images, units, cents) -> list[tuple[Image.Image, Image.Image]]:
+    """(units crop, cents crop) of each image, cleaned, each padded in proportion to the units' height."""
+    h = units[0][3] - units[0][1]
+    return list(zip(clean_crops(images, units, int(0.12 * h)), clean_crops(images, cents, int(0.08 * h)), strict=True))
+
+
 def _read_alone(images, units, cents, currency, to_working) -> list[PriceCandidate | None]:
     """The arrangement read on each image crop by crop, each as a single line (a Tesseract run each)."""
-    h = units[0][3] - units[0][1]
-    pairs = zip(clean_crops(images, units, int(0.12 * h)), clean_crops(images, cents, int(0.08 * h)), strict=True)
     readings = []
-    for units_crop, cents_crop in pairs:
+    for units_crop, cents_crop in _arrangement_crops(images, units, cents):
         whole, whole_conf = read_digits(units_crop, (_LINE, _WORD) if len(units) == 1 else (_LINE,))
         fraction, fraction_conf = read_digits(cents_crop) if whole and len(whole) == len(units) else ("", 0.0)
         readings.append(

@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from fieldtasks.models import ExtractionRequest, Photo, Task, TaskItem
+from fieldtasks.services.verdicts import shows_product
 
 TERMINAL = ("done", "failed")
 
@@ -42,8 +43,7 @@ def proof_photos(
     showing = [
         (photo, request)
         for photo, request in photos
-        if request.result
-        and any(read["gtin"] == gtin and read["confidence"] == "high" for read in request.result.get("barcodes", []))
+        if request.result and shows_product(request.result.get("barcodes", []), gtin)
     ]
     return showing or photos
 

@@ -117,11 +117,7 @@ def next_case(session: Session, moderator_id: uuid.UUID, *, now: datetime, daily
         raise ConflictError(message, code="daily_cap_reached")
     case = session.scalar(
         select(ReviewCase)
-        .where(
-            ReviewCase.status == "open",
-            (ReviewCase.held_until.is_(None)) | (ReviewCase.held_until <= now),
-            ReviewCase.excluded_moderator_id.is_distinct_from(moderator_id),
-        )
+        .where(_takeable_by(moderator_id, now))
         .order_by(ReviewCase.opened_at)
         .limit(1)
         .with_for_update(skip_locked=True)
@@ -132,17 +128,18 @@ def next_case(session: Session, moderator_id: uuid.UUID, *, now: datetime, daily
     return case.id
 
 
+def _takeable_by(moderator_id: uuid.UUID, now: datetime):
+    """Open, not the moderator's own decision under appeal, and in nobody else's hands (SQL)."""
+    free = ReviewCase.held_until.is_(None) | (ReviewCase.held_until <= now) | (ReviewCase.held_by_id == moderator_id)
+    return (ReviewCase.status == "open") & ReviewCase.excluded_moderator_id.is_distinct_from(moderator_id) & free
+
+
 def hold_case(session: Session, case_id: uuid.UUID, moderator_id: uuid.UUID, *, now: datetime) -> bool:
     """A moderator opening a case (by the queue or by its address) holds it for HOLD, unless another
     moderator does; True when it is now theirs. A settled case is held by nobody."""
     held = session.execute(
         update(ReviewCase)
-        .where(
-            ReviewCase.id == case_id,
-            ReviewCase.status == "open",
-            ReviewCase.excluded_moderator_id.is_distinct_from(moderator_id),
-            (ReviewCase.held_by_id == moderator_id) | ReviewCase.held_until.is_(None) | (ReviewCase.held_until <= now),
-        )
+        .where(ReviewCase.id == case_id, _takeable_by(moderator_id, now))
         .values(held_by_id=moderator_id, held_until=now + HOLD)
         .returning(ReviewCase.id)
     ).scalar_one_or_none()

@@ -93,7 +93,7 @@ def judge(evidence: Evidence) -> Judgement:
 def _barcode_reasons(evidence: Evidence) -> list[dict[str, str]]:
     reads = [read for extraction in evidence.extractions for read in extraction["barcodes"]]
     expected = evidence.expected_gtin
-    if any(r["gtin"] == expected and r["confidence"] == "high" for r in reads):
+    if shows_product(reads, expected):
         return []
     others = sorted({r["gtin"] for r in reads if r["confidence"] == "high" and r["gtin"] != expected})
     if others:
@@ -131,6 +131,11 @@ def _overlap(one: dict[str, Any], other: dict[str, Any]) -> bool:
         and a["top"] < b["top"] + b["height"]
         and b["top"] < a["top"] + a["height"]
     )
+
+
+def shows_product(barcodes: list[dict[str, Any]], gtin: str | None) -> bool:
+    """The product's own barcode is among the codes read, read for sure."""
+    return any(read["gtin"] == gtin and read["confidence"] == "high" for read in barcodes)
 
 
 def shows_vehicle(codes: list[dict[str, Any]], expected: str | None) -> bool:
@@ -180,7 +185,7 @@ def _showing_product(evidence: Evidence) -> list[tuple[int, dict[str, Any]]]:
     return [
         (i, found)
         for i, found in enumerate(evidence.extractions)
-        if any(r["gtin"] == evidence.expected_gtin and r["confidence"] == "high" for r in found["barcodes"])
+        if shows_product(found["barcodes"], evidence.expected_gtin)
     ]
 
 
