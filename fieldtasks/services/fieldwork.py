@@ -63,7 +63,7 @@ def check_in(session: Session, task_id: uuid.UUID, worker_id: uuid.UUID, fix: Fi
         refusal = f"This position is {speed:.0f} km/h away from your previous one; wait for a fresh GPS fix."
     elif distance > allowed + fix.accuracy_m:
         outcome = "outside_geofence"
-        refusal = f"You are {distance:.0f} m from the place; come within {allowed + fix.accuracy_m:.0f} m."
+        refusal = f"You are {distance:.0f} m from the place; come within {max(allowed, 0.0):.0f} m."
     elif distance > allowed:
         outcome = "inaccurate_fix"
         refusal = f"Your position is known to ±{fix.accuracy_m:.0f} m only; wait for a sharper GPS fix, outdoors."

@@ -35,6 +35,7 @@ def test_checkin_outside_the_geofence_says_how_far(client, connection):
     assert response.json["code"] == "outside_geofence"
     assert 290 < response.json["errors"]["distance_m"][0] < 310
     assert response.json["errors"]["allowed_m"] == [115.0]  # 100 m and a 25 m tolerance, less the fix's 10 m
+    assert "come within 115 m" in response.json["message"]  # the sentence says what the figure says
     recorded = connection.execute(text("SELECT outcome FROM checkins")).scalars().all()
     assert recorded == ["outside_geofence"]  # the refused attempt was kept
 
