@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http
 import typing
 
 import flask
@@ -11,6 +12,8 @@ from webargs import core
 from webargs.flaskparser import FlaskParser, abort, is_json_request
 from webargs.multidictproxy import MultiDictProxy
 from werkzeug.datastructures import CombinedMultiDict
+
+from fieldtasks.api.errors import ErrorSchema
 
 
 class JsonParser(FlaskParser):
@@ -49,3 +52,12 @@ class Blueprint(flask_smorest.Blueprint):
         **flask_smorest.Blueprint.DEFAULT_LOCATION_CONTENT_TYPE_MAPPING,
         "multipart": "multipart/form-data",
     }
+
+    def alt_response(self, status_code, response=None, *, description=None, example=None, **kwargs):
+        """An error response named by reference (`response="CONFLICT"`) keeps the codes its description lists
+        and its example: flask-smorest would document the bare reference and drop both."""
+        if response is None or (description is None and example is None):
+            return super().alt_response(status_code, response, description=description, example=example, **kwargs)
+        phrase = http.HTTPStatus(int(status_code)).phrase
+        described = f"{phrase}: {description}" if description else phrase
+        return super().alt_response(status_code, schema=ErrorSchema, description=described, example=example, **kwargs)

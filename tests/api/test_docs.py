@@ -37,6 +37,19 @@ def test_error_responses_document_the_error_shape(client):
     assert set(error["properties"]) == {"code", "message", "errors"}
 
 
+def test_error_responses_list_their_codes_with_an_example(client):
+    """The codes an operation answers are in its document, not only in the code (flask-smorest drops
+    the description of a referenced response)."""
+    paths = client.get("/openapi.json").json["paths"]
+    checkin = paths["/tasks/{task_id}/checkin"]["post"]["responses"]["422"]
+    assert all(code in checkin["description"] for code in ("`stale_fix`", "`fix_before_claim`", "`inaccurate_fix`"))
+    example = checkin["content"]["application/json"]["example"]
+    assert example["code"] == "stale_fix" and example["message"]
+    claim = paths["/tasks/{task_id}/claim"]["post"]["responses"]["409"]
+    assert "`too_far`" in claim["description"]
+    assert claim["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/Error"}
+
+
 def test_docs_page_and_its_assets_are_served(client):
     page = client.get("/docs")
     assert page.status_code == 200
