@@ -38,6 +38,7 @@ class Config:
     password_hash_profile: str = "strong"
     claim_limit: int = 3
     claim_max_distance_km: int = 50  # a worker claims tasks within this distance of where they are
+    checkin_max_fix_age_s: int = 180  # a check-in's fix must reach the server this soon after it was taken
     payout_minimum_cents: int = 1000  # below this, a withdrawal costs more than it moves
     sweep_interval_s: int = 60  # how often the worker looks for lost jobs and overdue reviews
     sweep_grace_s: int = 60  # a photo waiting longer than this for its job may have lost it
@@ -152,6 +153,7 @@ _VARIABLES: dict[str, tuple[str, Callable[[str], Any], bool]] = {
     "LOG_LEVEL": ("log_level", _log_level, False),
     "CLAIM_LIMIT": ("claim_limit", _positive_int, False),
     "CLAIM_MAX_DISTANCE_KM": ("claim_max_distance_km", _positive_int, False),
+    "CHECKIN_MAX_FIX_AGE_S": ("checkin_max_fix_age_s", _positive_int, False),
     "PAYOUT_MINIMUM_CENTS": ("payout_minimum_cents", _positive_int, False),
     "SWEEP_INTERVAL_S": ("sweep_interval_s", _positive_int, False),
     "SWEEP_GRACE_S": ("sweep_grace_s", _positive_int, False),

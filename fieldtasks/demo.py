@@ -77,11 +77,11 @@ DEMO_VEHICLES = [
 ]
 DEMO_SPOTS = [
     {"name": "Place de la Bastille", "lat": 48.8531, "lon": 2.3690, "release_from": time(4), "release_until": time(7)},
-    # Open day and night, so that the demo phone can always drop off.
+    # Open day and night and near the scooters, so that the demo phone can always drop off, soon.
     {
-        "name": "Dépôt Bercy (24 h)",
-        "lat": 48.8400,
-        "lon": 2.3790,
+        "name": "Dépôt Hôtel de Ville (24 h)",
+        "lat": 48.8570,
+        "lon": 2.3545,
         "release_from": time(0),
         "release_until": time(23, 59),
     },

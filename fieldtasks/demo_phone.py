@@ -6,26 +6,29 @@ photo of a shelf where one product is missing (each product paid, the missing on
 pick a vehicle up (its code photographed), put it back at a deploy spot whose window is open. After
 each, wait for the worker process to read the photos, and print what the worker would see.
 
-The phone's position fixes are dated along a simulated day (hours apart), as travel between the
-places would take: the server refuses fixes that imply an impossible speed.
+Each position fix is sent as soon as it is taken, as the server requires. Between places, the phone
+waits the least time the server believes the trip takes (at MAX_PLAUSIBLE_SPEED_KMH): the demo's
+places are a few hundred metres apart, so a few seconds.
 """
 
 from __future__ import annotations
 
 import io
 import json
+import math
 import random
 import time
 import urllib.error
 import urllib.request
 import uuid
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
+from fieldtasks.geo import MAX_PLAUSIBLE_SPEED_KMH
 from fieldtasks.ocr.scenes import shelf_photo, vehicle_photo
 from fieldtasks.ocr.synthetic import Label, careful_photograph, render_label
 from fieldtasks.products import parse_net_quantity
@@ -34,6 +37,7 @@ from fieldtasks.products import parse_net_quantity
 Transport = Callable[[str, str, dict[str, str], bytes | None, str | None], tuple[int, Any]]
 SHELF_PRICES = {"3017620422003": 349, "3608580758686": 259, "3250390640516": 429, "3228880010125": 109}
 OTHER_PRODUCT = "3068320114453"  # a bottle of water: not in the demo campaign
+FIX_ACCURACY_M = 8
 
 
 def http_transport(base_url: str) -> Transport:
@@ -53,6 +57,7 @@ def http_transport(base_url: str) -> Transport:
 class Phone:
     def __init__(self, transport: Transport, say: Callable[[str], None] = print):
         self.send, self.say, self.headers = transport, say, {}
+        self.last_fix: tuple[float, float, float] | None = None  # lat, lon, and when it reached the server
 
     def call(self, method: str, path: str, body: Any = None, *, expect: int = 200, **headers: str) -> Any:
         data = None if body is None else json.dumps(body).encode()
@@ -76,13 +81,32 @@ class Phone:
             raise RuntimeError(f"upload answered {status}: {answer}")
         return answer
 
-    def check_in(self, task_id: str, lat: float, lon: float, hours_ago: float) -> Any:
-        recorded_at = datetime.now(UTC) - timedelta(hours=hours_ago)
-        fix = {"lat": lat, "lon": lon, "accuracy_m": 8, "is_mock": False, "recorded_at": recorded_at.isoformat()}
-        return self.call("POST", f"/tasks/{task_id}/checkin", fix, expect=201)
+    def check_in(self, task_id: str, lat: float, lon: float) -> Any:
+        self._travel_to(lat, lon)
+        recorded_at = datetime.now(UTC).isoformat()
+        fix = {"lat": lat, "lon": lon, "accuracy_m": FIX_ACCURACY_M, "is_mock": False, "recorded_at": recorded_at}
+        answer = self.call("POST", f"/tasks/{task_id}/checkin", fix, expect=201)
+        self.last_fix = (lat, lon, time.monotonic())
+        return answer
+
+    def _travel_to(self, lat: float, lon: float) -> None:
+        if self.last_fix is None:
+            return
+        metres = max(0.0, distance_m(self.last_fix[:2], (lat, lon)) - 2 * FIX_ACCURACY_M)
+        wait_s = metres / (MAX_PLAUSIBLE_SPEED_KMH / 3.6) + 1.0 - (time.monotonic() - self.last_fix[2])
+        if metres and wait_s > 0:
+            self.say(f"   (travelling {metres:.0f} m: the demo waits {wait_s:.0f} s, the least the server believes)")
+            time.sleep(wait_s)
 
     def nearest(self, kind: str) -> dict[str, Any]:
         return self.call("GET", f"/tasks/nearby?lat=48.8566&lon=2.3522&limit=1&kind={kind}")[0]
+
+
+def distance_m(a: tuple[float, float], b: tuple[float, float]) -> float:
+    """Great-circle metres between two (lat, lon)."""
+    lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
+    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    return 2 * 6_371_000 * math.asin(math.sqrt(h))
 
 
 def jpeg(image) -> bytes:
@@ -127,7 +151,7 @@ def play(phone: Phone, email: str, password: str, *, wait_s: float = 90, seed: i
         f"{task['reward_cents']} cents an item, {task['item_count']} items"
     )
     phone.call("POST", f"/tasks/{task['id']}/claim", {"lat": place["lat"], "lon": place["lon"]})
-    phone.check_in(task["id"], place["lat"], place["lon"], hours_ago=6)
+    phone.check_in(task["id"], place["lat"], place["lon"])
     phone.say(f"2. claimed, checked in at {place['name']}")
     rng = random.Random(uuid.uuid4().int if seed is None else seed)  # new photos each play: copies are refused
     items = phone.call("GET", f"/tasks/{task['id']}")["items"]
@@ -159,7 +183,7 @@ def play_placement(phone: Phone, *, wait_s: float = 90, seed: int | None = None)
     place = task["place"]
     phone.say(f"1. nearest placement task: {place['name']} for {task['client_name']}, {task['item_count']} products")
     phone.call("POST", f"/tasks/{task['id']}/claim", {"lat": place["lat"], "lon": place["lon"]})
-    phone.check_in(task["id"], place["lat"], place["lon"], hours_ago=4)
+    phone.check_in(task["id"], place["lat"], place["lon"])
     gtins = [item["gtin"] for item in phone.call("GET", f"/tasks/{task['id']}")["items"]]
     rng = random.Random(uuid.uuid4().int if seed is None else seed)
     phone.upload(task["id"], jpeg(shelf_photo([*gtins[:-1], OTHER_PRODUCT], rng)))
@@ -177,14 +201,14 @@ def play_scooter(phone: Phone, *, wait_s: float = 90, seed: int | None = None) -
         f"({task['late_reward_cents']} if late) + {task['charge_reimbursement_cents']} cents of electricity"
     )
     phone.call("POST", f"/tasks/{task['id']}/claim", {"lat": place["lat"], "lon": place["lon"]})
-    phone.check_in(task["id"], place["lat"], place["lon"], hours_ago=2)
+    phone.check_in(task["id"], place["lat"], place["lon"])
     rng = random.Random(uuid.uuid4().int if seed is None else seed)
     phone.upload(task["id"], jpeg(vehicle_photo(code, rng, (1600, 1200))), vehicle_code=code)
     pickup = phone.call("POST", f"/tasks/{task['id']}/pickup")
     phone.say(f"2. picked up {code} (code photographed); drop it off before {pickup['claim_expires_at']}")
     spots = phone.call("GET", f"/tasks/{task['id']}")["scooter"]["deploy_spots"]
     spot = next(spot for spot in spots if spot["open_now"])
-    phone.check_in(task["id"], spot["lat"], spot["lon"], hours_ago=0)
+    phone.check_in(task["id"], spot["lat"], spot["lon"])
     phone.upload(task["id"], jpeg(vehicle_photo(code, rng, (1600, 1200), "code128")), vehicle_code=code)
     phone.say(f"3. charged, put back at {spot['name']} (window {spot['release_window']}), code photographed")
     phone.call("POST", f"/tasks/{task['id']}/submit", expect=202)

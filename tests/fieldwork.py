@@ -94,6 +94,12 @@ def task_at(client, worker: dict, store_name: str = "Monoprix Rivoli") -> dict:
     return next(task for task in nearby(client, worker) if task["place"]["name"] == store_name)
 
 
+def fresh_fix(client, lat: float = PARIS[0], lon: float = PARIS[1], **overrides) -> dict:
+    """A check-in body taken now by the app's clock (the test's clock may have moved on)."""
+    now = client.application.extensions[EXTENSION].clock()
+    return checkin_body(lat, lon, recorded_at=now.isoformat(), **overrides)
+
+
 def checkin_body(lat: float = PARIS[0], lon: float = PARIS[1], **overrides) -> dict:
     body = {"lat": lat, "lon": lon, "accuracy_m": 10, "is_mock": False, "recorded_at": datetime.now(UTC).isoformat()}
     return {**body, **overrides}

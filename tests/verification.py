@@ -17,7 +17,7 @@ from fieldtasks.jobs.photo_reading import run_extraction
 from fieldtasks.ocr.synthetic import Label, careful_photograph, render_label
 from tests.conftest import make_environ
 from tests.database import ROOT
-from tests.fieldwork import HERE, NUTELLA, PARIS, checkin_body, published_campaign, upload
+from tests.fieldwork import HERE, NUTELLA, PARIS, fresh_fix, published_campaign, upload
 from tests.helpers import bearer, register, sign_in
 
 ONE_STORE = [{"name": "Monoprix Rivoli", "address": "1 rue de Rivoli", "lat": PARIS[0], "lon": PARIS[1]}]
@@ -94,7 +94,7 @@ def hand_in(
         if t["campaign_id"] == campaign["id"]
     )
     assert client.post(f"/tasks/{task_id}/claim", json=HERE, headers=worker).status_code == 200
-    assert client.post(f"/tasks/{task_id}/checkin", json=checkin_body(), headers=worker).status_code == 201
+    assert client.post(f"/tasks/{task_id}/checkin", json=fresh_fix(client), headers=worker).status_code == 201
     item = client.get(f"/tasks/{task_id}", headers=worker).json["items"][0]
     uploaded = upload(client, worker, task_id, f"key-{uuid.uuid4()}", photo, gtin=item["gtin"], **form)
     assert uploaded.status_code == 201, uploaded.json

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import jsonify
 from flask.views import MethodView
 
@@ -102,12 +104,25 @@ class TaskCheckin(MethodView):
     @blp.alt_response(
         422,
         response="UNPROCESSABLE_ENTITY",
-        description="`outside_geofence`, `mock_location`, `implausible_speed`, `outside_release_window`",
+        description=(
+            "`outside_geofence`, `inaccurate_fix`, `mock_location`, `stale_fix` (taken more than "
+            "CHECKIN_MAX_FIX_AGE_S before it arrived), `fix_before_claim`, `implausible_speed`, "
+            "`outside_release_window` or `future_fix`"
+        ),
+        example={
+            "code": "stale_fix",
+            "message": "This position was taken 26 h ago; check in with a fresh one (at most 3 min old), connected.",
+            "errors": {"distance_m": [12.4], "allowed_m": [115.0]},
+        },
     )
     def post(self, fix, task_id):
         """Check in on site (a picked-up scooter: at a deploy spot); refusals are 422 with their code"""
+        res = resources()
+        max_fix_age = timedelta(seconds=res.config.checkin_max_fix_age_s)
         with unit_of_work() as session:
-            return fieldwork.check_in(session, task_id, worker_id(), fieldwork.Fix(**fix), now=resources().clock())
+            return fieldwork.check_in(
+                session, task_id, worker_id(), fieldwork.Fix(**fix), now=res.clock(), max_fix_age=max_fix_age
+            )
 
 
 @blp.route("/tasks/<uuid:task_id>/photos")

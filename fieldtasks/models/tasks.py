@@ -139,10 +139,11 @@ class Checkin(Base):
     __table_args__ = (
         CheckConstraint(
             "outcome IN ('accepted', 'outside_geofence', 'mock_location', 'implausible_speed',"
-            " 'outside_release_window', 'inaccurate_fix')",
+            " 'outside_release_window', 'inaccurate_fix', 'stale_fix', 'fix_before_claim')",
             name="outcome",
         ),
-        Index("ix_checkins_worker_id_recorded_at", "worker_id", "recorded_at"),
+        Index("ix_checkins_worker_id_recorded_at", "worker_id", "recorded_at"),  # the floor's travel
+        Index("ix_checkins_worker_id_received_at", "worker_id", "received_at"),  # the last fix, for speed
     )
 
     id: Mapped[uuid.UUID] = uuid_pk()

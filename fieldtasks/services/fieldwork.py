@@ -30,6 +30,7 @@ from fieldtasks.services.tasks import held_task, record_event
 from fieldtasks.services.verification import settle_task
 
 CLOCK_SKEW = timedelta(minutes=5)  # how far ahead of the server a phone's clock may run
+CLAIM_CLOCK_TOLERANCE = timedelta(seconds=30)  # how far behind the server's a phone's clock may be at a claim
 # Fixes that come from a real receiver: compared with the next one for speed.
 _REAL_FIX_OUTCOMES = ("accepted", "outside_geofence")
 
@@ -45,10 +46,20 @@ class Fix:
     recorded_at: datetime
 
 
-def check_in(session: Session, task_id: uuid.UUID, worker_id: uuid.UUID, fix: Fix, *, now: datetime) -> Checkin:
-    """Accept the fix if it is genuine, plausible and inside the store's (or vehicle's) geofence.
+def check_in(
+    session: Session,
+    task_id: uuid.UUID,
+    worker_id: uuid.UUID,
+    fix: Fix,
+    *,
+    now: datetime,
+    max_fix_age: timedelta,
+) -> Checkin:
+    """Accept the fix if it is genuine, fresh, plausible and inside the store's (or vehicle's) geofence.
 
-    A refused attempt is recorded too: the error keeps the changes of this unit of work.
+    `recorded_at` is the phone's word: a fix counts only if it arrives within `max_fix_age` of it and
+    is not older than the claim. A refused attempt is recorded too: the error keeps the changes of
+    this unit of work.
     """
     if fix.recorded_at > now + CLOCK_SKEW:
         message = "recorded_at is in the future; check the phone's clock."
@@ -58,6 +69,14 @@ def check_in(session: Session, task_id: uuid.UUID, worker_id: uuid.UUID, fix: Fi
     outcome, refusal = "accepted", None
     if fix.is_mock:
         outcome, refusal = "mock_location", "Your phone reports a simulated location; turn off mock locations."
+    elif now - fix.recorded_at > max_fix_age:
+        outcome = "stale_fix"
+        refusal = (
+            f"This position was taken {_minutes(now - fix.recorded_at)} ago; check in with a fresh one "
+            f"(at most {_minutes(max_fix_age)} old), connected."
+        )
+    elif fix.recorded_at < task.claimed_at - CLAIM_CLOCK_TOLERANCE:
+        outcome, refusal = "fix_before_claim", "This position was taken before you claimed the task; take a new one."
     elif (speed := _speed_from_previous_fix(session, worker_id, fix)) > MAX_PLAUSIBLE_SPEED_KMH:
         outcome = "implausible_speed"
         refusal = f"This position is {speed:.0f} km/h away from your previous one; wait for a fresh GPS fix."
@@ -105,18 +124,29 @@ def _distance_to_place(
     return distance, allowed_checkin_distance_m(task.geofence_m, fix.accuracy_m), None
 
 
+def _minutes(delta: timedelta) -> str:
+    minutes = delta.total_seconds() / 60
+    return f"{minutes:.0f} min" if minutes < 120 else f"{minutes / 60:.0f} h"
+
+
 def _speed_from_previous_fix(session: Session, worker_id: uuid.UUID, fix: Fix) -> float:
+    """The speed from the last fix that reached the server, as of the later of its time and its receipt:
+    a phone cannot place its previous position earlier than the server learnt of it."""
     point = func.ST_GeogFromText(point_wkt(fix.lat, fix.lon))
     previous = session.execute(
-        select(func.ST_Distance(Checkin.location, point), Checkin.recorded_at, Checkin.accuracy_m)
+        select(
+            func.ST_Distance(Checkin.location, point),
+            func.greatest(Checkin.recorded_at, Checkin.received_at),
+            Checkin.accuracy_m,
+        )
         .where(Checkin.worker_id == worker_id, Checkin.outcome.in_(_REAL_FIX_OUTCOMES))
-        .order_by(Checkin.recorded_at.desc())
+        .order_by(Checkin.received_at.desc())
         .limit(1)
     ).one_or_none()
     if previous is None:
         return 0.0
-    distance, recorded_at, accuracy = previous
-    seconds = abs((fix.recorded_at - recorded_at).total_seconds())
+    distance, there_at, accuracy = previous
+    seconds = max((fix.recorded_at - there_at).total_seconds(), 0.0)
     return implied_speed_kmh(distance, seconds, accuracy + fix.accuracy_m)
 
 

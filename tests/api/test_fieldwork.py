@@ -1,10 +1,12 @@
 """On site: check-in refusals (recorded), not-found items, submission rules and its extraction jobs."""
 
+import dataclasses
 from datetime import UTC, datetime, timedelta
 
 from rq.serializers import JSONSerializer
 from sqlalchemy import text
 
+from fieldtasks.api.context import EXTENSION
 from fieldtasks.jobs.queues import EXTRACTION, queue
 from tests.fieldwork import (
     HERE,
@@ -59,17 +61,67 @@ def test_mock_location_is_refused(client):
     assert response.status_code == 422 and response.json["code"] == "mock_location"
 
 
-def test_teleporting_is_refused(client):
+def test_teleporting_is_refused(client, connection):
     worker, task = claimed_task(client)
-    now = datetime.now(UTC)
-    lyon = checkin_body(lat=45.7640, lon=4.8357, recorded_at=(now - timedelta(hours=3, minutes=10)).isoformat())
+    lyon = checkin_body(lat=45.7640, lon=4.8357)
     assert client.post(f"/tasks/{task['id']}/checkin", json=lyon, headers=worker).json["code"] == "outside_geofence"
-    paris = checkin_body(recorded_at=(now - timedelta(hours=3)).isoformat())
-    response = client.post(f"/tasks/{task['id']}/checkin", json=paris, headers=worker)
+    response = client.post(f"/tasks/{task['id']}/checkin", json=checkin_body(), headers=worker)
     assert response.status_code == 422 and response.json["code"] == "implausible_speed"
-    # Three hours after Lyon, the same trip is a train ride.
-    later = checkin_body(recorded_at=now.isoformat())
-    assert client.post(f"/tasks/{task['id']}/checkin", json=later, headers=worker).status_code == 201
+    # Three hours after Lyon (the server's clock says so), the same trip is a train ride.
+    three_hours = "recorded_at = recorded_at - interval '3 hours', received_at = received_at - interval '3 hours'"
+    connection.execute(text(f"UPDATE checkins SET {three_hours} WHERE outcome = 'outside_geofence'"))
+    assert client.post(f"/tasks/{task['id']}/checkin", json=checkin_body(), headers=worker).status_code == 201
+
+
+def test_an_old_fix_is_refused_however_it_is_dated(client, connection):
+    """Dating a fix yesterday (or in 2020) used to make any trip look slow enough: now it is just stale."""
+    worker, task = claimed_task(client)
+    lyon = checkin_body(lat=45.7640, lon=4.8357)
+    assert client.post(f"/tasks/{task['id']}/checkin", json=lyon, headers=worker).json["code"] == "outside_geofence"
+    for when in (datetime.now(UTC) - timedelta(days=1), datetime(2020, 1, 1, tzinfo=UTC)):
+        old = client.post(
+            f"/tasks/{task['id']}/checkin", json=checkin_body(recorded_at=when.isoformat()), headers=worker
+        )
+        assert (old.status_code, old.json["code"]) == (422, "stale_fix")
+        assert "fresh" in old.json["message"]
+    four_minutes_ago = checkin_body(recorded_at=(datetime.now(UTC) - timedelta(minutes=4)).isoformat())
+    refused = client.post(f"/tasks/{task['id']}/checkin", json=four_minutes_ago, headers=worker)
+    assert refused.json["code"] == "stale_fix" and "at most 3 min old" in refused.json["message"]
+    outcomes = connection.execute(text("SELECT outcome FROM checkins ORDER BY received_at")).scalars().all()
+    assert outcomes == ["outside_geofence", "stale_fix", "stale_fix", "stale_fix"]  # every attempt recorded
+
+
+def test_the_fix_age_is_configuration(app, client, clock, monkeypatch):
+    res = app.extensions[EXTENSION]
+    monkeypatch.setattr(res, "config", dataclasses.replace(res.config, checkin_max_fix_age_s=600))
+    worker, task = claimed_task(client)
+    clock.advance(minutes=8)
+    eight_minutes_old = checkin_body(recorded_at=(clock.now - timedelta(minutes=8)).isoformat())
+    assert client.post(f"/tasks/{task['id']}/checkin", json=eight_minutes_old, headers=worker).status_code == 201
+
+
+def test_a_fix_taken_before_the_claim_is_refused(client):
+    worker, task = claimed_task(client)
+    earlier = checkin_body(recorded_at=(datetime.now(UTC) - timedelta(minutes=2)).isoformat())
+    refused = client.post(f"/tasks/{task['id']}/checkin", json=earlier, headers=worker)
+    assert (refused.status_code, refused.json["code"]) == (422, "fix_before_claim")
+    assert "before you claimed" in refused.json["message"]
+    assert client.post(f"/tasks/{task['id']}/checkin", json=checkin_body(), headers=worker).status_code == 201
+
+
+def test_speed_counts_from_when_the_previous_fix_arrived(client, clock):
+    """A fix sent 150 s after it was taken places the worker there as of its arrival: 5 km from the
+    store then, the store itself at once is teleporting, not a 120 km/h ride."""
+    worker, task = claimed_task(client)
+    taken = clock.now + timedelta(minutes=1)
+    clock.advance(minutes=1, seconds=150)
+    five_km_north = checkin_body(lat=PARIS[0] + 0.045, recorded_at=taken.isoformat())
+    assert client.post(f"/tasks/{task['id']}/checkin", json=five_km_north, headers=worker).json["code"] == (
+        "outside_geofence"
+    )
+    at_the_store = checkin_body(recorded_at=clock.now.isoformat())
+    refused = client.post(f"/tasks/{task['id']}/checkin", json=at_the_store, headers=worker)
+    assert (refused.status_code, refused.json["code"]) == (422, "implausible_speed")
 
 
 def test_checkin_needs_a_current_claim(client):
