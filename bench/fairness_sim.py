@@ -5,8 +5,9 @@ through the real services (claim, check-in, brief, submit, moderation, the revie
 floor) on a fresh database, with the clock set along the simulated week. Three campaigns pay well, fairly
 and badly for the time they take; workers travel between stores (12 km/h), read each brief once.
 
-Items are handed in as "not found" so that no photo is read (OCR is measured elsewhere): their pay comes
-through moderation (most approved within hours, a few rejected) or by default at the review deadline.
+Items are handed in as "not found", each with a photo of its empty place that the simulation stands for
+and reads as showing nothing (OCR is measured elsewhere): their pay comes through moderation (most
+approved within hours, a few rejected) or by default at the review deadline.
 
 Prints, per worker, the distribution of effective hourly pay before and after the floor, the share of
 worker time paid at least the minimum hourly rate, and the time from submission to money against the
@@ -23,22 +24,35 @@ import secrets
 import statistics
 import tempfile
 import time
+import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import select, text
+from sqlalchemy import select, text, update
 
 from bench.databases import prepare_database
 from fieldtasks import create_app
 from fieldtasks.api.context import EXTENSION
 from fieldtasks.imports import StoreRow
-from fieldtasks.models import ReviewCase, Task, TaskItem
+from fieldtasks.models import ABSENCE, ExtractionRequest, ItemStatus, Photo, ReviewCase, Task, TaskItem
 from fieldtasks.resources import Resources
-from fieldtasks.services import accounts, briefs, campaigns, fieldwork, floor, moderation, payments, publishing, tasks
+from fieldtasks.services import (
+    accounts,
+    briefs,
+    campaigns,
+    fieldwork,
+    floor,
+    moderation,
+    payments,
+    publishing,
+    tasks,
+    verification,
+)
 
 WAGES = {"EUR": 1202}
 PARIS = (48.8566, 2.3522)
 REVIEW_HOURS = 72
+FIX_AGE = timedelta(minutes=3)
 SWEEP_EVERY = timedelta(minutes=30)  # the real sweeper runs every SWEEP_INTERVAL_S (60 s by default)
 # (title, reward per item, products, minutes a typical worker takes, brief's reading minutes)
 CAMPAIGNS = [
@@ -138,16 +152,44 @@ def work_the_week(res: Resources, rng: random.Random, made: list, people: list[W
                     near = tasks.Nearness(stop[0], stop[1], 50_000)  # claimed at the store
                     tasks.claim_task(session, task["id"], worker.id, near, now=now, claim_limit=3)
                     fix = fieldwork.Fix(stop[0], stop[1], 10.0, False, now)
-                    fieldwork.check_in(session, task["id"], worker.id, fix, now=now)
+                    fieldwork.check_in(session, task["id"], worker.id, fix, now=now, max_fix_age=FIX_AGE)
                     for item_id in session.scalars(select(TaskItem.id).where(TaskItem.task_id == task["id"])):
-                        fieldwork.mark_not_found(session, task["id"], item_id, worker.id, now=now)
+                        report_missing(session, task["id"], item_id, worker.id, rng, now=now)
                     now += timedelta(minutes=minutes * worker.speed * rng.uniform(0.8, 1.25))
                     fieldwork.submit_task(session, task["id"], worker.id, now=now, wages=WAGES)
+                    read_as_empty(session, task["id"], now=now)
                 handed_in += 1
                 place = stop
         if number % 25 == 0 or number == len(people):
             print(f"  {number}/{len(people)} workers through their week ({handed_in} tasks handed in)", flush=True)
     return handed_in
+
+
+def report_missing(
+    session, task_id: uuid.UUID, item_id: uuid.UUID, worker_id: uuid.UUID, rng: random.Random, *, now: datetime
+) -> None:
+    """What an upload with `absent=true` records, for a photo that is never stored (no bytes, unique hashes)."""
+    sha256 = f"{rng.getrandbits(256):064x}"
+    generation = session.get(Task, task_id).claim_generation
+    session.add(
+        Photo(
+            task_id=task_id, item_id=item_id, worker_id=worker_id, claim_generation=generation, media_type="image/jpeg",
+            width=1600, height=1200, byte_size=1, sha256=sha256, phash=rng.getrandbits(63), fine_hash=sha256,
+            stage=ABSENCE, original_key=f"sim/{sha256}", clean_key=f"sim/{sha256}", created_at=now,
+        )
+    )  # fmt: skip
+    session.execute(update(TaskItem).where(TaskItem.id == item_id).values(status=ItemStatus.NOT_FOUND))
+
+
+def read_as_empty(session, task_id: uuid.UUID, *, now: datetime) -> None:
+    """The extraction job's work for the task's photos: nothing legible on them (the place is empty)."""
+    photos = select(Photo.id).where(Photo.task_id == task_id)
+    session.execute(
+        update(ExtractionRequest)
+        .where(ExtractionRequest.photo_id.in_(photos))
+        .values(status="done", result={"barcodes": []}, finished_at=now)
+    )
+    verification.settle_task(session, task_id, now=now)
 
 
 def moderate(res: Resources, rng: random.Random, monday: datetime, junk: set) -> tuple[int, int]:

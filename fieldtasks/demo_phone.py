@@ -170,8 +170,9 @@ def play(phone: Phone, email: str, password: str, *, wait_s: float = 90, seed: i
             phone.upload(task["id"], photo, gtin=item["gtin"], price_cents=str(typo))
             phone.say(f"   photographed {item['product_name']} at {money(price)} but typed {money(typo)} (a typo)")
         else:
-            phone.call("POST", f"/tasks/{task['id']}/items/{item['id']}/not-found")
-            phone.say(f"   reported {item['product_name']} missing from the shelf")
+            empty_place = label_jpeg(item["gtin"], price, rng, item.get("net_quantity"))  # its label, no product
+            phone.upload(task["id"], empty_place, gtin=item["gtin"], absent="true")
+            phone.say(f"   reported {item['product_name']} missing from the shelf, its empty place photographed")
     phone.call("POST", f"/tasks/{task['id']}/submit", expect=202)
     phone.say("4. submitted; the worker process reads the photos...")
     return _wait_for_verdicts(phone, task["id"], wait_s)

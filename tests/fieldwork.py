@@ -105,6 +105,14 @@ def checkin_body(lat: float = PARIS[0], lon: float = PARIS[1], **overrides) -> d
     return {**body, **overrides}
 
 
+def report_missing(client, worker: dict, task_id: str, gtin: str) -> str:
+    """Report an item's product missing with a photo of its empty place (unread until a test reads it)."""
+    seed = uuid.uuid4().int % 10_000
+    uploaded = upload(client, worker, task_id, f"key-{uuid.uuid4()}", photo_bytes(seed=seed), gtin=gtin, absent="true")
+    assert uploaded.status_code == 201, uploaded.json
+    return uploaded.json["id"]
+
+
 def photo_bytes(fmt: str = "JPEG", size=(640, 480), exif_time: str | None = None, seed: int = 0) -> bytes:
     """A small picture with some structure (so perceptual hashes differ by seed)."""
     image = Image.new("RGB", size, (240, 240, 240))

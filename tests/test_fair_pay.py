@@ -6,7 +6,16 @@ from datetime import timedelta
 
 from fieldtasks.api.context import EXTENSION
 from fieldtasks.services.estimates import MIN_COMPLETED, refresh_task_minutes
-from tests.fieldwork import HERE, PARIS, campaign_body, fresh_fix, new_client, new_worker, published_campaign
+from tests.fieldwork import (
+    HERE,
+    PARIS,
+    campaign_body,
+    fresh_fix,
+    new_client,
+    new_worker,
+    published_campaign,
+    report_missing,
+)
 from tests.verification import stores_campaign
 
 SMIC_CENTS = 1202  # the default minimum hourly rate in EUR
@@ -22,7 +31,7 @@ def do_task(client, worker: dict, campaign_id: str, clock=None, minutes: float =
     assert client.post(f"/tasks/{task['id']}/claim", json=HERE, headers=worker).status_code == 200
     assert client.post(f"/tasks/{task['id']}/checkin", json=fresh_fix(client), headers=worker).status_code == 201
     for item in client.get(f"/tasks/{task['id']}", headers=worker).json["items"]:
-        client.post(f"/tasks/{task['id']}/items/{item['id']}/not-found", headers=worker)
+        report_missing(client, worker, task["id"], item["gtin"])
     if clock is not None:
         clock.advance(minutes=minutes)
     assert client.post(f"/tasks/{task['id']}/submit", headers=worker).status_code == 202

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, date, datetime, time, timedelta
 
 from fieldtasks.api.context import EXTENSION
+from fieldtasks.jobs.photo_reading import run_extraction
 from fieldtasks.services.floor import settle_due_week, settle_week, week_start, worker_weeks
-from tests.fieldwork import HERE, PARIS, checkin_body, published_campaign
+from tests.fieldwork import HERE, PARIS, checkin_body, published_campaign, report_missing
 from tests.helpers import bearer, register, sign_in
 from tests.verification import ONE_PRODUCT, hand_in, label_photo, read_photo, stores_campaign
 
@@ -35,10 +37,12 @@ class Week:
         self.client.post(f"/tasks/{task['id']}/claim", json=HERE, headers=worker)
         fix = checkin_body(*place, recorded_at=self.clock.now.isoformat())
         assert self.client.post(f"/tasks/{task['id']}/checkin", json=fix, headers=worker).status_code == 201
-        for item in self.client.get(f"/tasks/{task['id']}", headers=worker).json["items"]:
-            self.client.post(f"/tasks/{task['id']}/items/{item['id']}/not-found", headers=worker)
+        items = self.client.get(f"/tasks/{task['id']}", headers=worker).json["items"]
+        photos = [report_missing(self.client, worker, task["id"], item["gtin"]) for item in items]
         self.clock.advance(minutes=minutes)
         assert self.client.post(f"/tasks/{task['id']}/submit", headers=self.headers()).status_code == 202
+        for photo_id in photos:  # the empty places, read: findings for a moderator
+            run_extraction(self.client.application.extensions[EXTENSION], uuid.UUID(photo_id), 1)
 
     def top_ups(self) -> list[int]:
         lines = self.client.get("/me/ledger", headers=self.headers()).json["lines"]

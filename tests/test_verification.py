@@ -10,10 +10,8 @@ from sqlalchemy import text
 
 from fieldtasks.api.context import EXTENSION
 from fieldtasks.jobs.maintenance import run_sweep
-from tests.fieldwork import EVIAN, HERE, checkin_body, new_worker, photo_bytes, published_campaign
+from tests.fieldwork import EVIAN, photo_bytes
 from tests.verification import (
-    ONE_PRODUCT,
-    ONE_STORE,
     earnings,
     hand_in,
     item_of,
@@ -145,14 +143,8 @@ def test_an_item_left_in_review_is_paid_after_the_campaigns_deadline(client, clo
 
 
 def test_a_product_reported_missing_is_a_finding_for_review(client):
-    campaign = published_campaign(client, stores=ONE_STORE, products=ONE_PRODUCT)
-    worker = new_worker(client)
-    task_id = client.get("/tasks/nearby", query_string={"lat": 48.8566, "lon": 2.3522}, headers=worker).json[0]["id"]
-    client.post(f"/tasks/{task_id}/claim", json=HERE, headers=worker)
-    client.post(f"/tasks/{task_id}/checkin", json=checkin_body(), headers=worker)
-    item = client.get(f"/tasks/{task_id}", headers=worker).json["items"][0]
-    client.post(f"/tasks/{task_id}/items/{item['id']}/not-found", headers=worker)
-    client.post(f"/tasks/{task_id}/submit", headers=worker)
-    settled = client.get(f"/tasks/{task_id}", headers=worker).json["items"][0]
+    handed_in = hand_in(client, label_photo(seed=31), absent="true")  # its label, no product on the shelf
+    read_photo(client, handed_in)
+    settled = item_of(client, handed_in)
     assert settled["verdict"] == "needs_review" and [r["code"] for r in settled["reasons"]] == ["not_found"]
-    assert earnings(client, worker)["pending_cents"] == campaign["reward_cents"]
+    assert earnings(client, handed_in.worker)["pending_cents"] == handed_in.campaign["reward_cents"]

@@ -9,7 +9,10 @@ import json
 import pytest
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from sqlalchemy import text
 
+from fieldtasks.api.context import EXTENSION
+from fieldtasks.jobs.photo_reading import run_extraction
 from fieldtasks.security import RecordSigner, canonical_json
 from tests.fieldwork import published_campaign
 from tests.helpers import bearer, register, sign_in
@@ -18,12 +21,15 @@ from tests.verification import hand_in, label_photo, read_photo
 
 
 @pytest.fixture
-def worked(client):
+def worked(client, connection):
     """A worker with one verified item paid, and a task of an unnamed client with its products not found."""
     handed_in = hand_in(client, label_photo(seed=21))
     read_photo(client, handed_in)
     hidden = published_campaign(client, named_in_work_records=False)
     do_task(client, handed_in.worker, hidden["id"])
+    res = client.application.extensions[EXTENSION]
+    for photo_id in connection.execute(text("SELECT id FROM photos WHERE stage = 'absence'")).scalars():
+        run_extraction(res, photo_id, 1)  # the empty places: findings for a moderator
     return handed_in
 
 

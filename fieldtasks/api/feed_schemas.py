@@ -11,7 +11,8 @@ from fieldtasks.services.tasks import MAX_LIMIT
 
 FORMATS = ("json", "csv", "ndjson")
 CSV_COLUMNS = (
-    "id", "campaign_id", "store_id", "store_name", "lat", "lon", "gtin", "product_name", "price_cents", "currency",
+    "id", "campaign_id", "store_id", "store_name", "lat", "lon", "gtin", "product_name", "availability",
+    "price_cents", "currency",
     "unit_price_cents", "unit", "promo", "observed_at", "verified_at", "verified_by", "price_source", "confidence",
     "photo_url",
 )  # fmt: skip
@@ -24,6 +25,9 @@ class FeedQuerySchema(ma.Schema):
     since = ma.fields.AwareDateTime(metadata={"description": "Observed at or after"})
     until = ma.fields.AwareDateTime(metadata={"description": "Observed before"})
     verified_by = ma.fields.String(validate=validate.OneOf(["auto", "moderator"]))
+    availability = ma.fields.String(
+        validate=validate.OneOf(["in_stock", "absent"]), metadata={"description": "Prices only, or absences only"}
+    )
     cursor = ma.fields.String(validate=validate.Length(1, 100))
     limit = ma.fields.Integer(load_default=100, validate=validate.Range(1, MAX_LIMIT))
     format = ma.fields.String(
@@ -68,7 +72,14 @@ class PriceRecordSchema(ma.Schema):
     campaign_id = ma.fields.UUID()
     store = ma.fields.Nested(StoreRefSchema)
     product = ma.fields.Nested(ProductRefSchema)
-    price_cents = ma.fields.Integer()
+    availability = ma.fields.String(
+        metadata={
+            "description": "in_stock: on the shelf at `price_cents`; absent: missing from its shelf, confirmed by a "
+            "moderator on the photo of its empty place (`photo_url`), and no price",
+            "example": "in_stock",
+        }
+    )
+    price_cents = ma.fields.Integer(allow_none=True, metadata={"description": "None when absent"})
     currency = ma.fields.String()
     unit_price_cents = ma.fields.Integer(allow_none=True)
     unit = ma.fields.String(allow_none=True, metadata={"description": "kg, l or unit"})
@@ -121,6 +132,7 @@ def price_record(row: Any, photo_url: str) -> dict[str, Any]:
         "campaign_id": str(row.campaign_id),
         "store": {"id": str(row.store_id), "name": row.store_name, "lat": row.lat, "lon": row.lon},
         "product": {"gtin": row.gtin, "name": row.product_name},
+        "availability": row.availability,
         "price_cents": row.price_cents,
         "currency": row.currency,
         "unit_price_cents": row.unit_price_cents,

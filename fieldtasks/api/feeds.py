@@ -48,6 +48,7 @@ def _filter(query: dict) -> feed.FeedFilter:
         since=query.get("since"),
         until=query.get("until"),
         verified_by=query.get("verified_by"),
+        availability=query.get("availability"),
     )
 
 

@@ -231,6 +231,14 @@ class PhotoFormSchema(ma.Schema):
     sensitive = ma.fields.Boolean(
         load_default=False, metadata={"description": "The photo shows something moderators should not see by default"}
     )
+    absent = ma.fields.Boolean(
+        load_default=False,
+        metadata={
+            "description": "Shelf-price tasks: the product is not on the shelf, and this photo shows its empty place "
+            "(its label with no product, or the gap). The item becomes `not_found` with this evidence, read like any "
+            "photo; a finding without such a photo is not paid (`absence_unproven`). No typed price."
+        },
+    )
     price_cents = ma.fields.Integer(
         validate=validate.Range(min=1, max=100_000_000),
         metadata={"description": TYPED_PRICE, "example": 249},
@@ -247,7 +255,10 @@ class PhotoSchema(ma.Schema):
     id = ma.fields.UUID()
     task_id = ma.fields.UUID()
     item_id = ma.fields.UUID(allow_none=True, metadata={"description": "None for a placement task's shelf photo"})
-    stage = ma.fields.String(allow_none=True, metadata={"description": "A scooter's pickup or dropoff photo"})
+    stage = ma.fields.String(
+        allow_none=True,
+        metadata={"description": "A scooter's `pickup` or `dropoff` photo; `absence`: the empty place of a product"},
+    )
     media_type = ma.fields.String(metadata={"example": "image/jpeg"})
     width = ma.fields.Integer()
     height = ma.fields.Integer()

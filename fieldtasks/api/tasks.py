@@ -149,6 +149,7 @@ class TaskPhotos(MethodView):
             vehicle_code=form.get("vehicle_code"),
             taken_at=form.get("taken_at"),
             sensitive=form["sensitive"],
+            absent=form["absent"],
             price_cents=form.get("price_cents"),
             unit_price_cents=form.get("unit_price_cents"),
         )
@@ -176,7 +177,8 @@ class ItemNotFound(MethodView):
     @blp.response(200, ItemSchema)
     @blp.alt_response(404, response="NOT_FOUND")
     def post(self, task_id, item_id):
-        """The product is not on the shelf: a valid finding"""
+        """The product is not on the shelf, reported without a photo: not paid (`absence_unproven`) unless a photo
+        of its empty place is sent too (`POST /tasks/{id}/photos` with `absent=true`, which reports it by itself)"""
         with unit_of_work() as session:
             return fieldwork.mark_not_found(session, task_id, item_id, worker_id(), now=resources().clock())
 

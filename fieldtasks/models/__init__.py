@@ -8,7 +8,7 @@ from fieldtasks.models.integrations import WEBHOOK_EVENTS, ApiKey, Webhook, Webh
 from fieldtasks.models.ledger import AccountKind, LedgerAccount, LedgerEntry, LedgerTransaction, Payout
 from fieldtasks.models.moderation import REJECT_REASONS, ReviewCase
 from fieldtasks.models.observations import PriceObservation, ShelfCheck
-from fieldtasks.models.photos import ExtractionRequest, IdempotencyKey, Photo
+from fieldtasks.models.photos import ABSENCE, ExtractionRequest, IdempotencyKey, Photo
 from fieldtasks.models.qualifications import PracticeAttempt, Qualification, WorkerQualification
 from fieldtasks.models.tasks import (
     AVAILABLE_STATUSES,
@@ -24,6 +24,7 @@ from fieldtasks.models.tasks import (
 )
 
 __all__ = [
+    "ABSENCE",
     "AVAILABLE_STATUSES",
     "PAID_VERDICTS",
     "REJECT_REASONS",

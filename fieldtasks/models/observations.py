@@ -15,6 +15,8 @@ class PriceObservation(Base):
     __tablename__ = "price_observations"
     __table_args__ = (
         CheckConstraint("price_cents > 0", name="price_positive"),
+        CheckConstraint("availability IN ('in_stock', 'absent')", name="availability"),
+        CheckConstraint("(availability = 'in_stock') = (price_cents IS NOT NULL)", name="price_when_in_stock"),
         CheckConstraint("verified_by IN ('auto', 'moderator')", name="verified_by"),
         CheckConstraint("price_source IN ('typed_and_read', 'read', 'moderator')", name="price_source"),
         Index("uq_price_observations_item_id", "item_id", unique=True),
@@ -31,7 +33,9 @@ class PriceObservation(Base):
     store_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("stores.id", ondelete="CASCADE"))
     product_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("campaign_products.id", ondelete="CASCADE"))
     photo_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("photos.id", ondelete="CASCADE"))
-    price_cents: Mapped[int] = mapped_column(BigInteger)
+    # A shelf price, or the product's absence from its shelf (no price) with the photo of its empty place.
+    availability: Mapped[str] = mapped_column(String(8), server_default="in_stock")
+    price_cents: Mapped[int | None] = mapped_column(BigInteger)
     currency: Mapped[str] = mapped_column(String(3))
     unit_price_cents: Mapped[int | None] = mapped_column(BigInteger)
     unit: Mapped[str | None] = mapped_column(String(8))

@@ -13,6 +13,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 from fieldtasks.models.base import Base, created_at, uuid_pk
 from fieldtasks.models.campaigns import point_column
 
+ABSENCE = "absence"  # the stage of a photo showing the empty place of a product reported missing
+
 
 class Photo(Base):
     __tablename__ = "photos"
@@ -38,7 +40,8 @@ class Photo(Base):
     fine_hash: Mapped[str | None] = mapped_column(String(64))
     # Reported by the worker (people in the picture, say): moderators see it blurred until they reveal it.
     sensitive: Mapped[bool] = mapped_column(server_default="false")
-    stage: Mapped[str | None] = mapped_column(String(16))  # a scooter's "pickup" or "dropoff" photo
+    # A scooter's "pickup" or "dropoff" photo; ABSENCE: the empty place of a product reported missing.
+    stage: Mapped[str | None] = mapped_column(String(16))
     original_key: Mapped[str] = mapped_column(String(200))
     clean_key: Mapped[str] = mapped_column(String(200))
     taken_at: Mapped[datetime | None]

@@ -32,6 +32,7 @@ class FeedFilter:
     since: datetime | None = None  # observed at or after
     until: datetime | None = None  # observed before
     verified_by: str | None = None  # auto or moderator
+    availability: str | None = None  # in_stock or absent
 
 
 def _columns() -> list:
@@ -47,6 +48,7 @@ def _columns() -> list:
         func.ST_X(geometry).label("lon"),
         Product.gtin,
         Product.name.label("product_name"),
+        PriceObservation.availability,
         PriceObservation.price_cents,
         PriceObservation.currency,
         PriceObservation.unit_price_cents,
@@ -77,6 +79,7 @@ def feed_statement(organization_id: uuid.UUID, where: FeedFilter) -> Select:
         (where.since, lambda v: PriceObservation.observed_at >= v),
         (where.until, lambda v: PriceObservation.observed_at < v),
         (where.verified_by, lambda v: PriceObservation.verified_by == v),
+        (where.availability, lambda v: PriceObservation.availability == v),
     ]
     for value, condition in conditions:
         if value is not None:

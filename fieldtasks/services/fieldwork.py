@@ -26,6 +26,7 @@ from fieldtasks.models import (
 )
 from fieldtasks.services import briefs, deploy_spots
 from fieldtasks.services.extraction import unfinished_extractions
+from fieldtasks.services.item_photos import evidence_of
 from fieldtasks.services.tasks import held_task, record_event
 from fieldtasks.services.verification import settle_task
 
@@ -200,11 +201,15 @@ def submit_task(
     if pending:
         message = f"{len(pending)} item(s) still need a photo or to be marked not found."
         raise ConflictError(message, code="items_incomplete", errors={"items": [str(i) for i in pending]})
-    photos = select(Photo.id, literal(now)).where(
-        Photo.task_id == task.id,
-        Photo.claim_generation == task.claim_generation,
-        Photo.item_id.in_(select(TaskItem.id).where(TaskItem.status == ItemStatus.PHOTOGRAPHED))
-        | Photo.item_id.is_(None),  # a shelf photo
+    photos = (
+        select(Photo.id, literal(now))
+        .outerjoin(TaskItem, TaskItem.id == Photo.item_id)
+        .where(Photo.task_id == task.id, Photo.claim_generation == task.claim_generation)
+        .where(
+            Photo.item_id.is_(None)  # a shelf photo
+            | ((TaskItem.status == ItemStatus.PHOTOGRAPHED) & evidence_of(ItemStatus.PHOTOGRAPHED))
+            | ((TaskItem.status == ItemStatus.NOT_FOUND) & evidence_of(ItemStatus.NOT_FOUND))
+        )
     )
     session.execute(
         pg_insert(ExtractionRequest).from_select(["photo_id", "requested_at"], photos).on_conflict_do_nothing()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from fieldtasks.models import ExtractionRequest, Photo, Task, TaskItem
+from fieldtasks.models import ABSENCE, ExtractionRequest, ItemStatus, Photo, Task, TaskItem
 from fieldtasks.services.verdicts import shows_product
 
 TERMINAL = ("done", "failed")
@@ -13,7 +13,8 @@ TERMINAL = ("done", "failed")
 
 def item_photos(session: Session, task: Task, item: TaskItem) -> list[tuple[Photo, ExtractionRequest]] | None:
     """The item's photos of this claim (a placement's shelf photos for each of its items) with their latest
-    extraction; None while one is not finished."""
+    extraction; None while one is not finished. An item reported missing has the photos of its empty place;
+    one on its shelf, the others (the worker's latest word decides)."""
     latest = (
         select(ExtractionRequest.photo_id, func.max(ExtractionRequest.generation).label("generation"))
         .group_by(ExtractionRequest.photo_id)
@@ -28,11 +29,19 @@ def item_photos(session: Session, task: Task, item: TaskItem) -> list[tuple[Phot
         )
         .where(Photo.task_id == task.id, Photo.claim_generation == task.claim_generation)
         .where((Photo.item_id == item.id) | Photo.item_id.is_(None))  # a shelf photo shows every item
+        .where(evidence_of(item.status))
         .order_by(Photo.created_at)
     ).all()
     if any(request.status not in TERMINAL for _, request in rows):
         return None
     return [(photo, request) for photo, request in rows]
+
+
+def evidence_of(status: str):
+    """Which photos are evidence for an item in this status."""
+    if status == ItemStatus.NOT_FOUND:
+        return Photo.stage == ABSENCE
+    return Photo.stage.is_distinct_from(ABSENCE)
 
 
 def proof_photos(

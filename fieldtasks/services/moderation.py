@@ -15,6 +15,7 @@ from fieldtasks.errors import ConflictError, InvalidError, NotFoundError
 from fieldtasks.models import (
     Campaign,
     Checkin,
+    ItemStatus,
     Product,
     ReviewCase,
     Task,
@@ -234,6 +235,9 @@ def _observe_approved(session, task, campaign, item, decision: Decision, *, now:
     """The approved price joins the client feed with its proof photo: the correction if any, else the price
     that photo states."""
     product = session.get(Product, item.product_id)
+    if item.status == ItemStatus.NOT_FOUND:
+        _observe_absence(session, task, campaign, item, product, decision, now=now)
+        return
     if decision.gtin:
         product = session.scalar(
             select(Product).where(Product.campaign_id == campaign.id, Product.gtin == decision.gtin)
@@ -253,6 +257,22 @@ def _observe_approved(session, task, campaign, item, decision: Decision, *, now:
         session, task, campaign, item.id, product_id=product.id, photo_id=proof[0].id, price_cents=price_cents,
         confidence=confidence, observed_at=task.submitted_at, verified_by="moderator", price_source="moderator",
         now=now,
+    )  # fmt: skip
+
+
+def _observe_absence(session, task, campaign, item, product, decision: Decision, *, now: datetime) -> None:
+    """A confirmed absence joins the client feed with the photo of the empty place (there is one: an absence
+    without a photo is never in review)."""
+    if decision.price_cents or decision.gtin:
+        message = "The product was reported missing: an approval confirms its absence and takes no price or GTIN."
+        raise InvalidError(message, code="correction_not_applicable", errors={"price_cents": [message]})
+    proof = _proof_photo(item_photos(session, task, item) or [], product.gtin, decision.photo_id)
+    if proof is None:
+        return
+    record_observation(
+        session, task, campaign, item.id, product_id=product.id, photo_id=proof[0].id, price_cents=None,
+        confidence="high", observed_at=task.submitted_at, verified_by="moderator", price_source="moderator",
+        now=now, availability="absent",
     )  # fmt: skip
 
 

@@ -20,7 +20,7 @@ def record_observation(
     *,
     product_id: uuid.UUID,
     photo_id: uuid.UUID,
-    price_cents: int,
+    price_cents: int | None,
     confidence: str,
     observed_at: datetime,
     verified_by: str,
@@ -29,8 +29,10 @@ def record_observation(
     unit_price_cents: int | None = None,
     unit: str | None = None,
     promo: bool = False,
+    availability: str = "in_stock",
 ) -> PriceObservation:
-    """A verified price (by the machine or a moderator) joins the feed, and subscribed webhooks hear of it."""
+    """A verified price (by the machine or a moderator), or a confirmed absence (no price), joins the feed,
+    and subscribed webhooks hear of it."""
     observation = PriceObservation(
         organization_id=campaign.organization_id,
         campaign_id=campaign.id,
@@ -39,6 +41,7 @@ def record_observation(
         store_id=task.store_id,
         product_id=product_id,
         photo_id=photo_id,
+        availability=availability,
         price_cents=price_cents,
         currency=campaign.currency,
         unit_price_cents=unit_price_cents,
@@ -67,6 +70,7 @@ def observation_event(session: Session, observation: PriceObservation) -> dict[s
         "campaign_id": str(observation.campaign_id),
         "store": {"id": str(store.id), "name": store.name},
         "product": {"gtin": product.gtin, "name": product.name},
+        "availability": observation.availability,
         "price_cents": observation.price_cents,
         "currency": observation.currency,
         "unit_price_cents": observation.unit_price_cents,

@@ -22,7 +22,7 @@ from fieldtasks.errors import (
 )
 from fieldtasks.geo import point_wkt
 from fieldtasks.images import ImageError, PreparedPhoto, blur, prepare_photo
-from fieldtasks.models import CampaignKind, IdempotencyKey, ItemStatus, Photo, Product, TaskItem, Vehicle
+from fieldtasks.models import ABSENCE, CampaignKind, IdempotencyKey, ItemStatus, Photo, Product, TaskItem, Vehicle
 from fieldtasks.products import normalize_gtin
 from fieldtasks.services.tasks import held_task, record_event
 from fieldtasks.storage import PhotoStorage, clean_key, original_key
@@ -42,6 +42,7 @@ class Upload:
     vehicle_code: str | None
     taken_at: datetime | None
     sensitive: bool = False
+    absent: bool = False  # the product is missing: the photo shows its empty place
     price_cents: int | None = None  # typed by the worker, shelf-price tasks only
     unit_price_cents: int | None = None
 
@@ -49,6 +50,7 @@ class Upload:
         """What makes two requests with one key "the same request"."""
         parts = [str(self.task_id), self.gtin or "", self.vehicle_code or "", str(self.taken_at or "")]
         parts += ["sensitive"] if self.sensitive else []
+        parts += ["absent"] if self.absent else []
         parts += (
             [f"price:{self.price_cents}:{self.unit_price_cents}"] if self.price_cents or self.unit_price_cents else []
         )
@@ -134,9 +136,12 @@ def _item_for(session: Session, upload: Upload, now: datetime) -> Target:
     task = held_task(session, upload.task_id, upload.worker_id, now=now)
     if task.checked_in_at is None:  # a photo is evidence of the visit: taken there, once the visit is checked
         raise ConflictError("Check in at the place before taking its photos.", code="not_checked_in")
-    if (upload.price_cents or upload.unit_price_cents) and task.kind != CampaignKind.SHELF_PRICE:
-        message = "Only a shelf-price task's photo takes a typed price."
+    if (upload.price_cents or upload.unit_price_cents) and (task.kind != CampaignKind.SHELF_PRICE or upload.absent):
+        message = "Only a shelf-price task's photo of a product on its shelf takes a typed price."
         raise InvalidError(message, code="price_not_expected", errors={"price_cents": [message]})
+    if upload.absent and (task.kind != CampaignKind.SHELF_PRICE or not upload.gtin):
+        message = "Only a shelf-price task's product (give its gtin) can be reported missing with a photo."
+        raise InvalidError(message, code="absence_not_expected", errors={"absent": [message]})
     if task.kind == CampaignKind.PRODUCT_PLACEMENT:
         if upload.gtin or upload.vehicle_code:
             message = "A placement photo shows the whole shelf section; send it without gtin."
@@ -158,7 +163,7 @@ def _item_for(session: Session, upload: Upload, now: datetime) -> Target:
     item = session.scalar(query)
     if item is None:
         raise NotFoundError("This task has no such item.", code="item_not_found")
-    stage = None
+    stage = ABSENCE if upload.absent else None
     if task.kind == CampaignKind.SCOOTER_RECHARGE:
         stage = "dropoff" if task.picked_up_at else "pickup"
     return Target(item, task.claim_generation, stage)
@@ -191,13 +196,14 @@ def _record_photo(session: Session, upload: Upload, prepared: PreparedPhoto, now
     )
     session.add(photo)
     photographed = (TaskItem.id == target.item.id) if target.item else (TaskItem.status == ItemStatus.PENDING)
+    status = ItemStatus.NOT_FOUND if target.stage == ABSENCE else ItemStatus.PHOTOGRAPHED  # the latest photo says
     session.execute(
-        update(TaskItem)
-        .where(TaskItem.task_id == upload.task_id, photographed)
-        .values(status=ItemStatus.PHOTOGRAPHED, updated_at=now)
+        update(TaskItem).where(TaskItem.task_id == upload.task_id, photographed).values(status=status, updated_at=now)
     )
     session.flush()
     record_event(session, upload.task_id, upload.worker_id, "photo_uploaded", now, photo_id=str(photo.id))
+    if target.stage == ABSENCE:
+        record_event(session, upload.task_id, upload.worker_id, "item_not_found", now, item_id=str(target.item.id))
     return {
         "id": str(photo.id),
         "task_id": str(photo.task_id),

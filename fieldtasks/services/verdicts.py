@@ -24,7 +24,10 @@ REASONS = {
     "price_mismatch": "You entered {typed}; the label reads {read}. A moderator will check the photo.",
     "price_unconfirmed": "The price you entered ({typed}) could not be confirmed on the photo; a moderator will "
     "check it.",
-    "not_found": "You reported the product missing from the shelf: a finding, which a moderator confirms.",
+    "not_found": "You reported the product missing from the shelf, with a photo of its place: a finding, which a "
+    "moderator confirms.",
+    "absence_unproven": "You reported the product missing without a photo of its empty place: with nothing to "
+    "check, this finding is not paid. Next time, photograph the label with no product, or the gap.",
     "unreadable_photo": "The photo could not be opened: {error}.",
     "shelf_unreadable": "Some labels on the shelf could not be read, so the product may be there unseen.",
     "missing_photo": "There is no {stage} photo of the vehicle's code.",
@@ -45,6 +48,7 @@ class Evidence:
     kind: str  # the campaign's kind
     expected_gtin: str | None
     extractions: list[dict[str, Any]]  # one per readable photo: the Extraction as stored, and its "stage"
+    absence: bool = False  # reported missing: the photos show the product's empty place
     unreadable: list[str] = field(default_factory=list)  # why each unreadable photo failed
     geofence_m: int = 100
     farthest_photo_m: float | None = None  # of the photos whose EXIF has a position
@@ -70,7 +74,9 @@ def judge(evidence: Evidence) -> Judgement:
     """Verified when nothing is wrong; otherwise every reason that applies."""
     reasons = [reason("unreadable_photo", error=error) for error in evidence.unreadable]
     price, index, presence = None, None, None
-    if evidence.kind == "product_placement":
+    if evidence.absence:
+        reasons += [reason("not_found"), *_other_product(evidence)]  # the gap is for a moderator to see
+    elif evidence.kind == "product_placement":
         presence, presence_reasons = _presence(evidence)
         reasons += presence_reasons
     elif evidence.kind == "scooter_recharge":
@@ -90,14 +96,22 @@ def judge(evidence: Evidence) -> Judgement:
     return Judgement(_unique(reasons), price, index, presence if not reasons else None)
 
 
-def _barcode_reasons(evidence: Evidence) -> list[dict[str, str]]:
+def _other_product(evidence: Evidence) -> list[dict[str, str]]:
+    """Another product's barcode read for sure, and not this one's: the photo is of another place."""
     reads = [read for extraction in evidence.extractions for read in extraction["barcodes"]]
     expected = evidence.expected_gtin
     if shows_product(reads, expected):
         return []
     others = sorted({r["gtin"] for r in reads if r["confidence"] == "high" and r["gtin"] != expected})
-    if others:
-        return [reason("wrong_product", found=", ".join(others), expected=expected)]
+    return [reason("wrong_product", found=", ".join(others), expected=expected)] if others else []
+
+
+def _barcode_reasons(evidence: Evidence) -> list[dict[str, str]]:
+    reads = [read for extraction in evidence.extractions for read in extraction["barcodes"]]
+    if shows_product(reads, evidence.expected_gtin):
+        return []
+    if other := _other_product(evidence):
+        return other
     if reads:
         return [reason("low_confidence", what="barcode")]
     return [reason("no_barcode")] if evidence.extractions or not evidence.unreadable else []

@@ -56,16 +56,16 @@ def settle_task(session: Session, task_id: uuid.UUID, *, now: datetime) -> list[
     ).all()
     settled = []
     for item in items:
-        if item.status == ItemStatus.NOT_FOUND:
-            _record(session, task, campaign, item, Judgement([reason("not_found")], None, None), [], now=now)
-        elif item.status == ItemStatus.PHOTOGRAPHED:
-            photos = item_photos(session, task, item)
-            if photos is None:
-                continue  # a photo is still being read
+        if item.status not in (ItemStatus.NOT_FOUND, ItemStatus.PHOTOGRAPHED):
+            continue
+        photos = item_photos(session, task, item)
+        if photos is None:
+            continue  # a photo is still being read
+        if item.status == ItemStatus.NOT_FOUND and not photos:
+            _unproven_absence(session, task, item, now=now)
+        else:
             evidence = gather_evidence(session, task, campaign, item, photos)
             _record(session, task, campaign, item, judge(evidence), photos, now=now)
-        else:
-            continue
         settled.append(item.id)
     if settled and len(settled) == len(items):
         _task_completed(session, task, campaign, now=now)
@@ -97,6 +97,7 @@ def gather_evidence(
     readable = [(photo, request) for photo, request in photos if request.status == "done" and request.result]
     return Evidence(
         kind=campaign.kind,
+        absence=item.status == ItemStatus.NOT_FOUND,
         expected_gtin=product.gtin if product else None,
         expected_vehicle_code=vehicle.vehicle_code if vehicle else None,
         extractions=[{**request.result, "stage": photo.stage} for photo, request in readable],
@@ -165,12 +166,21 @@ def _recent_prices(session: Session, campaign_id: uuid.UUID, product_id: uuid.UU
     return list(
         session.scalars(
             select(PriceObservation.price_cents).where(
+                PriceObservation.price_cents.is_not(None),
                 PriceObservation.campaign_id == campaign_id,
                 PriceObservation.product_id == product_id,
                 PriceObservation.observed_at > until - MEDIAN_WINDOW,
             )
         )
     )
+
+
+def _unproven_absence(session: Session, task: Task, item: TaskItem, *, now: datetime) -> None:
+    """Reported missing with no photo of the empty place: nothing to verify, so not paid (appealable)."""
+    item.verdict, item.verdict_by, item.verdict_at = Verdict.REJECTED, "auto", now
+    item.reasons = [reason("absence_unproven")]
+    session.flush()
+    record_event(session, task.id, None, "item_rejected", now, item_id=str(item.id), reasons=["absence_unproven"])
 
 
 def _record(

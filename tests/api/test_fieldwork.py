@@ -194,7 +194,7 @@ def test_every_step_is_in_the_task_history(client, connection, redis):
         "photo_uploaded",
         "item_not_found",
         "submitted",
-        "item_needs_review",  # the product reported missing: a finding for a moderator to confirm
+        "item_rejected",  # the product reported missing without a photo of its place: nothing to confirm
     ]
 
 
