@@ -20,6 +20,8 @@ from fieldtasks.db import Database
 from fieldtasks.resources import Resources
 from tests.database import ROOT, alembic_config, recreate_database
 
+pytest_plugins = ["tests.browser"]  # the live server fixture for browser tests
+
 TABLES = ("refresh_tokens", "users", "organizations", "ledger_accounts", "ledger_transactions")
 
 

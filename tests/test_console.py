@@ -5,6 +5,11 @@ from __future__ import annotations
 import re
 import uuid
 
+from markupsafe import escape
+from sqlalchemy import text
+
+from fieldtasks.api.console_words import REASON_WORDS
+from fieldtasks.services.verdicts import REASONS
 from tests.fieldwork import EVIAN, PARIS, photo_bytes, published_campaign
 from tests.helpers import PASSWORD, bearer, sign_in
 from tests.test_placement import photograph_shelf, placement_campaign, read
@@ -27,7 +32,7 @@ def test_a_moderator_signs_in_opens_the_next_case_and_approves_a_corrected_price
     read_photo(client, handed_in)
     signed_in(client, staff("moderator"))
     queue = client.get("/console").get_data(as_text=True)
-    assert "1 open case(s)" in queue and "wrong_product: 1" in queue
+    assert "1 open case(s)" in queue and f"{escape(REASON_WORDS['wrong_product'])} <strong>1</strong>" in queue
     opened = client.post("/console/next", data={"csrf": csrf_of(queue)})
     case_page = client.get(opened.headers["Location"]).get_data(as_text=True)
     assert "3017620422003" in case_page and EVIAN in case_page and 'class="box barcode"' in case_page
@@ -82,7 +87,9 @@ def test_a_case_opened_by_its_address_is_held_and_a_settled_one_is_read_only(cli
     case_url = f"/console/cases/{case['id']}"
     page = client.get(case_url).get_data(as_text=True)  # opened by its address, not through "next"
     assert 'id="approve"' in page
-    assert re.search(r"accepted, [\d.]+ m \(±10\.0 m\), fix of \d{4}-\d\d-\d\d \d\d:\d\d:\d\d, received ", page)
+    moment = r'<time datetime="[^"]+" data-precision="seconds">\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC</time>'
+    fix = rf"accepted, [\d.]+ m \(±10\.0 m\), fix of {moment}, received {moment}"
+    assert re.search(fix, page)
     refused = client.post(f"/moderation/cases/{case['id']}/decision", json={"outcome": "no_fault"}, headers=other)
     assert (refused.status_code, refused.json["code"]) == (409, "held_by_other")
     assert client.post("/moderation/cases/next", headers=other).status_code == 204  # nothing else waits
@@ -91,3 +98,71 @@ def test_a_case_opened_by_its_address_is_held_and_a_settled_one_is_read_only(cli
     assert "Settled: no fault" in settled and 'id="approve"' not in settled and "By " in settled
     missing = client.get(f"/console/cases/{uuid.uuid4()}")
     assert missing.status_code == 404 and missing.mimetype == "text/html" and "No such case." in missing.text
+
+
+def test_every_reason_has_words_for_the_moderator():
+    assert set(REASONS) | {"appeal"} <= set(REASON_WORDS)
+    assert all(REASON_WORDS[code] != REASONS.get(code) for code in REASON_WORDS)  # not the worker's sentence
+
+
+def test_the_queue_filters_by_reason_campaign_and_client_and_shows_who_the_case_is_for(client, staff):
+    prices, other_client = stores_campaign(client, 1), stores_campaign(client, 1)
+    read_photo(client, hand_in(client, label_photo(gtin=EVIAN, seed=41), prices))
+    read_photo(client, hand_in(client, photo_bytes(seed=42), other_client))
+    signed_in(client, staff("moderator"))
+    queue = client.get("/console").get_data(as_text=True)
+    assert "2 open case(s)" in queue and prices["title"] in queue
+    assert re.search(r'<time datetime="[^"]+\+00:00" data-precision="minutes">', queue)  # shown in their zone
+    assert queue.count('class="case-row" data-href="/console/cases/') == 2
+    by_reason = client.get("/console", query_string={"reason": "wrong_product"}).get_data(as_text=True)
+    assert "1 open case(s)" in by_reason
+    by_campaign = client.get("/console", query_string={"campaign": other_client["id"]}).get_data(as_text=True)
+    assert "1 open case(s)" in by_campaign and escape(REASON_WORDS["no_barcode"]) in by_campaign
+    client_id = client.get("/me", headers=prices["headers"]).json["organization"]["id"]
+    by_client = client.get("/console", query_string={"client": client_id}).get_data(as_text=True)
+    assert "1 open case(s)" in by_client and escape(REASON_WORDS["wrong_product"]) in by_client
+    assert client.get("/console", query_string={"client": "not-a-uuid"}).status_code == 400
+
+
+def test_a_case_shows_the_visit_the_workers_record_and_the_original_of_a_copy(client, staff):
+    campaign = stores_campaign(client, 2)
+    photo = label_photo(seed=43)
+    first = hand_in(client, photo, campaign)
+    read_photo(client, first)  # verified: the worker's record has one accepted item
+    copy = hand_in(client, photo, campaign)  # the same bytes, from another worker
+    read_photo(client, copy)
+    signed_in(client, staff("moderator"))
+    queue = client.get("/console").get_data(as_text=True)
+    case_url = client.post("/console/next", data={"csrf": csrf_of(queue)}).headers["Location"]
+    page = client.get(case_url).get_data(as_text=True)
+    assert escape(REASON_WORDS["duplicate_photo"]) in page
+    assert 'id="copies"' in page and f"/photos/{first.photo_id}/clean" in page  # the original, side by side
+    assert "0 accepted · 0 rejected · 0 no fault · 1 in review" in page
+    assert 'id="visit">no other item' in page
+    first_record = client.get(f"/moderation/cases/{case_url.rsplit('/', 1)[1]}",
+                              headers=bearer(sign_in(client, staff("moderator")))).json  # fmt: skip
+    assert [c["id"] for c in first_record["copies"]] == [first.photo_id]
+
+
+def test_skip_and_release_leave_a_case_undecided_and_a_decision_opens_the_next(client, staff, connection):
+    campaign = stores_campaign(client, 3)
+    for seed in (44, 45, 46):
+        read_photo(client, hand_in(client, label_photo(gtin=EVIAN, seed=seed), campaign))
+    signed_in(client, staff("moderator"))
+    queue = client.get("/console").get_data(as_text=True)
+    first = client.post("/console/next", data={"csrf": csrf_of(queue)}).headers["Location"]
+    page = client.get(first).get_data(as_text=True)
+    second = client.post(f"{first}/skip", data={"csrf": csrf_of(page)}).headers["Location"]
+    assert second != first and "/console/cases/" in second
+    page = client.get(second).get_data(as_text=True)
+    third = client.post(f"{second}/decision", data={"csrf": csrf_of(page), "outcome": "no_fault"}).headers["Location"]
+    assert third not in (first, second) and "/console/cases/" in third  # straight to the next case
+    page = client.get(third).get_data(as_text=True)
+    assert "Decision recorded." in page
+    released = client.post(f"{third}/release", data={"csrf": csrf_of(page)})
+    assert released.headers["Location"].endswith("/console")
+    held = connection.execute(
+        text("SELECT count(*) FROM review_cases WHERE held_by_id IS NOT NULL AND status = 'open'")
+    )
+    assert held.scalar() == 0  # the skipped and the released are anyone's again
+    assert connection.execute(text("SELECT count(*) FROM review_cases WHERE status = 'open'")).scalar() == 2

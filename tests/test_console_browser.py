@@ -3,50 +3,12 @@ next case, corrects the price with the keyboard and approves; the worker is paid
 
 from __future__ import annotations
 
-import threading
-
-import pytest
 from playwright.sync_api import sync_playwright
-from werkzeug.serving import make_server
 
-from fieldtasks.api.context import EXTENSION
-from fieldtasks.services import accounts
+from fieldtasks.api.console_words import REASON_WORDS
+from tests.browser import CHROMIUM, new_moderator, open_next_case
 from tests.fieldwork import EVIAN
-from tests.helpers import PASSWORD, unique_email
 from tests.verification import earnings, hand_in, label_photo, read_photo, stores_campaign
-
-CHROMIUM = "/usr/bin/chromium"
-
-
-@pytest.fixture
-def live_server(committing_app):
-    server = make_server("127.0.0.1", 0, committing_app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=10)
-
-
-def new_moderator(app) -> str:
-    res = app.extensions[EXTENSION]
-    email = unique_email("moderator")
-    with res.database.unit_of_work() as session:
-        accounts.create_staff_user(
-            session, email=email, password=PASSWORD, display_name="Mo", role="moderator", passwords=res.passwords
-        )
-    return email
-
-
-def open_next_case(page, live_server: str, email: str) -> None:
-    """Sign in to the console and open the next case with the keyboard."""
-    page.goto(f"{live_server}/console")
-    page.fill("input[name=email]", email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server}/console")
-    page.keyboard.press("Enter")
-    page.wait_for_url("**/console/cases/*")
 
 
 def test_a_moderator_corrects_a_price_and_approves_in_a_real_browser(committing_app, live_server):
@@ -82,5 +44,6 @@ def test_a_moderator_sees_the_price_the_worker_typed_beside_what_was_read(commit
         open_next_case(page, live_server, email)
         typed = page.inner_text("#typed")
         assert "3,79 by the worker" in typed and ("contradicted" in typed or "unconfirmed" in typed)
-        assert "You entered 3.79" in page.inner_text("main") or "price you entered (3.79)" in page.inner_text("main")
+        words = page.inner_text("#reasons")  # what to look at, in words for the moderator
+        assert words in (REASON_WORDS["price_mismatch"], REASON_WORDS["price_unconfirmed"])
         browser.close()

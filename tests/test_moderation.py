@@ -63,6 +63,21 @@ def test_two_moderators_never_get_the_same_case_and_a_hold_lapses(client, staff,
     assert take_next(client, third)["id"] == a["id"]
 
 
+def test_a_released_case_is_anyones_again_and_the_queue_filters_by_client(client, staff):
+    handed_in = in_review(client)
+    first, second = moderator(client, staff), moderator(client, staff)
+    case = take_next(client, first)
+    assert client.post(f"/moderation/cases/{case['id']}/release", headers=second).status_code == 204  # not theirs
+    assert client.post("/moderation/cases/next", headers=second).status_code == 204
+    assert client.post(f"/moderation/cases/{case['id']}/release", headers=first).status_code == 204
+    assert take_next(client, second)["id"] == case["id"]
+    client_id = client.get("/me", headers=handed_in.campaign["headers"]).json["organization"]["id"]
+    [listed] = client.get("/moderation/cases", query_string={"client": client_id}, headers=first).json
+    assert (listed["client_id"], listed["campaign_title"]) == (client_id, handed_in.campaign["title"])
+    other = client.get("/me", headers=stores_campaign(client, 1)["headers"]).json["organization"]["id"]
+    assert client.get("/moderation/cases", query_string={"client": other}, headers=first).json == []
+
+
 def test_approving_with_a_corrected_price_pays_once_and_corrects_the_feed(client, staff, connection):
     campaign = stores_campaign(client, 1)
     handed_in = in_review(client, campaign)

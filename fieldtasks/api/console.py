@@ -5,21 +5,42 @@ from __future__ import annotations
 import secrets
 import uuid
 from collections.abc import Callable
+from datetime import UTC, datetime
 from functools import wraps
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 
 from fieldtasks.api.access import ACCESS_ATTRIBUTE, public
+from fieldtasks.api.console_words import SUGGESTED_REJECTION, reason_words
 from fieldtasks.api.context import resources, unit_of_work
 from fieldtasks.api.errors import DOMAIN_STATUS
 from fieldtasks.api.feeds import photo_url
 from fieldtasks.errors import AuthenticationError, DomainError
 from fieldtasks.models import REJECT_REASONS, Role
-from fieldtasks.services import accounts, moderation
+from fieldtasks.services import accounts, case_views, moderation
 
 blp = Blueprint("console", __name__, url_prefix="/console", template_folder="../templates")
+SKIPPED_KEPT = 50  # cases a moderator skipped, not offered again in this session
+
+
+@blp.context_processor
+def page_helpers() -> dict[str, Any]:
+    return {"when": _when, "words": reason_words}
+
+
+def _when(moment: datetime | str | None, seconds: bool = False) -> Markup:
+    """A time for the moderator's page: UTC in the HTML, shown in the browser's own zone by the page's script."""
+    if moment is None:
+        return Markup("")
+    if isinstance(moment, str):
+        moment = datetime.fromisoformat(moment)
+    utc = moment.astimezone(UTC)
+    shown = utc.strftime("%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M")
+    kind = "seconds" if seconds else "minutes"
+    return Markup('<time datetime="{}" data-precision="{}">{} UTC</time>').format(utc.isoformat(), kind, shown)
 
 
 def moderator_page(view: Callable) -> Callable:
@@ -90,32 +111,74 @@ def sign_out():
 @blp.get("")
 @moderator_page
 def queue(claims):
-    res = resources()
+    chosen = {name: request.args.get(name, "") for name in ("reason", "campaign", "client")}
     with unit_of_work() as db:
-        cases = moderation.list_cases(db, moderation.CaseFilter(), now=res.clock(), limit=200)
-    counts: dict[str, int] = {}
-    for case in cases:
-        for found in case["reasons"]:
-            counts[found["code"]] = counts.get(found["code"], 0) + 1
-    return render_template("console/queue.html", cases=cases, counts=sorted(counts.items()), csrf=session["csrf"])
+        cases = case_views.list_cases(db, _queue_filter(chosen), now=resources().clock(), limit=200)
+        choices = case_views.queue_choices(db)
+    filters = [
+        ("reason", "Reason", choices["reasons"]),
+        ("campaign", "Campaign", choices["campaigns"]),
+        ("client", "Client", choices["clients"]),
+    ]
+    return render_template(
+        "console/queue.html", cases=cases, counts=case_views.reason_counts(cases), csrf=session["csrf"],
+        filters=filters, chosen=chosen,
+    )  # fmt: skip
+
+
+def _queue_filter(chosen: dict[str, str]) -> case_views.CaseFilter:
+    try:
+        return case_views.CaseFilter(
+            reason=chosen["reason"] or None,
+            campaign_id=uuid.UUID(chosen["campaign"]) if chosen["campaign"] else None,
+            client_id=uuid.UUID(chosen["client"]) if chosen["client"] else None,
+        )
+    except ValueError:
+        abort(400)
 
 
 @blp.post("/next")
 @moderator_page
 def take_next(claims):
+    return _next_case(claims)
+
+
+def _next_case(claims):
+    """The case this moderator holds, or the oldest one free (not one they skipped): its page, or the queue."""
     res = resources()
+    skipped = [uuid.UUID(value) for value in session.get("skipped", [])]
     try:
         with unit_of_work() as db:
             case_id = moderation.next_case(
-                db, claims.user_id, now=res.clock(), daily_cap=res.config.moderator_daily_cap
+                db, claims.user_id, now=res.clock(), daily_cap=res.config.moderator_daily_cap, skipping=skipped
             )
     except DomainError as error:
         flash(error.message)
         return redirect(url_for("console.queue"))
     if case_id is None:
-        flash("No case is waiting.")
+        flash("No case is waiting." if not skipped else "No other case is waiting; the ones you skipped are listed.")
+        session.pop("skipped", None)
         return redirect(url_for("console.queue"))
     return redirect(url_for("console.case", case_id=case_id))
+
+
+@blp.post("/cases/<uuid:case_id>/skip")
+@moderator_page
+def skip(claims, case_id):
+    """Leave this case to another moderator for now, and go on to the next one."""
+    with unit_of_work() as db:
+        moderation.release_case(db, case_id, claims.user_id)
+    session["skipped"] = [*session.get("skipped", []), str(case_id)][-SKIPPED_KEPT:]
+    return _next_case(claims)
+
+
+@blp.post("/cases/<uuid:case_id>/release")
+@moderator_page
+def release(claims, case_id):
+    with unit_of_work() as db:
+        moderation.release_case(db, case_id, claims.user_id)
+    flash("Case released: back in the queue for anyone.")
+    return redirect(url_for("console.queue"))
 
 
 @blp.get("/cases/<uuid:case_id>")
@@ -124,14 +187,21 @@ def case(claims, case_id):
     now = resources().clock()
     with unit_of_work() as db:
         mine = moderation.hold_case(db, case_id, claims.user_id, now=now)  # opened by its address too
-        found = moderation.case_detail(db, case_id, now=now)
+        found = case_views.case_detail(db, case_id, now=now)
     reveal = request.args.get("reveal") == "1"
-    for photo in found["photos"]:
+    for photo in [*found["photos"], *found["copies"]]:
         photo["url"] = photo_url(photo["id"], "blurred" if photo["sensitive"] and not reveal else "clean")
     return render_template(
-        "console/case.html", case=found, reject_reasons=REJECT_REASONS, csrf=session["csrf"], revealed=reveal,
-        mine=mine,
+        "console/case.html", case=found, reject_reasons=_rejections_for(found["reasons"]), csrf=session["csrf"],
+        revealed=reveal, mine=mine,
     )  # fmt: skip
+
+
+def _rejections_for(reasons: list[dict[str, str]]) -> list[str]:
+    """Every rejection reason, the one the case's reasons most often end in first."""
+    codes = [reason["code"] for reason in reasons]
+    suggested = next((SUGGESTED_REJECTION[code] for code in codes if code in SUGGESTED_REJECTION), None)
+    return sorted(REJECT_REASONS, key=lambda reason: reason != suggested)
 
 
 @blp.post("/cases/<uuid:case_id>/decision")
@@ -155,7 +225,7 @@ def decide(claims, case_id):
         flash(getattr(error, "message", "Write the price as 3,49 or 3.49."))
         return redirect(url_for("console.case", case_id=case_id))
     flash("Decision recorded.")
-    return redirect(url_for("console.queue"))
+    return _next_case(claims)  # a working day is one case after another
 
 
 def _cents(raw: str) -> int | None:

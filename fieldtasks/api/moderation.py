@@ -21,14 +21,14 @@ from fieldtasks.api.moderation_schemas import (
     DecisionSchema,
 )
 from fieldtasks.models import Role
-from fieldtasks.services import moderation
+from fieldtasks.services import case_views, moderation
 
 blp = Blueprint("moderation", __name__, description="Review cases, decisions and appeals.")
 
 
 def detail(session, case_id):
-    found = moderation.case_detail(session, case_id, now=resources().clock())
-    for photo in found["photos"]:
+    found = case_views.case_detail(session, case_id, now=resources().clock())
+    for photo in [*found["photos"], *found["copies"]]:
         # A photo reported sensitive is shown blurred; the moderator opens `reveal_url` by choice.
         photo["url"] = photo_url(photo["id"], "blurred" if photo["sensitive"] else "clean")
         photo["reveal_url"] = photo_url(photo["id"]) if photo["sensitive"] else None
@@ -43,11 +43,14 @@ class Cases(MethodView):
     def get(self, query):
         """Open cases, oldest first (filter by reason, campaign, age)"""
         hours = query.get("older_than_hours")
-        where = moderation.CaseFilter(
-            query.get("reason"), query.get("campaign"), timedelta(hours=hours) if hours is not None else None
+        where = case_views.CaseFilter(
+            reason=query.get("reason"),
+            campaign_id=query.get("campaign"),
+            older_than=timedelta(hours=hours) if hours is not None else None,
+            client_id=query.get("client"),
         )
         with unit_of_work() as session:
-            return moderation.list_cases(session, where, now=resources().clock(), limit=query["limit"])
+            return case_views.list_cases(session, where, now=resources().clock(), limit=query["limit"])
 
 
 @blp.route("/moderation/cases/next")
@@ -79,6 +82,17 @@ class CaseById(MethodView):
             return detail(session, case_id)
 
 
+@blp.route("/moderation/cases/<uuid:case_id>/release")
+class CaseRelease(MethodView):
+    @roles(Role.MODERATOR)
+    @blp.response(204)
+    @blp.alt_response(404, response="NOT_FOUND")
+    def post(self, case_id):
+        """Give a case I hold back to the queue, undecided (a case another moderator holds is left alone)"""
+        with unit_of_work() as session:
+            moderation.release_case(session, case_id, current_caller().user_id)
+
+
 @blp.route("/moderation/cases/<uuid:case_id>/decision")
 class CaseDecision(MethodView):
     @roles(Role.MODERATOR)
@@ -90,8 +104,15 @@ class CaseDecision(MethodView):
         422,
         response="UNPROCESSABLE_ENTITY",
         description="`rejection_unexplained`, `correction_without_approval`, `unknown_gtin`, `presence_required`, "
-        "`proof_photo_required` (several photos could prove the price: name one) or `unknown_photo`",
-    )
+        "`proof_photo_required` (several photos could prove the price: name one), `unknown_photo` or "
+        "`correction_not_applicable` (an item reported missing: approving confirms the absence, no price)",
+        example={
+            "code": "proof_photo_required",
+            "message": "Several photos could prove this price: say which one shows the product and its price.",
+            "errors": {"photo_id": ["Several photos could prove this price: say which one shows the product and "
+                                    "its price."]},
+        },
+    )  # fmt: skip
     def post(self, decision, case_id):
         """Approve (optionally correcting price or GTIN), reject with a reason, or settle as no fault: final"""
         with unit_of_work() as session:

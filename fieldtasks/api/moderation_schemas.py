@@ -12,6 +12,7 @@ from fieldtasks.models import REJECT_REASONS
 class CaseQuerySchema(ma.Schema):
     reason = ma.fields.String(validate=validate.Length(1, 40), metadata={"example": "no_barcode"})
     campaign = ma.fields.UUID()
+    client = ma.fields.UUID(metadata={"description": "The campaign's organization"})
     older_than_hours = ma.fields.Float(validate=validate.Range(0, 24 * 365))
     limit = ma.fields.Integer(load_default=50, validate=validate.Range(1, 200))
 
@@ -22,6 +23,9 @@ class CaseSummarySchema(ma.Schema):
     kind = ma.fields.String(metadata={"description": "review, or appeal"})
     reasons = ma.fields.List(ma.fields.Nested(ReasonSchema))
     campaign_id = ma.fields.UUID()
+    campaign_title = ma.fields.String()
+    client_id = ma.fields.UUID(metadata={"description": "The campaign's organization"})
+    client_name = ma.fields.String()
     place = ma.fields.String()
     opened_at = ma.fields.DateTime()
     age_hours = ma.fields.Float()
@@ -40,6 +44,22 @@ class CaseDetailSchema(CaseSummarySchema):
             "description": "id, url, the prices the worker typed (typed_price_cents, typed_unit_price_cents) and the"
             " extraction read on it (typed_price: whether the photo confirms the typed price)"
         },
+    )
+    item_status = ma.fields.String(
+        metadata={"description": "photographed, or not_found (the photos show its empty place)"}
+    )
+    copies = ma.fields.List(
+        ma.fields.Dict(),
+        metadata={
+            "description": "The photos these may be copies of (id, url, place, created_at, same_worker), to compare"
+        },
+    )
+    visit = ma.fields.List(
+        ma.fields.Dict(),
+        metadata={"description": "The other items of the same visit: name, gtin, status, verdict, reasons (codes)"},
+    )
+    track_record = ma.fields.Dict(
+        metadata={"description": "The worker's settled items: accepted, rejected, no_fault; and in_review"}
     )
     checkins = ma.fields.List(ma.fields.Dict())
     history = ma.fields.List(ma.fields.Dict())

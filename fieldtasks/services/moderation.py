@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -14,15 +14,11 @@ from sqlalchemy.orm import Session
 from fieldtasks.errors import ConflictError, InvalidError, NotFoundError
 from fieldtasks.models import (
     Campaign,
-    Checkin,
     ItemStatus,
     Product,
     ReviewCase,
     Task,
-    TaskEvent,
     TaskItem,
-    User,
-    Vehicle,
     Verdict,
 )
 from fieldtasks.services import payments
@@ -62,50 +58,16 @@ def open_case(
     )
 
 
-@dataclass(frozen=True)
-class CaseFilter:
-    reason: str | None = None
-    campaign_id: uuid.UUID | None = None
-    older_than: timedelta | None = None
-
-
-def list_cases(session: Session, where: CaseFilter, *, now: datetime, limit: int) -> list[dict[str, Any]]:
-    """Open cases, oldest first."""
-    query = (
-        select(ReviewCase, Task.campaign_id, Task.place_name)
-        .join(TaskItem, TaskItem.id == ReviewCase.item_id)
-        .join(Task, Task.id == TaskItem.task_id)
-        .where(ReviewCase.status == "open")
-        .order_by(ReviewCase.opened_at)
-        .limit(limit)
-    )
-    if where.reason:
-        query = query.where(ReviewCase.reasons.contains([{"code": where.reason}]))
-    if where.campaign_id:
-        query = query.where(Task.campaign_id == where.campaign_id)
-    if where.older_than:
-        query = query.where(ReviewCase.opened_at <= now - where.older_than)
-    return [_summary(case, campaign_id, place, now) for case, campaign_id, place in session.execute(query)]
-
-
-def _summary(case: ReviewCase, campaign_id: uuid.UUID, place: str, now: datetime) -> dict[str, Any]:
-    held = case.held_until is not None and case.held_until > now
-    return {
-        "id": case.id,
-        "item_id": case.item_id,
-        "kind": case.kind,
-        "reasons": case.reasons,
-        "campaign_id": campaign_id,
-        "place": place,
-        "opened_at": case.opened_at,
-        "age_hours": round((now - case.opened_at).total_seconds() / 3600, 1),
-        "due_at": case.due_at,
-        "held": held,
-    }
-
-
-def next_case(session: Session, moderator_id: uuid.UUID, *, now: datetime, daily_cap: int) -> uuid.UUID | None:
-    """The case this moderator holds, or the oldest open one nobody holds (and that is not theirs to skip)."""
+def next_case(
+    session: Session,
+    moderator_id: uuid.UUID,
+    *,
+    now: datetime,
+    daily_cap: int,
+    skipping: Collection[uuid.UUID] = (),
+) -> uuid.UUID | None:
+    """The case this moderator holds, or the oldest open one nobody holds (not their own decision under
+    appeal, nor one they skipped)."""
     held = session.scalar(
         select(ReviewCase.id).where(
             ReviewCase.status == "open", ReviewCase.held_by_id == moderator_id, ReviewCase.held_until > now
@@ -118,7 +80,7 @@ def next_case(session: Session, moderator_id: uuid.UUID, *, now: datetime, daily
         raise ConflictError(message, code="daily_cap_reached")
     case = session.scalar(
         select(ReviewCase)
-        .where(_takeable_by(moderator_id, now))
+        .where(_takeable_by(moderator_id, now), ReviewCase.id.not_in(list(skipping)))
         .order_by(ReviewCase.opened_at)
         .limit(1)
         .with_for_update(skip_locked=True)
@@ -145,6 +107,17 @@ def hold_case(session: Session, case_id: uuid.UUID, moderator_id: uuid.UUID, *, 
         .returning(ReviewCase.id)
     ).scalar_one_or_none()
     return held is not None
+
+
+def release_case(session: Session, case_id: uuid.UUID, moderator_id: uuid.UUID) -> None:
+    """Give a case back to the queue (a case is never released from another moderator's hands)."""
+    if session.get(ReviewCase, case_id) is None:
+        raise NotFoundError("No such case.")
+    session.execute(
+        update(ReviewCase)
+        .where(ReviewCase.id == case_id, ReviewCase.held_by_id == moderator_id, ReviewCase.status == "open")
+        .values(held_by_id=None, held_until=None)
+    )
 
 
 def decided_today(session: Session, moderator_id: uuid.UUID, *, now: datetime) -> int:
@@ -345,75 +318,3 @@ def pay_overdue_cases(session: Session, *, now: datetime, limit: int = 500, ahea
         record_event(session, item.task_id, None, "item_approved_by_deadline", now, item_id=str(item.id),
                      case_id=str(case.id))  # fmt: skip
     return len(cases)
-
-
-def _expected(session: Session, product: Product | None, item: TaskItem) -> dict[str, str]:
-    if product is not None:
-        return {"gtin": product.gtin, "name": product.name}
-    code = session.scalar(select(Vehicle.vehicle_code).where(Vehicle.id == item.vehicle_id))
-    return {"vehicle_id": str(item.vehicle_id), "vehicle_code": code}
-
-
-def _name(session: Session, user_id: uuid.UUID | None) -> str | None:
-    return session.scalar(select(User.display_name).where(User.id == user_id)) if user_id else None
-
-
-def case_detail(session: Session, case_id: uuid.UUID, *, now: datetime) -> dict[str, Any]:
-    """Everything a moderator needs to decide: photos and what was read on them, what was expected,
-    the check-ins, the reasons and the task's history."""
-    row = session.execute(
-        select(ReviewCase, TaskItem, Task)
-        .join(TaskItem, TaskItem.id == ReviewCase.item_id)
-        .join(Task, Task.id == TaskItem.task_id)
-        .where(ReviewCase.id == case_id)
-    ).one_or_none()
-    if row is None:
-        raise NotFoundError("No such case.")
-    case, item, task = row
-    product = session.get(Product, item.product_id) if item.product_id else None
-    photos = item_photos(session, task, item) or []
-    checkins = session.scalars(
-        select(Checkin).where(Checkin.task_id == task.id, Checkin.claim_generation == task.claim_generation)
-        .order_by(Checkin.received_at)
-    )  # fmt: skip
-    events = session.scalars(select(TaskEvent).where(TaskEvent.task_id == task.id).order_by(TaskEvent.id))
-    return {
-        **_summary(case, task.campaign_id, task.place_name, now),
-        "status": case.status,
-        "outcome": case.outcome,
-        "held_until": case.held_until if case.held_until and case.held_until > now else None,
-        "decided_by": _name(session, case.decided_by_id),
-        "decided_at": case.decided_at,
-        "reject_reason": case.reject_reason,
-        "explanation": case.explanation,
-        "appeal_comment": case.appeal_comment,
-        "task_kind": task.kind,
-        "expected": _expected(session, product, item),
-        "photos": [
-            {
-                "id": photo.id,
-                "sensitive": photo.sensitive,
-                "typed_price_cents": photo.typed_price_cents,
-                "typed_unit_price_cents": photo.typed_unit_price_cents,
-                "extraction": request.result,
-                "error": request.error,
-            }
-            for photo, request in photos
-        ],
-        "checkins": [
-            {
-                "outcome": c.outcome,
-                "distance_m": round(c.distance_m, 1),
-                "accuracy_m": c.accuracy_m,
-                "is_mock": c.is_mock,
-                "recorded_at": c.recorded_at.isoformat(),  # the phone's word
-                "received_at": c.received_at.isoformat(),  # the server's clock
-            }
-            for c in checkins
-        ],
-        "history": [
-            {"event": e.event, "at": e.at.isoformat(), "details": e.details}
-            for e in events
-            if e.details.get("item_id") in (None, str(item.id))
-        ],
-    }

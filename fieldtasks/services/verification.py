@@ -105,7 +105,7 @@ def gather_evidence(
         geofence_m=geofence_m,
         farthest_photo_m=farthest_m,
         stale_taken_at=_stale_time(task, [photo for photo, _ in photos]),
-        duplicate=_has_duplicate(session, task, [photo for photo, _ in photos]),
+        duplicate=bool(copies_of(session, task, [photo for photo, _ in photos], limit=1)),
         median_price_cents=round(statistics.median(price_history)) if len(price_history) >= 3 else None,
     )
 
@@ -138,22 +138,26 @@ def _stale_time(task: Task, photos: list[Photo]) -> str | None:
     return None
 
 
-def _has_duplicate(session: Session, task: Task, photos: list[Photo]) -> bool:
-    """The same bytes anywhere, or a near-identical picture in this campaign, from another task or worker."""
+def copies_of(session: Session, task: Task, photos: list[Photo], *, limit: int = 3) -> list[Photo]:
+    """Photos from another task or worker that these are copies of: the same bytes anywhere, or a
+    near-identical picture in this campaign; the oldest first."""
     other = aliased(Photo)
     elsewhere = (other.task_id != task.id) | (other.worker_id != task.claimed_by_id)
     hashes = [photo.sha256 for photo in photos]
-    if session.scalar(select(func.count()).select_from(other).where(other.sha256.in_(hashes), elsewhere)):
-        return True
+    same_bytes = select(other).where(other.sha256.in_(hashes), elsewhere).order_by(other.created_at).limit(limit)
+    found = list(session.scalars(same_bytes))
     same_campaign = select(Task.id).where(Task.campaign_id == task.campaign_id)
     for photo in photos:
+        if len(found) >= limit:
+            break
         distance = func.bit_count(cast(other.phash.op("#")(photo.phash), BIT(64)))
         candidates = session.scalars(
-            select(other.fine_hash).where(other.task_id.in_(same_campaign), elsewhere, distance <= CANDIDATE_BITS)
+            select(other)
+            .where(other.task_id.in_(same_campaign), elsewhere, distance <= CANDIDATE_BITS)
+            .order_by(other.created_at)
         )
-        if any(_is_copy(photo.fine_hash, fine) for fine in candidates):
-            return True
-    return False
+        found += [c for c in candidates if c not in found and _is_copy(photo.fine_hash, c.fine_hash)]
+    return found[:limit]
 
 
 def _is_copy(mine: str | None, theirs: str | None) -> bool:

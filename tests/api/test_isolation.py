@@ -82,6 +82,7 @@ OPERATIONS: dict[tuple[str, str], tuple[object, str | None]] = {
     ("post", "/moderation/cases/next"): ({"moderator"}, None),
     ("get", "/moderation/cases/{case_id}"): ({"moderator"}, None),
     ("post", "/moderation/cases/{case_id}/decision"): ({"moderator"}, None),
+    ("post", "/moderation/cases/{case_id}/release"): ({"moderator"}, None),
     ("post", "/items/{item_id}/appeal"): ({"worker"}, "worker"),
     ("get", "/metrics"): (PUBLIC, None),
 }
