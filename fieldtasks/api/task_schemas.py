@@ -10,6 +10,7 @@ from werkzeug.datastructures import FileStorage
 from fieldtasks.api.campaign_schemas import latitude, longitude
 from fieldtasks.models import CampaignKind
 from fieldtasks.services.tasks import MAX_LIMIT, MAX_RADIUS_M
+from fieldtasks.services.verdicts import REASONS
 
 
 class NearbyQuerySchema(ma.Schema):
@@ -121,7 +122,9 @@ def card_json(row) -> dict:
 
 
 class ReasonSchema(ma.Schema):
-    code = ma.fields.String(metadata={"example": "no_barcode"})
+    code = ma.fields.String(
+        metadata={"example": "no_barcode", "description": "One of " + ", ".join(f"`{code}`" for code in REASONS)}
+    )
     message = ma.fields.String(metadata={"description": "A sentence for the worker"})
 
 
@@ -135,7 +138,9 @@ class ItemSchema(ma.Schema):
             "worker appealed, until another moderator decides); null until read"
         },
     )
-    reasons = ma.fields.List(ma.fields.Nested(ReasonSchema), metadata={"description": "Why it needs review"})
+    reasons = ma.fields.List(
+        ma.fields.Nested(ReasonSchema), metadata={"description": "Why it needs review, or why it was not paid"}
+    )
     review_due_at = ma.fields.DateTime(allow_none=True, metadata={"description": "Paid by default after this"})
     gtin = ma.fields.String(allow_none=True)
     product_name = ma.fields.String(allow_none=True)

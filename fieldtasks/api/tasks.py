@@ -137,6 +137,19 @@ class TaskPhotos(MethodView):
     )
     @blp.alt_response(413, response="REQUEST_ENTITY_TOO_LARGE")
     @blp.alt_response(415, response="UNSUPPORTED_MEDIA_TYPE")
+    @blp.alt_response(
+        422,
+        response="UNPROCESSABLE_ENTITY",
+        description="`validation_error`, `idempotency_mismatch` (the key was used for another upload), "
+        "`price_not_expected` (a typed price on a photo that takes none), `absence_not_expected` (`absent=true` "
+        "outside a shelf-price item), `shelf_photo` (a placement photo names no product) or an unreadable image",
+        example={
+            "code": "absence_not_expected",
+            "message": "Only a shelf-price task's product (give its gtin) can be reported missing with a photo.",
+            "errors": {"absent": ["Only a shelf-price task's product (give its gtin) can be reported missing with a "
+                                  "photo."]},
+        },
+    )  # fmt: skip
     def post(self, headers, form, task_id):
         """Upload a photo of an item; retry with the same Idempotency-Key to get the same photo back"""
         res = resources()
