@@ -17,6 +17,7 @@ auto-approval deadline.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import math
 import os
 import random
@@ -154,7 +155,7 @@ def work_the_week(res: Resources, rng: random.Random, made: list, people: list[W
                     fix = fieldwork.Fix(stop[0], stop[1], 10.0, False, now)
                     fieldwork.check_in(session, task["id"], worker.id, fix, now=now, max_fix_age=FIX_AGE)
                     for item_id in session.scalars(select(TaskItem.id).where(TaskItem.task_id == task["id"])):
-                        report_missing(session, task["id"], item_id, worker.id, rng, now=now)
+                        report_missing(session, task["id"], item_id, worker.id, now=now)
                     now += timedelta(minutes=minutes * worker.speed * rng.uniform(0.8, 1.25))
                     fieldwork.submit_task(session, task["id"], worker.id, now=now, wages=WAGES)
                     read_as_empty(session, task["id"], now=now)
@@ -165,16 +166,15 @@ def work_the_week(res: Resources, rng: random.Random, made: list, people: list[W
     return handed_in
 
 
-def report_missing(
-    session, task_id: uuid.UUID, item_id: uuid.UUID, worker_id: uuid.UUID, rng: random.Random, *, now: datetime
-) -> None:
-    """What an upload with `absent=true` records, for a photo that is never stored (no bytes, unique hashes)."""
-    sha256 = f"{rng.getrandbits(256):064x}"
+def report_missing(session, task_id: uuid.UUID, item_id: uuid.UUID, worker_id: uuid.UUID, *, now: datetime) -> None:
+    """What an upload with `absent=true` records, for a photo that is never stored (no bytes; hashes unique to the
+    item, so that no random draw of the simulation changes)."""
+    sha256 = hashlib.sha256(item_id.bytes).hexdigest()
     generation = session.get(Task, task_id).claim_generation
     session.add(
         Photo(
             task_id=task_id, item_id=item_id, worker_id=worker_id, claim_generation=generation, media_type="image/jpeg",
-            width=1600, height=1200, byte_size=1, sha256=sha256, phash=rng.getrandbits(63), fine_hash=sha256,
+            width=1600, height=1200, byte_size=1, sha256=sha256, phash=int(sha256[:15], 16), fine_hash=sha256,
             stage=ABSENCE, original_key=f"sim/{sha256}", clean_key=f"sim/{sha256}", created_at=now,
         )
     )  # fmt: skip

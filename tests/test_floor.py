@@ -5,9 +5,11 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, date, datetime, time, timedelta
 
+from sqlalchemy import text
+
 from fieldtasks.api.context import EXTENSION
 from fieldtasks.jobs.photo_reading import run_extraction
-from fieldtasks.services.floor import settle_due_week, settle_week, week_start, worker_weeks
+from fieldtasks.services.floor import revisit_won_appeals, settle_due_week, settle_week, week_start, worker_weeks
 from tests.fieldwork import HERE, PARIS, checkin_body, published_campaign, report_missing
 from tests.helpers import bearer, register, sign_in
 from tests.verification import ONE_PRODUCT, hand_in, label_photo, read_photo, stores_campaign
@@ -121,7 +123,16 @@ def test_the_cli_settles_a_week_on_demand(client, runner, clock):
     assert week.top_ups() == [601]
 
 
-def test_time_on_an_item_whose_rejection_stands_is_not_work_the_floor_pays(client, app, clock, staff):
+def reject_campaigns_case(client, staff, campaign: dict) -> tuple[dict, str]:
+    moderator = bearer(sign_in(client, staff("moderator")))
+    cases = client.get("/moderation/cases", headers=moderator).json
+    [case] = [c for c in cases if c["campaign_id"] == campaign["id"]]
+    rejection = {"outcome": "reject", "reject_reason": "not_the_product", "explanation": "The shelf was full."}
+    assert client.post(f"/moderation/cases/{case['id']}/decision", json=rejection, headers=moderator).status_code == 200
+    return moderator, case["item_id"]
+
+
+def test_time_on_a_rejected_item_not_under_appeal_is_not_work_the_floor_pays(client, app, clock, staff):
     week = Week(client, clock)
     junk, honest = (
         stores_campaign(client, 1, starts_at=week.starts_at),
@@ -129,13 +140,46 @@ def test_time_on_an_item_whose_rejection_stands_is_not_work_the_floor_pays(clien
     )
     week.task(junk, minutes=60)
     week.task(honest, minutes=60)  # both items reported missing: in review
-    moderator = bearer(sign_in(client, staff("moderator")))
-    [case] = [c for c in client.get("/moderation/cases", headers=moderator).json if c["campaign_id"] == junk["id"]]
-    rejection = {"outcome": "reject", "reject_reason": "not_the_product", "explanation": "The shelf was full."}
-    assert client.post(f"/moderation/cases/{case['id']}/decision", json=rejection, headers=moderator).status_code == 200
+    _, item_id = reject_campaigns_case(client, staff, junk)
     with app.extensions[EXTENSION].database.unit_of_work() as session:
-        [appealable] = worker_weeks(session, week.monday, now=clock.now + timedelta(days=3)).values()
-        [settled] = worker_weeks(session, week.monday).values()
-    assert round(appealable.hours, 2) == 2.0  # the worker may still appeal: the time counts meanwhile
-    assert round(settled.hours, 2) == 1.0  # no appeal in 7 days: the rejected item's hour is not work
-    assert settle(app, week.monday, clock.now + timedelta(days=14)).topped_up_cents == 1202
+        [rejected] = worker_weeks(session, week.monday).values()
+    assert round(rejected.hours, 2) == 1.0  # the rejected item's hour is not work
+    appealed = client.post(f"/items/{item_id}/appeal", json={"comment": "It was not there."}, headers=week.headers())
+    assert appealed.status_code == 201
+    with app.extensions[EXTENSION].database.unit_of_work() as session:
+        [under_appeal] = worker_weeks(session, week.monday).values()
+    assert round(under_appeal.hours, 2) == 2.0  # an appeal is open: the time counts meanwhile
+    assert settle(app, week.monday, clock.now + timedelta(days=14)).topped_up_cents == 2404
+
+
+def test_an_appeal_won_after_the_week_was_settled_tops_the_week_up_again_once(client, app, clock, staff):
+    week = Week(client, clock)
+    junk, honest = (
+        stores_campaign(client, 1, starts_at=week.starts_at),
+        stores_campaign(client, 1, starts_at=week.starts_at),
+    )
+    week.task(junk, minutes=60)
+    week.task(honest, minutes=60)
+    _, item_id = reject_campaigns_case(client, staff, junk)
+    clock.now = datetime.combine(week.monday + timedelta(days=14), time(9), tzinfo=UTC)
+    assert settle(app, week.monday, clock.now).topped_up_cents == 1202  # one hour counts: the other was rejected
+    # The rejection is dated six days before, as if it came late in the week: the appeal is still in time.
+    res = app.extensions[EXTENSION]
+    with res.database.unit_of_work() as session:
+        session.execute(text("UPDATE task_items SET verdict_at = :at WHERE id = :id"),
+                        {"at": clock.now - timedelta(days=6), "id": item_id})  # fmt: skip
+    clock.advance(hours=1)
+    appealed = client.post(f"/items/{item_id}/appeal", json={"comment": "It was not there."}, headers=week.headers())
+    assert appealed.status_code == 201
+    other = bearer(sign_in(client, staff("moderator")))
+    decided = client.post(f"/moderation/cases/{appealed.json['case_id']}/decision", json={"outcome": "no_fault"},
+                          headers=other)  # fmt: skip
+    assert decided.status_code == 200
+    with res.database.unit_of_work() as session:
+        paid = revisit_won_appeals(session, wages=WAGES, now=clock.now)
+    with res.database.unit_of_work() as session:
+        again = revisit_won_appeals(session, wages=WAGES, now=clock.now)
+    # Two hours at 12.02 EUR, less the item's reward (now paid) and the first top-up.
+    reward = junk["reward_cents"]
+    assert (paid, again) == (1202 - reward, 0)
+    assert sum(week.top_ups()) == 2404 - reward and len(week.top_ups()) == 3

@@ -56,6 +56,8 @@ def run_sweep(res: Resources) -> SweepReport:
     with res.database.unit_of_work() as session:
         floor.settle_due_week(session, wages=res.config.min_hourly_wage_cents, now=res.clock())
     with res.database.unit_of_work() as session:
+        floor.revisit_won_appeals(session, wages=res.config.min_hourly_wage_cents, now=res.clock())
+    with res.database.unit_of_work() as session:
         due = webhooks.due_deliveries(session, now=res.clock())
     deliveries = enqueue_deliveries(res.redis, due)
     report = SweepReport(requeued, len(lost.given_up), approved, deliveries, released)

@@ -3,7 +3,7 @@
 from fieldtasks.models.accounts import Organization, RefreshToken, Role, User
 from fieldtasks.models.base import SRID, Base
 from fieldtasks.models.campaigns import Campaign, CampaignKind, CampaignStatus, DeploySpot, Product, Store, Vehicle
-from fieldtasks.models.fairness import BriefRead, FloorWeek, HiddenSource, TaskRating
+from fieldtasks.models.fairness import BriefRead, FloorRevisit, FloorWeek, HiddenSource, TaskRating
 from fieldtasks.models.integrations import WEBHOOK_EVENTS, ApiKey, Webhook, WebhookDelivery
 from fieldtasks.models.ledger import AccountKind, LedgerAccount, LedgerEntry, LedgerTransaction, Payout
 from fieldtasks.models.moderation import REJECT_REASONS, ReviewCase
@@ -40,6 +40,7 @@ __all__ = [
     "Checkin",
     "DeploySpot",
     "ExtractionRequest",
+    "FloorRevisit",
     "FloorWeek",
     "HiddenSource",
     "IdempotencyKey",

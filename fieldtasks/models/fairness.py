@@ -74,3 +74,14 @@ class FloorWeek(Base):
     settled_at: Mapped[datetime]
     workers_topped_up: Mapped[int]
     topped_up_cents: Mapped[int] = mapped_column(BigInteger)
+
+
+class FloorRevisit(Base):
+    """An appeal won after its week's floor was settled, whose week was then settled again for its worker
+    (the difference topped up): once per case."""
+
+    __tablename__ = "floor_revisits"
+
+    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("review_cases.id", ondelete="CASCADE"), primary_key=True)
+    revisited_at: Mapped[datetime]
+    topped_up_cents: Mapped[int] = mapped_column(BigInteger)

@@ -1,11 +1,12 @@
 """The hourly floor: no worker earns less than the minimum hourly rate for the time they worked in a week.
 
 Time worked in a week (UTC, Monday to Monday): claim to submission of each task handed in (less the share
-of its items whose rejection stands: junk is not work), the declared
+of its items rejected and not under appeal: junk is not work), the declared
 minutes of each brief opened, and travel between consecutive check-ins (at TRAVEL_KMH, at most
 MAX_HOP_MINUTES a hop). Earnings: the rewards of those tasks and the briefs paid that week (reimbursed
 costs are not pay). When earnings fall short, a top-up is paid, charged to each campaign in proportion to
-the time spent on it. A week is settled once, FLOOR_DELAY after it ends (reviews settle meanwhile).
+the time spent on it. A week is settled once, FLOOR_DELAY after it ends (reviews settle meanwhile); an
+appeal won after that settles the week again for its worker, and the difference is topped up.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Float, func, select
+from sqlalchemy import Date, Float, func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session, aliased
 
@@ -29,6 +30,7 @@ from fieldtasks.models import (
     BriefRead,
     Campaign,
     Checkin,
+    FloorRevisit,
     FloorWeek,
     LedgerAccount,
     LedgerEntry,
@@ -42,7 +44,6 @@ from fieldtasks.models import (
 )
 from fieldtasks.services import escrow, ledger
 from fieldtasks.services.briefs import BRIEFING
-from fieldtasks.services.moderation import APPEAL_WINDOW
 from fieldtasks.services.payments import REWARD
 
 TOPUP = "hourly_floor"
@@ -72,14 +73,11 @@ def _bounds(monday: date) -> tuple[datetime, datetime]:
     return start, start + timedelta(days=7)
 
 
-def worker_weeks(
-    session: Session, monday: date, *, now: datetime | None = None
-) -> dict[tuple[uuid.UUID, str], WorkerWeek]:
-    """Every worker's time and pay in the week, by (worker, currency), as known at `now` (by default when
-    the week is settled)."""
+def worker_weeks(session: Session, monday: date) -> dict[tuple[uuid.UUID, str], WorkerWeek]:
+    """Every worker's time and pay in the week, by (worker, currency), as known now."""
     start, end = _bounds(monday)
     weeks: dict[tuple[uuid.UUID, str], WorkerWeek] = defaultdict(WorkerWeek)
-    share = _counted_share(now or end + FLOOR_DELAY)
+    share = _counted_share()
     seconds = seconds_on_task() * share
     for worker, campaign, currency, spent in session.execute(
         select(Task.claimed_by_id, Task.campaign_id, Campaign.currency, func.sum(seconds))
@@ -99,18 +97,13 @@ def worker_weeks(
     return weeks
 
 
-def _counted_share(now: datetime):
-    """The share of a task's items whose time counts (SQL, per task): all but those whose rejection stands,
-    not appealed within the appeal window or appealed and lost. Junk is not work; an item in review, an
-    appeal still open, a no-fault item all count."""
+def _counted_share():
+    """The share of a task's items whose time counts (SQL, per task): all but those rejected and not under
+    appeal. Junk is not work; an item in review, an appeal still open, a no-fault item all count, and an
+    appeal won after the week was settled settles it again (revisit_won_appeals)."""
     case = aliased(ReviewCase)
     open_case = select(case.id).where(case.item_id == TaskItem.id, case.status == "open").exists()
-    lost_appeal = select(case.id).where(case.item_id == TaskItem.id, case.kind == "appeal", case.status != "open")
-    stands = (
-        (TaskItem.verdict == Verdict.REJECTED)
-        & ~open_case
-        & ((TaskItem.verdict_at <= now - APPEAL_WINDOW) | lost_appeal.exists())
-    )
+    stands = (TaskItem.verdict == Verdict.REJECTED) & ~open_case
     share = (
         select(func.count().filter(~stands) / func.nullif(func.count(), 0).cast(Float))
         .where(TaskItem.task_id == Task.id)
@@ -183,7 +176,7 @@ def settle_week(session: Session, monday: date, *, wages: Mapping[str, int], now
     if claimed is None:
         return session.get(FloorWeek, monday)
     paid_workers, paid_cents = 0, 0
-    for (worker, currency), week in worker_weeks(session, monday, now=now).items():
+    for (worker, currency), week in worker_weeks(session, monday).items():
         wage = wages.get(currency)
         if not wage or week.hours <= 0:
             continue
@@ -197,7 +190,9 @@ def settle_week(session: Session, monday: date, *, wages: Mapping[str, int], now
     return row
 
 
-def _top_up(session: Session, worker, currency: str, week: WorkerWeek, owed: int, monday: date, *, now) -> int:
+def _top_up(
+    session: Session, worker, currency: str, week: WorkerWeek, owed: int, monday: date, *, now, key_suffix: str = ""
+) -> int:
     """Split what is owed across the week's campaigns by time, largest remainder kept by the first."""
     total = sum(week.minutes.values())
     shares = {campaign: math.floor(owed * minutes / total) for campaign, minutes in week.minutes.items()}
@@ -211,10 +206,62 @@ def _top_up(session: Session, worker, currency: str, week: WorkerWeek, owed: int
         if source is None:
             continue
         details = {"week": monday.isoformat(), "campaign_id": str(campaign_id), "hours": round(week.hours, 2)}
-        key = f"floor:{worker}:{monday.isoformat()}:{campaign_id}"
+        key = f"floor:{worker}:{monday.isoformat()}:{campaign_id}{key_suffix}"
         if ledger.transfer(session, key, TOPUP, source, account, cents, currency, now=now, details=details):
             paid += cents
     return paid
+
+
+def revisit_won_appeals(session: Session, *, wages: Mapping[str, int], now: datetime, limit: int = 50) -> int:
+    """Appeals won (decided for the worker, or paid by their deadline) after their week's floor was settled:
+    the worker's week is settled again, the item's time now counting, and the difference topped up; once
+    per case. Returns the cents paid."""
+    week = func.date_trunc("week", func.timezone("UTC", Task.submitted_at)).cast(Date)
+    won = ((ReviewCase.status == "decided") & ReviewCase.outcome.in_(("approve", "no_fault"))) | (
+        ReviewCase.status == "closed"
+    )
+    revisited = select(FloorRevisit.case_id).where(FloorRevisit.case_id == ReviewCase.id).exists()
+    due = session.execute(
+        select(ReviewCase.id, Task.claimed_by_id, Campaign.currency, FloorWeek.week_start)
+        .join(TaskItem, TaskItem.id == ReviewCase.item_id)
+        .join(Task, Task.id == TaskItem.task_id)
+        .join(Campaign, Campaign.id == Task.campaign_id)
+        .join(FloorWeek, FloorWeek.week_start == week)
+        .where(ReviewCase.kind == "appeal", won, ~revisited)
+        .where(func.coalesce(ReviewCase.decided_at, ReviewCase.closed_at) > FloorWeek.settled_at)
+        .limit(limit)
+    ).all()
+    paid = 0
+    for case_id, worker, currency, monday in due:
+        claimed = session.execute(
+            pg_insert(FloorRevisit)
+            .values(case_id=case_id, revisited_at=now, topped_up_cents=0)
+            .on_conflict_do_nothing()
+            .returning(FloorRevisit.case_id)
+        ).scalar_one_or_none()
+        wage = wages.get(currency)
+        mine = worker_weeks(session, monday).get((worker, currency))
+        if claimed is None or not wage or mine is None or mine.hours <= 0:
+            continue
+        owed = math.ceil(mine.hours * wage) - mine.earned_cents - _topped_up(session, worker, currency, monday)
+        if owed > 0:
+            cents = _top_up(session, worker, currency, mine, owed, monday, now=now, key_suffix=f":appeal:{case_id}")
+            session.get(FloorRevisit, case_id).topped_up_cents = cents
+            paid += cents
+    return paid
+
+
+def _topped_up(session: Session, worker: uuid.UUID, currency: str, monday: date) -> int:
+    """What the floor already paid this worker for the week."""
+    paid = session.scalar(
+        select(func.coalesce(func.sum(LedgerEntry.amount_cents), 0))
+        .join(LedgerAccount, LedgerAccount.id == LedgerEntry.account_id)
+        .join(LedgerTransaction, LedgerTransaction.id == LedgerEntry.transaction_id)
+        .where(LedgerAccount.kind == AccountKind.WORKER, LedgerAccount.owner_id == worker)
+        .where(LedgerAccount.currency == currency, LedgerTransaction.kind == TOPUP)
+        .where(LedgerTransaction.details["week"].astext == monday.isoformat())
+    )
+    return int(paid)
 
 
 def settle_due_week(session: Session, *, wages: Mapping[str, int], now: datetime) -> FloorWeek | None:
