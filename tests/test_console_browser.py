@@ -4,10 +4,12 @@ next case, corrects the price with the keyboard and approves; the worker is paid
 from __future__ import annotations
 
 from playwright.sync_api import sync_playwright
+from sqlalchemy import text
 
 from fieldtasks.api.console_words import REASON_WORDS
 from tests.browser import CHROMIUM, new_moderator, open_next_case
 from tests.fieldwork import EVIAN
+from tests.test_proof_photos import hand_in_photos
 from tests.verification import earnings, hand_in, label_photo, read_photo, stores_campaign
 
 
@@ -47,3 +49,23 @@ def test_a_moderator_sees_the_price_the_worker_typed_beside_what_was_read(commit
         words = page.inner_text("#reasons")  # what to look at, in words for the moderator
         assert words in (REASON_WORDS["price_mismatch"], REASON_WORDS["price_unconfirmed"])
         browser.close()
+
+
+def test_a_moderator_picks_the_proof_photo_with_a_digit(committing_app, live_server, engine):
+    client = committing_app.test_client()
+    email = new_moderator(committing_app)
+    other, own = label_photo(gtin=EVIAN, price_cents=299, seed=21), label_photo(price_cents=411, seed=22)
+    _, _, (_, own_id) = hand_in_photos(client, stores_campaign(client, 1), [(other, {}), (own, {"price_cents": "400"})])
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        page = browser.new_page(viewport={"width": 1366, "height": 768})
+        open_next_case(page, live_server, email)
+        page.keyboard.press("2")
+        page.keyboard.press("c")
+        page.keyboard.type("4,11")
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+        browser.close()
+    with engine.connect() as connection:
+        fed = connection.execute(text("SELECT price_cents, photo_id FROM price_observations")).all()
+    assert [(cents, str(photo)) for cents, photo in fed] == [(411, own_id)]
