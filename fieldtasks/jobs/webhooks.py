@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import http.client
 import json
-import urllib.error
-import urllib.request
+import socket
 import uuid
 from datetime import datetime
+from urllib.parse import urlsplit, urlunsplit
 
 from redis import Redis
 from rq.job import JobStatus
@@ -63,22 +64,50 @@ def run_delivery(res: Resources, delivery_id: uuid.UUID) -> str:
 
 
 def post(attempt: webhooks.Attempt, now: datetime, *, allow_private: bool) -> tuple[int | None, str | None]:
-    """POST the signed payload; (status code, None) or (None, why it could not be sent)."""
+    """POST the signed payload to the address just checked; (status code, None), or (None, why it could not be
+    sent). A redirect is not followed: it would take a signed request wherever the receiver says."""
     try:
-        webhooks.check_url(attempt.url, allow_private=allow_private)  # again: DNS may have changed
+        address = webhooks.check_url(attempt.url, allow_private=allow_private)  # again: DNS may have changed
     except InvalidError as refused:
         return None, refused.message
     body = json.dumps({"id": str(attempt.delivery_id), **attempt.payload}, separators=(",", ":")).encode()
-    request = urllib.request.Request(attempt.url, data=body, method="POST")
-    request.add_header("Content-Type", "application/json")
-    request.add_header("User-Agent", "fieldtasks-webhooks/1")
-    request.add_header("Fieldtasks-Event", attempt.event)
-    request.add_header("Fieldtasks-Delivery", str(attempt.delivery_id))
-    request.add_header(SIGNATURE_HEADER, signature(attempt.secret, int(now.timestamp()), body))
+    headers = {
+        "Content-Type": "application/json",
+        "User-Agent": "fieldtasks-webhooks/1",
+        "Fieldtasks-Event": attempt.event,
+        "Fieldtasks-Delivery": str(attempt.delivery_id),
+        SIGNATURE_HEADER: signature(attempt.secret, int(now.timestamp()), body),
+    }
+    parts = urlsplit(attempt.url)
+    connection = _connection(parts, address)
     try:
-        with urllib.request.urlopen(request, timeout=TIMEOUT_S) as response:
-            return response.status, None
-    except urllib.error.HTTPError as failure:
-        return failure.code, None
-    except (urllib.error.URLError, OSError, ValueError) as failure:
-        return None, str(failure)
+        connection.request("POST", urlunsplit(("", "", parts.path or "/", parts.query, "")), body, headers)
+        status = connection.getresponse().status
+    except (OSError, http.client.HTTPException, ValueError) as failure:
+        return None, str(failure) or type(failure).__name__
+    finally:
+        connection.close()
+    return status, ("A redirect is not followed: give the final URL." if 300 <= status < 400 else None)
+
+
+def _connection(parts, address: str) -> http.client.HTTPConnection:
+    """A connection to `address`, speaking to the URL's host (its Host header, and its certificate for https)."""
+    kind = _PinnedHTTPSConnection if parts.scheme == "https" else _PinnedHTTPConnection
+    connection = kind(parts.hostname, parts.port, timeout=TIMEOUT_S)
+    connection.address = address
+    return connection
+
+
+class _PinnedHTTPConnection(http.client.HTTPConnection):
+    address: str
+
+    def connect(self) -> None:
+        self.sock = socket.create_connection((self.address, self.port), self.timeout)
+
+
+class _PinnedHTTPSConnection(http.client.HTTPSConnection):
+    address: str
+
+    def connect(self) -> None:
+        sock = socket.create_connection((self.address, self.port), self.timeout)
+        self.sock = self._context.wrap_socket(sock, server_hostname=self.host)

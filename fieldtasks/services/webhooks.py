@@ -25,19 +25,23 @@ ATTEMPT_LEASE = timedelta(seconds=60)  # an attempt in flight is not taken again
 NEW_DELIVERIES = "fieldtasks.new_deliveries"
 
 
-def check_url(url: str, *, allow_private: bool) -> None:
-    """An http(s) URL whose host is on the public internet (unless private hosts are allowed)."""
+def check_url(url: str, *, allow_private: bool) -> str:
+    """An http(s) URL whose host is on the public internet (unless private hosts are allowed); returns the
+    address checked, the one to connect to (resolving again would let DNS answer otherwise)."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise _refused("Give an http:// or https:// URL with a host.")
-    if allow_private:
-        return
     try:
-        addresses = {info[4][0] for info in socket.getaddrinfo(parts.hostname, parts.port or 443)}
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError:
+        raise _refused("The URL's port is not a number from 1 to 65535.") from None
+    try:
+        addresses = [info[4][0] for info in socket.getaddrinfo(parts.hostname, port, type=socket.SOCK_STREAM)]
     except (socket.gaierror, UnicodeError):
         raise _refused(f"The host {parts.hostname!r} does not resolve.") from None
-    if any(not ipaddress.ip_address(address.split("%")[0]).is_global for address in addresses):
+    if not allow_private and any(not ipaddress.ip_address(a.split("%")[0]).is_global for a in addresses):
         raise _refused("Webhooks go to public addresses only, not to private, loopback or link-local ones.")
+    return addresses[0]
 
 
 def _refused(message: str) -> InvalidError:

@@ -115,6 +115,46 @@ def test_signed_deliveries_are_retried_after_a_500_and_recorded(client, receiver
     assert events["task.completed"]["data"]["items"] == {"verified": 1}
 
 
+def test_a_redirect_is_a_failed_attempt_never_followed(client, receiver):
+    """A receiver answering 302 towards another address (an internal one, say) gets nothing further: the
+    signed POST is not re-sent, and the attempt is recorded as failed with that status."""
+    target, box = receiver()
+
+    class Redirect(BaseHTTPRequestHandler):
+        def do_POST(self):
+            self.rfile.read(int(self.headers["Content-Length"]))
+            self.send_response(302)
+            self.send_header("Location", target.url)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    bouncer = ThreadingHTTPServer(("127.0.0.1", 0), Redirect)
+    threading.Thread(target=bouncer.serve_forever, daemon=True).start()
+    try:
+        campaign = stores_campaign(client, 1)
+        url = f"http://127.0.0.1:{bouncer.server_port}/hooks"
+        webhook_id = subscribe(client, campaign, url, box, events=("task.completed",))
+        read_photo(client, hand_in(client, label_photo(price_cents=349), campaign))
+        [pending] = deliveries(client, campaign, webhook_id).values()
+        res = client.application.extensions[EXTENSION]
+        assert run_delivery(res, uuid.UUID(pending["id"])) == "pending"
+    finally:
+        bouncer.shutdown()
+        bouncer.server_close()
+    [attempted] = deliveries(client, campaign, webhook_id).values()
+    assert attempted["last_status_code"] == 302 and "redirect is not followed" in attempted["last_error"]
+    assert target.received == []
+
+
+def test_a_webhook_url_with_an_impossible_port_is_refused(client):
+    campaign = stores_campaign(client, 1)
+    created = client.post("/webhooks", json={"url": "https://example.com:99999/h", "events": ["task.completed"]},
+                          headers=campaign["headers"])  # fmt: skip
+    assert (created.status_code, created.json["code"]) == (422, "webhook_url_not_allowed")
+
+
 def test_a_delivery_fails_after_24_hours_of_retries_and_can_be_redelivered(client, receiver, clock, connection):
     owner = register(client, "client")
     credit(client, owner["organization"]["id"], 1_000_000)
