@@ -157,7 +157,18 @@ def csv_row(record: dict[str, Any]) -> list[Any]:
         "gtin": record["product"]["gtin"],
         "product_name": record["product"]["name"],
     }
-    return [flat[column] for column in CSV_COLUMNS]
+    return [spreadsheet_safe(flat[column]) for column in CSV_COLUMNS]
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value: Any) -> Any:
+    """A text cell a spreadsheet would run as a formula, quoted so it is shown as text (OWASP CSV injection);
+    numbers, negative ones included, are left as they are."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
 
 
 def shelf_record(row, url: str | None) -> dict:

@@ -10,7 +10,8 @@ from urllib.parse import urlsplit
 
 from PIL import Image
 
-from tests.fieldwork import new_client, new_worker
+from fieldtasks.api.feed_schemas import spreadsheet_safe
+from tests.fieldwork import PARIS, new_client, new_worker, published_campaign
 from tests.verification import hand_in, label_photo, read_photo, stores_campaign
 
 
@@ -73,6 +74,17 @@ def test_the_feed_streams_as_csv_and_ndjson(client):
     assert as_ndjson.mimetype == "application/x-ndjson"
     lines = [json.loads(line) for line in as_ndjson.get_data(as_text=True).splitlines()]
     assert [line["price_cents"] for line in lines] == [349, 359]
+
+
+def test_a_name_a_spreadsheet_would_run_as_a_formula_is_exported_as_text(client):
+    store = {"name": '=HYPERLINK("http://evil.test","Click")', "lat": PARIS[0], "lon": PARIS[1]}
+    product = {"gtin": "3017620422003", "name": "@SUM(1+1)", "net_quantity": "400 g"}
+    campaign = published_campaign(client, stores=[store], products=[product])
+    assert read_photo(client, hand_in(client, label_photo(price_cents=349, seed=5), campaign)) == "done"
+    exported = client.get("/feeds/prices", query_string={"format": "csv"}, headers=campaign["headers"])
+    [row] = list(csv.DictReader(io.StringIO(exported.get_data(as_text=True))))
+    assert row["store_name"] == "'" + store["name"] and row["product_name"] == "'@SUM(1+1)"
+    assert [spreadsheet_safe(v) for v in (-1.5, "-1", "\tx", "a=b")] == [-1.5, "'-1", "'\tx", "a=b"]
 
 
 def test_photo_links_open_the_exif_free_copy_until_they_expire(client, clock):
