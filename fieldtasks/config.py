@@ -38,6 +38,7 @@ class Config:
     password_hash_profile: str = "strong"
     claim_limit: int = 3
     claim_max_distance_km: int = 50  # a worker claims tasks within this distance of where they are
+    metrics_token: str | None = None  # what a Prometheus scraper sends as its bearer token; unset: /metrics is off
     checkin_max_fix_age_s: int = 180  # a check-in's fix must reach the server this soon after it was taken
     payout_minimum_cents: int = 1000  # below this, a withdrawal costs more than it moves
     sweep_interval_s: int = 60  # how often the worker looks for lost jobs and overdue reviews
@@ -135,6 +136,12 @@ def _log_level(raw: str) -> str:
     return level
 
 
+def _metrics_token(raw: str) -> str:
+    if len(raw) < 24:
+        raise ValueError("must be at least 24 characters (a random token)")
+    return raw
+
+
 def _password_hash_profile(raw: str) -> str:
     if raw not in ("strong", "fast"):
         raise ValueError(f"must be strong (the default) or fast (tests only), got {raw!r}")
@@ -154,6 +161,7 @@ _VARIABLES: dict[str, tuple[str, Callable[[str], Any], bool]] = {
     "CLAIM_LIMIT": ("claim_limit", _positive_int, False),
     "CLAIM_MAX_DISTANCE_KM": ("claim_max_distance_km", _positive_int, False),
     "CHECKIN_MAX_FIX_AGE_S": ("checkin_max_fix_age_s", _positive_int, False),
+    "METRICS_TOKEN": ("metrics_token", _metrics_token, False),
     "PAYOUT_MINIMUM_CENTS": ("payout_minimum_cents", _positive_int, False),
     "SWEEP_INTERVAL_S": ("sweep_interval_s", _positive_int, False),
     "SWEEP_GRACE_S": ("sweep_grace_s", _positive_int, False),

@@ -20,6 +20,7 @@ from fieldtasks.db import Database
 from fieldtasks.resources import Resources
 from tests.database import ROOT, alembic_config, recreate_database
 
+METRICS_TOKEN = "test-metrics-token-0123456789"
 pytest_plugins = ["tests.browser"]  # the live server fixture for browser tests
 
 TABLES = ("refresh_tokens", "users", "organizations", "ledger_accounts", "ledger_transactions")
@@ -57,6 +58,7 @@ def make_environ(**overrides: str) -> dict[str, str]:
         "LOG_LEVEL": "WARNING",
         "ACCESS_TOKEN_MINUTES": "600",  # long enough for tests that move the clock by hours
         "WEBHOOK_ALLOW_PRIVATE": "true",  # the test receiver listens on 127.0.0.1
+        "METRICS_TOKEN": METRICS_TOKEN,
         **overrides,
     }
 

@@ -13,6 +13,7 @@ from sqlalchemy import text
 from fieldtasks.api.context import EXTENSION
 from fieldtasks.jobs.maintenance import run_sweep
 from fieldtasks.services.moderation import pay_overdue_cases
+from tests.conftest import METRICS_TOKEN
 from tests.fieldwork import EVIAN
 from tests.helpers import bearer, sign_in
 from tests.verification import earnings, hand_in, item_of, label_photo, read_photo, stores_campaign
@@ -187,7 +188,10 @@ def test_metrics_count_cases_decisions_extractions_and_payments(client, staff):
     mod = moderator(client, staff)
     case = take_next(client, mod)
     client.post(f"/moderation/cases/{case['id']}/decision", json={"outcome": "no_fault"}, headers=mod)
-    response = client.get("/metrics")
+    assert client.get("/metrics").json["code"] == "metrics_token_required"  # platform-wide payments: not public
+    wrong = client.get("/metrics", headers={"Authorization": "Bearer guess"})
+    assert (wrong.status_code, wrong.json["code"]) == (403, "metrics_token_wrong")
+    response = client.get("/metrics", headers={"Authorization": f"Bearer {METRICS_TOKEN}"})
     assert response.status_code == 200 and response.mimetype == "text/plain"
     body = response.get_data(as_text=True)
     assert 'fieldtasks_review_decisions_total{outcome="no_fault"} 1.0' in body
@@ -195,6 +199,13 @@ def test_metrics_count_cases_decisions_extractions_and_payments(client, staff):
     assert 'fieldtasks_item_payments_total{currency="EUR"} 2.0' in body
     assert 'fieldtasks_item_payments_cents_total{currency="EUR"} 80.0' in body
     assert "fieldtasks_review_case_oldest_age_seconds 0.0" in body
+
+
+def test_metrics_are_off_without_a_token(app, client, monkeypatch):
+    res = app.extensions[EXTENSION]
+    monkeypatch.setattr(res, "config", dataclasses.replace(res.config, metrics_token=None))
+    off = client.get("/metrics", headers={"Authorization": f"Bearer {METRICS_TOKEN}"})
+    assert (off.status_code, off.json["code"]) == (404, "metrics_off")
 
 
 def test_a_gtin_correction_must_name_a_product_of_the_campaign(client, staff):

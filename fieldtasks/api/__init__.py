@@ -69,7 +69,10 @@ def init_api(app: Flask) -> Api:
         API_SPEC_OPTIONS={
             "info": {"description": "Geolocated micro-work: campaigns, field tasks, photo verification, fair pay."},
             "components": {
-                "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}}
+                "securitySchemes": {
+                    "bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"},
+                    "metricsToken": {"type": "http", "scheme": "bearer", "description": "The METRICS_TOKEN"},
+                }
             },
         },
     )

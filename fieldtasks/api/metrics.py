@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Response
+import hmac
+
+from flask import Response, request
 from flask.views import MethodView
 from prometheus_client import CollectorRegistry, generate_latest
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
@@ -11,6 +13,7 @@ from redis.exceptions import RedisError
 from fieldtasks.api.access import public
 from fieldtasks.api.blueprint import Blueprint
 from fieldtasks.api.context import resources, unit_of_work
+from fieldtasks.errors import AuthenticationError, NotFoundError, PermissionDeniedError
 from fieldtasks.jobs.queues import QUEUE_NAMES, queue
 from fieldtasks.services.metrics import operational_figures
 
@@ -57,10 +60,15 @@ def _labelled(family, name: str, documentation: str, label: str, values: dict[st
 @blp.route("/metrics")
 class Metrics(MethodView):
     @public
+    @blp.doc(security=[{"metricsToken": []}])
     @blp.response(200, content_type="text/plain", description="Prometheus text format")
+    @blp.alt_response(401, response="UNAUTHORIZED", description="`metrics_token_required`: no bearer token")
+    @blp.alt_response(403, response="FORBIDDEN", description="`metrics_token_wrong`")
+    @blp.alt_response(404, response="NOT_FOUND", description="`metrics_off`: METRICS_TOKEN is not set")
     def get(self):
-        """Operational figures for Prometheus (aggregates only: no tenant data)"""
+        """Operational figures for Prometheus (aggregates only: no tenant data), with the METRICS_TOKEN"""
         res = resources()
+        _check_scraper(res.config.metrics_token, request.headers.get("Authorization", ""))
         with unit_of_work() as session:
             figures = operational_figures(session, now=res.clock())
         try:
@@ -70,3 +78,14 @@ class Metrics(MethodView):
         registry = CollectorRegistry()
         registry.register(FiguresCollector(figures, lengths))
         return Response(generate_latest(registry), mimetype="text/plain; version=0.0.4")
+
+
+def _check_scraper(token: str | None, authorization: str) -> None:
+    """Platform-wide figures (payments among them) are for the operator's scraper only."""
+    if token is None:
+        raise NotFoundError("Metrics are off: set METRICS_TOKEN to scrape them.", code="metrics_off")
+    scheme, _, given = authorization.partition(" ")
+    if scheme.lower() != "bearer" or not given:
+        raise AuthenticationError("Send the METRICS_TOKEN as a bearer token.", code="metrics_token_required")
+    if not hmac.compare_digest(given.encode(), token.encode()):
+        raise PermissionDeniedError("That is not the METRICS_TOKEN.", code="metrics_token_wrong")
