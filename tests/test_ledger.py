@@ -66,6 +66,12 @@ def test_an_admin_credits_an_organization_once_per_key(client, staff):
         assert response.status_code == 201 and response.json["balance_cents"] == 25_000
     again = client.post(path, json=body, headers={**admin, "Idempotency-Key": "wire-2026-11-28-002"})
     assert again.json["balance_cents"] == 50_000
+    other_amount = {"amount_cents": 99_000, "currency": "EUR"}
+    replayed = client.post(path, json=other_amount, headers={**admin, "Idempotency-Key": "wire-2026-11-28-002"})
+    assert (replayed.status_code, replayed.json["code"]) == (422, "idempotency_mismatch")
+    other_currency = {"amount_cents": 25_000, "currency": "CHF"}
+    replayed = client.post(path, json=other_currency, headers={**admin, "Idempotency-Key": "wire-2026-11-28-002"})
+    assert (replayed.status_code, replayed.json["code"]) == (422, "idempotency_mismatch")
     client_headers = new_client(client)
     assert client.post(path, json=body, headers={**client_headers, "Idempotency-Key": "x" * 8}).status_code == 403
     unknown = client.post(

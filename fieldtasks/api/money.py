@@ -30,6 +30,11 @@ class Credits(MethodView):
     @blp.arguments(CreditSchema)
     @blp.response(201, ClientBalanceSchema)
     @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(
+        422,
+        response="UNPROCESSABLE_ENTITY",
+        description="`validation_error`, or `idempotency_mismatch`: the key was used for another amount or currency",
+    )
     def post(self, headers, credit, organization_id):
         """Record money received from a client organization (the same Idempotency-Key credits once)"""
         res = resources()

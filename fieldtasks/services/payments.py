@@ -15,6 +15,7 @@ from fieldtasks.models import (
     Campaign,
     CampaignKind,
     LedgerAccount,
+    LedgerEntry,
     LedgerTransaction,
     Organization,
     Payout,
@@ -37,22 +38,27 @@ def credit_organization(
         raise NotFoundError("No such organization.")
     client = ledger.account_id(session, AccountKind.CLIENT, organization_id, currency)
     deposits = ledger.account_id(session, AccountKind.DEPOSITS, None, currency)
-    ledger.transfer(
-        session,
-        f"deposit:{organization_id}:{key}",
-        "deposit",
-        deposits,
-        client,
-        amount_cents,
-        currency,
-        now=now,
-        details={"organization_id": str(organization_id)},
-    )
+    details = {"organization_id": str(organization_id), "amount_cents": amount_cents}
+    key = f"deposit:{organization_id}:{key}"
+    moved = ledger.transfer(session, key, "deposit", deposits, client, amount_cents, currency, now=now, details=details)
+    if not moved and not _same_deposit(session, key, client, amount_cents, currency):
+        message = "This Idempotency-Key was already used for another credit; use a new key."
+        raise InvalidError(message, code="idempotency_mismatch")
     return {
         "organization_id": organization_id,
         "currency": currency,
         "balance_cents": ledger.balance(session, AccountKind.CLIENT, organization_id, currency),
     }
+
+
+def _same_deposit(session: Session, key: str, client: uuid.UUID, amount_cents: int, currency: str) -> bool:
+    """The credit recorded under this key was this one (the same amount, to the same account)."""
+    received = session.scalar(
+        select(LedgerEntry.amount_cents)
+        .join(LedgerTransaction, LedgerTransaction.id == LedgerEntry.transaction_id)
+        .where(LedgerTransaction.key == key, LedgerEntry.account_id == client)
+    )
+    return received == amount_cents
 
 
 def fund_campaign(session: Session, campaign: Campaign, *, now: datetime) -> int:

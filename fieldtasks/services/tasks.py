@@ -398,7 +398,8 @@ def _why_not_claimable(session: Session, task_id: uuid.UUID, near: Nearness, now
 
 
 def release_task(session: Session, task_id: uuid.UUID, worker_id: uuid.UUID, *, now: datetime) -> None:
-    """Give a task back, without penalty. Releasing a task one does not hold changes nothing."""
+    """Give a task back, without penalty. Releasing it again (a phone's retry) changes nothing; a task this
+    worker never held, or another worker holds, is not theirs to release (NotFoundError)."""
     released = session.execute(
         update(Task)
         .where(Task.id == task_id, Task.claimed_by_id == worker_id, Task.status == TaskStatus.CLAIMED)
@@ -408,8 +409,11 @@ def release_task(session: Session, task_id: uuid.UUID, worker_id: uuid.UUID, *, 
     if released is not None:
         session.execute(update(TaskItem).where(TaskItem.task_id == task_id).values(status=ItemStatus.PENDING))
         record_event(session, task_id, worker_id, "released", now)
-    elif session.get(Task, task_id) is None:
-        raise NotFoundError("No such task.")
+        return
+    task = session.get(Task, task_id)
+    mine_before = select(TaskEvent.id).where(TaskEvent.task_id == task_id, TaskEvent.actor_id == worker_id).exists()
+    if task is None or task.claimed_by_id not in (None, worker_id) or not session.scalar(select(mine_before)):
+        raise NotFoundError("No such task of yours.")
 
 
 def held_task(session: Session, task_id: uuid.UUID, worker_id: uuid.UUID, *, now: datetime) -> Task:

@@ -97,7 +97,11 @@ def test_release_gives_the_task_back_and_is_safe_to_repeat(client):
     client.post(f"/tasks/{task['id']}/claim", json=HERE, headers=first)
     assert client.delete(f"/tasks/{task['id']}/claim", headers=first).status_code == 204
     assert client.delete(f"/tasks/{task['id']}/claim", headers=first).status_code == 204
+    assert client.delete(f"/tasks/{task['id']}/claim", headers=second).status_code == 404  # never theirs
     assert client.post(f"/tasks/{task['id']}/claim", json=HERE, headers=second).status_code == 200
+    refused = client.delete(f"/tasks/{task['id']}/claim", headers=first)  # the second worker's claim now
+    assert (refused.status_code, refused.json["code"]) == (404, "not_found")
+    assert client.get("/me/tasks", headers=second).json[0]["status"] == "claimed"
 
 
 def test_a_worker_holds_at_most_three_claims(client):
