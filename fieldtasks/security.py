@@ -131,7 +131,8 @@ class PhotoLinks:
         self, photo_id: uuid.UUID, expires: int, signature: str, *, now: datetime, view: str = "clean"
     ) -> bool:
         expected = self._signature(str(photo_id), view, expires)
-        return hmac.compare_digest(expected, signature) and now.timestamp() < expires
+        given = signature.encode("utf-8", "replace")  # compared as bytes: any text is merely wrong, never an error
+        return hmac.compare_digest(expected.encode(), given) and now.timestamp() < expires
 
 
 def canonical_json(value: Any) -> bytes:

@@ -9,6 +9,7 @@ from marshmallow import validate
 from fieldtasks.api.access import public
 from fieldtasks.api.blueprint import Blueprint
 from fieldtasks.api.context import resources, unit_of_work
+from fieldtasks.api.fields import Moment
 from fieldtasks.api.schemas import UserSchema, display_name_field, email_field, password_field, role_field
 from fieldtasks.services import accounts
 
@@ -42,9 +43,9 @@ class RefreshSchema(ma.Schema):
 class TokenPairSchema(ma.Schema):
     token_type = ma.fields.String(metadata={"example": "Bearer"})
     access_token = ma.fields.String(metadata={"description": "Send as 'Authorization: Bearer <token>'"})
-    access_token_expires_at = ma.fields.AwareDateTime()
+    access_token_expires_at = Moment()
     refresh_token = ma.fields.String(metadata={"description": "Exchange at /auth/refresh; each one works once"})
-    refresh_token_expires_at = ma.fields.AwareDateTime()
+    refresh_token_expires_at = Moment()
 
 
 @blp.route("/register")

@@ -35,7 +35,18 @@ class JsonParser(FlaskParser):
             if req.content_length or req.get_data(cache=True):
                 abort(415, code="unsupported_media_type", message="Send the body as application/json.")
             return core.missing
-        return super()._raw_load_json(req)
+        try:
+            return super()._raw_load_json(req)
+        except (RecursionError, ValueError) as error:  # nested too deep; an integer of thousands of digits
+            abort(400, code="invalid_json", message="The request body is not JSON we can read.", errors={"json": [
+                str(error)[:200]]})  # fmt: skip
+
+    def _load_location_data(self, *, schema, req, location):
+        data = super()._load_location_data(schema=schema, req=req, location=location)
+        if location != "headers" and not clean_text(_texts(data)):
+            message = "Text may not contain NUL characters or unpaired surrogates."
+            abort(422, code="invalid_characters", message=message, errors={location: [message]})
+        return data
 
     def _handle_invalid_json_error(self, error: Exception, req: flask.Request, *args: typing.Any, **kwargs: typing.Any):
         abort(400, code="invalid_json", message="The request body is not valid JSON.", errors={"json": [str(error)]})
@@ -44,6 +55,33 @@ class JsonParser(FlaskParser):
         if req.mimetype != "multipart/form-data":
             abort(415, code="unsupported_media_type", message="Send the body as multipart/form-data.")
         return MultiDictProxy(CombinedMultiDict([req.form, req.files]), schema)
+
+
+def _texts(data: typing.Any) -> typing.Iterator[str]:
+    """Every string in parsed input (JSON values and keys, query or form values), without recursion."""
+    stack = [data]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            yield item
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+        elif isinstance(item, MultiDictProxy):  # query or form values (files are bytes, checked as images)
+            for key, value in item.data.items(multi=True):
+                stack.append(key)
+                if isinstance(value, str):
+                    stack.append(value)
+
+
+def clean_text(texts: typing.Iterable[str]) -> bool:
+    """No NUL (PostgreSQL refuses it in text) and no lone surrogate (not encodable as UTF-8)."""
+    try:
+        return not any("\x00" in text or not text.encode("utf-8") for text in texts if text)
+    except UnicodeEncodeError:
+        return False
 
 
 class Blueprint(flask_smorest.Blueprint):

@@ -7,6 +7,7 @@ import zoneinfo
 import marshmallow as ma
 from marshmallow import validate
 
+from fieldtasks.api.fields import Moment
 from fieldtasks.imports import DEFAULT_GEOFENCE_M, MAX_GEOFENCE_M, MIN_GEOFENCE_M, StoreRow
 from fieldtasks.models import CampaignKind
 from fieldtasks.products import normalize_gtin, parse_net_quantity
@@ -107,8 +108,8 @@ class CampaignEditSchema(ma.Schema):
     reward_cents = ma.fields.Integer(strict=True, validate=validate.Range(1, 100_000), metadata={"example": 40})
     currency = ma.fields.String(validate=validate.Regexp(r"^[A-Z]{3}$"), metadata={"example": "EUR"})
     budget_cents = ma.fields.Integer(strict=True, validate=validate.Range(0, 10**12), metadata={"example": 50000})
-    starts_at = ma.fields.AwareDateTime()
-    ends_at = ma.fields.AwareDateTime()
+    starts_at = Moment()
+    ends_at = Moment()
     claim_minutes = ma.fields.Integer(strict=True, validate=validate.Range(5, 1440))
     auto_approve_hours = ma.fields.Integer(strict=True, validate=validate.Range(1, 720))
     late_reward_cents = ma.fields.Integer(
@@ -158,8 +159,8 @@ class CampaignCreateSchema(CampaignEditSchema):
     reward_cents = ma.fields.Integer(required=True, strict=True, validate=validate.Range(1, 100_000))
     currency = ma.fields.String(load_default="EUR", validate=validate.Regexp(r"^[A-Z]{3}$"))
     budget_cents = ma.fields.Integer(required=True, strict=True, validate=validate.Range(0, 10**12))
-    starts_at = ma.fields.AwareDateTime(required=True)
-    ends_at = ma.fields.AwareDateTime(required=True)
+    starts_at = Moment(required=True)
+    ends_at = Moment(required=True)
     claim_minutes = ma.fields.Integer(load_default=120, strict=True, validate=validate.Range(5, 1440))
     auto_approve_hours = ma.fields.Integer(load_default=72, strict=True, validate=validate.Range(1, 720))
     stores = ma.fields.List(ma.fields.Nested(StoreInSchema), load_default=list, validate=validate.Length(max=5000))
@@ -192,8 +193,8 @@ class CampaignSchema(ma.Schema):
     reward_cents = ma.fields.Integer()
     currency = ma.fields.String()
     budget_cents = ma.fields.Integer()
-    starts_at = ma.fields.AwareDateTime()
-    ends_at = ma.fields.AwareDateTime()
+    starts_at = Moment()
+    ends_at = Moment()
     claim_minutes = ma.fields.Integer()
     auto_approve_hours = ma.fields.Integer()
     late_reward_cents = ma.fields.Integer(allow_none=True)
@@ -207,8 +208,8 @@ class CampaignSchema(ma.Schema):
     status = ma.fields.String(metadata={"example": "draft"})
     version = ma.fields.Integer(metadata={"description": "Also the ETag; send it back in If-Match to edit"})
     organization = ma.fields.Nested(OrganizationRefSchema)
-    created_at = ma.fields.AwareDateTime()
-    published_at = ma.fields.AwareDateTime(allow_none=True)
+    created_at = Moment()
+    published_at = Moment(allow_none=True)
 
 
 class RowErrorSchema(ma.Schema):

@@ -14,6 +14,7 @@ from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 
 from fieldtasks.api.access import ACCESS_ATTRIBUTE, public
+from fieldtasks.api.blueprint import clean_text
 from fieldtasks.api.console_words import SUGGESTED_REJECTION, reason_words
 from fieldtasks.api.context import resources, unit_of_work
 from fieldtasks.api.errors import DOMAIN_STATUS
@@ -87,6 +88,9 @@ def sign_in():
     if request.method == "GET":
         return render_template("console/login.html")
     res = resources()
+    if not clean_text(request.form.values()):
+        flash("Text may not contain NUL characters or unpaired surrogates.")
+        return render_template("console/login.html"), 400
     try:
         with unit_of_work() as db:
             tokens = accounts.sign_in(

@@ -7,6 +7,7 @@ from typing import Any
 import marshmallow as ma
 from marshmallow import validate
 
+from fieldtasks.api.fields import Moment
 from fieldtasks.services.tasks import MAX_LIMIT
 
 FORMATS = ("json", "csv", "ndjson")
@@ -22,8 +23,8 @@ class FeedQuerySchema(ma.Schema):
     campaign = ma.fields.UUID()
     store = ma.fields.UUID()
     gtin = ma.fields.String(validate=validate.Regexp(r"^\d{8,14}$"))
-    since = ma.fields.AwareDateTime(metadata={"description": "Observed at or after"})
-    until = ma.fields.AwareDateTime(metadata={"description": "Observed before"})
+    since = Moment(metadata={"description": "Observed at or after"})
+    until = Moment(metadata={"description": "Observed before"})
     verified_by = ma.fields.String(validate=validate.OneOf(["auto", "moderator"]))
     availability = ma.fields.String(
         validate=validate.OneOf(["in_stock", "absent"]), metadata={"description": "Prices only, or absences only"}
@@ -61,7 +62,7 @@ class ShelfCheckSchema(ma.Schema):
     store = ma.fields.Nested(ShelfStoreSchema)
     product = ma.fields.Nested(ProductRefSchema)
     presence = ma.fields.String(metadata={"description": "present or absent on the shelf", "example": "absent"})
-    observed_at = ma.fields.AwareDateTime(metadata={"description": "When the shelf was photographed"})
+    observed_at = Moment(metadata={"description": "When the shelf was photographed"})
     verified_by = ma.fields.String(metadata={"description": "auto, or moderator"})
     campaign_id = ma.fields.UUID()
     photo_url = ma.fields.String(allow_none=True, metadata={"description": "Signed, expiring link to the photo"})
@@ -122,7 +123,7 @@ class ProgressSchema(ma.Schema):
 
 class PhotoLinkQuerySchema(ma.Schema):
     expires = ma.fields.Integer(required=True)
-    signature = ma.fields.String(required=True, validate=validate.Length(64, 64))
+    signature = ma.fields.String(required=True, validate=validate.Regexp(r"^[0-9a-f]{64}$"))
     view = ma.fields.String(load_default="clean", validate=validate.OneOf(["clean", "blurred"]))
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import validate
 
+from fieldtasks.api.fields import Moment
+
 
 class QualificationSchema(ma.Schema):
     code = ma.fields.String(metadata={"example": "reads_shelf_labels"})
@@ -13,7 +15,7 @@ class QualificationSchema(ma.Schema):
     practice_minutes = ma.fields.Integer(metadata={"description": "The declared length of one attempt"})
     practice_pay_cents = ma.fields.Integer(metadata={"description": "Paid for every attempt, passed or not"})
     currency = ma.fields.String()
-    earned_at = ma.fields.AwareDateTime(allow_none=True)
+    earned_at = Moment(allow_none=True)
 
 
 class AttemptSchema(ma.Schema):
@@ -23,8 +25,8 @@ class AttemptSchema(ma.Schema):
     pass_mark = ma.fields.Integer(metadata={"description": "Right answers needed"})
     practice_minutes = ma.fields.Integer()
     pay_cents = ma.fields.Integer()
-    started_at = ma.fields.AwareDateTime()
-    submitted_at = ma.fields.AwareDateTime(allow_none=True)
+    started_at = Moment()
+    submitted_at = Moment(allow_none=True)
     correct = ma.fields.Integer(allow_none=True)
     passed = ma.fields.Boolean(allow_none=True)
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import validate
 
+from fieldtasks.api.fields import Moment
+
 
 class RecordQuerySchema(ma.Schema):
     format = ma.fields.String(load_default="json", validate=validate.OneOf(["json", "html"]))
@@ -42,7 +44,7 @@ class JwkSchema(ma.Schema):
 
 
 class ReputationEventSchema(ma.Schema):
-    at = ma.fields.AwareDateTime()
+    at = Moment()
     kind = ma.fields.String(metadata={"description": "item, or release"})
     outcome = ma.fields.String(metadata={"description": "verified, approved, rejected, no_fault, released"})
     item_id = ma.fields.UUID(allow_none=True)

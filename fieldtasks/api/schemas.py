@@ -5,6 +5,7 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import validate
 
+from fieldtasks.api.fields import Moment
 from fieldtasks.models import Role
 from fieldtasks.services.accounts import MIN_PASSWORD_LENGTH
 
@@ -24,7 +25,7 @@ class UserSchema(ma.Schema):
     display_name = ma.fields.String(dump_only=True, metadata={"example": "Camille"})
     role = ma.fields.String(dump_only=True, metadata={"example": "worker"})
     organization = ma.fields.Nested(OrganizationSchema, dump_only=True, allow_none=True)
-    created_at = ma.fields.AwareDateTime(dump_only=True)
+    created_at = Moment(dump_only=True)
 
 
 def email_field() -> ma.fields.Email:

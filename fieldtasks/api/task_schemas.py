@@ -8,6 +8,7 @@ from marshmallow import validate
 from werkzeug.datastructures import FileStorage
 
 from fieldtasks.api.campaign_schemas import latitude, longitude
+from fieldtasks.api.fields import Moment
 from fieldtasks.models import CampaignKind
 from fieldtasks.services.tasks import MAX_LIMIT, MAX_RADIUS_M
 from fieldtasks.services.verdicts import REASONS
@@ -69,8 +70,8 @@ class TaskCardSchema(ma.Schema):
     currency = ma.fields.String()
     item_count = ma.fields.Integer()
     claim_minutes = ma.fields.Integer()
-    claim_expires_at = ma.fields.AwareDateTime(allow_none=True)
-    ends_at = ma.fields.AwareDateTime(metadata={"description": "The campaign ends then"})
+    claim_expires_at = Moment(allow_none=True)
+    ends_at = Moment(metadata={"description": "The campaign ends then"})
 
 
 def estimates(median: float | None, declared: int | None, reward_total_cents: int) -> dict:
@@ -175,13 +176,13 @@ class TaskDetailSchema(TaskCardSchema):
 
 class PickupSchema(ma.Schema):
     task_id = ma.fields.UUID()
-    picked_up_at = ma.fields.AwareDateTime()
-    claim_expires_at = ma.fields.AwareDateTime(metadata={"description": "Drop the vehicle off before this"})
+    picked_up_at = Moment()
+    claim_expires_at = Moment(metadata={"description": "Drop the vehicle off before this"})
 
 
 class ClaimSchema(ma.Schema):
     task_id = ma.fields.UUID()
-    claim_expires_at = ma.fields.AwareDateTime()
+    claim_expires_at = Moment()
     claim_generation = ma.fields.Integer(metadata={"description": "Which claim of this task this is"})
 
 
@@ -197,7 +198,7 @@ class CheckinInSchema(ma.Schema):
     lon = longitude()
     accuracy_m = ma.fields.Float(required=True, validate=validate.Range(0, 10_000), allow_nan=False)
     is_mock = ma.fields.Boolean(required=True, metadata={"description": "The OS says the location is simulated"})
-    recorded_at = ma.fields.AwareDateTime(required=True, metadata={"description": "When the phone took the fix"})
+    recorded_at = Moment(required=True, metadata={"description": "When the phone took the fix"})
 
 
 class CheckinSchema(ma.Schema):
@@ -205,7 +206,7 @@ class CheckinSchema(ma.Schema):
     task_id = ma.fields.UUID()
     outcome = ma.fields.String(metadata={"example": "accepted"})
     distance_m = ma.fields.Float()
-    recorded_at = ma.fields.AwareDateTime()
+    recorded_at = Moment()
 
 
 class FileUpload(Upload):
@@ -232,7 +233,7 @@ class PhotoFormSchema(ma.Schema):
         metadata={"description": "The product photographed (none for placement: the photo shows the whole shelf)"},
     )
     vehicle_code = ma.fields.String(validate=validate.Length(max=64), metadata={"description": "Or the vehicle"})
-    taken_at = ma.fields.AwareDateTime(metadata={"description": "When the phone took the photo"})
+    taken_at = Moment(metadata={"description": "When the phone took the photo"})
     sensitive = ma.fields.Boolean(
         load_default=False, metadata={"description": "The photo shows something moderators should not see by default"}
     )
@@ -279,7 +280,7 @@ class PhotoSchema(ma.Schema):
 
 class SubmissionSchema(ma.Schema):
     task_id = ma.fields.UUID()
-    submitted_at = ma.fields.AwareDateTime()
+    submitted_at = Moment()
     photo_count = ma.fields.Function(
         lambda submission: len(submission.extractions), metadata={"description": "Photos queued for reading"}
     )

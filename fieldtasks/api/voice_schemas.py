@@ -5,6 +5,8 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import validate
 
+from fieldtasks.api.fields import Moment
+
 
 def score() -> ma.fields.Integer:
     return ma.fields.Integer(strict=True, allow_none=True, load_default=None, validate=validate.Range(1, 5))
@@ -21,14 +23,14 @@ class RatingSchema(ma.Schema):
     clarity = ma.fields.Integer(allow_none=True)
     client = ma.fields.Integer(allow_none=True)
     comment = ma.fields.String()
-    rated_at = ma.fields.AwareDateTime()
+    rated_at = Moment()
 
 
 class CommentSchema(ma.Schema):
     clarity = ma.fields.Integer(allow_none=True)
     client = ma.fields.Integer(allow_none=True)
     comment = ma.fields.String()
-    rated_at = ma.fields.AwareDateTime()
+    rated_at = Moment()
 
 
 class CampaignRatingsSchema(ma.Schema):
@@ -51,4 +53,4 @@ class HiddenSchema(ma.Schema):
     campaign_id = ma.fields.UUID(allow_none=True)
     campaign_title = ma.fields.String(allow_none=True)
     purpose = ma.fields.String(allow_none=True)
-    hidden_at = ma.fields.AwareDateTime()
+    hidden_at = Moment()

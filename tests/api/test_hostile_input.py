@@ -1,0 +1,61 @@
+"""Input a hostile or careless client sends: always a 4xx in the usual error shape, never a 500."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+from tests.fieldwork import campaign_body, new_client
+
+ERROR_KEYS = {"code", "message", "errors"}
+
+
+def refused(response, status: int | tuple[int, ...] = (400, 422)) -> dict:
+    statuses = status if isinstance(status, tuple) else (status,)
+    assert response.status_code in statuses, (response.status_code, response.get_data(as_text=True)[:300])
+    assert set(response.json) == ERROR_KEYS
+    return response.json
+
+
+def test_a_photo_link_with_a_non_ascii_signature_is_refused_not_a_crash(client):
+    query = {"expires": "9999999999", "signature": "é" * 64}
+    refused(client.get(f"/photos/{uuid.uuid4()}/clean", query_string=query), 422)
+
+
+@pytest.mark.parametrize("text", ["Shop\x00", "Shop\ud800"])
+def test_a_nul_or_a_lone_surrogate_in_a_text_field_is_refused(client, text):
+    body = campaign_body(title=text)
+    found = refused(client.post("/campaigns", json=body, headers=new_client(client)), 422)
+    assert found["code"] == "invalid_characters"
+    registered = client.post("/auth/register", json={"email": "a@b.test", "password": text * 3, "role": "worker"})
+    assert refused(registered, 422)["code"] == "invalid_characters"
+
+
+def test_the_console_sign_in_refuses_a_nul_too(client):
+    response = client.post("/console/login", data={"email": "a\x00@b.test", "password": "x\x00" * 5})
+    assert response.status_code == 400 and "NUL" in response.get_data(as_text=True)
+
+
+def test_deeply_nested_json_is_refused(client):
+    body = "[" * 100_000 + "]" * 100_000
+    response = client.post("/auth/token", data=body, content_type="application/json")
+    assert refused(response, 400)["code"] == "invalid_json"
+
+
+def test_a_5000_digit_integer_is_refused(client):
+    body = '{"email": "a@b.test", "password": "x", "n": ' + "9" * 5000 + "}"
+    refused(client.post("/auth/token", data=body, content_type="application/json"), (400, 422))
+    huge = {"limit": "9" * 5000, "lat": "48.85", "lon": "2.35"}
+    refused(client.get("/tasks/nearby", query_string=huge, headers=new_client(client)), (403, 422))
+
+
+@pytest.mark.parametrize("moment", ["2026-12-03T00:00:00+23:00", "2026-12-03T00:00:00-16:30"])
+def test_a_utc_offset_no_place_has_is_refused(client, moment):
+    headers = new_client(client)
+    feed = client.get("/feeds/prices", query_string={"since": moment}, headers=headers)
+    assert refused(feed, 422)["code"] == "validation_error"
+    as_csv = client.get("/feeds/prices", query_string={"since": moment, "format": "csv"}, headers=headers)
+    refused(as_csv, 422)
+    created = client.post("/campaigns", json=campaign_body(starts_at=moment), headers=headers)
+    refused(created, 422)
