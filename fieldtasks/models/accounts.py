@@ -54,11 +54,16 @@ class RefreshToken(Base):
     """A long-lived token exchanged for new access tokens; only its SHA-256 is stored."""
 
     __tablename__ = "refresh_tokens"
-    __table_args__ = (Index("ix_refresh_tokens_user_id_active", "user_id", postgresql_where="revoked_at IS NULL"),)
+    __table_args__ = (
+        Index("ix_refresh_tokens_user_id_active", "user_id", postgresql_where="revoked_at IS NULL"),
+        Index("ix_refresh_tokens_family_id", "family_id"),
+    )
 
     id: Mapped[uuid.UUID] = uuid_pk()
     user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # One sign-in and the tokens rotated from it: a rotated token presented again revokes the whole family.
+    family_id: Mapped[uuid.UUID]
     expires_at: Mapped[datetime]
     revoked_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = created_at()

@@ -124,31 +124,59 @@ def sign_in(
 
 
 def refresh_tokens(session: Session, *, refresh_token: str, credentials: Credentials) -> TokenPair:
-    """Rotate a refresh token: the presented one is revoked, and a new pair is issued.
+    """Rotate a refresh token: the presented one is revoked, and a new pair of the same family is issued.
 
-    The revocation is a conditional UPDATE, so two concurrent refreshes with the same token
-    cannot both succeed.
+    The revocation is a conditional UPDATE, so two concurrent refreshes with the same token cannot both
+    succeed. A token already rotated, presented again, was stolen or copied: its whole family is revoked
+    (OAuth 2.0 Security BCP), and everyone holding one of its tokens signs in again.
     """
-    revoked = session.execute(
+    presented = hash_opaque_token(refresh_token)
+    rotated = session.execute(
         update(RefreshToken)
         .where(
-            RefreshToken.token_hash == hash_opaque_token(refresh_token),
+            RefreshToken.token_hash == presented,
             RefreshToken.revoked_at.is_(None),
             RefreshToken.expires_at > credentials.now,
         )
         .values(revoked_at=credentials.now)
-        .returning(RefreshToken.user_id)
-    ).scalar_one_or_none()
-    user = session.get(User, revoked) if revoked else None
-    if user is None or not user.is_active:
+        .returning(RefreshToken.user_id, RefreshToken.family_id)
+    ).one_or_none()
+    if rotated is None:
+        _revoke_family_of(session, presented, now=credentials.now)
+        raise AuthenticationError(
+            "The refresh token is not valid; sign in again.", code="invalid_refresh_token", keeps_changes=True
+        )
+    user = session.get(User, rotated.user_id)
+    if not user.is_active:
         raise AuthenticationError("The refresh token is not valid; sign in again.", code="invalid_refresh_token")
-    return _issue_tokens(session, user, credentials)
+    return _issue_tokens(session, user, credentials, family_id=rotated.family_id)
 
 
-def _issue_tokens(session: Session, user: User, credentials: Credentials) -> TokenPair:
+def _revoke_family_of(session: Session, token_hash: str, *, now: datetime) -> None:
+    """A token presented again after its rotation: every token of its family stops working."""
+    family = select(RefreshToken.family_id).where(
+        RefreshToken.token_hash == token_hash, RefreshToken.revoked_at.is_not(None)
+    )
+    session.execute(
+        update(RefreshToken)
+        .where(RefreshToken.family_id.in_(family.scalar_subquery()), RefreshToken.revoked_at.is_(None))
+        .values(revoked_at=now)
+    )
+
+
+def _issue_tokens(
+    session: Session, user: User, credentials: Credentials, *, family_id: uuid.UUID | None = None
+) -> TokenPair:
     refresh, refresh_hash = new_opaque_token()
     refresh_expires_at = credentials.now + credentials.refresh_ttl
-    session.add(RefreshToken(user_id=user.id, token_hash=refresh_hash, expires_at=refresh_expires_at))
+    session.add(
+        RefreshToken(
+            user_id=user.id,
+            token_hash=refresh_hash,
+            family_id=family_id or uuid.uuid4(),
+            expires_at=refresh_expires_at,
+        )
+    )
     access, access_expires_at = credentials.tokens.issue(
         user_id=user.id, role=user.role, organization_id=user.organization_id, now=credentials.now
     )

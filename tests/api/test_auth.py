@@ -88,6 +88,18 @@ def test_refresh_token_works_once(client):
     assert again.json["code"] == "invalid_refresh_token"
 
 
+def test_a_rotated_refresh_token_presented_again_revokes_its_whole_family(client):
+    email = register(client)["email"]
+    stolen, other_device = sign_in(client, email), sign_in(client, email)
+    rotated = client.post("/auth/refresh", json={"refresh_token": stolen["refresh_token"]}).json
+    replayed = client.post("/auth/refresh", json={"refresh_token": stolen["refresh_token"]})
+    assert (replayed.status_code, replayed.json["code"]) == (401, "invalid_refresh_token")
+    descendant = client.post("/auth/refresh", json={"refresh_token": rotated["refresh_token"]})
+    assert descendant.status_code == 401  # the thief's (or the owner's) newer token is revoked too
+    elsewhere = client.post("/auth/refresh", json={"refresh_token": other_device["refresh_token"]})
+    assert elsewhere.status_code == 200  # another sign-in is another family
+
+
 def test_refresh_token_expires(client, clock):
     tokens = sign_in(client, register(client)["email"])
     clock.advance(days=31)
