@@ -32,6 +32,7 @@ def create_app(config: Config | Mapping[str, str] | None = None) -> Flask:
         SECRET_KEY=config.secret_key,
         MAX_CONTENT_LENGTH=config.max_content_length,
         SESSION_COOKIE_SAMESITE="Lax",  # the console's cookie is not sent by other sites' forms (CSRF tokens too)
+        SESSION_COOKIE_SECURE=config.console_cookie_secure,
     )
     config.storage_dir.mkdir(parents=True, exist_ok=True)
     app.extensions[EXTENSION] = build_resources(config)

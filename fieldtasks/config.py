@@ -38,6 +38,7 @@ class Config:
     password_hash_profile: str = "strong"
     claim_limit: int = 3
     claim_max_distance_km: int = 50  # a worker claims tasks within this distance of where they are
+    console_cookie_secure: bool = True  # the console's session cookie goes over HTTPS only (make run: plain HTTP)
     metrics_token: str | None = None  # what a Prometheus scraper sends as its bearer token; unset: /metrics is off
     checkin_max_fix_age_s: int = 180  # a check-in's fix must reach the server this soon after it was taken
     payout_minimum_cents: int = 1000  # below this, a withdrawal costs more than it moves
@@ -162,6 +163,7 @@ _VARIABLES: dict[str, tuple[str, Callable[[str], Any], bool]] = {
     "CLAIM_MAX_DISTANCE_KM": ("claim_max_distance_km", _positive_int, False),
     "CHECKIN_MAX_FIX_AGE_S": ("checkin_max_fix_age_s", _positive_int, False),
     "METRICS_TOKEN": ("metrics_token", _metrics_token, False),
+    "CONSOLE_COOKIE_SECURE": ("console_cookie_secure", _boolean, False),
     "PAYOUT_MINIMUM_CENTS": ("payout_minimum_cents", _positive_int, False),
     "SWEEP_INTERVAL_S": ("sweep_interval_s", _positive_int, False),
     "SWEEP_GRACE_S": ("sweep_grace_s", _positive_int, False),

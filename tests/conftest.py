@@ -59,6 +59,7 @@ def make_environ(**overrides: str) -> dict[str, str]:
         "ACCESS_TOKEN_MINUTES": "600",  # long enough for tests that move the clock by hours
         "WEBHOOK_ALLOW_PRIVATE": "true",  # the test receiver listens on 127.0.0.1
         "METRICS_TOKEN": METRICS_TOKEN,
+        "CONSOLE_COOKIE_SECURE": "false",  # the test server and browser speak plain HTTP
         **overrides,
     }
 

@@ -8,8 +8,10 @@ import uuid
 from markupsafe import escape
 from sqlalchemy import text
 
+from fieldtasks import create_app
 from fieldtasks.api.console_words import REASON_WORDS
 from fieldtasks.services.verdicts import REASONS
+from tests.conftest import make_environ
 from tests.fieldwork import EVIAN, PARIS, photo_bytes, published_campaign
 from tests.helpers import PASSWORD, bearer, sign_in
 from tests.test_placement import photograph_shelf, placement_campaign, read
@@ -17,7 +19,8 @@ from tests.verification import ONE_PRODUCT, earnings, hand_in, label_photo, read
 
 
 def signed_in(client, email: str):
-    response = client.post("/console/login", data={"email": email, "password": PASSWORD})
+    form = client.get("/console/login").get_data(as_text=True)
+    response = client.post("/console/login", data={"email": email, "password": PASSWORD, "csrf": csrf_of(form)})
     assert response.status_code == 302, response.get_data(as_text=True)
     return client
 
@@ -52,9 +55,12 @@ def test_the_console_refuses_strangers_forged_posts_and_escapes_what_people_type
     campaign = published_campaign(client, stores=[store], products=ONE_PRODUCT)
     read_photo(client, hand_in(client, label_photo(gtin=EVIAN, seed=5), campaign))
     assert client.get("/console").headers["Location"].endswith("/console/login")
-    wrong = client.post("/console/login", data={"email": staff("moderator"), "password": "nope"})
+    login_csrf = csrf_of(client.get("/console/login").get_data(as_text=True))
+    forged = client.post("/console/login", data={"email": staff("moderator"), "password": PASSWORD})
+    assert forged.status_code == 400  # a sign-in posted without the form's token (login CSRF)
+    wrong = client.post("/console/login", data={"email": staff("moderator"), "password": "nope", "csrf": login_csrf})
     assert wrong.status_code == 401 and "Wrong email or password." in wrong.get_data(as_text=True)
-    admin = client.post("/console/login", data={"email": staff("admin"), "password": PASSWORD})
+    admin = client.post("/console/login", data={"email": staff("admin"), "password": PASSWORD, "csrf": login_csrf})
     assert client.get(admin.headers["Location"]).status_code == 302  # signed in, but not a moderator
     signed_in(client, staff("moderator"))
     assert client.post("/console/next", data={"csrf": "forged"}).status_code == 400
@@ -166,3 +172,22 @@ def test_skip_and_release_leave_a_case_undecided_and_a_decision_opens_the_next(c
     )
     assert held.scalar() == 0  # the skipped and the released are anyone's again
     assert connection.execute(text("SELECT count(*) FROM review_cases WHERE status = 'open'")).scalar() == 2
+
+
+def test_console_pages_run_only_their_own_scripts_in_no_frame_and_sign_out_needs_the_token(client, staff):
+    signed_in(client, staff("moderator"))
+    queue = client.get("/console")
+    policy = queue.headers["Content-Security-Policy"]
+    nonce = re.search(r"script-src 'nonce-([^']+)'", policy).group(1)
+    assert f'<script nonce="{nonce}">' in queue.get_data(as_text=True) and "frame-ancestors 'none'" in policy
+    assert queue.headers["X-Frame-Options"] == "DENY"
+    assert client.post("/console/logout").status_code == 400  # another site cannot sign a moderator out
+    assert client.get("/console").status_code == 200
+    out = client.post("/console/logout", data={"csrf": csrf_of(queue.get_data(as_text=True))})
+    assert out.status_code == 302 and client.get("/console").status_code == 302
+
+
+def test_the_console_cookie_is_https_only_unless_configured_otherwise(staff):
+    app = create_app(make_environ(CONSOLE_COOKIE_SECURE="true"))
+    page = app.test_client().get("/console/login")
+    assert "Secure" in page.headers["Set-Cookie"] and "HttpOnly" in page.headers["Set-Cookie"]

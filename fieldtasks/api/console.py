@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from functools import wraps
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, session, url_for
 from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 
@@ -66,6 +66,24 @@ def moderator_page(view: Callable) -> Callable:
     return wrapper
 
 
+@blp.before_request
+def csp_nonce() -> None:
+    g.csp_nonce = secrets.token_urlsafe(16)
+
+
+@blp.after_request
+def security_headers(response):
+    """The console runs only its own scripts (each with this page's nonce), in no one else's frame."""
+    response.headers["Content-Security-Policy"] = (
+        f"default-src 'self'; script-src 'nonce-{g.get('csp_nonce', '')}'; style-src 'self' 'unsafe-inline'; "
+        "img-src 'self' data:; frame-ancestors 'none'; form-action 'self'; base-uri 'none'; object-src 'none'"
+    )
+    response.headers["X-Frame-Options"] = "DENY"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Referrer-Policy"] = "same-origin"
+    return response
+
+
 @blp.errorhandler(DomainError)
 def domain_error(error: DomainError):
     """A console error is a page a moderator reads, not the API's JSON."""
@@ -86,11 +104,14 @@ def _error_page(status: int, title: str, message: str):
 @public
 def sign_in():
     if request.method == "GET":
-        return render_template("console/login.html")
+        session.setdefault("login_csrf", secrets.token_urlsafe(16))
+        return render_template("console/login.html", login_csrf=session["login_csrf"])
+    if not session.get("login_csrf") or request.form.get("csrf") != session["login_csrf"]:
+        abort(400)  # a sign-in form posted from elsewhere (login CSRF)
     res = resources()
     if not clean_text(request.form.values()):
         flash("Text may not contain NUL characters or unpaired surrogates.")
-        return render_template("console/login.html"), 400
+        return render_template("console/login.html", login_csrf=session["login_csrf"]), 400
     try:
         with unit_of_work() as db:
             tokens = accounts.sign_in(
@@ -99,7 +120,7 @@ def sign_in():
             )  # fmt: skip
     except DomainError as error:
         flash(error.message)
-        return render_template("console/login.html"), 401
+        return render_template("console/login.html", login_csrf=session["login_csrf"]), 401
     session.clear()
     session["token"], session["csrf"] = tokens.access_token, secrets.token_urlsafe(16)
     return redirect(url_for("console.queue"))
@@ -108,6 +129,8 @@ def sign_in():
 @blp.post("/logout")
 @public
 def sign_out():
+    if request.form.get("csrf") != session.get("csrf"):
+        abort(400)  # signing someone out from another site
     session.clear()
     return redirect(url_for("console.sign_in"))
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 
 import pytest
@@ -33,7 +34,9 @@ def test_a_nul_or_a_lone_surrogate_in_a_text_field_is_refused(client, text):
 
 
 def test_the_console_sign_in_refuses_a_nul_too(client):
-    response = client.post("/console/login", data={"email": "a\x00@b.test", "password": "x\x00" * 5})
+    form = client.get("/console/login").get_data(as_text=True)
+    token = re.search(r'name="csrf" value="([^"]+)"', form).group(1)
+    response = client.post("/console/login", data={"email": "a\x00@b.test", "password": "x\x00" * 5, "csrf": token})
     assert response.status_code == 400 and "NUL" in response.get_data(as_text=True)
 
 
