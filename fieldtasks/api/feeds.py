@@ -40,6 +40,18 @@ def photo_url(photo_id, view: str = "clean") -> str:
     return url_for("feeds.PhotoFile", photo_id=photo_id, expires=expires, signature=signature, _external=True, **extra)
 
 
+def _asked_for_stream() -> str | None:
+    """csv or ndjson only when the Accept header names one outright, and prefers it to JSON: `*/*` (curl,
+    requests, browsers) gets the JSON page, which honours `limit` and `cursor`."""
+    accept = request.accept_mimetypes
+    named = [(accept[mimetype], mimetype) for mimetype in STREAMED if any(m == mimetype for m, _ in accept)]
+    if not named:
+        return None
+    quality, mimetype = max(named)
+    json_quality = max((q for m, q in accept if m == "application/json"), default=0)
+    return STREAMED[mimetype] if quality > json_quality else None
+
+
 def _filter(query: dict) -> feed.FeedFilter:
     return feed.FeedFilter(
         campaign_id=query.get("campaign"),
@@ -62,7 +74,7 @@ class PriceFeed(MethodView):
     def get(self, query):
         """My organization's verified prices, oldest first: a page (with a cursor), or every row as CSV/NDJSON"""
         organization_id, where = current_caller().organization_id, _filter(query)
-        chosen = query.get("format") or STREAMED.get(request.accept_mimetypes.best_match(list(STREAMED)) or "")
+        chosen = query.get("format") or _asked_for_stream()
         if chosen in ("csv", "ndjson"):
             lines = _csv_lines if chosen == "csv" else _ndjson_lines
             mimetype = "text/csv" if chosen == "csv" else "application/x-ndjson"

@@ -70,6 +70,11 @@ def test_the_feed_streams_as_csv_and_ndjson(client):
     rows = list(csv.DictReader(io.StringIO(as_csv.get_data(as_text=True))))
     assert [row["price_cents"] for row in rows] == ["349", "359"]
     assert rows[0]["store_name"] == "Store 0" and rows[0]["gtin"] == "3017620422003"
+    for anything in ("*/*", "text/*", "application/json, */*;q=0.5", "text/csv;q=0.5, application/json"):
+        page = client.get("/feeds/prices", query_string={"limit": 1}, headers={**headers, "Accept": anything})
+        assert page.mimetype == "application/json" and len(page.json["prices"]) == 1, anything
+    asked = client.get("/feeds/prices", headers={**headers, "Accept": "text/csv"})
+    assert asked.mimetype == "text/csv"
     as_ndjson = client.get("/feeds/prices", headers={**headers, "Accept": "application/x-ndjson"})
     assert as_ndjson.mimetype == "application/x-ndjson"
     lines = [json.loads(line) for line in as_ndjson.get_data(as_text=True).splitlines()]
