@@ -17,7 +17,7 @@ from fieldtasks.api.campaign_schemas import (
     VehicleListSchema,
 )
 from fieldtasks.api.context import resources, unit_of_work
-from fieldtasks.api.etags import etag_header, expected_version
+from fieldtasks.api.etags import IF_MATCH, etag_header, expected_version
 from fieldtasks.api.feed_schemas import ProgressSchema
 from fieldtasks.models import Role
 from fieldtasks.services import campaigns, progress, publishing
@@ -84,6 +84,7 @@ class CampaignById(MethodView):
     @blp.alt_response(409, response="CONFLICT", description="Active or closed campaigns cannot be edited")
     @blp.alt_response(412, response="PRECONDITION_FAILED")
     @blp.alt_response(428, response="PRECONDITION_REQUIRED")
+    @blp.doc(parameters=[IF_MATCH])
     def patch(self, changes, campaign_id):
         """Edit a draft or paused campaign (send If-Match)"""
         version = expected_version()

@@ -6,6 +6,14 @@ from flask import request
 
 from fieldtasks.errors import PreconditionFailedError, PreconditionRequiredError
 
+IF_MATCH = {
+    "in": "header",
+    "name": "If-Match",
+    "required": True,
+    "schema": {"type": "string", "example": '"v3"'},
+    "description": "The ETag of your last read of this resource: 428 without it, 412 when it is not the current one",
+}
+
 
 def etag_header(version: int) -> dict[str, str]:
     return {"ETag": f'"v{version}"'}

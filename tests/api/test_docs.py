@@ -50,6 +50,13 @@ def test_error_responses_list_their_codes_with_an_example(client):
     assert claim["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/Error"}
 
 
+def test_a_conditional_edit_declares_its_if_match_header(client):
+    patch = client.get("/openapi.json").json["paths"]["/campaigns/{campaign_id}"]["patch"]
+    [if_match] = [p for p in patch["parameters"] if p["name"] == "If-Match"]
+    assert (if_match["in"], if_match["required"]) == ("header", True)
+    assert {"412", "428"} <= set(patch["responses"])
+
+
 def test_docs_page_and_its_assets_are_served(client):
     page = client.get("/docs")
     assert page.status_code == 200
