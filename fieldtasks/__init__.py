@@ -16,6 +16,7 @@ def create_app(config: Config | Mapping[str, str] | None = None) -> Flask:
     # Imported here, not at the top: `import fieldtasks.ocr` (pure code, run by workers) must not
     # drag Flask and SQLAlchemy in.
     from flask import Flask
+    from werkzeug.middleware.proxy_fix import ProxyFix
 
     from fieldtasks.api import init_api
     from fieldtasks.api.context import EXTENSION
@@ -34,6 +35,8 @@ def create_app(config: Config | Mapping[str, str] | None = None) -> Flask:
         SESSION_COOKIE_SAMESITE="Lax",  # the console's cookie is not sent by other sites' forms (CSRF tokens too)
         SESSION_COOKIE_SECURE=config.console_cookie_secure,
     )
+    if config.proxy_hops:  # the address limits count per client, not per proxy
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=config.proxy_hops, x_proto=config.proxy_hops)
     config.storage_dir.mkdir(parents=True, exist_ok=True)
     app.extensions[EXTENSION] = build_resources(config)
     init_api(app)

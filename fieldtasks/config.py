@@ -38,6 +38,11 @@ class Config:
     password_hash_profile: str = "strong"
     claim_limit: int = 3
     claim_max_distance_km: int = 50  # a worker claims tasks within this distance of where they are
+    proxy_hops: int = 0  # reverse proxies in front that set X-Forwarded-For: the client's address is behind them
+    rate_limits_enabled: bool = True
+    auth_limit_per_address: str = "20 per minute; 200 per hour"  # sign-in, sign-up and refresh, per IP address
+    auth_limit_per_account: str = "5 per minute; 20 per hour"  # refused sign-ins, per account
+    rate_limit_prefix: str = "fieldtasks-limits"
     console_cookie_secure: bool = True  # the console's session cookie goes over HTTPS only (make run: plain HTTP)
     metrics_token: str | None = None  # what a Prometheus scraper sends as its bearer token; unset: /metrics is off
     checkin_max_fix_age_s: int = 180  # a check-in's fix must reach the server this soon after it was taken
@@ -137,6 +142,23 @@ def _log_level(raw: str) -> str:
     return level
 
 
+def _non_negative_int(raw: str) -> int:
+    value = int(raw)
+    if value < 0:
+        raise ValueError(f"must be 0 or more, got {raw!r}")
+    return value
+
+
+def _rate_limit(raw: str) -> str:
+    from limits import parse_many
+
+    try:
+        parse_many(raw)
+    except ValueError:
+        raise ValueError(f"must read like '5 per minute; 20 per hour', got {raw!r}") from None
+    return raw
+
+
 def _metrics_token(raw: str) -> str:
     if len(raw) < 24:
         raise ValueError("must be at least 24 characters (a random token)")
@@ -164,6 +186,11 @@ _VARIABLES: dict[str, tuple[str, Callable[[str], Any], bool]] = {
     "CHECKIN_MAX_FIX_AGE_S": ("checkin_max_fix_age_s", _positive_int, False),
     "METRICS_TOKEN": ("metrics_token", _metrics_token, False),
     "CONSOLE_COOKIE_SECURE": ("console_cookie_secure", _boolean, False),
+    "RATE_LIMITS_ENABLED": ("rate_limits_enabled", _boolean, False),
+    "PROXY_HOPS": ("proxy_hops", _non_negative_int, False),
+    "AUTH_LIMIT_PER_ADDRESS": ("auth_limit_per_address", _rate_limit, False),
+    "AUTH_LIMIT_PER_ACCOUNT": ("auth_limit_per_account", _rate_limit, False),
+    "RATE_LIMIT_PREFIX": ("rate_limit_prefix", str, False),
     "PAYOUT_MINIMUM_CENTS": ("payout_minimum_cents", _positive_int, False),
     "SWEEP_INTERVAL_S": ("sweep_interval_s", _positive_int, False),
     "SWEEP_GRACE_S": ("sweep_grace_s", _positive_int, False),

@@ -80,3 +80,13 @@ class UnsupportedMediaTypeError(DomainError):
     """The body or file is of a type the endpoint does not take (415)."""
 
     code = "unsupported_media_type"
+
+
+class TooManyRequestsError(DomainError):
+    """Too many attempts in a window (429); `retry_after` says in how many seconds to try again."""
+
+    code = "rate_limited"
+
+    def __init__(self, message: str, *, retry_after: int):
+        super().__init__(message)
+        self.retry_after = retry_after

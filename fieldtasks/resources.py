@@ -10,6 +10,7 @@ from redis import Redis
 
 from fieldtasks.config import Config
 from fieldtasks.db import Database, make_engine
+from fieldtasks.limits import AuthLimits, build_auth_limits
 from fieldtasks.security import AccessTokens, Passwords, PhotoLinks, RecordSigner
 from fieldtasks.services.accounts import Credentials
 from fieldtasks.storage import LocalStorage, PhotoStorage
@@ -31,6 +32,7 @@ class Resources:
     storage: PhotoStorage
     photo_links: PhotoLinks
     record_signer: RecordSigner
+    auth_limits: AuthLimits
     clock: Callable[[], datetime] = utc_now
 
     def credentials(self) -> Credentials:
@@ -58,4 +60,5 @@ def build_resources(config: Config) -> Resources:
             if config.work_record_signing_key
             else RecordSigner.from_secret(config.secret_key)
         ),
+        auth_limits=build_auth_limits(config),
     )

@@ -60,6 +60,7 @@ def make_environ(**overrides: str) -> dict[str, str]:
         "WEBHOOK_ALLOW_PRIVATE": "true",  # the test receiver listens on 127.0.0.1
         "METRICS_TOKEN": METRICS_TOKEN,
         "CONSOLE_COOKIE_SECURE": "false",  # the test server and browser speak plain HTTP
+        "RATE_LIMITS_ENABLED": "false",  # every test signs in; tests/api/test_limits.py turns them on
         **overrides,
     }
 

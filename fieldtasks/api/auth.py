@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import marshmallow as ma
+from flask import request
 from flask.views import MethodView
 from marshmallow import validate
 
@@ -11,8 +12,11 @@ from fieldtasks.api.blueprint import Blueprint
 from fieldtasks.api.context import resources, unit_of_work
 from fieldtasks.api.fields import Moment
 from fieldtasks.api.schemas import UserSchema, display_name_field, email_field, password_field, role_field
+from fieldtasks.config import Config
+from fieldtasks.limits import RETRY_AFTER
 from fieldtasks.services import accounts
 
+ADDRESS, ACCOUNT = Config.auth_limit_per_address, Config.auth_limit_per_account
 blp = Blueprint("auth", __name__, url_prefix="/auth", description="Sign up, sign in and refresh tokens.")
 
 
@@ -48,14 +52,19 @@ class TokenPairSchema(ma.Schema):
     refresh_token_expires_at = Moment()
 
 
+LIMITED = f"`rate_limited`: too many attempts from this address (AUTH_LIMIT_PER_ADDRESS, by default {ADDRESS})"
+
+
 @blp.route("/register")
 class Register(MethodView):
     @public
     @blp.arguments(RegisterSchema)
     @blp.response(201, UserSchema)
     @blp.alt_response(409, response="CONFLICT", description="The email is taken (code `email_taken`)")
+    @blp.alt_response(429, response="TOO_MANY_REQUESTS", description=LIMITED, headers=RETRY_AFTER)
     def post(self, data):
         """Sign up as a worker, or as a client creating or joining an organization"""
+        resources().auth_limits.check_address("register", request.remote_addr)
         with unit_of_work() as session:
             return accounts.register_user(session, **data, passwords=resources().passwords)
 
@@ -66,10 +75,18 @@ class Token(MethodView):
     @blp.arguments(SignInSchema)
     @blp.response(200, TokenPairSchema)
     @blp.alt_response(401, response="UNAUTHORIZED", description="Wrong email or password (code `invalid_credentials`)")
+    @blp.alt_response(
+        429,
+        response="TOO_MANY_REQUESTS",
+        description=LIMITED + f", or too many refused sign-ins for this account (AUTH_LIMIT_PER_ACCOUNT, by default "
+        f"{ACCOUNT}: then even the right password waits)",
+        headers=RETRY_AFTER,
+    )
     def post(self, data):
         """Sign in with email and password"""
         res = resources()
-        with unit_of_work() as session:
+        res.auth_limits.check_address("token", request.remote_addr)
+        with res.auth_limits.account(data["email"]), unit_of_work() as session:
             return accounts.sign_in(session, **data, passwords=res.passwords, credentials=res.credentials())
 
 
@@ -81,7 +98,9 @@ class Refresh(MethodView):
     @blp.alt_response(
         401, response="UNAUTHORIZED", description="Unknown, used or expired (code `invalid_refresh_token`)"
     )
+    @blp.alt_response(429, response="TOO_MANY_REQUESTS", description=LIMITED, headers=RETRY_AFTER)
     def post(self, data):
         """Exchange a refresh token for a new token pair"""
+        resources().auth_limits.check_address("refresh", request.remote_addr)
         with unit_of_work() as session:
             return accounts.refresh_tokens(session, **data, credentials=resources().credentials())

@@ -19,7 +19,7 @@ from fieldtasks.api.console_words import SUGGESTED_REJECTION, reason_words
 from fieldtasks.api.context import resources, unit_of_work
 from fieldtasks.api.errors import DOMAIN_STATUS
 from fieldtasks.api.feeds import photo_url
-from fieldtasks.errors import AuthenticationError, DomainError
+from fieldtasks.errors import AuthenticationError, DomainError, TooManyRequestsError
 from fieldtasks.models import REJECT_REASONS, Role
 from fieldtasks.services import accounts, case_views, moderation
 
@@ -113,11 +113,16 @@ def sign_in():
         flash("Text may not contain NUL characters or unpaired surrogates.")
         return render_template("console/login.html", login_csrf=session["login_csrf"]), 400
     try:
-        with unit_of_work() as db:
+        res.auth_limits.check_address("console", request.remote_addr)
+        with res.auth_limits.account(request.form.get("email", "")), unit_of_work() as db:
             tokens = accounts.sign_in(
                 db, email=request.form.get("email", ""), password=request.form.get("password", ""),
                 passwords=res.passwords, credentials=res.credentials(),
             )  # fmt: skip
+    except TooManyRequestsError as error:
+        flash(error.message)
+        page = render_template("console/login.html", login_csrf=session["login_csrf"])
+        return page, 429, {"Retry-After": str(error.retry_after)}
     except DomainError as error:
         flash(error.message)
         return render_template("console/login.html", login_csrf=session["login_csrf"]), 401

@@ -21,6 +21,7 @@ from fieldtasks.errors import (
     PermissionDeniedError,
     PreconditionFailedError,
     PreconditionRequiredError,
+    TooManyRequestsError,
     UnavailableError,
     UnsupportedMediaTypeError,
 )
@@ -37,6 +38,7 @@ DOMAIN_STATUS: dict[type[DomainError], int] = {
     PayloadTooLargeError: 413,
     UnsupportedMediaTypeError: 415,
     PreconditionRequiredError: 428,
+    TooManyRequestsError: 429,
     UnavailableError: 503,
 }
 
@@ -52,6 +54,7 @@ HTTP_CODES = {
     415: ("unsupported_media_type", "Send the body as application/json."),
     422: ("validation_error", "Some fields are missing or invalid; see errors."),
     428: ("precondition_required", "Send If-Match with the ETag you last read."),
+    429: ("rate_limited", "Too many attempts: wait the seconds in Retry-After, then try again."),
     500: ("internal_error", "Something went wrong on our side; quote the X-Request-Id header when reporting it."),
     503: ("unavailable", "The service is temporarily unavailable; try again shortly."),
 }
@@ -96,7 +99,8 @@ def handle_http_exception(error: HTTPException):
 
 def handle_domain_error(error: DomainError):
     status = next(status for cls, status in DOMAIN_STATUS.items() if isinstance(error, cls))
-    return error_response(status, error.code, error.message, error.errors)
+    headers = [("Retry-After", str(error.retry_after))] if isinstance(error, TooManyRequestsError) else None
+    return error_response(status, error.code, error.message, error.errors, headers)
 
 
 def handle_backend_down(error: Exception):
