@@ -54,6 +54,7 @@ WAGES = {"EUR": 1202}
 PARIS = (48.8566, 2.3522)
 REVIEW_HOURS = 72
 FIX_AGE = timedelta(minutes=3)
+SIM_PASSWORD = "a simulated week of work"
 SWEEP_EVERY = timedelta(minutes=30)  # the real sweeper runs every SWEEP_INTERVAL_S (60 s by default)
 # (title, reward per item, products, minutes a typical worker takes, brief's reading minutes)
 CAMPAIGNS = [
@@ -77,7 +78,7 @@ def build(res: Resources, rng: random.Random, workers: int, monday: datetime) ->
     """Campaigns with stores around Paris (enough for everyone), the client's money, workers."""
     with res.database.unit_of_work() as session:
         client = accounts.register_user(
-            session, email="client@sim.test", password="x" * 12, display_name="Sim client", role="client",
+            session, email="client@sim.test", password=SIM_PASSWORD, display_name="Sim client", role="client",
             organization_name="Sim Retail", passwords=res.passwords,
         )  # fmt: skip
         made = []
@@ -105,7 +106,7 @@ def build(res: Resources, rng: random.Random, workers: int, monday: datetime) ->
         people = []
         for n in range(workers):
             user = accounts.register_user(
-                session, email=f"w{n}@sim.test", password="x" * 12, display_name=f"Worker {n}", role="worker",
+                session, email=f"w{n}@sim.test", password=SIM_PASSWORD, display_name=f"Worker {n}", role="worker",
                 passwords=res.passwords,
             )  # fmt: skip
             home = (PARIS[0] + rng.uniform(-0.03, 0.03), PARIS[1] + rng.uniform(-0.05, 0.05))
@@ -197,7 +198,7 @@ def moderate(res: Resources, rng: random.Random, monday: datetime, junk: set) ->
     every case of a junk submitter is rejected, at the time its roll set (the same draws as without junk)."""
     with res.database.unit_of_work() as session:
         moderator = accounts.create_staff_user(
-            session, email="mod@sim.test", password="x" * 12, display_name="Mod", role="moderator",
+            session, email="mod@sim.test", password=SIM_PASSWORD, display_name="Mod", role="moderator",
             passwords=res.passwords,
         )  # fmt: skip
         cases = session.execute(

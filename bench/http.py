@@ -54,6 +54,7 @@ def gunicorn(database_url: str, secret: str):
         "SECRET_KEY": secret,
         "STORAGE_DIR": tempfile.mkdtemp(prefix="fieldtasks-bench-"),
         "LOG_LEVEL": "WARNING",
+        "RATE_LIMITS_ENABLED": "false",  # many simulated phones, one address
     }
     threads = os.environ.get("BENCH_THREADS", "1")
     command = [

@@ -73,6 +73,7 @@ def main(argv: list[str] | None = None) -> int:
         "REDIS_URL": redis.url,
         "STORAGE_DIR": str(folder / "storage"),
         "SECRET_KEY": secrets.token_urlsafe(48),
+        "RATE_LIMITS_ENABLED": "false",  # many simulated phones, one address
         "PASSWORD_HASH_PROFILE": "fast",
         "LOG_LEVEL": "WARNING",
     }

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from zxcvbn import zxcvbn
 
 from fieldtasks.errors import AuthenticationError, ConflictError, InvalidError
 from fieldtasks.models import Organization, RefreshToken, Role, User
@@ -17,6 +18,9 @@ from fieldtasks.security import AccessTokens, Passwords, hash_opaque_token, new_
 
 SELF_SERVICE_ROLES = (Role.WORKER, Role.CLIENT)
 MIN_PASSWORD_LENGTH = 10
+MIN_GUESS_SCORE = 2  # zxcvbn's 0-4: 0 and 1 fall to an online attack within days
+GUESS_CHECK_LENGTH = 100  # beyond this, more characters only add strength; the estimate grows with length
+CONTEXT_WORDS = ("fieldtasks", "fieldtask", "moderator", "worker")
 
 
 @dataclass(frozen=True)
@@ -85,6 +89,21 @@ def _client_organization(session: Session, name: str | None, invitation_code: st
     return organization
 
 
+def check_password(password: str, *, email: str, display_name: str | None = None) -> None:
+    """NIST SP 800-63B: long enough, and not guessable: not a common password, a repeat or a sequence, nor
+    made of the account's own email or name or the service's name (zxcvbn, its lists shipped in the wheel).
+    No composition rules."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        message = f"Use at least {MIN_PASSWORD_LENGTH} characters."
+        raise InvalidError(message, code="weak_password", errors={"password": [message]})
+    context = [email, email.partition("@")[0], display_name or "", *CONTEXT_WORDS]
+    guess = zxcvbn(password[:GUESS_CHECK_LENGTH], user_inputs=[word for word in context if word])
+    if guess["score"] < MIN_GUESS_SCORE:
+        hint = guess["feedback"]["warning"] or "it is close to your email, your name or a common password"
+        message = f"This password is too easy to guess ({hint.rstrip('.')}); a few unrelated words are better."
+        raise InvalidError(message, code="weak_password", errors={"password": [message]})
+
+
 def _add_user(
     session: Session,
     email: str,
@@ -94,9 +113,7 @@ def _add_user(
     organization: Organization | None,
     passwords: Passwords,
 ) -> User:
-    if len(password) < MIN_PASSWORD_LENGTH:
-        message = f"Use at least {MIN_PASSWORD_LENGTH} characters."
-        raise InvalidError(message, code="weak_password", errors={"password": [message]})
+    check_password(password, email=email, display_name=display_name)
     user = User(
         email=email.strip().lower(),
         password_hash=passwords.hash(password),

@@ -2,6 +2,8 @@
 
 import threading
 
+import pytest
+
 from tests.helpers import PASSWORD, bearer, register, sign_in, unique_email
 
 
@@ -77,6 +79,18 @@ def test_access_token_expires_and_refresh_gives_a_new_one(client, clock):
     refreshed = client.post("/auth/refresh", json={"refresh_token": tokens["refresh_token"]})
     assert refreshed.status_code == 200
     assert client.get("/me", headers=bearer(refreshed.json)).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "password", ["aaaaaaaaaa", "1234567890", " " * 10, "Password123!", "fieldtasks2026", "camille.durand@example.org"]
+)
+def test_a_guessable_password_is_refused_with_a_reason(client, password):
+    body = {"email": "camille.durand@example.org", "password": password, "display_name": "Camille", "role": "worker"}
+    refused = client.post("/auth/register", json=body)
+    assert (refused.status_code, refused.json["code"]) == (422, "weak_password")
+    assert "too easy to guess" in refused.json["errors"]["password"][0]
+    body["password"] = "tram blue kettle 1987"
+    assert client.post("/auth/register", json=body).status_code == 201
 
 
 def test_refresh_token_works_once(client):
