@@ -15,6 +15,7 @@ from functools import cached_property
 from typing import Any
 
 import jwt
+import rfc8785
 from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
 from cryptography.exceptions import InvalidSignature
@@ -136,8 +137,17 @@ class PhotoLinks:
 
 
 def canonical_json(value: Any) -> bytes:
-    """The bytes a signature covers: sorted keys, no spaces, UTF-8 (the same document, the same bytes)."""
+    """The bytes a signature covers: the JSON Canonicalization Scheme (RFC 8785), which any language rebuilds
+    from the parsed document (JavaScript: the `canonicalize` package, or JSON.stringify with sorted keys)."""
+    return rfc8785.dumps(value)
+
+
+def _legacy_canonical_json(value: Any) -> bytes:
+    """What records of format 1 were signed over: Python's json with sorted keys (kept to verify them)."""
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str).encode()
+
+
+LEGACY_FORMAT = "fieldtasks.work-record/1"
 
 
 def _b64url(data: bytes) -> str:
@@ -180,9 +190,11 @@ class RecordSigner:
             return "no Ed25519 signature"
         if signature.get("key_id") != self.key_id:
             return "signed with another key"
+        record = document["record"]
+        signed = _legacy_canonical_json if record.get("format") == LEGACY_FORMAT else canonical_json
         try:
-            self._public.verify(_unb64url(str(signature.get("value", ""))), canonical_json(document["record"]))
-        except (InvalidSignature, ValueError):
+            self._public.verify(_unb64url(str(signature.get("value", ""))), signed(record))
+        except (InvalidSignature, ValueError, rfc8785.CanonicalizationError):
             return "the signature does not match the record: it was changed, or not signed by this platform"
         return None
 

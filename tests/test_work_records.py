@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import copy
 import json
+import subprocess
 
 import pytest
 from cryptography.exceptions import InvalidSignature
@@ -13,7 +14,7 @@ from sqlalchemy import text
 
 from fieldtasks.api.context import EXTENSION
 from fieldtasks.jobs.photo_reading import run_extraction
-from fieldtasks.security import RecordSigner, canonical_json
+from fieldtasks.security import LEGACY_FORMAT, RecordSigner, canonical_json
 from tests.fieldwork import published_campaign
 from tests.helpers import bearer, register, sign_in
 from tests.test_fair_pay import do_task
@@ -36,7 +37,7 @@ def worked(client, connection):
 def test_the_record_states_the_work_and_names_only_clients_who_allow_it(client, worked):
     document = client.get("/me/work-record", headers=worked.worker).json
     record = document["record"]
-    assert record["format"] == "fieldtasks.work-record/1"
+    assert record["format"] == "fieldtasks.work-record/2"
     assert [(row["kind"], row["count"]) for row in record["tasks"]] == [("shelf_price", 2)]
     assert record["items"]["verified"] == 1 and record["items"]["in_review"] == 2  # two reported not found
     assert record["items"]["approval_rate"] == 1.0
@@ -68,6 +69,49 @@ def test_anyone_can_check_a_record_offline_with_the_published_key(client, worked
     key.verify(signature, canonical_json(document["record"]))  # raises if not valid
     with pytest.raises(InvalidSignature):
         key.verify(signature, canonical_json({**document["record"], "hours": 1000}))
+
+
+NODE_VERIFIER = r"""
+// The README's verifier: RFC 8785 by JSON.stringify with sorted keys (what the `canonicalize` package does).
+const crypto = require("node:crypto");
+const canonicalize = (v) =>
+  v === null || typeof v !== "object" ? JSON.stringify(v)
+  : Array.isArray(v) ? "[" + v.map(canonicalize).join(",") + "]"
+  : "{" + Object.keys(v).sort().map((k) => JSON.stringify(k) + ":" + canonicalize(v[k])).join(",") + "}";
+const [doc, jwk] = [JSON.parse(process.argv[1]), JSON.parse(process.argv[2])];
+const key = crypto.createPublicKey({ key: jwk, format: "jwk" });
+const signature = Buffer.from(doc.signature.value, "base64url");
+const ok = crypto.verify(null, Buffer.from(canonicalize(doc.record)), key, signature);
+process.stdout.write(ok ? "valid" : "invalid");
+"""
+
+
+def test_another_language_checks_a_record_with_accents_and_whole_floats(client, worked, connection):
+    """Canonical JSON any language rebuilds: Node checks a record whose name has an accent and whose hours are
+    a whole number, after the document went through an ASCII-escaping JSON encoder."""
+    connection.execute(text("UPDATE users SET display_name = 'Zoé Müller' WHERE display_name = 'Worker'"))
+    document = client.get("/me/work-record", headers=worked.worker).json
+    document["record"]["hours"] = 2.0  # as a float, which Python writes 2.0 and JavaScript 2
+    document = client.application.extensions[EXTENSION].record_signer.sign(document["record"])
+    assert client.post("/work-records/verify", json=document).json["valid"] is True
+    jwk = client.get("/.well-known/fieldtasks-work-record-key").json
+    escaped = json.dumps(document, ensure_ascii=True)  # \u00e9 on the wire: the same document
+    checked = subprocess.run(["node", "-e", NODE_VERIFIER, escaped, json.dumps(jwk)], capture_output=True, text=True)
+    assert checked.stdout == "valid", checked.stderr
+    tampered = {**document, "record": {**document["record"], "hours": 3}}
+    checked = subprocess.run(["node", "-e", NODE_VERIFIER, json.dumps(tampered), json.dumps(jwk)],
+                             capture_output=True, text=True)  # fmt: skip
+    assert checked.stdout == "invalid"
+
+
+def test_a_record_signed_in_the_first_format_still_verifies(client, worked):
+    record = {**client.get("/me/work-record", headers=worked.worker).json["record"], "format": LEGACY_FORMAT}
+    signer = client.application.extensions[EXTENSION].record_signer
+    legacy = {**signer.sign(record)}
+    legacy["signature"] = {**legacy["signature"], "value": base64.urlsafe_b64encode(
+        signer._private.sign(json.dumps(record, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode())
+    ).rstrip(b"=").decode()}  # fmt: skip
+    assert client.post("/work-records/verify", json=legacy).json["valid"] is True
 
 
 def test_the_cli_checks_a_record_file(client, runner, worked, tmp_path):

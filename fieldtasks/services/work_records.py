@@ -30,7 +30,7 @@ from fieldtasks.models import (
 from fieldtasks.services.briefs import BRIEFING
 from fieldtasks.services.payments import REWARD
 
-RECORD_FORMAT = "fieldtasks.work-record/1"
+RECORD_FORMAT = "fieldtasks.work-record/2"  # 2: signed over RFC 8785 canonical JSON
 EARNING_KINDS = (REWARD, BRIEFING)  # pay for work; reimbursed costs are not earnings
 
 
