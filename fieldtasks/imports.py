@@ -89,8 +89,12 @@ def _number(value: Any, decimal_comma: bool) -> float | None:
     return number if math.isfinite(number) else None
 
 
+MAX_STORES = 5000  # per file or request: a larger list is refused before any row is checked
+
+
 def parse_stores(data: bytes, media_type: str) -> tuple[list[StoreRow], list[RowError]]:
-    """Rows and per-row errors from a CSV or GeoJSON file; UnreadableFileError if neither."""
+    """Rows and per-row errors from a CSV or GeoJSON file; UnreadableFileError if neither, or if it holds more
+    than MAX_STORES stores (counted before any row is read)."""
     if media_type in ("application/geo+json", "application/json"):
         return _parse_geojson(data)
     if media_type in ("text/csv", "application/csv", "text/plain"):
@@ -106,6 +110,8 @@ def _decode(data: bytes) -> str:
 
 
 def _parse_csv(data: bytes) -> tuple[list[StoreRow], list[RowError]]:
+    if data.count(b"\n") > MAX_STORES + 1:  # cheap: before decoding or parsing anything
+        raise _too_many()
     text = _decode(data)
     if not text.strip():
         raise UnreadableFileError("the file is empty")
@@ -140,11 +146,17 @@ def _parse_geojson(data: bytes) -> tuple[list[StoreRow], list[RowError]]:
     features = document.get("features")
     if not isinstance(features, list):
         raise UnreadableFileError("the FeatureCollection has no features list")
+    if len(features) > MAX_STORES:
+        raise _too_many()
     rows, errors = [], []
     for index, feature in enumerate(features, start=1):
         result = _feature_store(index, feature)
         (errors if isinstance(result, RowError) else rows).append(result)
     return rows, errors
+
+
+def _too_many() -> UnreadableFileError:
+    return UnreadableFileError(f"more than {MAX_STORES} stores in one file; split it")
 
 
 def _feature_store(index: int, feature: Any) -> StoreRow | RowError:

@@ -8,7 +8,7 @@ import marshmallow as ma
 from marshmallow import validate
 
 from fieldtasks.api.fields import Moment
-from fieldtasks.imports import DEFAULT_GEOFENCE_M, MAX_GEOFENCE_M, MIN_GEOFENCE_M, StoreRow
+from fieldtasks.imports import DEFAULT_GEOFENCE_M, MAX_GEOFENCE_M, MAX_STORES, MIN_GEOFENCE_M, StoreRow
 from fieldtasks.models import CampaignKind
 from fieldtasks.products import normalize_gtin, parse_net_quantity
 
@@ -151,6 +151,9 @@ class CampaignEditSchema(ma.Schema):
             raise ma.ValidationError("Must not exceed reward_cents.", "late_reward_cents")
 
 
+LIST_LIMITS = {"stores": MAX_STORES, "products": 500, "vehicles": 5000, "deploy_spots": 1000}
+
+
 class CampaignCreateSchema(CampaignEditSchema):
     title = ma.fields.String(required=True, validate=validate.Length(1, 200))
     kind = ma.fields.String(required=True, validate=validate.OneOf([str(k) for k in CampaignKind]))
@@ -163,13 +166,25 @@ class CampaignCreateSchema(CampaignEditSchema):
     ends_at = Moment(required=True)
     claim_minutes = ma.fields.Integer(load_default=120, strict=True, validate=validate.Range(5, 1440))
     auto_approve_hours = ma.fields.Integer(load_default=72, strict=True, validate=validate.Range(1, 720))
-    stores = ma.fields.List(ma.fields.Nested(StoreInSchema), load_default=list, validate=validate.Length(max=5000))
+    stores = ma.fields.List(
+        ma.fields.Nested(StoreInSchema), load_default=list, validate=validate.Length(max=MAX_STORES)
+    )
     products = ma.fields.List(ma.fields.Nested(ProductInSchema), load_default=list, validate=validate.Length(max=500))
     vehicles = ma.fields.List(ma.fields.Nested(VehicleInSchema), load_default=list, validate=validate.Length(max=5000))
     deploy_spots = ma.fields.List(
         ma.fields.Nested(DeploySpotInSchema), load_default=list, validate=validate.Length(max=1000)
     )
     charge_reimbursement_cents = ma.fields.Integer(load_default=0, strict=True, validate=validate.Range(0, 10_000))
+
+    @ma.pre_load
+    def refuse_long_lists_first(self, data, **kwargs):
+        """A list too long is refused before any of its entries is read (100,000 stores took seconds)."""
+        if isinstance(data, dict):
+            for name, most in LIST_LIMITS.items():
+                if isinstance(data.get(name), list) and len(data[name]) > most:
+                    raise ma.ValidationError(f"At most {most} in one request.", name)
+        return data
+
     timezone = ma.fields.String(load_default="Europe/Paris", validate=_is_time_zone)
     reading_minutes = ma.fields.Integer(load_default=0, strict=True, validate=validate.Range(0, 120))
 

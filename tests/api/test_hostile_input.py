@@ -62,3 +62,15 @@ def test_a_utc_offset_no_place_has_is_refused(client, moment):
     refused(as_csv, 422)
     created = client.post("/campaigns", json=campaign_body(starts_at=moment), headers=headers)
     refused(created, 422)
+
+
+def test_too_many_stores_are_refused_before_any_is_read(client):
+    headers = new_client(client)
+    store = {"name": "S", "lat": 48.85, "lon": 2.35}
+    refused = client.post("/campaigns", json=campaign_body(stores=[store] * 100_000), headers=headers)
+    assert refused.status_code == 422 and "At most 5000" in refused.json["errors"]["json"]["stores"][0]
+    campaign = client.post("/campaigns", json=campaign_body(), headers=headers).json
+    rows = "name,lat,lon\n" + "S,48.85,2.35\n" * 5001
+    imported = client.post(f"/campaigns/{campaign['id']}/stores", data=rows, content_type="text/csv", headers=headers)
+    assert (imported.status_code, imported.json["code"]) == (422, "invalid_file")
+    assert "more than 5000 stores" in imported.json["message"]
