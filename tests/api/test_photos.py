@@ -9,7 +9,7 @@ from PIL import Image
 from sqlalchemy import text
 
 from fieldtasks.api.context import EXTENSION
-from fieldtasks.images import MAX_PHOTO_BYTES
+from fieldtasks.images import CLEAN_MAX_PIXELS, MAX_PHOTO_BYTES, prepare_photo
 from tests.fieldwork import HERE, NUTELLA, checkin_body, new_worker, photo_bytes, published_campaign, task_at, upload
 
 
@@ -105,6 +105,26 @@ def test_too_many_pixels_and_decompression_bombs_are_refused_before_decoding(cli
         response = upload(client, worker, task["id"], key, png_header_only(width, height), gtin=NUTELLA)
         assert response.status_code == 422, response.json
         assert response.json["code"] == "image_too_large"
+
+
+def test_a_large_image_with_hardly_any_data_is_refused_from_its_header(client):
+    """A 38 KB PNG of 6300 x 6300 used to be decoded whole (seconds and hundreds of MB in an API worker)."""
+    worker, task = on_site(client)
+    flat = io.BytesIO()
+    Image.new("RGB", (6300, 6300), (200, 200, 200)).save(flat, "PNG")
+    response = upload(client, worker, task["id"], "flat-png-0001", flat.getvalue(), gtin=NUTELLA)
+    assert (response.status_code, response.json["code"]) == (422, "implausible_image")
+
+
+def test_a_large_jpeg_is_decoded_at_a_reduced_scale_for_its_copy_and_keeps_its_size(app):
+    gradient = Image.linear_gradient("L").resize((6000, 4000)).convert("RGB")
+    noisy = Image.effect_noise((6000, 4000), 40).convert("RGB")
+    photo = io.BytesIO()
+    Image.blend(gradient, noisy, 0.5).save(photo, "JPEG", quality=85)
+    prepared = prepare_photo(photo.getvalue())
+    assert (prepared.width, prepared.height) == (6000, 4000)  # the photo's own size, as recorded
+    copy = Image.open(io.BytesIO(prepared.clean_jpeg))
+    assert copy.width * copy.height <= CLEAN_MAX_PIXELS and copy.size == (3000, 2000)  # decoded at 1/2 scale
 
 
 def test_exif_orientation_is_applied_kept_as_evidence_and_stripped_from_the_client_copy(client, app, connection):
