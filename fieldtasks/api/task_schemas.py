@@ -227,7 +227,13 @@ TYPED_PRICE = (
 
 
 class PhotoFormSchema(ma.Schema):
-    file = FileUpload(required=True, metadata={"description": "JPEG, PNG or WebP, at most 15 MB and 40 megapixels"})
+    file = FileUpload(
+        required=True,
+        metadata={
+            "description": "JPEG (at most 40 megapixels), PNG or WebP (at most 16), at most 15 MB; a large image with "
+            "hardly any data for its size is refused (`implausible_image`)"
+        },
+    )
     gtin = ma.fields.String(
         validate=validate.Length(max=14),
         metadata={"description": "The product photographed (none for placement: the photo shows the whole shelf)"},
