@@ -84,12 +84,32 @@ def clean_text(texts: typing.Iterable[str]) -> bool:
         return False
 
 
+BODY_400 = "`invalid_json`: the body is not JSON that can be read (malformed, nested too deep, huge numbers)"
+
+
 class Blueprint(flask_smorest.Blueprint):
     ARGUMENTS_PARSER = JsonParser()
     DEFAULT_LOCATION_CONTENT_TYPE_MAPPING = {
         **flask_smorest.Blueprint.DEFAULT_LOCATION_CONTENT_TYPE_MAPPING,
         "multipart": "multipart/form-data",
     }
+
+    def arguments(self, schema, *, location="json", **kwargs):
+        """A body's arguments also document what a body can get wrong: unreadable JSON (400) and another
+        media type (415), which the parser answers for every such operation (an operation's own declaration,
+        written above its arguments, may say more)."""
+        decorator = super().arguments(schema, location=location, **kwargs)
+        if location not in ("json", "multipart"):
+            return decorator
+        kind = "application/json" if location == "json" else "multipart/form-data"
+
+        def documented(func):
+            func = decorator(func)
+            if location == "json":
+                func = self.alt_response(400, response="BAD_REQUEST", description=BODY_400)(func)
+            return self.alt_response(415, response="UNSUPPORTED_MEDIA_TYPE", description=f"Send {kind}.")(func)
+
+        return documented
 
     def alt_response(self, status_code, response=None, *, description=None, example=None, **kwargs):
         """An error response named by reference (`response="CONFLICT"`) keeps the codes its description lists

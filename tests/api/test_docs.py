@@ -27,6 +27,8 @@ def test_every_operation_has_a_summary_a_success_and_its_errors(client):
                 assert {"401", "403"} <= codes, where
             if operation.get("requestBody"):
                 assert "422" in codes, where
+                if "application/json" in operation["requestBody"]["content"]:
+                    assert {"400", "415"} <= codes, where  # unreadable JSON, another media type
             if "{" in path:
                 assert "404" in codes, where
 
