@@ -7,10 +7,9 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import TypeVar
 
 from limits import RateLimitItem, parse_many
 from limits.storage import RedisStorage
@@ -20,7 +19,6 @@ from redis.exceptions import RedisError
 from fieldtasks.config import Config
 from fieldtasks.errors import AuthenticationError, TooManyRequestsError
 
-T = TypeVar("T")
 # What a 429 carries in the OpenAPI document, on the operations limited here.
 RETRY_AFTER = {"Retry-After": {"description": "Seconds to wait before trying again", "schema": {"type": "integer"}}}
 
@@ -34,41 +32,32 @@ class AuthLimits:
 
     def check_address(self, action: str, address: str | None) -> None:
         """Count this attempt from this address; refuse it over the limit."""
-        self._hit(self.per_address, action, address or "unknown")
+        self._enforce(self.per_address, (action, address or "unknown"), count=True)
 
     @contextmanager
     def account(self, email: str) -> Iterator[None]:
         """Refuse a sign-in for an account with too many refused ones; count this one if it is refused."""
         who = email.strip().lower()[:254]
-        self._over(self.per_account, "account", who)
+        self._enforce(self.per_account, ("account", who), count=False)
         try:
             yield
         except AuthenticationError:
-            self._hit(self.per_account, "account", who)
+            self._enforce(self.per_account, ("account", who), count=True)
             raise
 
-    def _hit(self, items: list[RateLimitItem], *keys: str) -> None:
-        for item in items:
-            if not self._safely(lambda item=item: self.limiter.hit(item, self.prefix, *keys), default=True):
-                self._refuse(item, keys)
-
-    def _over(self, items: list[RateLimitItem], *keys: str) -> None:
-        for item in items:
-            if not self._safely(lambda item=item: self.limiter.test(item, self.prefix, *keys), default=True):
-                self._refuse(item, keys)
-
-    def _refuse(self, item: RateLimitItem, keys: tuple[str, ...]) -> None:
-        stats = self._safely(lambda: self.limiter.get_window_stats(item, self.prefix, *keys), default=None)
-        wait = max(1, math.ceil(stats.reset_time - time.time())) if stats else item.get_expiry()
-        raise TooManyRequestsError(f"Too many attempts; try again in {wait} s.", retry_after=wait)
-
-    def _safely(self, call: Callable[[], T], *, default: T) -> T:
+    def _enforce(self, items: list[RateLimitItem], keys: tuple[str, ...], *, count: bool) -> None:
+        """Refuse an attempt over any of the limits; `count` records it too. Without Redis, nothing is enforced."""
         if self.limiter is None:
-            return default
+            return
         try:
-            return call()
+            for item in items:
+                check = self.limiter.hit if count else self.limiter.test
+                if not check(item, self.prefix, *keys):
+                    stats = self.limiter.get_window_stats(item, self.prefix, *keys)
+                    wait = max(1, math.ceil(stats.reset_time - time.time()))
+                    raise TooManyRequestsError(f"Too many attempts; try again in {wait} s.", retry_after=wait)
         except RedisError:
-            return default
+            return
 
 
 def build_auth_limits(config: Config) -> AuthLimits:
