@@ -132,15 +132,17 @@ def reject_campaigns_case(client, staff, campaign: dict) -> tuple[dict, str]:
     return moderator, case["item_id"]
 
 
-def test_time_on_a_rejected_item_not_under_appeal_is_not_work_the_floor_pays(client, app, clock, staff):
+def hour_of_junk_and_hour_of_work(client, clock, staff) -> tuple[Week, dict, str]:
+    """A week with an hour on each of two campaigns' items, reported missing; the first one's is then rejected."""
     week = Week(client, clock)
-    junk, honest = (
-        stores_campaign(client, 1, starts_at=week.starts_at),
-        stores_campaign(client, 1, starts_at=week.starts_at),
-    )
+    junk, honest = (stores_campaign(client, 1, starts_at=week.starts_at) for _ in range(2))
     week.task(junk, minutes=60)
-    week.task(honest, minutes=60)  # both items reported missing: in review
-    _, item_id = reject_campaigns_case(client, staff, junk)
+    week.task(honest, minutes=60)
+    return week, junk, reject_campaigns_case(client, staff, junk)[1]
+
+
+def test_time_on_a_rejected_item_not_under_appeal_is_not_work_the_floor_pays(client, app, clock, staff):
+    week, _, item_id = hour_of_junk_and_hour_of_work(client, clock, staff)
     with app.extensions[EXTENSION].database.unit_of_work() as session:
         [rejected] = worker_weeks(session, week.monday).values()
     assert round(rejected.hours, 2) == 1.0  # the rejected item's hour is not work
@@ -153,14 +155,7 @@ def test_time_on_a_rejected_item_not_under_appeal_is_not_work_the_floor_pays(cli
 
 
 def test_an_appeal_won_after_the_week_was_settled_tops_the_week_up_again_once(client, app, clock, staff):
-    week = Week(client, clock)
-    junk, honest = (
-        stores_campaign(client, 1, starts_at=week.starts_at),
-        stores_campaign(client, 1, starts_at=week.starts_at),
-    )
-    week.task(junk, minutes=60)
-    week.task(honest, minutes=60)
-    _, item_id = reject_campaigns_case(client, staff, junk)
+    week, junk, item_id = hour_of_junk_and_hour_of_work(client, clock, staff)
     clock.now = datetime.combine(week.monday + timedelta(days=14), time(9), tzinfo=UTC)
     assert settle(app, week.monday, clock.now).topped_up_cents == 1202  # one hour counts: the other was rejected
     # The rejection is dated six days before, as if it came late in the week: the appeal is still in time.
