@@ -84,6 +84,8 @@ def test_an_admin_credits_an_organization_once_per_key(client, staff):
         headers={**admin, "Idempotency-Key": "z" * 8},
     )
     assert bad.status_code == 422 and {"amount_cents", "worker_id"} <= set(bad.json["errors"]["json"])
+    too_long = client.post(path, json=body, headers={**admin, "Idempotency-Key": "k" * 200})  # was a 500
+    assert too_long.status_code == 422 and "Idempotency-Key" in too_long.json["errors"]["headers"]
 
 
 def test_payouts_are_refused_above_the_balance_and_below_the_minimum_and_paid_once(client, clock):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import http
 import typing
 
@@ -84,7 +85,23 @@ def clean_text(texts: typing.Iterable[str]) -> bool:
         return False
 
 
-BODY_400 = "`invalid_json`: the body is not JSON that can be read (malformed, nested too deep, huge numbers)"
+# Bodies that are not JSON, for the document: the views return them as Responses, so nothing serialises them.
+TEXT_BODY = {"type": "string"}
+BINARY_BODY = {"type": "string", "format": "binary"}
+
+BODY_400 = "`invalid_json`: no body, or not JSON that can be read (malformed, nested too deep, huge numbers)"
+
+
+def _needs_body(view):
+    """A required JSON body that is absent is a client's mistake (400), not an empty edit."""
+
+    @functools.wraps(view)
+    def checked(*args, **kwargs):
+        if not flask.request.get_data(cache=True):
+            abort(400, code="invalid_json", message="Send a JSON body.", errors={"json": ["A body is required."]})
+        return view(*args, **kwargs)
+
+    return checked
 
 
 class Blueprint(flask_smorest.Blueprint):
@@ -106,6 +123,8 @@ class Blueprint(flask_smorest.Blueprint):
         def documented(func):
             func = decorator(func)
             if location == "json":
+                if kwargs.get("required", True):
+                    func = _needs_body(func)
                 func = self.alt_response(400, response="BAD_REQUEST", description=BODY_400)(func)
             return self.alt_response(415, response="UNSUPPORTED_MEDIA_TYPE", description=f"Send {kind}.")(func)
 

@@ -121,6 +121,15 @@ class ProgressSchema(ma.Schema):
     )
 
 
+GEOJSON_BODY = {
+    "type": "object",
+    "description": "A GeoJSON FeatureCollection: one Point per store; properties store_id, name and prices "
+    "(the price records of the JSON feed, without their store)",
+    "required": ["type", "features"],
+    "properties": {"type": {"type": "string", "enum": ["FeatureCollection"]}, "features": {"type": "array"}},
+}
+
+
 class PhotoLinkQuerySchema(ma.Schema):
     expires = ma.fields.Integer(required=True)
     signature = ma.fields.String(required=True, validate=validate.Regexp(r"^[0-9a-f]{64}$"))

@@ -11,10 +11,11 @@ from flask import Response, jsonify, request, stream_with_context, url_for
 from flask.views import MethodView
 
 from fieldtasks.api.access import current_caller, public, roles
-from fieldtasks.api.blueprint import Blueprint
+from fieldtasks.api.blueprint import BINARY_BODY, TEXT_BODY, Blueprint
 from fieldtasks.api.context import resources, unit_of_work
 from fieldtasks.api.feed_schemas import (
     CSV_COLUMNS,
+    GEOJSON_BODY,
     FeedQuerySchema,
     GeoQuerySchema,
     PhotoLinkQuerySchema,
@@ -64,13 +65,16 @@ def _filter(query: dict) -> feed.FeedFilter:
     )
 
 
+FEED_200 = "A page of prices (JSON); every row as CSV (format=csv or Accept: text/csv) or NDJSON (format=ndjson)"
+
+
 @blp.route("/feeds/prices")
 class PriceFeed(MethodView):
     @roles(Role.CLIENT, api_keys=True)
     @blp.arguments(FeedQuerySchema, location="query")
-    @blp.response(200, PricePageSchema, content_type="application/json")
-    @blp.alt_response(200, content_type="text/csv", success=True, description="With format=csv: every row")
-    @blp.alt_response(200, content_type="application/x-ndjson", success=True, description="format=ndjson")
+    @blp.response(200, PricePageSchema, content_type="application/json", description=FEED_200)
+    @blp.alt_response(200, schema=TEXT_BODY, content_type="text/csv", success=True, description=FEED_200)
+    @blp.alt_response(200, schema=TEXT_BODY, content_type="application/x-ndjson", success=True, description=FEED_200)
     def get(self, query):
         """My organization's verified prices, oldest first: a page (with a cursor), or every row as CSV/NDJSON"""
         organization_id, where = current_caller().organization_id, _filter(query)
@@ -113,7 +117,9 @@ def _ndjson_lines(organization_id, where) -> Iterator[str]:
 class StoresGeoJson(MethodView):
     @roles(Role.CLIENT, api_keys=True)
     @blp.arguments(GeoQuerySchema, location="query")
-    @blp.response(200, content_type="application/geo+json", description="A FeatureCollection of store Points")
+    @blp.response(
+        200, GEOJSON_BODY, content_type="application/geo+json", description="A FeatureCollection of store Points"
+    )
     def get(self, query):
         """My stores with the latest verified price of each product, as GeoJSON"""
         with unit_of_work() as session:
@@ -150,7 +156,7 @@ class ShelfFeed(MethodView):
 class PhotoFile(MethodView):
     @public
     @blp.arguments(PhotoLinkQuerySchema, location="query")
-    @blp.response(200, content_type="image/jpeg", description="The photo without its EXIF metadata")
+    @blp.response(200, BINARY_BODY, content_type="image/jpeg", description="The photo without its EXIF metadata")
     @blp.alt_response(403, response="FORBIDDEN", description="`invalid_link` or `link_expired`")
     @blp.alt_response(404, response="NOT_FOUND")
     def get(self, link, photo_id):

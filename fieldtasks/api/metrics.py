@@ -11,7 +11,7 @@ from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from redis.exceptions import RedisError
 
 from fieldtasks.api.access import public
-from fieldtasks.api.blueprint import Blueprint
+from fieldtasks.api.blueprint import TEXT_BODY, Blueprint
 from fieldtasks.api.context import resources, unit_of_work
 from fieldtasks.errors import AuthenticationError, NotFoundError, PermissionDeniedError
 from fieldtasks.jobs.queues import QUEUE_NAMES, queue
@@ -61,7 +61,7 @@ def _labelled(family, name: str, documentation: str, label: str, values: dict[st
 class Metrics(MethodView):
     @public
     @blp.doc(security=[{"metricsToken": []}])
-    @blp.response(200, content_type="text/plain", description="Prometheus text format")
+    @blp.response(200, TEXT_BODY, content_type="text/plain", description="Prometheus text format")
     @blp.alt_response(401, response="UNAUTHORIZED", description="`metrics_token_required`: no bearer token")
     @blp.alt_response(403, response="FORBIDDEN", description="`metrics_token_wrong`")
     @blp.alt_response(404, response="NOT_FOUND", description="`metrics_off`: METRICS_TOKEN is not set")

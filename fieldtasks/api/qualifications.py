@@ -6,7 +6,7 @@ from flask import Response
 from flask.views import MethodView
 
 from fieldtasks.api.access import current_caller, roles
-from fieldtasks.api.blueprint import Blueprint
+from fieldtasks.api.blueprint import BINARY_BODY, Blueprint
 from fieldtasks.api.context import resources, unit_of_work
 from fieldtasks.api.qualification_schemas import AnswersSchema, AttemptSchema, QualificationSchema
 from fieldtasks.models import Role
@@ -44,7 +44,7 @@ class Attempts(MethodView):
 @blp.route("/qualifications/attempts/<uuid:attempt_id>/questions/<int:index>")
 class Question(MethodView):
     @roles(Role.WORKER)
-    @blp.response(200, content_type="image/jpeg", description="A shelf label: what is its price?")
+    @blp.response(200, BINARY_BODY, content_type="image/jpeg", description="A shelf label: what is its price?")
     @blp.alt_response(404, response="NOT_FOUND")
     def get(self, attempt_id, index):
         """One practice question: a photographed shelf label"""

@@ -6,7 +6,7 @@ from flask import Response, render_template, request
 from flask.views import MethodView
 
 from fieldtasks.api.access import current_caller, public, roles
-from fieldtasks.api.blueprint import Blueprint
+from fieldtasks.api.blueprint import TEXT_BODY, Blueprint
 from fieldtasks.api.context import resources, unit_of_work
 from fieldtasks.api.record_schemas import (
     JwkSchema,
@@ -21,12 +21,15 @@ from fieldtasks.services import reputation, work_records
 blp = Blueprint("records", __name__, description="Work records, signed: the worker's to take elsewhere.")
 
 
+RECORD_200 = "The signed record (JSON); with format=html, a printable page"
+
+
 @blp.route("/me/work-record")
 class MyWorkRecord(MethodView):
     @roles(Role.WORKER)
     @blp.arguments(RecordQuerySchema, location="query")
-    @blp.response(200, WorkRecordSchema)
-    @blp.alt_response(200, content_type="text/html", success=True, description="With format=html: printable")
+    @blp.response(200, WorkRecordSchema, description=RECORD_200)
+    @blp.alt_response(200, schema=TEXT_BODY, content_type="text/html", success=True, description=RECORD_200)
     def get(self, query):
         """My work record, signed with the platform's Ed25519 key (format=html: a printable page)"""
         res = resources()

@@ -53,12 +53,18 @@ def role_field(choices: tuple[Role, ...]) -> ma.fields.String:
     )
 
 
+IDEMPOTENCY_KEY_MAX = 100  # stored inside ledger keys of 200 characters, after a prefix and an id
+
+
 class IdempotencyKeySchema(ma.Schema):
     """The header that makes a retried request (an upload, a credit, a payout) take effect once."""
 
     idempotency_key = ma.fields.String(
         data_key="Idempotency-Key",
         required=True,
-        validate=validate.Length(8, 200),
-        metadata={"description": "A new random value per operation, the same for every retry of it"},
+        validate=validate.Length(8, IDEMPOTENCY_KEY_MAX),
+        metadata={
+            "description": "A new random value per operation (8 to 100 characters, a UUID will do), the same "
+            "for every retry of it"
+        },
     )

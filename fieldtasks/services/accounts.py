@@ -19,7 +19,7 @@ from fieldtasks.security import AccessTokens, Passwords, hash_opaque_token, new_
 SELF_SERVICE_ROLES = (Role.WORKER, Role.CLIENT)
 MIN_PASSWORD_LENGTH = 10
 MIN_GUESS_SCORE = 2  # zxcvbn's 0-4: 0 and 1 fall to an online attack within days
-GUESS_CHECK_LENGTH = 100  # beyond this, more characters only add strength; the estimate grows with length
+GUESS_CHECK_LENGTH = 72  # zxcvbn refuses longer input; beyond this, more characters only add strength
 CONTEXT_WORDS = ("fieldtasks", "fieldtask", "moderator", "worker")
 
 

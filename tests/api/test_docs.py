@@ -33,6 +33,22 @@ def test_every_operation_has_a_summary_a_success_and_its_errors(client):
                 assert "404" in codes, where
 
 
+def test_every_success_with_a_body_says_its_media_types(client):
+    """A generated client needs a type for each body: the CSV and NDJSON feed, the HTML record, images."""
+    paths = client.get("/openapi.json").json["paths"]
+    for path, operations in paths.items():
+        for method, operation in operations.items():
+            for code, response in operation.get("responses", {}).items() if method != "parameters" else ():
+                if code.startswith("2") and code != "204":
+                    assert all(content.get("schema") for content in response.get("content", {}).values()), path
+                    assert response.get("content"), f"{method.upper()} {path} {code}"
+    feed = paths["/feeds/prices"]["get"]["responses"]["200"]["content"]
+    assert {"application/json", "text/csv", "application/x-ndjson"} == set(feed)
+    assert "text/html" in paths["/me/work-record"]["get"]["responses"]["200"]["content"]
+    assert paths["/photos/{photo_id}/clean"]["get"]["responses"]["200"]["content"]["image/jpeg"]["schema"] == {
+        "type": "string", "format": "binary"}  # fmt: skip
+
+
 def test_error_responses_document_the_error_shape(client):
     spec = client.get("/openapi.json").json
     error = spec["components"]["schemas"]["Error"]

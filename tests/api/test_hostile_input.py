@@ -46,6 +46,18 @@ def test_deeply_nested_json_is_refused(client):
     assert refused(response, 400)["code"] == "invalid_json"
 
 
+def test_a_required_body_that_is_missing_is_refused_not_taken_as_an_empty_edit(client):
+    owner = new_client(client)
+    campaign = client.post("/campaigns", json=campaign_body(), headers=owner)
+    edit = {**owner, "If-Match": campaign.headers["ETag"]}
+    response = client.patch(f"/campaigns/{campaign.json['id']}", headers=edit)
+    assert (refused(response, 400)["code"], response.json["errors"]) == (
+        "invalid_json",
+        {"json": ["A body is required."]},
+    )
+    assert client.patch(f"/campaigns/{campaign.json['id']}", json={}, headers=edit).status_code == 200
+
+
 def test_a_5000_digit_integer_is_refused(client):
     body = '{"email": "a@b.test", "password": "x", "n": ' + "9" * 5000 + "}"
     refused(client.post("/auth/token", data=body, content_type="application/json"), (400, 422))
