@@ -25,11 +25,16 @@ def live_server(committing_app):
 
 
 def new_moderator(app) -> str:
+    return new_staff(app, "moderator")
+
+
+def new_staff(app, role: str) -> str:
+    """A moderator or an admin, made the way the CLI makes them (no one signs up as staff)."""
     res = app.extensions[EXTENSION]
-    email = unique_email("moderator")
+    email = unique_email(role)
     with res.database.unit_of_work() as session:
         accounts.create_staff_user(
-            session, email=email, password=PASSWORD, display_name="Mo", role="moderator", passwords=res.passwords
+            session, email=email, password=PASSWORD, display_name=role.title(), role=role, passwords=res.passwords
         )
     return email
 

@@ -28,7 +28,7 @@ STORE_FILE_BODY = {
     "required": True,
     "content": {
         "text/csv": {
-            "schema": {"type": "string"},
+            "schema": {"type": "string", "format": "binary", "description": "UTF-8, a header row first"},
             "example": "name,address,lat,lon,geofence_m\nMonoprix,1 rue X,48.86,2.35,100\n",
         },
         "application/geo+json": {"schema": {"type": "object", "description": "A FeatureCollection of Points"}},

@@ -126,7 +126,10 @@ GEOJSON_BODY = {
     "description": "A GeoJSON FeatureCollection: one Point per store; properties store_id, name and prices "
     "(the price records of the JSON feed, without their store)",
     "required": ["type", "features"],
-    "properties": {"type": {"type": "string", "enum": ["FeatureCollection"]}, "features": {"type": "array"}},
+    "properties": {
+        "type": {"type": "string", "enum": ["FeatureCollection"]},
+        "features": {"type": "array", "items": {"type": "object", "description": "A GeoJSON Feature"}},
+    },
 }
 
 

@@ -13,12 +13,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-from fieldtasks.api.context import EXTENSION
-from fieldtasks.services import accounts
-from tests.browser import live_server  # noqa: F401  (fixture)
+from tests.browser import live_server, new_staff  # noqa: F401  (fixture)
 from tests.conftest import METRICS_TOKEN
 from tests.fieldwork import HERE, NUTELLA, fresh_fix, new_client, new_worker, photo_bytes, published_campaign, upload
-from tests.helpers import PASSWORD, bearer, sign_in, unique_email
+from tests.helpers import bearer, sign_in
 
 CHECKS = ",".join((
     "not_a_server_error", "status_code_conformance", "content_type_conformance", "response_schema_conformance",
@@ -27,16 +25,6 @@ CHECKS = ",".join((
 EXAMPLES_PER_OPERATION = 8
 METHODS = ("get", "put", "post", "delete", "patch")
 ROLES = ("anonymous", "worker", "client", "api_key", "moderator", "admin", "metrics")
-
-
-def _staff(app, role: str) -> dict:
-    res = app.extensions[EXTENSION]
-    email = unique_email(role)
-    with res.database.unit_of_work() as session:
-        accounts.create_staff_user(
-            session, email=email, password=PASSWORD, display_name=role.title(), role=role, passwords=res.passwords
-        )
-    return bearer(sign_in(app.test_client(), email))
 
 
 def _world(app) -> tuple[dict[str, dict], dict[str, str]]:
@@ -64,8 +52,8 @@ def _world(app) -> tuple[dict[str, dict], dict[str, str]]:
         "worker": worker,
         "client": owner,
         "api_key": {"Authorization": f"Bearer {key.json['key']}"},
-        "moderator": _staff(app, "moderator"),
-        "admin": _staff(app, "admin"),
+        "moderator": bearer(sign_in(client, new_staff(app, "moderator"))),
+        "admin": bearer(sign_in(client, new_staff(app, "admin"))),
         "metrics": {"Authorization": f"Bearer {METRICS_TOKEN}"},
     }
     ids = {
