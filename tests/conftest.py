@@ -18,6 +18,7 @@ from fieldtasks.api.context import EXTENSION
 from fieldtasks.config import load_config
 from fieldtasks.db import Database
 from fieldtasks.resources import Resources
+from tests.contract import UNDOCUMENTED, watch_statuses
 from tests.database import ROOT, alembic_config, recreate_database
 
 METRICS_TOKEN = "test-metrics-token-0123456789"
@@ -82,7 +83,17 @@ def engine(database_url: str) -> Iterator[Engine]:
 
 @pytest.fixture(scope="session")
 def session_app(engine: Engine, tmp_path_factory: pytest.TempPathFactory):
-    return create_app(make_environ(STORAGE_DIR=str(tmp_path_factory.mktemp("storage"))))
+    app = create_app(make_environ(STORAGE_DIR=str(tmp_path_factory.mktemp("storage"))))
+    watch_statuses(app)
+    return app
+
+
+@pytest.fixture(autouse=True)
+def documented_statuses() -> Iterator[None]:
+    """Fails a test that received a status its operation does not document (see tests/contract.py)."""
+    UNDOCUMENTED.clear()
+    yield
+    assert not UNDOCUMENTED, "\n".join(sorted(set(UNDOCUMENTED)))
 
 
 @pytest.fixture

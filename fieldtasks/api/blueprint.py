@@ -89,6 +89,7 @@ def clean_text(texts: typing.Iterable[str]) -> bool:
 TEXT_BODY = {"type": "string"}
 BINARY_BODY = {"type": "string", "format": "binary"}
 
+BODY_413 = "`payload_too_large`: the body is over MAX_CONTENT_LENGTH (a photo, over 15 MB)"
 BODY_400 = "`invalid_json`: no body, or not JSON that can be read (malformed, nested too deep, huge numbers)"
 
 
@@ -126,6 +127,7 @@ class Blueprint(flask_smorest.Blueprint):
                 if kwargs.get("required", True):
                     func = _needs_body(func)
                 func = self.alt_response(400, response="BAD_REQUEST", description=BODY_400)(func)
+            func = self.alt_response(413, response="PAYLOAD_TOO_LARGE", description=BODY_413)(func)
             return self.alt_response(415, response="UNSUPPORTED_MEDIA_TYPE", description=f"Send {kind}.")(func)
 
         return documented

@@ -6,7 +6,7 @@ from flask import request
 from flask.views import MethodView
 
 from fieldtasks.api.access import current_caller, roles
-from fieldtasks.api.blueprint import Blueprint
+from fieldtasks.api.blueprint import BODY_413, Blueprint
 from fieldtasks.api.campaign_schemas import (
     CampaignCreateSchema,
     CampaignEditSchema,
@@ -99,8 +99,13 @@ class CampaignStores(MethodView):
     @blp.doc(requestBody=STORE_FILE_BODY)
     @blp.response(200, ImportReportSchema)
     @blp.alt_response(404, response="NOT_FOUND")
-    @blp.alt_response(409, response="CONFLICT", description="The campaign is closed")
-    @blp.alt_response(422, response="UNPROCESSABLE_ENTITY", description="`invalid_file`: neither CSV nor GeoJSON")
+    @blp.alt_response(409, response="CONFLICT", description="`campaign_closed`")
+    @blp.alt_response(413, response="PAYLOAD_TOO_LARGE", description=BODY_413)
+    @blp.alt_response(
+        422,
+        response="UNPROCESSABLE_ENTITY",
+        description="`invalid_file` (neither CSV nor GeoJSON, or more than 5000 stores) or `wrong_kind` (scooters)",
+    )
     def post(self, campaign_id):
         """Import stores from CSV (name,address,lat,lon[,geofence_m]) or GeoJSON points; bad rows are reported"""
         with unit_of_work() as session:
@@ -115,6 +120,7 @@ class CampaignProducts(MethodView):
     @blp.arguments(ProductListSchema)
     @blp.response(200, ImportReportSchema)
     @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(409, response="CONFLICT", description="`campaign_closed`")
     def post(self, data, campaign_id):
         """Add products; one already listed is reported, not added twice"""
         with unit_of_work() as session:
@@ -127,6 +133,7 @@ class CampaignVehicles(MethodView):
     @blp.arguments(VehicleListSchema)
     @blp.response(200, ImportReportSchema)
     @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(409, response="CONFLICT", description="`campaign_closed`")
     def post(self, data, campaign_id):
         """Add vehicles to a scooter campaign"""
         with unit_of_work() as session:
@@ -138,7 +145,12 @@ class Publish(MethodView):
     @roles(Role.CLIENT)
     @blp.response(200, PublishResultSchema)
     @blp.alt_response(404, response="NOT_FOUND")
-    @blp.alt_response(409, response="CONFLICT", description="Closed or ended campaign")
+    @blp.alt_response(409, response="CONFLICT", description="`campaign_closed`, `campaign_ended`, `insufficient_funds`")
+    @blp.alt_response(
+        422,
+        response="UNPROCESSABLE_ENTITY",
+        description="`nothing_to_publish`, `no_deploy_spots` or `insufficient_budget` (it cannot pay every item)",
+    )
     def post(self, campaign_id):
         """Offer the campaign to workers: one task per store or vehicle (again after adding, it adds what is new)"""
         with unit_of_work() as session:

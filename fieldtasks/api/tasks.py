@@ -135,7 +135,6 @@ class TaskPhotos(MethodView):
     @blp.alt_response(
         409, response="CONFLICT", description="`not_claimed`, `claim_expired` or `not_checked_in` (check in first)"
     )
-    @blp.alt_response(413, response="REQUEST_ENTITY_TOO_LARGE")
     @blp.alt_response(415, response="UNSUPPORTED_MEDIA_TYPE")
     @blp.alt_response(
         422,
@@ -189,6 +188,7 @@ class ItemNotFound(MethodView):
     @roles(Role.WORKER)
     @blp.response(200, ItemSchema)
     @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(409, response="CONFLICT", description="`not_claimed`, `task_submitted` or `claim_expired`")
     def post(self, task_id, item_id):
         """The product is not on the shelf, reported without a photo: not paid (`absence_unproven`) unless a photo
         of its empty place is sent too (`POST /tasks/{id}/photos` with `absent=true`, which reports it by itself)"""
