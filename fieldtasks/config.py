@@ -51,6 +51,7 @@ class Config:
     sweep_grace_s: int = 60  # a photo waiting longer than this for its job may have lost it
     extraction_timeout_s: int = 120  # a photo job running longer is killed (and its photo read again)
     photo_link_minutes: int = 60  # how long a photo link in the client feed opens the photo
+    photo_processes: int = 2  # child processes per API process that decode uploads (0: in the request's thread)
     webhook_allow_private: bool = False  # webhooks to private or loopback addresses (tests, local demos)
     moderator_daily_cap: int = 200  # cases one moderator may decide in a day
     appeal_decision_hours: int = 72  # an appeal nobody decided by then is paid
@@ -196,6 +197,7 @@ _VARIABLES: dict[str, tuple[str, Callable[[str], Any], bool]] = {
     "SWEEP_GRACE_S": ("sweep_grace_s", _positive_int, False),
     "EXTRACTION_TIMEOUT_S": ("extraction_timeout_s", _positive_int, False),
     "PHOTO_LINK_MINUTES": ("photo_link_minutes", _positive_int, False),
+    "PHOTO_PROCESSES": ("photo_processes", _non_negative_int, False),
     "WEBHOOK_ALLOW_PRIVATE": ("webhook_allow_private", _boolean, False),
     "MODERATOR_DAILY_CAP": ("moderator_daily_cap", _positive_int, False),
     "APPEAL_DECISION_HOURS": ("appeal_decision_hours", _positive_int, False),

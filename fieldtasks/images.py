@@ -42,6 +42,9 @@ class ImageError(ValueError):
         self.code = code
         self.message = message
 
+    def __reduce__(self):  # raised in a child process (fieldtasks.photo_processes), pickled back whole
+        return (ImageError, (self.code, self.message))
+
 
 @dataclass(frozen=True)
 class PreparedPhoto:

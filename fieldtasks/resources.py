@@ -11,6 +11,7 @@ from redis import Redis
 from fieldtasks.config import Config
 from fieldtasks.db import Database, make_engine
 from fieldtasks.limits import AuthLimits, build_auth_limits
+from fieldtasks.photo_processes import PhotoProcesses
 from fieldtasks.security import AccessTokens, Passwords, PhotoLinks, RecordSigner
 from fieldtasks.services.accounts import Credentials
 from fieldtasks.storage import LocalStorage, PhotoStorage
@@ -33,6 +34,7 @@ class Resources:
     photo_links: PhotoLinks
     record_signer: RecordSigner
     auth_limits: AuthLimits
+    photo_processes: PhotoProcesses
     clock: Callable[[], datetime] = utc_now
 
     def credentials(self) -> Credentials:
@@ -61,4 +63,5 @@ def build_resources(config: Config) -> Resources:
             else RecordSigner.from_secret(config.secret_key)
         ),
         auth_limits=build_auth_limits(config),
+        photo_processes=PhotoProcesses(config.photo_processes),
     )

@@ -165,7 +165,7 @@ class TaskPhotos(MethodView):
             price_cents=form.get("price_cents"),
             unit_price_cents=form.get("unit_price_cents"),
         )
-        return photos.upload_photo(res.database, res.storage, upload, now=res.clock()), 201
+        return photos.upload_photo(res.database, res.storage, res.photo_processes, upload, now=res.clock()), 201
 
 
 @blp.route("/tasks/<uuid:task_id>/pickup")

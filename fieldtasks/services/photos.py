@@ -21,8 +21,9 @@ from fieldtasks.errors import (
     UnsupportedMediaTypeError,
 )
 from fieldtasks.geo import point_wkt
-from fieldtasks.images import ImageError, PreparedPhoto, blur, prepare_photo
+from fieldtasks.images import ImageError, PreparedPhoto, blur
 from fieldtasks.models import ABSENCE, CampaignKind, IdempotencyKey, ItemStatus, Photo, Product, TaskItem, Vehicle
+from fieldtasks.photo_processes import PhotoProcesses
 from fieldtasks.products import normalize_gtin
 from fieldtasks.services.tasks import held_task, record_event
 from fieldtasks.storage import PhotoStorage, clean_key, original_key
@@ -59,8 +60,11 @@ class Upload:
         return digest.hexdigest()
 
 
-def upload_photo(database: Database, storage: PhotoStorage, upload: Upload, *, now: datetime) -> dict[str, Any]:
-    """Check the claim, prepare the photo, store its bytes, then record it, once per idempotency key.
+def upload_photo(
+    database: Database, storage: PhotoStorage, processes: PhotoProcesses, upload: Upload, *, now: datetime
+) -> dict[str, Any]:
+    """Check the claim, prepare the photo (in a child process), store its bytes, then record it, once per
+    idempotency key.
 
     Returns the response body; a retry under the same key gets the body stored the first time.
     """
@@ -70,7 +74,7 @@ def upload_photo(database: Database, storage: PhotoStorage, upload: Upload, *, n
         if stored is not None:
             return stored
         _item_for(session, upload, now)  # refuse early, before the expensive part
-    prepared = _prepare(upload.data)
+    prepared = _prepare(processes, upload.data)
     storage.put(original_key(prepared.sha256, prepared.extension), upload.data)
     storage.put(clean_key(prepared.sha256), prepared.clean_jpeg)
     with database.unit_of_work() as session:
@@ -95,9 +99,9 @@ def upload_photo(database: Database, storage: PhotoStorage, upload: Upload, *, n
         return body
 
 
-def _prepare(data: bytes) -> PreparedPhoto:
+def _prepare(processes: PhotoProcesses, data: bytes) -> PreparedPhoto:
     try:
-        return prepare_photo(data)
+        return processes.prepare(data)
     except ImageError as error:
         if error.code == "payload_too_large":
             raise PayloadTooLargeError(error.message) from None

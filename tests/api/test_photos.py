@@ -9,7 +9,7 @@ from PIL import Image
 from sqlalchemy import text
 
 from fieldtasks.api.context import EXTENSION
-from fieldtasks.images import CLEAN_MAX_PIXELS, MAX_PHOTO_BYTES, prepare_photo
+from fieldtasks.images import CLEAN_MAX_PIXELS, MAX_PHOTO_BYTES, ImageError, prepare_photo
 from tests.fieldwork import HERE, NUTELLA, checkin_body, new_worker, photo_bytes, published_campaign, task_at, upload
 
 
@@ -172,3 +172,18 @@ def test_a_text_field_named_file_is_refused(client):
         content_type="multipart/form-data",
     )
     assert response.status_code == 422 and "file" in response.json["errors"]["multipart"]
+
+
+def test_photos_are_prepared_in_child_processes_and_their_refusals_come_back_whole(app):
+    processes = app.extensions[EXTENSION].photo_processes
+    assert processes.processes >= 1  # the tests exercise the pool, as a deployment does
+    data = photo_bytes(size=(800, 600), exif_time="2026:11:28 09:15:00")
+    assert processes.prepare(data) == prepare_photo(data)
+    refused = []
+    for bad in (b"GIF89a not a photo", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64):
+        try:
+            processes.prepare(bad)
+        except ImageError as error:
+            refused.append((error.code, bool(error.message)))
+    assert refused == [("unsupported_image", True), ("unreadable_image", True)]
+    assert processes._pool is not None  # started, and still up after refusals
