@@ -33,6 +33,9 @@ EDITABLE_FIELDS = frozenset(
 )
 
 
+STORES_PER_STATEMENT = 1000
+
+
 @dataclass
 class ImportReport:
     """What an import stored, and each row it refused with the reason."""
@@ -175,17 +178,28 @@ def editable_campaign(
 
 
 def add_stores(session: Session, campaign: Campaign, rows: list[StoreRow]) -> ImportReport:
-    """Insert stores; a store already in the campaign (same name and address) is a duplicate row."""
+    """Insert stores, a thousand per statement (one INSERT per store made 5000 of them take seconds); a store
+    already in the campaign (same name and address) is a duplicate row."""
     report = ImportReport()
     seen: set[tuple[str, str]] = set()
+    fresh = []
     for row in rows:
         if duplicate_key(row) in seen:
             report.errors.append(RowError(row.line, "name", "duplicates an earlier row (same name and address)"))
             continue
         seen.add(duplicate_key(row))
-        values = {"name": row.name, "address": row.address, "geofence_m": row.geofence_m}
-        store = Store(campaign_id=campaign.id, location=point_wkt(row.lat, row.lon), **values)
-        report.count(_insert_new(session, store), RowError(row.line, "name", "this store is already listed"))
+        fresh.append(row)
+    for start in range(0, len(fresh), STORES_PER_STATEMENT):
+        batch = fresh[start : start + STORES_PER_STATEMENT]
+        values = [{"campaign_id": campaign.id, "name": row.name, "address": row.address,
+                   "geofence_m": row.geofence_m, "location": point_wkt(row.lat, row.lon)} for row in batch]  # fmt: skip
+        statement = pg_insert(Store).values(values).on_conflict_do_nothing().returning(Store.name, Store.address)
+        inserted = {tuple(row) for row in session.execute(statement)}
+        for row in batch:
+            report.count(
+                (row.name, row.address) in inserted, RowError(row.line, "name", "this store is already listed")
+            )
+    report.errors.sort(key=lambda error: error.line)
     return report
 
 
