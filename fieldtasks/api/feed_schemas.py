@@ -7,7 +7,7 @@ from typing import Any
 import marshmallow as ma
 from marshmallow import validate
 
-from fieldtasks.api.fields import Moment
+from fieldtasks.api.fields import Moment, MomentOrDay
 from fieldtasks.services.tasks import MAX_LIMIT
 
 FORMATS = ("json", "csv", "ndjson")
@@ -23,8 +23,10 @@ class FeedQuerySchema(ma.Schema):
     campaign = ma.fields.UUID()
     store = ma.fields.UUID()
     gtin = ma.fields.String(validate=validate.Regexp(r"^\d{8,14}$"))
-    since = Moment(metadata={"description": "Observed at or after"})
-    until = Moment(metadata={"description": "Observed before"})
+    since = MomentOrDay(metadata={"description": "Observed at or after this time, or from the start of this day (UTC)"})
+    until = MomentOrDay(
+        end_of_day=True, metadata={"description": "Observed before this time, or up to the end of this day (UTC)"}
+    )
     verified_by = ma.fields.String(validate=validate.OneOf(["auto", "moderator"]))
     availability = ma.fields.String(
         validate=validate.OneOf(["in_stock", "absent"]), metadata={"description": "Prices only, or absences only"}

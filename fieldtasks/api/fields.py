@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+import re
+from datetime import UTC, date, datetime, time, timedelta
 
 import marshmallow as ma
 
@@ -18,3 +19,26 @@ class Moment(ma.fields.AwareDateTime):
         if offset is not None and abs(offset) > MAX_UTC_OFFSET:
             raise ma.ValidationError("The UTC offset must be between -15:59 and +15:59.")
         return moment
+
+
+class MomentOrDay(ma.fields.Field):
+    """A date-time with its UTC offset, or a day (`2026-12-03`, in UTC). A day given to a bound that ends a period
+    (`end_of_day`, for `until`) means the start of the next one, so that the day itself is included."""
+
+    def __init__(self, *, end_of_day: bool = False, **kwargs):
+        forms = [{"type": "string", "format": "date-time"}, {"type": "string", "format": "date"}]
+        metadata = {"anyOf": forms, **kwargs.pop("metadata", {})}
+        super().__init__(metadata=metadata, **kwargs)
+        self.end_of_day = end_of_day
+        self._moment = Moment()
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            return self._moment.deserialize(value, attr, data, **kwargs)
+        try:
+            start = datetime.combine(date.fromisoformat(value), time(), UTC)
+        except ValueError:
+            raise ma.ValidationError("Not a valid day: write it YYYY-MM-DD.") from None
+        if not self.end_of_day:
+            return start
+        return start + timedelta(days=1) if start.date() < date.max else datetime.max.replace(tzinfo=UTC)

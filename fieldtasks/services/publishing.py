@@ -77,9 +77,10 @@ def publish_campaign(
         )
         raise InvalidError(message, code="insufficient_budget", errors={"budget_cents": [f"At least {needed}."]})
     fund_campaign(session, campaign, now=now)
+    if created or campaign.status != CampaignStatus.ACTIVE:  # publishing again with nothing new changes nothing
+        campaign.version += 1
     campaign.status = CampaignStatus.ACTIVE
     campaign.published_at = campaign.published_at or now
-    campaign.version += 1
     return PublishResult(campaign, created, task_count, item_count)
 
 

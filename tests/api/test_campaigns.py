@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from tests.fieldwork import COLA_UPC, NUTELLA, campaign_body, new_client, new_worker
+from tests.fieldwork import COLA_UPC, NUTELLA, campaign_body, new_client, new_worker, published_campaign
 from tests.helpers import bearer, register, sign_in
 
 
@@ -262,3 +262,16 @@ def test_pause_hides_tasks_and_close_is_final(client):
     assert client.get("/tasks/nearby", query_string=where, headers=worker).json == []
     reopen = client.post(f"/campaigns/{campaign['id']}/publish", headers=headers)
     assert reopen.status_code == 409 and reopen.json["code"] == "campaign_closed"
+
+
+def test_publishing_again_with_nothing_new_changes_nothing(client):
+    campaign = published_campaign(client)
+    path, headers = f"/campaigns/{campaign['id']}", campaign["headers"]
+    etag = client.get(path, headers=headers).headers["ETag"]
+    again = client.post(f"{path}/publish", headers=headers)
+    assert (again.status_code, again.json["tasks_created"]) == (200, 0)
+    assert client.get(path, headers=headers).headers["ETag"] == etag  # an If-Match taken before still works
+    new_store = b"name,address,lat,lon\nFranprix Marais,3 rue X,48.857,2.36\n"
+    assert client.post(f"{path}/stores", data=new_store, content_type="text/csv", headers=headers).json["created"] == 1
+    assert client.post(f"{path}/publish", headers=headers).json["tasks_created"] == 1
+    assert client.get(path, headers=headers).headers["ETag"] != etag

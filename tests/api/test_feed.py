@@ -6,10 +6,12 @@ from __future__ import annotations
 import csv
 import io
 import json
+from datetime import UTC, timedelta
 from urllib.parse import urlsplit
 
 from PIL import Image
 
+from fieldtasks.api.context import EXTENSION
 from fieldtasks.api.feed_schemas import spreadsheet_safe
 from tests.fieldwork import PARIS, new_client, new_worker, published_campaign
 from tests.verification import hand_in, label_photo, read_photo, stores_campaign
@@ -56,6 +58,13 @@ def test_feed_filters(client):
     assert prices(verified_by="moderator") == []
     assert prices(gtin="3068320114453") == []
     assert prices(since="2999-01-01T00:00:00+00:00") == []
+    today = client.application.extensions[EXTENSION].clock().astimezone(UTC).date()
+    day = timedelta(days=1)
+    assert prices(since=today.isoformat(), until=today.isoformat()) == [349]  # a day given to until includes it
+    assert prices(until=(today - day).isoformat()) == prices(since=(today + day).isoformat()) == []
+    assert prices(since="0001-01-01", until="9999-12-31") == [349]
+    bad_day = client.get("/feeds/prices", query_string={"since": "2026-02-30"}, headers=headers)
+    assert bad_day.status_code == 422 and "YYYY-MM-DD" in bad_day.json["errors"]["query"]["since"][0]
     refused = client.get("/feeds/prices", query_string={"cursor": "bm9wZQ", "status": "x"}, headers=headers)
     assert refused.status_code == 422
 
