@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import marshmallow as ma
 from flask import request
 from flask.views import MethodView
@@ -52,6 +54,10 @@ class TokenPairSchema(ma.Schema):
     refresh_token_expires_at = Moment()
 
 
+class RegisteredSchema(UserSchema, TokenPairSchema):
+    """The new account, signed in: its fields and its first token pair, as `/auth/token` gives it."""
+
+
 LIMITED = f"`rate_limited`: too many attempts from this address (AUTH_LIMIT_PER_ADDRESS, by default {ADDRESS})"
 
 
@@ -59,14 +65,18 @@ LIMITED = f"`rate_limited`: too many attempts from this address (AUTH_LIMIT_PER_
 class Register(MethodView):
     @public
     @blp.arguments(RegisterSchema)
-    @blp.response(201, UserSchema)
+    @blp.response(201, RegisteredSchema)
     @blp.alt_response(409, response="CONFLICT", description="The email is taken (code `email_taken`)")
     @blp.alt_response(429, response="TOO_MANY_REQUESTS", description=LIMITED, headers=RETRY_AFTER)
     def post(self, data):
-        """Sign up as a worker, or as a client creating or joining an organization"""
-        resources().auth_limits.check_address("register", request.remote_addr)
+        """Sign up as a worker, or as a client creating or joining an organization; signed in at once"""
+        res = resources()
+        res.auth_limits.check_address("register", request.remote_addr)
         with unit_of_work() as session:
-            return accounts.register_user(session, **data, passwords=resources().passwords)
+            user = accounts.register_user(session, **data, passwords=res.passwords)
+            tokens = accounts.first_tokens(session, user, res.credentials())
+            account = {name: getattr(user, name) for name in UserSchema().fields}
+            return {**account, **dataclasses.asdict(tokens)}
 
 
 @blp.route("/token")

@@ -66,6 +66,12 @@ def register_user(
     return _add_user(session, email, password, display_name, role, organization, passwords)
 
 
+def first_tokens(session: Session, user: User, credentials: Credentials) -> TokenPair:
+    """A new account is signed in at once: its first token pair (the phone asks for no password again)."""
+    session.flush()  # the new user's id, for its refresh token
+    return _issue_tokens(session, user, credentials)
+
+
 def create_staff_user(
     session: Session, *, email: str, password: str, display_name: str, role: str, passwords: Passwords
 ) -> User:

@@ -158,3 +158,14 @@ def test_concurrent_refreshes_with_one_token_give_one_new_pair(committing_app):
     for thread in threads:
         thread.join()
     assert sorted(statuses) == [200, 401, 401, 401, 401, 401]
+
+
+def test_signing_up_signs_in_at_once(client):
+    body = {"email": unique_email(), "password": PASSWORD, "display_name": "Camille", "role": "worker"}
+    registered = client.post("/auth/register", json=body)
+    assert registered.status_code == 201
+    assert (registered.json["email"], registered.json["token_type"]) == (body["email"], "Bearer")
+    me = client.get("/me", headers=bearer(registered.json))
+    assert me.status_code == 200 and me.json["id"] == registered.json["id"]
+    refreshed = client.post("/auth/refresh", json={"refresh_token": registered.json["refresh_token"]})
+    assert refreshed.status_code == 200
