@@ -19,7 +19,9 @@ from fieldtasks.geo import is_valid_coordinate
 MIN_GEOFENCE_M = 50
 MAX_GEOFENCE_M = 5000
 DEFAULT_GEOFENCE_M = 100
-CSV_COLUMNS = ("name", "address", "lat", "lon", "geofence_m")
+CSV_COLUMNS = ("name", "address", "lat", "lon", "geofence_m", "store_ref", "osm_type", "osm_id")
+MAX_STORE_REF = 100
+OSM_TYPES = ("NODE", "WAY", "RELATION")  # as Open Prices writes them
 
 
 @dataclass(frozen=True)
@@ -30,6 +32,9 @@ class StoreRow:
     lat: float
     lon: float
     geofence_m: int
+    store_ref: str | None = None  # the client's own identifier of the store
+    osm_type: str | None = None  # with osm_id: the store's OpenStreetMap element
+    osm_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -70,7 +75,27 @@ def check_store(line: int, values: Mapping[str, Any], decimal_comma: bool = Fals
         geofence_m = int(number)
         if not MIN_GEOFENCE_M <= geofence_m <= MAX_GEOFENCE_M:
             return RowError(line, "geofence_m", f"must be between {MIN_GEOFENCE_M} and {MAX_GEOFENCE_M} metres")
-    return StoreRow(line, name, address, coordinates["lat"], coordinates["lon"], geofence_m)
+    references = _references(line, values)
+    if isinstance(references, RowError):
+        return references
+    return StoreRow(line, name, address, coordinates["lat"], coordinates["lon"], geofence_m, *references)
+
+
+def _references(line: int, values: Mapping[str, Any]) -> tuple[str | None, str | None, int | None] | RowError:
+    """The client's store_ref, and the OpenStreetMap element (osm_type and osm_id, both or neither)."""
+    store_ref = str(values.get("store_ref") or "").strip() or None
+    if store_ref and len(store_ref) > MAX_STORE_REF:
+        return RowError(line, "store_ref", f"is longer than {MAX_STORE_REF} characters")
+    osm_type = str(values.get("osm_type") or "").strip().upper() or None
+    raw_id = values.get("osm_id")
+    if osm_type is None and raw_id in (None, ""):
+        return store_ref, None, None
+    if osm_type not in OSM_TYPES:
+        return RowError(line, "osm_type", "must be NODE, WAY or RELATION (with an osm_id)")
+    number = _number(raw_id, decimal_comma=False)
+    if number is None or number != int(number) or not 0 < number < 2**63:
+        return RowError(line, "osm_id", "must be the OpenStreetMap element's number (with an osm_type)")
+    return store_ref, osm_type, int(number)
 
 
 def _number(value: Any, decimal_comma: bool) -> float | None:

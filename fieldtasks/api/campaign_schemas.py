@@ -8,7 +8,15 @@ import marshmallow as ma
 from marshmallow import validate
 
 from fieldtasks.api.fields import Moment
-from fieldtasks.imports import DEFAULT_GEOFENCE_M, MAX_GEOFENCE_M, MAX_STORES, MIN_GEOFENCE_M, StoreRow
+from fieldtasks.imports import (
+    DEFAULT_GEOFENCE_M,
+    MAX_GEOFENCE_M,
+    MAX_STORE_REF,
+    MAX_STORES,
+    MIN_GEOFENCE_M,
+    OSM_TYPES,
+    StoreRow,
+)
 from fieldtasks.models import CampaignKind
 from fieldtasks.products import normalize_gtin, parse_net_quantity
 
@@ -45,6 +53,21 @@ class StoreInSchema(ma.Schema):
     geofence_m = ma.fields.Integer(
         load_default=DEFAULT_GEOFENCE_M, validate=validate.Range(MIN_GEOFENCE_M, MAX_GEOFENCE_M), strict=True
     )
+    store_ref = ma.fields.String(
+        validate=validate.Length(1, MAX_STORE_REF),
+        metadata={"description": "Your own identifier of the store: one store per ref in a campaign, and the feeds "
+                  "carry it (?store_ref= filters)", "example": "MPX-0142"},
+    )  # fmt: skip
+    osm_type = ma.fields.String(
+        validate=validate.OneOf(OSM_TYPES),
+        metadata={"description": "With osm_id: the store's OpenStreetMap element, as Open Prices names places"},
+    )
+    osm_id = ma.fields.Integer(strict=True, validate=validate.Range(1, 2**63 - 1), metadata={"example": 1234567890})
+
+    @ma.validates_schema
+    def _osm_reference_whole(self, data, **kwargs):
+        if ("osm_type" in data) != ("osm_id" in data):
+            raise ma.ValidationError("Give both osm_type and osm_id, or neither.", "osm_id")
 
 
 class ProductInSchema(ma.Schema):

@@ -12,16 +12,16 @@ from fieldtasks.services.tasks import MAX_LIMIT
 
 FORMATS = ("json", "csv", "ndjson")
 CSV_COLUMNS = (
-    "id", "campaign_id", "store_id", "store_name", "lat", "lon", "gtin", "product_name", "availability",
-    "price_cents", "currency",
-    "unit_price_cents", "unit", "promo", "observed_at", "verified_at", "verified_by", "price_source", "confidence",
-    "photo_url",
+    "id", "campaign_id", "store_id", "store_ref", "store_name", "lat", "lon", "osm_type", "osm_id", "gtin",
+    "product_name", "availability", "price_cents", "currency", "unit_price_cents", "unit", "promo", "observed_at",
+    "verified_at", "verified_by", "price_source", "confidence", "photo_url",
 )  # fmt: skip
 
 
 class FeedQuerySchema(ma.Schema):
     campaign = ma.fields.UUID()
     store = ma.fields.UUID()
+    store_ref = ma.fields.String(validate=validate.Length(1, 100), metadata={"description": "Your own store id"})
     gtin = ma.fields.String(validate=validate.Regexp(r"^\d{8,14}$"))
     since = MomentOrDay(metadata={"description": "Observed at or after this time, or from the start of this day (UTC)"})
     until = MomentOrDay(
@@ -45,9 +45,12 @@ class GeoQuerySchema(ma.Schema):
 
 class StoreRefSchema(ma.Schema):
     id = ma.fields.UUID()
+    store_ref = ma.fields.String(allow_none=True, metadata={"description": "Your own identifier of the store"})
     name = ma.fields.String()
     lat = ma.fields.Float()
     lon = ma.fields.Float()
+    osm_type = ma.fields.String(allow_none=True, metadata={"description": "NODE, WAY or RELATION, with osm_id"})
+    osm_id = ma.fields.Integer(allow_none=True, metadata={"description": "The store's OpenStreetMap element"})
 
 
 class ProductRefSchema(ma.Schema):
@@ -57,7 +60,10 @@ class ProductRefSchema(ma.Schema):
 
 class ShelfStoreSchema(ma.Schema):
     id = ma.fields.UUID()
+    store_ref = ma.fields.String(allow_none=True)
     name = ma.fields.String()
+    osm_type = ma.fields.String(allow_none=True)
+    osm_id = ma.fields.Integer(allow_none=True)
 
 
 class ShelfCheckSchema(ma.Schema):
@@ -125,7 +131,8 @@ class ProgressSchema(ma.Schema):
 
 GEOJSON_BODY = {
     "type": "object",
-    "description": "A GeoJSON FeatureCollection: one Point per store; properties store_id, name and prices "
+    "description": "A GeoJSON FeatureCollection: one Point per store; properties store_id, store_ref, name, "
+    "osm_type, osm_id and prices "
     "(the price records of the JSON feed, without their store)",
     "required": ["type", "features"],
     "properties": {
@@ -145,7 +152,7 @@ def price_record(row: Any, photo_url: str) -> dict[str, Any]:
     return {
         "id": str(row.id),
         "campaign_id": str(row.campaign_id),
-        "store": {"id": str(row.store_id), "name": row.store_name, "lat": row.lat, "lon": row.lon},
+        "store": store_reference(row),
         "product": {"gtin": row.gtin, "name": row.product_name},
         "availability": row.availability,
         "price_cents": row.price_cents,
@@ -162,13 +169,23 @@ def price_record(row: Any, photo_url: str) -> dict[str, Any]:
     }
 
 
+def store_reference(row: Any) -> dict[str, Any]:
+    """A store as the feeds name it: ours, the client's own ref, where it is, and its OpenStreetMap element."""
+    return {"id": str(row.store_id), "store_ref": row.store_ref, "name": row.store_name, "lat": row.lat,
+            "lon": row.lon, "osm_type": row.osm_type, "osm_id": row.osm_id}  # fmt: skip
+
+
 def csv_row(record: dict[str, Any]) -> list[Any]:
+    store = record["store"]
     flat = {
         **record,
-        "store_id": record["store"]["id"],
-        "store_name": record["store"]["name"],
-        "lat": record["store"]["lat"],
-        "lon": record["store"]["lon"],
+        "store_id": store["id"],
+        "store_ref": store["store_ref"],
+        "store_name": store["name"],
+        "lat": store["lat"],
+        "lon": store["lon"],
+        "osm_type": store["osm_type"],
+        "osm_id": store["osm_id"],
         "gtin": record["product"]["gtin"],
         "product_name": record["product"]["name"],
     }
@@ -188,7 +205,13 @@ def spreadsheet_safe(value: Any) -> Any:
 
 def shelf_record(row, url: str | None) -> dict:
     return {
-        "store": {"id": row.store_id, "name": row.store_name},
+        "store": {
+            "id": row.store_id,
+            "store_ref": row.store_ref,
+            "name": row.store_name,
+            "osm_type": row.osm_type,
+            "osm_id": row.osm_id,
+        },
         "product": {"gtin": row.gtin, "name": row.product_name},
         "presence": row.presence,
         "observed_at": row.observed_at,

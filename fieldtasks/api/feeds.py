@@ -57,6 +57,7 @@ def _filter(query: dict) -> feed.FeedFilter:
     return feed.FeedFilter(
         campaign_id=query.get("campaign"),
         store_id=query.get("store"),
+        store_ref=query.get("store_ref"),
         gtin=query.get("gtin"),
         since=query.get("since"),
         until=query.get("until"),
@@ -131,7 +132,14 @@ class StoresGeoJson(MethodView):
                 {
                     "type": "Feature",
                     "geometry": {"type": "Point", "coordinates": [row.lon, row.lat]},
-                    "properties": {"store_id": str(row.store_id), "name": row.store_name, "prices": []},
+                    "properties": {
+                        "store_id": str(row.store_id),
+                        "store_ref": row.store_ref,
+                        "name": row.store_name,
+                        "osm_type": row.osm_type,
+                        "osm_id": row.osm_id,
+                        "prices": [],
+                    },
                 },
             )
             record = price_record(row, photo_url(row.photo_id))

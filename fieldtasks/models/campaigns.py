@@ -99,8 +99,19 @@ class Store(Base):
     __tablename__ = "stores"
     __table_args__ = (
         CheckConstraint("geofence_m BETWEEN 50 AND 5000", name="geofence_m"),
+        CheckConstraint(
+            "(osm_type IS NULL) = (osm_id IS NULL) AND (osm_type IS NULL OR osm_type IN ('NODE', 'WAY', 'RELATION'))",
+            name="osm",
+        ),
         Index(
             "uq_stores_campaign_name_address", "campaign_id", text("lower(name)"), text("lower(address)"), unique=True
+        ),
+        Index(
+            "uq_stores_campaign_store_ref",
+            "campaign_id",
+            "store_ref",
+            unique=True,
+            postgresql_where=text("store_ref IS NOT NULL"),
         ),
     )
 
@@ -110,6 +121,11 @@ class Store(Base):
     address: Mapped[str] = mapped_column(String(500), server_default="")
     location: Mapped[str] = point_column()
     geofence_m: Mapped[int] = mapped_column(server_default="100")
+    # The client's own identifier of the store (one per store in a campaign; the same in every campaign of the
+    # organization), and the store's OpenStreetMap element, as Open Prices names places.
+    store_ref: Mapped[str | None] = mapped_column(String(100))
+    osm_type: Mapped[str | None] = mapped_column(String(8))
+    osm_id: Mapped[int | None] = mapped_column(BigInteger)
 
 
 class Product(Base):

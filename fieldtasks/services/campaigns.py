@@ -179,26 +179,30 @@ def editable_campaign(
 
 def add_stores(session: Session, campaign: Campaign, rows: list[StoreRow]) -> ImportReport:
     """Insert stores, a thousand per statement (one INSERT per store made 5000 of them take seconds); a store
-    already in the campaign (same name and address) is a duplicate row."""
+    already in the campaign (same name and address, or same store_ref) is a duplicate row."""
     report = ImportReport()
     seen: set[tuple[str, str]] = set()
+    refs: set[str] = set()
     fresh = []
     for row in rows:
         if duplicate_key(row) in seen:
             report.errors.append(RowError(row.line, "name", "duplicates an earlier row (same name and address)"))
-            continue
-        seen.add(duplicate_key(row))
-        fresh.append(row)
+        elif row.store_ref in refs:
+            report.errors.append(RowError(row.line, "store_ref", "duplicates an earlier row's store_ref"))
+        else:
+            seen.add(duplicate_key(row))
+            refs.update([row.store_ref] if row.store_ref else [])
+            fresh.append(row)
     for start in range(0, len(fresh), STORES_PER_STATEMENT):
         batch = fresh[start : start + STORES_PER_STATEMENT]
-        values = [{"campaign_id": campaign.id, "name": row.name, "address": row.address,
-                   "geofence_m": row.geofence_m, "location": point_wkt(row.lat, row.lon)} for row in batch]  # fmt: skip
+        values = [{"campaign_id": campaign.id, "name": row.name, "address": row.address, "geofence_m": row.geofence_m,
+                   "location": point_wkt(row.lat, row.lon), "store_ref": row.store_ref, "osm_type": row.osm_type,
+                   "osm_id": row.osm_id} for row in batch]  # fmt: skip
         statement = pg_insert(Store).values(values).on_conflict_do_nothing().returning(Store.name, Store.address)
         inserted = {tuple(row) for row in session.execute(statement)}
         for row in batch:
-            report.count(
-                (row.name, row.address) in inserted, RowError(row.line, "name", "this store is already listed")
-            )
+            listed = RowError(row.line, "name", "this store (its name and address, or its store_ref) is already listed")
+            report.count((row.name, row.address) in inserted, listed)
     report.errors.sort(key=lambda error: error.line)
     return report
 

@@ -28,6 +28,7 @@ _SETTLED = or_(
 class FeedFilter:
     campaign_id: uuid.UUID | None = None
     store_id: uuid.UUID | None = None
+    store_ref: str | None = None  # the client's own identifier, across its campaigns
     gtin: str | None = None
     since: datetime | None = None  # observed at or after
     until: datetime | None = None  # observed before
@@ -44,6 +45,9 @@ def _columns() -> list:
         PriceObservation.campaign_id,
         Store.id.label("store_id"),
         Store.name.label("store_name"),
+        Store.store_ref,
+        Store.osm_type,
+        Store.osm_id,
         func.ST_Y(geometry).label("lat"),
         func.ST_X(geometry).label("lon"),
         Product.gtin,
@@ -75,6 +79,7 @@ def feed_statement(organization_id: uuid.UUID, where: FeedFilter) -> Select:
     conditions = [
         (where.campaign_id, lambda v: PriceObservation.campaign_id == v),
         (where.store_id, lambda v: PriceObservation.store_id == v),
+        (where.store_ref, lambda v: Store.store_ref == v),
         (where.gtin, lambda v: Product.gtin == v),
         (where.since, lambda v: PriceObservation.observed_at >= v),
         (where.until, lambda v: PriceObservation.observed_at < v),
@@ -130,6 +135,9 @@ def latest_shelf_checks(session: Session, organization_id: uuid.UUID, campaign_i
             ShelfCheck.campaign_id,
             Store.id.label("store_id"),
             Store.name.label("store_name"),
+            Store.store_ref,
+            Store.osm_type,
+            Store.osm_id,
             Product.gtin,
             Product.name.label("product_name"),
         )

@@ -68,7 +68,13 @@ def observation_event(session: Session, observation: PriceObservation) -> dict[s
     return {
         "id": str(observation.id),
         "campaign_id": str(observation.campaign_id),
-        "store": {"id": str(store.id), "name": store.name},
+        "store": {
+            "id": str(store.id),
+            "store_ref": store.store_ref,
+            "name": store.name,
+            "osm_type": store.osm_type,
+            "osm_id": store.osm_id,
+        },
         "product": {"gtin": product.gtin, "name": product.name},
         "availability": observation.availability,
         "price_cents": observation.price_cents,

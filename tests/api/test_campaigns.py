@@ -275,3 +275,27 @@ def test_publishing_again_with_nothing_new_changes_nothing(client):
     assert client.post(f"{path}/stores", data=new_store, content_type="text/csv", headers=headers).json["created"] == 1
     assert client.post(f"{path}/publish", headers=headers).json["tasks_created"] == 1
     assert client.get(path, headers=headers).headers["ETag"] != etag
+
+
+def test_stores_carry_the_clients_ref_and_an_openstreetmap_element(client):
+    headers = new_client(client)
+    campaign = create(client, headers).json
+    path = f"/campaigns/{campaign['id']}/stores"
+    csv_file = (
+        b"name,address,lat,lon,store_ref,osm_type,osm_id\n"
+        b"Monoprix Rivoli,52 rue de Rivoli,48.8566,2.3522,MPX-0142,node,2891623105\n"  # line 2: good (any case)
+        b"Monoprix Bastille,2 place de la Bastille,48.8532,2.3692,MPX-0142,,\n"  # 3: the same ref twice
+        b"Franprix Marais,3 rue X,48.857,2.36,FPX-7,shop,12\n"  # 4: not an OSM element type
+        b"Lidl Nation,4 place de la Nation,48.848,2.396,LDL-1,,55\n"  # 5: an id without its type
+        b"Lidl Gare,5 rue Y,48.84,2.37,,WAY,123456\n"  # 6: good, no ref
+    )
+    response = client.post(path, data=csv_file, content_type="text/csv", headers=headers)
+    assert response.json["created"] == 2, response.json
+    assert {(e["line"], e["field"]) for e in response.json["errors"]} == {(3, "store_ref"), (4, "osm_type"),
+                                                                          (5, "osm_type")}  # fmt: skip
+    again = "name,address,lat,lon,store_ref\nMonoprix Opéra,9 rue Z,48.87,2.33,MPX-0142\n".encode()
+    refused = client.post(path, data=again, content_type="text/csv", headers=headers).json
+    assert refused["created"] == 0 and "store_ref" in refused["errors"][0]["reason"]
+    inline = campaign_body(stores=[{"name": "A", "lat": 48.85, "lon": 2.35, "store_ref": "A-1", "osm_id": 5}])
+    half = client.post("/campaigns", json=inline, headers=headers)
+    assert half.status_code == 422 and "osm_id" in half.json["errors"]["json"]["stores"]["0"]

@@ -14,7 +14,7 @@ from PIL import Image
 from fieldtasks.api.context import EXTENSION
 from fieldtasks.api.feed_schemas import spreadsheet_safe
 from tests.fieldwork import PARIS, new_client, new_worker, published_campaign
-from tests.verification import hand_in, label_photo, read_photo, stores_campaign
+from tests.verification import ONE_PRODUCT, hand_in, label_photo, read_photo, stores_campaign
 
 
 def verified(client, campaign: dict, price_cents: int, seed: int) -> None:
@@ -142,3 +142,24 @@ def test_campaign_progress_counts_tasks_items_money_and_coverage(client):
 def test_only_clients_read_feeds(client):
     assert client.get("/feeds/prices").status_code == 401
     assert client.get("/feeds/prices", headers=new_worker(client)).status_code == 403
+
+
+def test_the_feeds_carry_the_clients_store_ref_and_filter_on_it(client):
+    stores = [
+        {"name": "Monoprix Rivoli", "lat": PARIS[0], "lon": PARIS[1], "store_ref": "MPX-0142", "osm_type": "NODE",
+         "osm_id": 2891623105},
+        {"name": "Franprix Marais", "lat": PARIS[0] + 1e-4, "lon": PARIS[1]},
+    ]  # fmt: skip
+    campaign = published_campaign(client, stores=stores, products=ONE_PRODUCT)
+    verified(client, campaign, 349, 1)
+    headers = campaign["headers"]
+    [record] = client.get("/feeds/prices", query_string={"store_ref": "MPX-0142"}, headers=headers).json["prices"]
+    assert record["store"] | {"id": None, "lat": None, "lon": None} == {
+        "id": None, "store_ref": "MPX-0142", "name": "Monoprix Rivoli", "lat": None, "lon": None, "osm_type": "NODE",
+        "osm_id": 2891623105}  # fmt: skip
+    assert client.get("/feeds/prices", query_string={"store_ref": "FPX-1"}, headers=headers).json["prices"] == []
+    exported = client.get("/feeds/prices", query_string={"format": "csv"}, headers=headers).get_data(as_text=True)
+    [row] = csv.DictReader(io.StringIO(exported))
+    assert (row["store_ref"], row["osm_type"], row["osm_id"]) == ("MPX-0142", "NODE", "2891623105")
+    [feature] = client.get("/feeds/stores", headers=headers).json["features"]
+    assert feature["properties"]["store_ref"] == "MPX-0142"
