@@ -13,12 +13,13 @@ from fieldtasks.api.money_schemas import (
     EarningsSchema,
     LedgerPageSchema,
     LedgerQuerySchema,
+    OrganizationAccountSchema,
     PayoutInSchema,
     PayoutSchema,
 )
 from fieldtasks.api.schemas import IdempotencyKeySchema
 from fieldtasks.models import Role
-from fieldtasks.services import earnings, payments
+from fieldtasks.services import earnings, payments, statements
 
 blp = Blueprint("money", __name__, description="Escrowed budgets, rewards and payouts.")
 
@@ -42,6 +43,19 @@ class Credits(MethodView):
             return payments.credit_organization(
                 session, organization_id, **credit, key=headers["idempotency_key"], now=res.clock()
             )
+
+
+@blp.route("/organization/account")
+class OrganizationAccount(MethodView):
+    @roles(Role.CLIENT, api_keys=True)
+    @blp.arguments(LedgerQuerySchema, location="query")
+    @blp.response(200, OrganizationAccountSchema)
+    def get(self, query):
+        """My organization's money: available and escrowed per currency, escrow per campaign, and the statement of
+        every movement from the ledger, newest first (pass next_cursor to read on)"""
+        with unit_of_work() as session:
+            caller = current_caller()
+            return statements.organization_account(session, caller.organization_id, query.get("cursor"), query["limit"])
 
 
 @blp.route("/me/earnings")

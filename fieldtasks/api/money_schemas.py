@@ -5,6 +5,7 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import validate
 
+from fieldtasks.api.fields import Moment
 from fieldtasks.services.tasks import MAX_LIMIT
 
 MAX_CREDIT_CENTS = 100_000_000_00  # a hundred million: a typo guard, not a business rule
@@ -65,3 +66,38 @@ class PayoutSchema(ma.Schema):
     amount_cents = ma.fields.Integer()
     currency = ma.fields.String()
     requested_at = ma.fields.DateTime()
+
+
+class OrganizationBalanceSchema(ma.Schema):
+    currency = ma.fields.String(metadata={"example": "EUR"})
+    available_cents = ma.fields.Integer(metadata={"description": "Credited and not committed to a campaign"})
+    escrowed_cents = ma.fields.Integer(metadata={"description": "Held for published campaigns until items settle"})
+
+
+class CampaignEscrowSchema(ma.Schema):
+    campaign_id = ma.fields.UUID()
+    title = ma.fields.String()
+    currency = ma.fields.String()
+    escrowed_cents = ma.fields.Integer()
+
+
+class StatementLineSchema(ma.Schema):
+    id = ma.fields.String(metadata={"description": "Also a cursor"})
+    at = Moment()
+    kind = ma.fields.String(
+        metadata={"description": "deposit, campaign_funding, item_reward, charge_reimbursement, briefing, "
+                  "hourly_floor (a floor top-up this organization paid) or escrow_release", "example": "deposit"}
+    )  # fmt: skip
+    account = ma.fields.String(metadata={"description": "available, or escrow (of campaign_id)"})
+    campaign_id = ma.fields.UUID(allow_none=True)
+    amount_cents = ma.fields.Integer(metadata={"description": "Positive: into the account; negative: out of it"})
+    currency = ma.fields.String()
+    item_id = ma.fields.UUID(allow_none=True, metadata={"description": "The item a reward paid"})
+    week = ma.fields.Date(allow_none=True, metadata={"description": "The Monday of a floor top-up's week"})
+
+
+class OrganizationAccountSchema(ma.Schema):
+    balances = ma.fields.List(ma.fields.Nested(OrganizationBalanceSchema))
+    campaigns = ma.fields.List(ma.fields.Nested(CampaignEscrowSchema))
+    statement = ma.fields.List(ma.fields.Nested(StatementLineSchema), metadata={"description": "Newest first"})
+    next_cursor = ma.fields.String(allow_none=True, metadata={"description": "The statement's next page"})

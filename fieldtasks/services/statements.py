@@ -1,0 +1,94 @@
+"""A client organization's money, read from the ledger: what it holds, what each campaign holds in escrow, and
+every movement of either, newest first."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, or_, select
+from sqlalchemy.orm import Session
+
+from fieldtasks.models import AccountKind, Campaign, LedgerAccount, LedgerEntry, LedgerTransaction
+from fieldtasks.services.cursors import decode_cursor, encode_cursor
+
+STATEMENT = "s"  # the tag of statement cursors
+AVAILABLE, ESCROW = "available", "escrow"  # the organization's two kinds of account, as the statement names them
+
+
+def _owned(organization_id: uuid.UUID) -> ColumnElement[bool]:
+    """The organization's own account, and the escrow account of each of its campaigns."""
+    campaigns = select(Campaign.id).where(Campaign.organization_id == organization_id)
+    return or_(
+        and_(LedgerAccount.kind == AccountKind.CLIENT, LedgerAccount.owner_id == organization_id),
+        and_(LedgerAccount.kind == AccountKind.ESCROW, LedgerAccount.owner_id.in_(campaigns)),
+    )
+
+
+def organization_account(
+    session: Session, organization_id: uuid.UUID, cursor: str | None, limit: int
+) -> dict[str, Any]:
+    """Balances per currency, escrow per campaign, and a page of the statement."""
+    accounts = session.execute(
+        select(LedgerAccount.kind, LedgerAccount.owner_id, LedgerAccount.currency, LedgerAccount.balance_cents)
+        .where(_owned(organization_id))
+        .order_by(LedgerAccount.currency)
+    ).all()
+    titles = dict(
+        session.execute(select(Campaign.id, Campaign.title).where(Campaign.organization_id == organization_id)).all()
+    )
+    balances: dict[str, dict[str, Any]] = {}
+    escrows = []
+    for account in accounts:
+        row = balances.setdefault(
+            account.currency, {"currency": account.currency, "available_cents": 0, "escrowed_cents": 0}
+        )
+        if account.kind == AccountKind.CLIENT:
+            row["available_cents"] += account.balance_cents
+        else:
+            row["escrowed_cents"] += account.balance_cents
+            escrows.append({"campaign_id": account.owner_id, "title": titles.get(account.owner_id),
+                            "currency": account.currency, "escrowed_cents": account.balance_cents})  # fmt: skip
+    escrows.sort(key=lambda escrow: (escrow["title"] or "", escrow["currency"]))
+    return {"balances": list(balances.values()), "campaigns": escrows,
+            **_statement(session, organization_id, cursor, limit)}  # fmt: skip
+
+
+def _statement(session: Session, organization_id: uuid.UUID, cursor: str | None, limit: int) -> dict[str, Any]:
+    query = (
+        select(
+            LedgerEntry.id,
+            LedgerEntry.amount_cents,
+            LedgerEntry.created_at,
+            LedgerAccount.kind.label("account_kind"),
+            LedgerAccount.owner_id,
+            LedgerAccount.currency,
+            LedgerTransaction.kind,
+            LedgerTransaction.details,
+        )
+        .join(LedgerAccount, LedgerAccount.id == LedgerEntry.account_id)
+        .join(LedgerTransaction, LedgerTransaction.id == LedgerEntry.transaction_id)
+        .where(_owned(organization_id))
+        .order_by(LedgerEntry.id.desc())
+        .limit(limit + 1)
+    )
+    if cursor:
+        query = query.where(LedgerEntry.id < decode_cursor(STATEMENT, cursor, 1)[0])
+    rows = session.execute(query).all()
+    lines = [
+        {
+            "id": encode_cursor(STATEMENT, row.id),
+            "at": row.created_at,
+            "kind": row.kind,
+            "account": AVAILABLE if row.account_kind == AccountKind.CLIENT else ESCROW,
+            "campaign_id": row.owner_id if row.account_kind == AccountKind.ESCROW else row.details.get("campaign_id"),
+            "amount_cents": row.amount_cents,
+            "currency": row.currency,
+            "item_id": row.details.get("item_id"),
+            "week": date.fromisoformat(row.details["week"]) if "week" in row.details else None,  # a floor top-up
+        }
+        for row in rows[:limit]
+    ]
+    next_cursor = encode_cursor(STATEMENT, rows[limit - 1].id) if len(rows) > limit else None
+    return {"statement": lines, "next_cursor": next_cursor}
