@@ -92,6 +92,16 @@ class CampaignById(MethodView):
             campaign = campaigns.update_campaign(session, organization_id(), campaign_id, version, changes)
             return campaign, 200, etag_header(campaign.version)
 
+    @roles(Role.CLIENT)
+    @blp.response(204)
+    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(409, response="CONFLICT", description="`campaign_active`, `campaign_paused`, `campaign_closed`: "
+                      "only a draft (never published, no money moved) can be deleted; close the others")  # fmt: skip
+    def delete(self, campaign_id):
+        """Delete a draft campaign with its stores and products"""
+        with unit_of_work() as session:
+            campaigns.delete_draft(session, organization_id(), campaign_id)
+
 
 @blp.route("/<uuid:campaign_id>/stores")
 class CampaignStores(MethodView):

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session
 
@@ -165,6 +165,15 @@ def import_stores(
     report = add_stores(session, campaign, rows)
     report.errors = sorted([*errors, *report.errors], key=lambda e: e.line)
     return report
+
+
+def delete_draft(session: Session, organization_id: uuid.UUID, campaign_id: uuid.UUID) -> None:
+    """A draft goes with its stores and products (the database cascades); nothing was offered or funded yet."""
+    campaign = get_campaign(session, organization_id, campaign_id, lock=True)  # not while it is being published
+    if campaign.status != CampaignStatus.DRAFT:
+        message = "Only a draft can be deleted; close a published campaign instead."
+        raise ConflictError(message, code=f"campaign_{campaign.status}")
+    session.execute(delete(Campaign).where(Campaign.id == campaign.id))
 
 
 def editable_campaign(

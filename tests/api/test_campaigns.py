@@ -299,3 +299,14 @@ def test_stores_carry_the_clients_ref_and_an_openstreetmap_element(client):
     inline = campaign_body(stores=[{"name": "A", "lat": 48.85, "lon": 2.35, "store_ref": "A-1", "osm_id": 5}])
     half = client.post("/campaigns", json=inline, headers=headers)
     assert half.status_code == 422 and "osm_id" in half.json["errors"]["json"]["stores"]["0"]
+
+
+def test_a_draft_can_be_deleted_and_a_published_campaign_cannot(client):
+    headers = new_client(client)
+    draft = create(client, headers).json
+    assert client.delete(f"/campaigns/{draft['id']}", headers=new_client(client)).status_code == 404  # not theirs
+    assert client.delete(f"/campaigns/{draft['id']}", headers=headers).status_code == 204
+    assert client.get(f"/campaigns/{draft['id']}", headers=headers).status_code == 404
+    published = published_campaign(client, headers)
+    refused = client.delete(f"/campaigns/{published['id']}", headers=headers)
+    assert (refused.status_code, refused.json["code"]) == (409, "campaign_active")
