@@ -72,7 +72,8 @@ class ErrorSchema(ma.Schema):
     )
     errors = ma.fields.Dict(
         metadata={
-            "description": "Details by location and field",
+            "description": "Details by location and field; for a refusal with figures (a check-in), those figures as "
+            "numbers",
             "example": {"json": {"email": ["Not a valid email address."]}},
         }
     )

@@ -107,12 +107,20 @@ class TaskCheckin(MethodView):
         description=(
             "`outside_geofence`, `inaccurate_fix`, `mock_location`, `stale_fix` (taken more than "
             "CHECKIN_MAX_FIX_AGE_S before it arrived), `fix_before_claim`, `implausible_speed`, "
-            "`outside_release_window` or `future_fix`"
+            "`outside_release_window` or `future_fix`. `errors` holds the numbers behind a refusal: distance_m, "
+            "allowed_m and accuracy_m always, fix_age_s and max_fix_age_s for a stale fix, speed_kmh and "
+            "max_speed_kmh for an implausible speed"
         ),
         example={
             "code": "stale_fix",
             "message": "This position was taken 26 h ago; check in with a fresh one (at most 3 min old), connected.",
-            "errors": {"distance_m": [12.4], "allowed_m": [115.0]},
+            "errors": {
+                "distance_m": 12.4,
+                "allowed_m": 115.0,
+                "accuracy_m": 8.0,
+                "fix_age_s": 93600,
+                "max_fix_age_s": 180,
+            },
         },
     )
     def post(self, fix, task_id):

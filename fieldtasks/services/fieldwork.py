@@ -67,6 +67,10 @@ def check_in(
         raise InvalidError(message, code="future_fix", errors={"recorded_at": [message]})
     task = held_task(session, task_id, worker_id, now=now)
     distance, allowed, spot = _distance_to_place(session, task, fix, now=now)
+    # What a phone can act on, as numbers (the message says it in words). A fix so vague that nothing is allowed
+    # (allowed below zero) is refused as inaccurate whatever its distance.
+    details: dict[str, float] = {"distance_m": round(distance, 1), "allowed_m": round(max(allowed, 0.0), 1),
+                                 "accuracy_m": round(fix.accuracy_m, 1)}  # fmt: skip
     outcome, refusal = "accepted", None
     if fix.is_mock:
         outcome, refusal = "mock_location", "Your phone reports a simulated location; turn off mock locations."
@@ -76,14 +80,22 @@ def check_in(
             f"This position was taken {_minutes(now - fix.recorded_at)} ago; check in with a fresh one "
             f"(at most {_minutes(max_fix_age)} old), connected."
         )
+        details |= {
+            "fix_age_s": round((now - fix.recorded_at).total_seconds()),
+            "max_fix_age_s": int(max_fix_age.total_seconds()),
+        }
     elif fix.recorded_at < task.claimed_at - CLAIM_CLOCK_TOLERANCE:
         outcome, refusal = "fix_before_claim", "This position was taken before you claimed the task; take a new one."
     elif (speed := _speed_from_previous_fix(session, worker_id, fix)) > MAX_PLAUSIBLE_SPEED_KMH:
         outcome = "implausible_speed"
-        refusal = f"This position is {speed:.0f} km/h away from your previous one; wait for a fresh GPS fix."
+        refusal = (
+            f"Coming here from your previous position would mean {speed:.0f} km/h, faster than the "
+            f"{MAX_PLAUSIBLE_SPEED_KMH:.0f} km/h the service believes; wait for a fresh GPS fix."
+        )
+        details |= {"speed_kmh": round(speed, 1), "max_speed_kmh": MAX_PLAUSIBLE_SPEED_KMH}
     elif distance > allowed + fix.accuracy_m:
         outcome = "outside_geofence"
-        refusal = f"You are {distance:.0f} m from the place; come within {max(allowed, 0.0):.0f} m."
+        refusal = f"You are {_distance(distance)} from the place; come within {_distance(max(allowed, 0.0))}."
     elif distance > allowed:
         outcome = "inaccurate_fix"
         refusal = f"Your position is known to ±{fix.accuracy_m:.0f} m only; wait for a sharper GPS fix, outdoors."
@@ -105,7 +117,6 @@ def check_in(
     session.add(checkin)
     record_event(session, task.id, worker_id, "checkin_" + outcome, now, distance_m=round(distance, 1))
     if refusal:
-        details = {"distance_m": [round(distance, 1)], "allowed_m": [round(max(allowed, 0.0), 1)]}
         raise InvalidError(refusal, code=outcome, errors=details, keeps_changes=True)
     task.checked_in_at = now
     if spot is not None:
@@ -123,6 +134,11 @@ def _distance_to_place(
         return spot.distance_m, allowed_checkin_distance_m(spot.spot.geofence_m, fix.accuracy_m), spot
     distance = session.scalar(select(func.ST_Distance(Task.location, point)).where(Task.id == task.id))
     return distance, allowed_checkin_distance_m(task.geofence_m, fix.accuracy_m), None
+
+
+def _distance(metres: float) -> str:
+    """As a person reads it: metres up to a kilometre, then kilometres."""
+    return f"{metres:.0f} m" if metres < 1000 else f"{metres / 1000:.1f} km"
 
 
 def _minutes(delta: timedelta) -> str:

@@ -13,6 +13,7 @@ from tests.fieldwork import (
     NUTELLA,
     PARIS,
     checkin_body,
+    fresh_fix,
     new_worker,
     photo_bytes,
     published_campaign,
@@ -35,8 +36,8 @@ def test_checkin_outside_the_geofence_says_how_far(client, connection):
     response = client.post(f"/tasks/{task['id']}/checkin", json=checkin_body(lat=PARIS[0] + 0.0027), headers=worker)
     assert response.status_code == 422
     assert response.json["code"] == "outside_geofence"
-    assert 290 < response.json["errors"]["distance_m"][0] < 310
-    assert response.json["errors"]["allowed_m"] == [115.0]  # 100 m and a 25 m tolerance, less the fix's 10 m
+    assert 290 < response.json["errors"]["distance_m"] < 310  # numbers a program can use, not lists of them
+    assert response.json["errors"]["allowed_m"] == 115.0  # 100 m and a 25 m tolerance, less the fix's 10 m
     assert "come within 115 m" in response.json["message"]  # the sentence says what the figure says
     recorded = connection.execute(text("SELECT outcome FROM checkins")).scalars().all()
     assert recorded == ["outside_geofence"]  # the refused attempt was kept
@@ -203,3 +204,19 @@ def test_a_fix_from_the_future_is_refused(client):
     future = (datetime.now(UTC) + timedelta(hours=1)).isoformat()
     response = client.post(f"/tasks/{task['id']}/checkin", json=checkin_body(recorded_at=future), headers=worker)
     assert response.status_code == 422 and response.json["code"] == "future_fix"
+
+
+def test_a_refusal_gives_its_figures_as_numbers_and_its_distance_in_words_a_person_reads(client, clock):
+    published_campaign(client)
+    worker = new_worker(client)
+    task = task_at(client, worker)
+    client.post(f"/tasks/{task['id']}/claim", json=HERE, headers=worker)
+    far = client.post(f"/tasks/{task['id']}/checkin", json=fresh_fix(client, 48.8666, 2.3522), headers=worker)
+    assert far.json["code"] == "outside_geofence" and "1.1 km from the place" in far.json["message"]
+    assert far.json["errors"]["accuracy_m"] == 10.0 and 1100 < far.json["errors"]["distance_m"] < 1120
+    taken = clock() + timedelta(minutes=1)
+    clock.advance(minutes=10)
+    stale = client.post(f"/tasks/{task['id']}/checkin", json=checkin_body(recorded_at=taken.isoformat()),
+                        headers=worker)  # fmt: skip
+    assert stale.json["code"] == "stale_fix"
+    assert (stale.json["errors"]["fix_age_s"], stale.json["errors"]["max_fix_age_s"]) == (540, 180)
