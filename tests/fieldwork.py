@@ -75,11 +75,12 @@ def new_worker(client) -> dict:
     return bearer(sign_in(client, account["email"]))
 
 
-def published_campaign(client, headers: dict | None = None, **overrides) -> dict:
+def published_campaign(client, headers: dict | None = None, accept_floor_top_up: bool = False, **overrides) -> dict:
     headers = headers or new_client(client)
     created = client.post("/campaigns", json=campaign_body(**overrides), headers=headers)
     assert created.status_code == 201, created.json
-    published = client.post(f"/campaigns/{created.json['id']}/publish", headers=headers)
+    options = {"json": {"accept_floor_top_up": True}} if accept_floor_top_up else {}
+    published = client.post(f"/campaigns/{created.json['id']}/publish", headers=headers, **options)
     assert published.status_code == 200, published.json
     return {**published.json["campaign"], "headers": headers}
 

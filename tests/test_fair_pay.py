@@ -85,12 +85,12 @@ def test_the_budget_covers_a_paid_brief_for_every_task(client):
 
 
 def test_a_task_shows_the_clients_estimate_then_what_completed_tasks_took(client, app, clock, connection):
-    campaign = published_campaign(client, estimated_minutes=12)  # 2 stores, 2 products of 40 cents
+    campaign = published_campaign(client, estimated_minutes=12, accept_floor_top_up=True)  # 2 x 2 items of 40 c
     worker = new_worker(client)
     card = client.get("/tasks/nearby", query_string={"lat": PARIS[0], "lon": PARIS[1]}, headers=worker).json[0]
     assert (card["estimated_minutes"], card["estimate_from"]) == (12, "client")
     assert card["estimated_hourly_cents"] == 400  # 80 cents for 12 minutes
-    campaign = stores_campaign(client, MIN_COMPLETED + 1, estimated_minutes=12)
+    campaign = stores_campaign(client, MIN_COMPLETED + 1, estimated_minutes=12, accept_floor_top_up=True)
     for _ in range(MIN_COMPLETED):
         do_task(client, new_worker(client), campaign["id"], clock, minutes=30)
     res = app.extensions[EXTENSION]
@@ -100,3 +100,20 @@ def test_a_task_shows_the_clients_estimate_then_what_completed_tasks_took(client
                                       headers=worker).json if t["campaign_id"] == campaign["id"])  # fmt: skip
     assert (card["estimated_minutes"], card["estimate_from"]) == (30, "completed_tasks")
     assert card["estimated_hourly_cents"] == 80  # 40 cents for 30 minutes
+
+
+def test_a_campaign_paying_below_the_minimum_wage_is_published_only_once_its_client_accepts_the_top_up(client):
+    owner = new_client(client)
+    body = campaign_body(estimated_minutes=12)  # 2 products of 40 cents in 12 minutes: 4.00 EUR an hour
+    campaign = client.post("/campaigns", json=body, headers=owner).json
+    refused = client.post(f"/campaigns/{campaign['id']}/publish", headers=owner)
+    assert (refused.status_code, refused.json["code"]) == (422, "below_wage_floor")
+    assert refused.json["errors"] == {"reward_cents": 121, "estimated_hourly_cents": 400, "min_hourly_wage_cents": 1202}
+    assert "at least 121 cents an item" in refused.json["message"]
+    accepted = client.post(f"/campaigns/{campaign['id']}/publish", json={"accept_floor_top_up": True}, headers=owner)
+    assert accepted.status_code == 200
+    [card, *_] = client.get("/tasks/nearby", query_string={"lat": PARIS[0], "lon": PARIS[1]},
+                            headers=new_worker(client)).json  # fmt: skip
+    assert card["below_wage_floor"] is True
+    fair = client.post("/campaigns", json=campaign_body(estimated_minutes=12, reward_cents=125), headers=owner).json
+    assert client.post(f"/campaigns/{fair['id']}/publish", headers=owner).status_code == 200

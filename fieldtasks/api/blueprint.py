@@ -36,6 +36,8 @@ class JsonParser(FlaskParser):
             if req.content_length or req.get_data(cache=True):
                 abort(415, code="unsupported_media_type", message="Send the body as application/json.")
             return core.missing
+        if not req.get_data(cache=True):  # an optional body left out, by a client that still says JSON
+            return core.missing
         try:
             return super()._raw_load_json(req)
         except (RecursionError, ValueError) as error:  # nested too deep; an integer of thousands of digits

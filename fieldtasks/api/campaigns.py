@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import marshmallow as ma
 from flask import request
 from flask.views import MethodView
 
@@ -150,23 +151,36 @@ class CampaignVehicles(MethodView):
             return campaigns.add_campaign_vehicles(session, organization_id(), campaign_id, data["vehicles"])
 
 
+class PublishSchema(ma.Schema):
+    accept_floor_top_up = ma.fields.Boolean(
+        load_default=False,
+        metadata={"description": "Publish even though the estimated hourly pay is below the minimum wage: the "
+                  "floor's top-up of every worker is then charged to you"},
+    )  # fmt: skip
+
+
 @blp.route("/<uuid:campaign_id>/publish")
 class Publish(MethodView):
     @roles(Role.CLIENT)
+    @blp.arguments(PublishSchema, required=False)
     @blp.response(200, PublishResultSchema)
     @blp.alt_response(404, response="NOT_FOUND")
     @blp.alt_response(409, response="CONFLICT", description="`campaign_closed`, `campaign_ended`, `insufficient_funds`")
     @blp.alt_response(
         422,
         response="UNPROCESSABLE_ENTITY",
-        description="`nothing_to_publish`, `no_deploy_spots` or `insufficient_budget` (it cannot pay every item)",
+        description="`nothing_to_publish`, `no_deploy_spots`, `insufficient_budget` (it cannot pay every item) or "
+        "`below_wage_floor` (reward per item x items per task / estimated minutes is below MIN_HOURLY_WAGE_CENTS; "
+        "errors.reward_cents is the reward per item that reaches it)",
     )
-    def post(self, campaign_id):
+    def post(self, options, campaign_id):
         """Offer the campaign to workers: one task per store or vehicle (again after adding, it adds what is new)"""
         with unit_of_work() as session:
             res = resources()
             wages = res.config.min_hourly_wage_cents
-            return publishing.publish_campaign(session, organization_id(), campaign_id, now=res.clock(), wages=wages)
+            return publishing.publish_campaign(
+                session, organization_id(), campaign_id, now=res.clock(), wages=wages, **options
+            )
 
 
 @blp.route("/<uuid:campaign_id>/progress")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import marshmallow as ma
 from flask_smorest.fields import Upload
 from marshmallow import validate
@@ -56,6 +58,11 @@ class TaskCardSchema(ma.Schema):
         allow_none=True, metadata={"description": "reward_total_cents for estimated_minutes, per hour"}
     )
     estimate_from = ma.fields.String(allow_none=True, metadata={"description": "completed_tasks, or client"})
+    below_wage_floor = ma.fields.Boolean(
+        allow_none=True,
+        metadata={"description": "The estimated hourly pay is below the minimum wage (the floor tops up what a "
+                  "task really took at settlement); null without an estimate"},
+    )  # fmt: skip
     reading_minutes = ma.fields.Integer(metadata={"description": "The brief's reading time, paid once read"})
     client_id = ma.fields.UUID(metadata={"description": "To hide this client's tasks (POST /me/hidden)"})
     required_qualification = ma.fields.String(
@@ -74,17 +81,20 @@ class TaskCardSchema(ma.Schema):
     ends_at = Moment(metadata={"description": "The campaign ends then"})
 
 
-def estimates(median: float | None, declared: int | None, reward_total_cents: int) -> dict:
-    """Minutes a task takes (what completed tasks took, else the client's estimate) and what that pays an hour."""
+def estimates(median: float | None, declared: int | None, reward_total_cents: int, wage: int | None) -> dict:
+    """Minutes a task takes (what completed tasks took, else the client's estimate), what that pays an hour, and
+    whether that is below the minimum wage."""
     minutes = median or declared
+    hourly = round(reward_total_cents * 60 / minutes) if minutes else None
     return {
         "estimated_minutes": round(minutes, 1) if minutes else None,
-        "estimated_hourly_cents": round(reward_total_cents * 60 / minutes) if minutes else None,
+        "estimated_hourly_cents": hourly,
         "estimate_from": ("completed_tasks" if median else "client") if minutes else None,
+        "below_wage_floor": hourly < wage if hourly is not None and wage else None,
     }
 
 
-def card_json(row) -> dict:
+def card_json(row, wages: Mapping[str, int]) -> dict:
     """A task card as TaskCardSchema documents it, written by hand: nearby search is the hot path,
     and a schema dump per row cost more than the query (tests check both agree)."""
     card = {
@@ -106,7 +116,12 @@ def card_json(row) -> dict:
         "reward_total_cents": row["reward_cents"] * row["item_count"],
         "late_reward_cents": row["late_reward_cents"],
         "charge_reimbursement_cents": row["charge_reimbursement_cents"],
-        **estimates(row["median_task_minutes"], row["estimated_minutes"], row["reward_cents"] * row["item_count"]),
+        **estimates(
+            row["median_task_minutes"],
+            row["estimated_minutes"],
+            row["reward_cents"] * row["item_count"],
+            wages.get(row["currency"]),
+        ),
         "reading_minutes": row["reading_minutes"],
         "client_id": str(row["client_id"]),
         "required_qualification": row["required_qualification"],

@@ -50,7 +50,7 @@ class Nearby(MethodView):
             rows = tasks.find_nearby_tasks(
                 session, **{"kind": None, **query}, now=resources().clock(), worker_id=worker_id()
             )
-        return jsonify([card_json(row) for row in rows])
+        return jsonify([card_json(row, resources().config.min_hourly_wage_cents) for row in rows])
 
 
 @blp.route("/tasks/<uuid:task_id>")
@@ -63,7 +63,11 @@ class TaskById(MethodView):
         with unit_of_work() as session:
             view = tasks.get_task(session, task_id, worker_id(), now=resources().clock())
         items = ItemSchema(many=True).dump(view.items)
-        detail = {**card_json(view.card), "instructions": view.card["instructions"], "items": items}
+        detail = {
+            **card_json(view.card, resources().config.min_hourly_wage_cents),
+            "instructions": view.card["instructions"],
+            "items": items,
+        }
         return jsonify({**detail, "scooter": view.scooter})
 
 
@@ -244,4 +248,4 @@ class MyTasks(MethodView):
         """Tasks I hold or handed in, newest first"""
         with unit_of_work() as session:
             rows = tasks.list_my_tasks(session, worker_id(), query.get("status"), now=resources().clock())
-        return jsonify([card_json(row) for row in rows])
+        return jsonify([card_json(row, resources().config.min_hourly_wage_cents) for row in rows])

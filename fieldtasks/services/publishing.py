@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -46,6 +47,7 @@ def publish_campaign(
     *,
     now: datetime,
     wages: Mapping[str, int] | None = None,
+    accept_floor_top_up: bool = False,
 ) -> PublishResult:
     """Create the tasks not created yet (one per store or vehicle, one item per product) and open the campaign.
 
@@ -56,6 +58,8 @@ def publish_campaign(
     campaign = editable_campaign(session, organization_id, campaign_id, lock=True)
     if campaign.ends_at <= now:
         raise ConflictError("The campaign has ended; extend ends_at first.", code="campaign_ended")
+    if not accept_floor_top_up:
+        _check_wage_floor(session, campaign, (wages or {}).get(campaign.currency))
     created = _create_tasks(session, campaign)
     task_count, item_count = session.execute(
         select(func.count(), func.coalesce(func.sum(Task.item_count), 0)).where(
@@ -82,6 +86,29 @@ def publish_campaign(
     campaign.status = CampaignStatus.ACTIVE
     campaign.published_at = campaign.published_at or now
     return PublishResult(campaign, created, task_count, item_count)
+
+
+def _check_wage_floor(session: Session, campaign: Campaign, wage: int | None) -> None:
+    """Refuse a campaign whose estimated hourly pay is below the minimum wage, saying the reward per item it
+    needs: the floor would top the workers up at the client's expense, and the client should know before.
+    Without an estimate of the minutes a task takes, nothing can be said (the floor still applies)."""
+    minutes = campaign.median_task_minutes or campaign.estimated_minutes
+    if not wage or not minutes:
+        return
+    items = 1 if campaign.kind == CampaignKind.SCOOTER_RECHARGE else session.scalar(
+        select(func.count()).where(Product.campaign_id == campaign.id)
+    )  # fmt: skip
+    hourly = campaign.reward_cents * items * 60 / float(minutes)
+    if not items or hourly >= wage:
+        return
+    needed = math.ceil(wage * float(minutes) / 60 / items)
+    message = (
+        f"A task of {items} item(s) at {campaign.reward_cents} cents each, taking about {float(minutes):.0f} min, pays "
+        f"{hourly / 100:.2f} {campaign.currency} an hour, below the minimum of {wage / 100:.2f}: pay at least {needed} "
+        f"cents an item, or publish with accept_floor_top_up: true to have the floor's top-up charged to you."
+    )
+    figures = {"reward_cents": needed, "estimated_hourly_cents": round(hourly), "min_hourly_wage_cents": wage}
+    raise InvalidError(message, code="below_wage_floor", errors=figures)
 
 
 def _create_tasks(session: Session, campaign: Campaign) -> int:

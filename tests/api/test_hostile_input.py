@@ -86,3 +86,11 @@ def test_too_many_stores_are_refused_before_any_is_read(client):
     imported = client.post(f"/campaigns/{campaign['id']}/stores", data=rows, content_type="text/csv", headers=headers)
     assert (imported.status_code, imported.json["code"]) == (422, "invalid_file")
     assert "more than 5000 stores" in imported.json["message"]
+
+
+def test_an_optional_body_may_be_left_out_even_under_a_json_content_type(client):
+    """Generated clients send Content-Type: application/json with no body when an optional body is not given."""
+    campaign = client.post("/campaigns", json=campaign_body(), headers=(owner := new_client(client))).json
+    published = client.post(f"/campaigns/{campaign['id']}/publish", data=b"", content_type="application/json",
+                            headers=owner)  # fmt: skip
+    assert published.status_code == 200, published.json
