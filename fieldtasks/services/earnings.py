@@ -21,7 +21,8 @@ from fieldtasks.models import (
     Verdict,
     seconds_on_task,
 )
-from fieldtasks.services.cursors import decode_cursor, encode_cursor
+from fieldtasks.services import ledger
+from fieldtasks.services.cursors import encode_cursor
 from fieldtasks.services.payments import REWARD
 
 LEDGER = "e"  # the tag of ledger cursors
@@ -100,24 +101,8 @@ def _rewards_and_time(session: Session, worker_id: uuid.UUID):
 
 def worker_ledger(session: Session, worker_id: uuid.UUID, cursor: str | None, limit: int) -> dict[str, Any]:
     """The worker's ledger lines, newest first; `next_cursor` continues where this page ends."""
-    query = (
-        select(
-            LedgerEntry.id,
-            LedgerEntry.amount_cents,
-            LedgerEntry.created_at,
-            LedgerAccount.currency,
-            LedgerTransaction.kind,
-            LedgerTransaction.details,
-        )
-        .join(LedgerAccount, LedgerAccount.id == LedgerEntry.account_id)
-        .join(LedgerTransaction, LedgerTransaction.id == LedgerEntry.transaction_id)
-        .where(LedgerAccount.kind == AccountKind.WORKER, LedgerAccount.owner_id == worker_id)
-        .order_by(LedgerEntry.id.desc())
-        .limit(limit + 1)
-    )
-    if cursor:
-        query = query.where(LedgerEntry.id < decode_cursor(LEDGER, cursor, 1)[0])
-    rows = session.execute(query).all()
+    mine = (LedgerAccount.kind == AccountKind.WORKER) & (LedgerAccount.owner_id == worker_id)
+    rows, next_cursor = ledger.entries_page(session, mine, LEDGER, cursor, limit)
     lines = [
         {
             "id": encode_cursor(LEDGER, r.id),
@@ -128,6 +113,6 @@ def worker_ledger(session: Session, worker_id: uuid.UUID, cursor: str | None, li
             "item_id": r.details.get("item_id"),
             "task_id": r.details.get("task_id"),
         }
-        for r in rows[:limit]
+        for r in rows
     ]
-    return {"lines": lines, "next_cursor": encode_cursor(LEDGER, rows[limit - 1].id) if len(rows) > limit else None}
+    return {"lines": lines, "next_cursor": next_cursor}

@@ -8,13 +8,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import ColumnElement, Row, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from fieldtasks.errors import ConflictError
 from fieldtasks.models import AccountKind, LedgerAccount, LedgerEntry, LedgerTransaction
+from fieldtasks.services.cursors import decode_cursor, encode_cursor
 
 
 @dataclass(frozen=True)
@@ -134,3 +135,32 @@ def received(session: Session, account: uuid.UUID, kind: str) -> int:
         .where(LedgerEntry.account_id == account, LedgerTransaction.kind == kind)
     )
     return int(total)
+
+
+def entries_page(
+    session: Session, accounts: ColumnElement[bool], tag: str, cursor: str | None, limit: int
+) -> tuple[Sequence[Row[Any]], str | None]:
+    """The entries of the accounts `accounts` selects, newest first: a page, and the cursor to the next one.
+    Each row has the entry (id, amount_cents, created_at), its account (account_kind, owner_id, currency) and
+    its transaction (kind, details)."""
+    query = (
+        select(
+            LedgerEntry.id,
+            LedgerEntry.amount_cents,
+            LedgerEntry.created_at,
+            LedgerAccount.kind.label("account_kind"),
+            LedgerAccount.owner_id,
+            LedgerAccount.currency,
+            LedgerTransaction.kind,
+            LedgerTransaction.details,
+        )
+        .join(LedgerAccount, LedgerAccount.id == LedgerEntry.account_id)
+        .join(LedgerTransaction, LedgerTransaction.id == LedgerEntry.transaction_id)
+        .where(accounts)
+        .order_by(LedgerEntry.id.desc())
+        .limit(limit + 1)
+    )
+    if cursor:
+        query = query.where(LedgerEntry.id < decode_cursor(tag, cursor, 1)[0])
+    rows = session.execute(query).all()
+    return rows[:limit], encode_cursor(tag, rows[limit - 1].id) if len(rows) > limit else None

@@ -10,8 +10,9 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.orm import Session
 
-from fieldtasks.models import AccountKind, Campaign, LedgerAccount, LedgerEntry, LedgerTransaction
-from fieldtasks.services.cursors import decode_cursor, encode_cursor
+from fieldtasks.models import AccountKind, Campaign, LedgerAccount
+from fieldtasks.services import ledger
+from fieldtasks.services.cursors import encode_cursor
 
 STATEMENT = "s"  # the tag of statement cursors
 AVAILABLE, ESCROW = "available", "escrow"  # the organization's two kinds of account, as the statement names them
@@ -56,26 +57,7 @@ def organization_account(
 
 
 def _statement(session: Session, organization_id: uuid.UUID, cursor: str | None, limit: int) -> dict[str, Any]:
-    query = (
-        select(
-            LedgerEntry.id,
-            LedgerEntry.amount_cents,
-            LedgerEntry.created_at,
-            LedgerAccount.kind.label("account_kind"),
-            LedgerAccount.owner_id,
-            LedgerAccount.currency,
-            LedgerTransaction.kind,
-            LedgerTransaction.details,
-        )
-        .join(LedgerAccount, LedgerAccount.id == LedgerEntry.account_id)
-        .join(LedgerTransaction, LedgerTransaction.id == LedgerEntry.transaction_id)
-        .where(_owned(organization_id))
-        .order_by(LedgerEntry.id.desc())
-        .limit(limit + 1)
-    )
-    if cursor:
-        query = query.where(LedgerEntry.id < decode_cursor(STATEMENT, cursor, 1)[0])
-    rows = session.execute(query).all()
+    rows, next_cursor = ledger.entries_page(session, _owned(organization_id), STATEMENT, cursor, limit)
     lines = [
         {
             "id": encode_cursor(STATEMENT, row.id),
@@ -88,7 +70,6 @@ def _statement(session: Session, organization_id: uuid.UUID, cursor: str | None,
             "item_id": row.details.get("item_id"),
             "week": date.fromisoformat(row.details["week"]) if "week" in row.details else None,  # a floor top-up
         }
-        for row in rows[:limit]
+        for row in rows
     ]
-    next_cursor = encode_cursor(STATEMENT, rows[limit - 1].id) if len(rows) > limit else None
     return {"statement": lines, "next_cursor": next_cursor}
