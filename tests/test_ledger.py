@@ -101,7 +101,9 @@ def test_payouts_are_refused_above_the_balance_and_below_the_minimum_and_paid_on
     assert retried.json["id"] == first.json["id"]
     mine = earnings(client, worker)
     assert (mine["available_cents"], mine["paid_out_cents"], mine["earned_cents"]) == (0, 1500, 1500)
-    assert (mine["hours_worked"], mine["hourly_rate_cents"]) == (0.5, 3000)  # 15.00 € in half an hour
+    assert (mine["hours_worked"], mine["minutes_worked"], mine["hourly_rate_cents"]) == (0.5, 30, 3000)  # 15 € in 30'
+    received = ("earned_cents", "briefs_cents", "practice_cents", "floor_top_ups_cents", "reimbursements_cents")
+    assert sum(mine[kind] for kind in received) - mine["paid_out_cents"] == mine["available_cents"]
 
 
 def test_the_worker_ledger_is_paginated_newest_first(client):

@@ -27,12 +27,20 @@ class ClientBalanceSchema(ma.Schema):
 
 
 class EarningsSchema(ma.Schema):
+    """available_cents = earned + briefs + practice + floor top-ups + reimbursements - paid_out: one line per kind
+    of money, each from the ledger."""
+
     currency = ma.fields.String()
     pending_cents = ma.fields.Integer(metadata={"description": "Handed in, not settled yet"})
     available_cents = ma.fields.Integer(metadata={"description": "Paid to me, not withdrawn"})
     paid_out_cents = ma.fields.Integer()
-    earned_cents = ma.fields.Integer(metadata={"description": "Every reward received"})
-    hours_worked = ma.fields.Float(metadata={"description": "Claim to submission, on the tasks that paid"})
+    earned_cents = ma.fields.Integer(metadata={"description": "Every item reward received"})
+    briefs_cents = ma.fields.Integer(metadata={"description": "Paid reading of briefs"})
+    practice_cents = ma.fields.Integer(metadata={"description": "Paid practice sets"})
+    floor_top_ups_cents = ma.fields.Integer(metadata={"description": "Top-ups to the minimum hourly wage"})
+    reimbursements_cents = ma.fields.Integer(metadata={"description": "Scooters: electricity of the charges"})
+    minutes_worked = ma.fields.Integer(metadata={"description": "Claim to submission, on the tasks that paid"})
+    hours_worked = ma.fields.Float(metadata={"description": "minutes_worked in hours, to 0.01 h"})
     hourly_rate_cents = ma.fields.Integer(allow_none=True, metadata={"description": "earned / hours_worked"})
 
 

@@ -22,8 +22,15 @@ from fieldtasks.models import (
     seconds_on_task,
 )
 from fieldtasks.services import ledger
+from fieldtasks.services.briefs import BRIEFING
 from fieldtasks.services.cursors import encode_cursor
-from fieldtasks.services.payments import REWARD
+from fieldtasks.services.floor import TOPUP
+from fieldtasks.services.payments import ELECTRICITY, REWARD
+from fieldtasks.services.qualifications import PRACTICE
+
+# What the balance is made of: each kind of money a worker receives, in its own field.
+RECEIVED_AS = {REWARD: "earned_cents", BRIEFING: "briefs_cents", PRACTICE: "practice_cents",
+               TOPUP: "floor_top_ups_cents", ELECTRICITY: "reimbursements_cents"}  # fmt: skip
 
 LEDGER = "e"  # the tag of ledger cursors
 
@@ -41,7 +48,8 @@ def worker_earnings(session: Session, worker_id: uuid.UUID) -> list[dict[str, An
                 "pending_cents": 0,
                 "available_cents": 0,
                 "paid_out_cents": 0,
-                "earned_cents": 0,
+                **dict.fromkeys(RECEIVED_AS.values(), 0),
+                "minutes_worked": 0,
                 "hours_worked": 0.0,
                 "hourly_rate_cents": None,
             },
@@ -68,9 +76,18 @@ def worker_earnings(session: Session, worker_id: uuid.UUID) -> list[dict[str, An
         .group_by(Payout.currency)
     ):
         row(currency)["paid_out_cents"] = int(paid)
+    for currency, kind, received in session.execute(
+        select(LedgerAccount.currency, LedgerTransaction.kind, func.sum(LedgerEntry.amount_cents))
+        .join(LedgerEntry, LedgerEntry.account_id == LedgerAccount.id)
+        .join(LedgerTransaction, LedgerTransaction.id == LedgerEntry.transaction_id)
+        .where(LedgerAccount.kind == AccountKind.WORKER, LedgerAccount.owner_id == worker_id)
+        .where(LedgerTransaction.kind.in_(RECEIVED_AS))
+        .group_by(LedgerAccount.currency, LedgerTransaction.kind)
+    ):
+        row(currency)[RECEIVED_AS[kind]] = int(received)
     for currency, earned, seconds in _rewards_and_time(session, worker_id):
         entry = row(currency)
-        entry["earned_cents"], entry["hours_worked"] = int(earned), round(seconds / 3600, 2)
+        entry["minutes_worked"], entry["hours_worked"] = round(seconds / 60), round(seconds / 3600, 2)
         if seconds > 0:
             entry["hourly_rate_cents"] = round(earned * 3600 / seconds)
     return sorted(by_currency.values(), key=lambda entry: entry["currency"])
