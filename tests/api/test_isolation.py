@@ -31,6 +31,8 @@ OPERATIONS: dict[tuple[str, str], tuple[object, str | None]] = {
     ("post", "/campaigns"): ({"client"}, None),
     ("get", "/campaigns/{campaign_id}"): ({"client"}, "org"),
     ("patch", "/campaigns/{campaign_id}"): ({"client"}, "org"),
+    ("delete", "/campaigns/{campaign_id}"): ({"client"}, "org"),
+    ("get", "/organization/account"): ({"client"}, None),
     ("post", "/campaigns/{campaign_id}/stores"): ({"client"}, "org"),
     ("post", "/campaigns/{campaign_id}/products"): ({"client"}, "org"),
     ("post", "/campaigns/{campaign_id}/vehicles"): ({"client"}, "org"),
