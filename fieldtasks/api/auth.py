@@ -73,8 +73,7 @@ class Register(MethodView):
         res = resources()
         res.auth_limits.check_address("register", request.remote_addr)
         with unit_of_work() as session:
-            user = accounts.register_user(session, **data, passwords=res.passwords)
-            tokens = accounts.first_tokens(session, user, res.credentials())
+            user, tokens = accounts.sign_up(session, **data, passwords=res.passwords, credentials=res.credentials())
             account = {name: getattr(user, name) for name in UserSchema().fields}
             return {**account, **dataclasses.asdict(tokens)}
 

@@ -66,10 +66,14 @@ def register_user(
     return _add_user(session, email, password, display_name, role, organization, passwords)
 
 
-def first_tokens(session: Session, user: User, credentials: Credentials) -> TokenPair:
-    """A new account is signed in at once: its first token pair (the phone asks for no password again)."""
+def sign_up(
+    session: Session, *, passwords: Passwords, credentials: Credentials, **account: str | None
+) -> tuple[User, TokenPair]:
+    """Register (as register_user), signed in at once: the account and its first token pair (a phone does not
+    send the password twice)."""
+    user = register_user(session, **account, passwords=passwords)
     session.flush()  # the new user's id, for its refresh token
-    return _issue_tokens(session, user, credentials)
+    return user, _issue_tokens(session, user, credentials)
 
 
 def create_staff_user(
