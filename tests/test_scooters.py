@@ -114,12 +114,19 @@ def test_a_vehicle_picked_up_charged_and_put_back_is_paid_with_its_electricity(c
     campaign = phone.campaign
     budget = client.get(f"/campaigns/{campaign['id']}/progress", headers=campaign["headers"]).json["budget"]
     assert budget["spent_cents"] == 55 and budget["budget_cents"] - budget["spent_cents"] == budget["left_cents"]
+    page = client.get("/feeds/charges", headers=campaign["headers"]).json  # the client's feed of charges
+    [charge] = page["charges"]
+    assert (charge["vehicle_code"], charge["battery_percent"], charge["on_time"]) == ("SCT-0001", 9, True)
+    assert (charge["spot"]["name"], charge["verified_by"], charge["task_id"]) == ("Bastille", "auto", phone.task["id"])
+    later = client.get("/feeds/charges", query_string={"cursor": page["next_cursor"]}, headers=campaign["headers"])
+    assert later.json == {"charges": [], "next_cursor": page["next_cursor"]}  # nothing new yet: poll with it
 
 
 def test_a_drop_off_outside_the_release_window_is_refused_and_a_late_one_paid_the_late_rate(client, clock):
     evening = datetime.now(PARIS_TIME).replace(hour=20, minute=0, second=0, microsecond=0)
     clock.now = evening.astimezone(UTC)
     phone = Scooter(client, clock, deploy_spots=[MORNING])
+    fleet = client.post("/api-keys", json={"name": "fleet system"}, headers=phone.campaign["headers"]).json
     assert phone.pick_up().status_code == 200
     scooter = phone.detail()["scooter"]
     due_closes = datetime.fromisoformat(scooter["deploy_spots"][0]["due_window"]["closes_at"])
@@ -136,6 +143,10 @@ def test_a_drop_off_outside_the_release_window_is_refused_and_a_late_one_paid_th
     phone.read_photos()
     assert phone.detail()["scooter"]["late"] is True
     assert phone.ledger_kinds() == [("charge_reimbursement", 15), ("item_reward", 20)]
+    late = client.get("/feeds/charges", headers={"Authorization": f"Bearer {fleet['key']}"})  # a day later
+    assert late.status_code == 200, late.json
+    [charge] = late.json["charges"]
+    assert charge["on_time"] is False and charge["dropped_off_at"] > charge["due_at"]
 
 
 def test_a_wrong_vehicle_is_told_at_pickup_and_goes_to_review_unpaid(client, clock):

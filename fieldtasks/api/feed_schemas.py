@@ -114,6 +114,51 @@ class PricePageSchema(ma.Schema):
     )
 
 
+class ChargeQuerySchema(ma.Schema):
+    campaign = ma.fields.UUID()
+    cursor = ma.fields.String(validate=validate.Length(1, 100))
+    limit = ma.fields.Integer(load_default=100, validate=validate.Range(1, MAX_LIMIT))
+
+
+class SpotRefSchema(ma.Schema):
+    id = ma.fields.UUID()
+    name = ma.fields.String()
+    lat = ma.fields.Float()
+    lon = ma.fields.Float()
+
+
+class ChargeSchema(ma.Schema):
+    task_id = ma.fields.UUID()
+    campaign_id = ma.fields.UUID()
+    vehicle_code = ma.fields.String(metadata={"example": "SCT-1002"})
+    battery_percent = ma.fields.Integer(allow_none=True, metadata={"description": "As the fleet gave it, if it did"})
+    picked_up_at = Moment()
+    dropped_off_at = Moment()
+    due_at = Moment(allow_none=True, metadata={"description": "The end of the spot's first release window"})
+    on_time = ma.fields.Boolean(metadata={"description": "Dropped off by due_at (a late one is paid the late rate)"})
+    spot = ma.fields.Nested(SpotRefSchema, allow_none=True, metadata={"description": "Where it was put back"})
+    verified_by = ma.fields.String(metadata={"description": "auto, or moderator"})
+    verified_at = Moment()
+
+
+class ChargePageSchema(ma.Schema):
+    charges = ma.fields.List(ma.fields.Nested(ChargeSchema))
+    next_cursor = ma.fields.String(
+        allow_none=True, metadata={"description": "Continue from here; on the last page, poll with it for new ones"}
+    )
+
+
+def charge_record(row: Any) -> dict[str, Any]:
+    spot = {"id": row.spot_id, "name": row.spot_name, "lat": row.spot_lat, "lon": row.spot_lon} if row.spot_id else None
+    return {
+        "task_id": row.task_id, "campaign_id": row.campaign_id, "vehicle_code": row.vehicle_code,
+        "battery_percent": row.battery_percent, "picked_up_at": row.picked_up_at,
+        "dropped_off_at": row.dropped_off_at, "due_at": row.dropoff_due_at,
+        "on_time": row.dropoff_due_at is None or row.dropped_off_at <= row.dropoff_due_at, "spot": spot,
+        "verified_by": "auto" if row.verdict == "verified" else "moderator", "verified_at": row.verdict_at,
+    }  # fmt: skip
+
+
 class ProgressSchema(ma.Schema):
     campaign_id = ma.fields.UUID()
     tasks = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.Integer())

@@ -16,11 +16,14 @@ from fieldtasks.api.context import resources, unit_of_work
 from fieldtasks.api.feed_schemas import (
     CSV_COLUMNS,
     GEOJSON_BODY,
+    ChargePageSchema,
+    ChargeQuerySchema,
     FeedQuerySchema,
     GeoQuerySchema,
     PhotoLinkQuerySchema,
     PricePageSchema,
     ShelfCheckSchema,
+    charge_record,
     csv_row,
     price_record,
     shelf_record,
@@ -146,6 +149,21 @@ class StoresGeoJson(MethodView):
             feature["properties"]["prices"].append({k: v for k, v in record.items() if k not in ("store",)})
         body = {"type": "FeatureCollection", "features": list(features.values())}
         return Response(json.dumps(body, ensure_ascii=False), mimetype="application/geo+json")
+
+
+@blp.route("/feeds/charges")
+class ChargeFeed(MethodView):
+    @roles(Role.CLIENT, api_keys=True)
+    @blp.arguments(ChargeQuerySchema, location="query")
+    @blp.response(200, ChargePageSchema)
+    def get(self, query):
+        """Scooter campaigns: each charge that checked out, in the order it did (vehicle, pickup, drop-off spot
+        and time, on time or late, battery when the fleet gave it); a page with a cursor"""
+        with unit_of_work() as session:
+            rows, cursor = feed.charges_page(
+                session, current_caller().organization_id, query.get("campaign"), query.get("cursor"), query["limit"]
+            )
+            return {"charges": [charge_record(row) for row in rows], "next_cursor": cursor}
 
 
 @blp.route("/feeds/shelf")

@@ -5,17 +5,32 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Select, func, or_, select, text, tuple_
 from sqlalchemy.dialects.postgresql import distinct_on
 from sqlalchemy.orm import Session
 
-from fieldtasks.models import PriceObservation, Product, ShelfCheck, Store
+from fieldtasks.errors import InvalidError
+from fieldtasks.models import (
+    Campaign,
+    CampaignKind,
+    DeploySpot,
+    PriceObservation,
+    Product,
+    ShelfCheck,
+    Store,
+    Task,
+    TaskItem,
+    Vehicle,
+    Verdict,
+)
 from fieldtasks.services.cursors import decode_cursor, encode_cursor
 
 FEED = "p"  # the tag of feed cursors
+CHARGES = "c"  # the tag of charge feed cursors
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)  # charge cursors count microseconds from it, exactly
 STREAM_BATCH = 500  # rows fetched at a time from a server-side cursor when streaming
 # Rows of transactions older than every one still running, or of this one (see migration 0004).
 _SETTLED = or_(
@@ -151,3 +166,54 @@ def latest_shelf_checks(session: Session, organization_id: uuid.UUID, campaign_i
         query = query.where(ShelfCheck.campaign_id == campaign_id)
     latest = query.subquery()
     return session.execute(select(latest).order_by(latest.c.store_name, latest.c.product_name)).all()
+
+
+def charges_page(
+    session: Session, organization_id: uuid.UUID, campaign_id: uuid.UUID | None, cursor: str | None, limit: int
+) -> tuple[list[Any], str | None]:
+    """Scooter charges that checked out (verified, or approved by a moderator), in the order they did: the vehicle,
+    when it was picked up and dropped off, at which spot, whether on time, and its battery as the fleet gave it.
+    The last page returns the cursor to poll with later."""
+    spot = func.geometry(DeploySpot.location)
+    query = (
+        select(
+            Task.id.label("task_id"),
+            Task.campaign_id,
+            Vehicle.vehicle_code,
+            Vehicle.battery_percent,
+            Task.picked_up_at,
+            Task.dropped_off_at,
+            Task.dropoff_due_at,
+            DeploySpot.id.label("spot_id"),
+            DeploySpot.name.label("spot_name"),
+            func.ST_Y(spot).label("spot_lat"),
+            func.ST_X(spot).label("spot_lon"),
+            TaskItem.verdict,
+            TaskItem.verdict_at,
+        )
+        .join(TaskItem, TaskItem.task_id == Task.id)
+        .join(Vehicle, Vehicle.id == TaskItem.vehicle_id)
+        .join(Campaign, Campaign.id == Task.campaign_id)
+        .outerjoin(DeploySpot, DeploySpot.id == Task.dropoff_spot_id)
+        .where(Campaign.organization_id == organization_id, Campaign.kind == CampaignKind.SCOOTER_RECHARGE)
+        .where(TaskItem.verdict.in_((Verdict.VERIFIED, Verdict.APPROVED)), Task.dropped_off_at.is_not(None))
+        .order_by(TaskItem.verdict_at, Task.id)
+        .limit(limit)
+    )
+    if campaign_id is not None:
+        query = query.where(Task.campaign_id == campaign_id)
+    if cursor:
+        query = query.where(tuple_(TaskItem.verdict_at, Task.id) > tuple_(*_charge_position(cursor)))
+    rows = session.execute(query).all()
+    if not rows:
+        return rows, cursor
+    last = rows[-1]
+    return rows, encode_cursor(CHARGES, (last.verdict_at - EPOCH) // timedelta(microseconds=1), last.task_id.int)
+
+
+def _charge_position(cursor: str) -> tuple[datetime, uuid.UUID]:
+    micros, task = decode_cursor(CHARGES, cursor, 2)
+    try:
+        return EPOCH + timedelta(microseconds=micros), uuid.UUID(int=task)
+    except (OverflowError, ValueError):  # numbers no cursor of ours holds
+        raise InvalidError("This cursor is not one this list gave.", code="invalid_cursor") from None

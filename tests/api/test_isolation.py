@@ -57,6 +57,7 @@ OPERATIONS: dict[tuple[str, str], tuple[object, str | None]] = {
     ("get", "/feeds/prices"): ({"client"}, None),
     ("get", "/feeds/stores"): ({"client"}, None),
     ("get", "/feeds/shelf"): ({"client"}, None),
+    ("get", "/feeds/charges"): ({"client"}, None),
     ("get", "/campaigns/{campaign_id}/brief"): ({"worker"}, None),
     ("get", "/me/work-record"): ({"worker"}, None),
     ("put", "/tasks/{task_id}/rating"): ({"worker"}, "worker"),
