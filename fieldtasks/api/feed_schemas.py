@@ -137,7 +137,9 @@ class ChargeSchema(ma.Schema):
     due_at = Moment(allow_none=True, metadata={"description": "The end of the spot's first release window"})
     on_time = ma.fields.Boolean(metadata={"description": "Dropped off by due_at (a late one is paid the late rate)"})
     spot = ma.fields.Nested(SpotRefSchema, allow_none=True, metadata={"description": "Where it was put back"})
-    verified_by = ma.fields.String(metadata={"description": "auto, or moderator"})
+    verified_by = ma.fields.String(
+        metadata={"description": "auto, moderator, or deadline (approved when nobody reviewed it in time)"}
+    )
     verified_at = Moment()
 
 
@@ -155,7 +157,7 @@ def charge_record(row: Any) -> dict[str, Any]:
         "battery_percent": row.battery_percent, "picked_up_at": row.picked_up_at,
         "dropped_off_at": row.dropped_off_at, "due_at": row.dropoff_due_at,
         "on_time": row.dropoff_due_at is None or row.dropped_off_at <= row.dropoff_due_at, "spot": spot,
-        "verified_by": "auto" if row.verdict == "verified" else "moderator", "verified_at": row.verdict_at,
+        "verified_by": row.verdict_by, "verified_at": row.verdict_at,
     }  # fmt: skip
 
 

@@ -188,7 +188,7 @@ def charges_page(
             DeploySpot.name.label("spot_name"),
             func.ST_Y(spot).label("spot_lat"),
             func.ST_X(spot).label("spot_lon"),
-            TaskItem.verdict,
+            TaskItem.verdict_by,
             TaskItem.verdict_at,
         )
         .join(TaskItem, TaskItem.task_id == Task.id)
