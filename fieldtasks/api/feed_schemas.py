@@ -8,6 +8,7 @@ import marshmallow as ma
 from marshmallow import validate
 
 from fieldtasks.api.fields import Moment, MomentOrDay
+from fieldtasks.services.deploy_spots import dropped_off_late
 from fieldtasks.services.tasks import MAX_LIMIT
 
 FORMATS = ("json", "csv", "ndjson")
@@ -156,7 +157,7 @@ def charge_record(row: Any) -> dict[str, Any]:
         "task_id": row.task_id, "campaign_id": row.campaign_id, "vehicle_code": row.vehicle_code,
         "battery_percent": row.battery_percent, "picked_up_at": row.picked_up_at,
         "dropped_off_at": row.dropped_off_at, "due_at": row.dropoff_due_at,
-        "on_time": row.dropoff_due_at is None or row.dropped_off_at <= row.dropoff_due_at, "spot": spot,
+        "on_time": not dropped_off_late(row.dropped_off_at, row.dropoff_due_at), "spot": spot,
         "verified_by": row.verdict_by, "verified_at": row.verdict_at,
     }  # fmt: skip
 

@@ -59,7 +59,12 @@ def latest_due(session: Session, task: Task) -> datetime | None:
 
 
 def is_late(task: Task) -> bool:
-    return bool(task.dropped_off_at and task.dropoff_due_at and task.dropped_off_at > task.dropoff_due_at)
+    return dropped_off_late(task.dropped_off_at, task.dropoff_due_at)
+
+
+def dropped_off_late(dropped_off_at: datetime | None, due_at: datetime | None) -> bool:
+    """After the end of the release window it was due in (a drop-off not due, or not made, is not late)."""
+    return bool(dropped_off_at and due_at and dropped_off_at > due_at)
 
 
 def _zone(session: Session, task: Task) -> ZoneInfo:
