@@ -29,6 +29,7 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
 from fieldtasks.geo import MAX_PLAUSIBLE_SPEED_KMH
+from fieldtasks.moments import rfc3339
 from fieldtasks.ocr.scenes import shelf_photo, vehicle_photo
 from fieldtasks.ocr.synthetic import Label, careful_photograph, render_label
 from fieldtasks.products import parse_net_quantity
@@ -83,7 +84,7 @@ class Phone:
 
     def check_in(self, task_id: str, lat: float, lon: float) -> Any:
         self._travel_to(lat, lon)
-        recorded_at = datetime.now(UTC).isoformat()
+        recorded_at = rfc3339(datetime.now(UTC))
         fix = {"lat": lat, "lon": lon, "accuracy_m": FIX_ACCURACY_M, "is_mock": False, "recorded_at": recorded_at}
         answer = self.call("POST", f"/tasks/{task_id}/checkin", fix, expect=201)
         self.last_fix = (lat, lon, time.monotonic())

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import flask_smorest
 import swagger_ui_bundle
 from flask import Flask, send_from_directory
+from flask.json.provider import DefaultJSONProvider
 
 from fieldtasks.api import (
     auth,
@@ -24,6 +27,7 @@ from fieldtasks.api import (
 )
 from fieldtasks.api.errors import ErrorSchema, register_error_handlers
 from fieldtasks.api.requests import init_request_tracking
+from fieldtasks.moments import rfc3339
 
 BLUEPRINTS = (
     health.blp,
@@ -52,12 +56,23 @@ class Api(flask_smorest.Api):
         register_error_handlers(self._app)
 
 
+class JSONProvider(DefaultJSONProvider):
+    """Flask's JSON, but a date-time is written in the service's one form (Flask's default is an HTTP date)."""
+
+    @staticmethod
+    def default(value):
+        if isinstance(value, datetime):
+            return rfc3339(value)
+        return DefaultJSONProvider.default(value)
+
+
 def _docs_asset(filename: str):
     """Swagger UI's files, served by the app so the docs work without a CDN."""
     return send_from_directory(swagger_ui_bundle.swagger_ui_path, filename, max_age=86400)
 
 
 def init_api(app: Flask) -> Api:
+    app.json = JSONProvider(app)
     app.config.update(
         API_TITLE="fieldtasks",
         API_VERSION="1",

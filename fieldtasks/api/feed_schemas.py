@@ -8,6 +8,7 @@ import marshmallow as ma
 from marshmallow import validate
 
 from fieldtasks.api.fields import Moment, MomentOrDay
+from fieldtasks.moments import rfc3339
 from fieldtasks.services.deploy_spots import dropped_off_late
 from fieldtasks.services.tasks import MAX_LIMIT
 
@@ -94,8 +95,8 @@ class PriceRecordSchema(ma.Schema):
     unit_price_cents = ma.fields.Integer(allow_none=True)
     unit = ma.fields.String(allow_none=True, metadata={"description": "kg, l or unit"})
     promo = ma.fields.Boolean()
-    observed_at = ma.fields.DateTime()
-    verified_at = ma.fields.DateTime()
+    observed_at = Moment()
+    verified_at = Moment()
     verified_by = ma.fields.String(metadata={"description": "auto or moderator"})
     price_source = ma.fields.String(
         metadata={
@@ -208,8 +209,8 @@ def price_record(row: Any, photo_url: str) -> dict[str, Any]:
         "unit_price_cents": row.unit_price_cents,
         "unit": row.unit,
         "promo": row.promo,
-        "observed_at": row.observed_at.isoformat(),
-        "verified_at": row.verified_at.isoformat(),
+        "observed_at": rfc3339(row.observed_at),
+        "verified_at": rfc3339(row.verified_at),
         "verified_by": row.verified_by,
         "price_source": row.price_source,
         "confidence": row.confidence,

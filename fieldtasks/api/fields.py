@@ -7,11 +7,16 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import marshmallow as ma
 
+from fieldtasks.moments import rfc3339
+
 MAX_UTC_OFFSET = timedelta(hours=15, minutes=59)  # what PostgreSQL accepts; no place on Earth is farther
 
 
 class Moment(ma.fields.AwareDateTime):
-    """A date-time with its UTC offset, within the offsets that exist."""
+    """A date-time with its UTC offset, within the offsets that exist; written as every timestamp is (`rfc3339`)."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return rfc3339(value)
 
     def _deserialize(self, value, attr, data, **kwargs):
         moment = super()._deserialize(value, attr, data, **kwargs)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import validate
 
+from fieldtasks.api.fields import Moment
 from fieldtasks.models import WEBHOOK_EVENTS
 
 
@@ -19,7 +20,7 @@ class WebhookSchema(ma.Schema):
     id = ma.fields.UUID()
     url = ma.fields.String()
     events = ma.fields.List(ma.fields.String())
-    created_at = ma.fields.DateTime()
+    created_at = Moment()
 
 
 class NewWebhookSchema(WebhookSchema):
@@ -33,9 +34,9 @@ class DeliverySchema(ma.Schema):
     attempts = ma.fields.Integer()
     last_status_code = ma.fields.Integer(allow_none=True)
     last_error = ma.fields.String(allow_none=True)
-    next_attempt_at = ma.fields.DateTime()
-    created_at = ma.fields.DateTime()
-    delivered_at = ma.fields.DateTime(allow_none=True)
+    next_attempt_at = Moment()
+    created_at = Moment()
+    delivered_at = Moment(allow_none=True)
 
 
 class ApiKeyInSchema(ma.Schema):
@@ -46,9 +47,9 @@ class ApiKeySchema(ma.Schema):
     id = ma.fields.UUID()
     name = ma.fields.String()
     prefix = ma.fields.String(metadata={"description": "The key's first characters, to tell keys apart"})
-    created_at = ma.fields.DateTime()
-    revoked_at = ma.fields.DateTime(allow_none=True)
-    last_used_at = ma.fields.DateTime(allow_none=True)
+    created_at = Moment()
+    revoked_at = Moment(allow_none=True)
+    last_used_at = Moment(allow_none=True)
 
 
 class NewApiKeySchema(ApiKeySchema):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import validate
 
+from fieldtasks.api.fields import Moment
 from fieldtasks.api.task_schemas import ReasonSchema
 from fieldtasks.models import REJECT_REASONS
 
@@ -27,9 +28,9 @@ class CaseSummarySchema(ma.Schema):
     client_id = ma.fields.UUID(metadata={"description": "The campaign's organization"})
     client_name = ma.fields.String()
     place = ma.fields.String()
-    opened_at = ma.fields.DateTime()
+    opened_at = Moment()
     age_hours = ma.fields.Float()
-    due_at = ma.fields.DateTime(metadata={"description": "Paid by default after this"})
+    due_at = Moment(metadata={"description": "Paid by default after this"})
     held = ma.fields.Boolean(metadata={"description": "A moderator has it in hand"})
 
 
@@ -64,9 +65,9 @@ class CaseDetailSchema(CaseSummarySchema):
     checkins = ma.fields.List(ma.fields.Dict())
     history = ma.fields.List(ma.fields.Dict())
     outcome = ma.fields.String(allow_none=True)
-    held_until = ma.fields.DateTime(allow_none=True, metadata={"description": "A moderator has it in hand until"})
+    held_until = Moment(allow_none=True, metadata={"description": "A moderator has it in hand until"})
     decided_by = ma.fields.String(allow_none=True, metadata={"description": "The moderator who decided it"})
-    decided_at = ma.fields.DateTime(allow_none=True)
+    decided_at = Moment(allow_none=True)
     reject_reason = ma.fields.String(allow_none=True)
     explanation = ma.fields.String(allow_none=True, metadata={"description": "The rejection's words to the worker"})
 
@@ -94,7 +95,7 @@ class DecidedSchema(ma.Schema):
     id = ma.fields.UUID()
     item_id = ma.fields.UUID()
     outcome = ma.fields.String()
-    decided_at = ma.fields.DateTime()
+    decided_at = Moment()
     corrections = ma.fields.Dict()
 
 
@@ -104,4 +105,4 @@ class AppealSchema(ma.Schema):
 
 class AppealedSchema(ma.Schema):
     case_id = ma.fields.UUID()
-    due_at = ma.fields.DateTime(metadata={"description": "Paid by default if nobody decides by then"})
+    due_at = Moment(metadata={"description": "Paid by default if nobody decides by then"})

@@ -54,7 +54,7 @@ class LedgerLineSchema(ma.Schema):
     amount_cents = ma.fields.Integer(metadata={"description": "Positive: received; negative: withdrawn"})
     currency = ma.fields.String()
     kind = ma.fields.String(metadata={"example": "item_reward"})
-    at = ma.fields.DateTime()
+    at = Moment()
     item_id = ma.fields.UUID(allow_none=True)
     task_id = ma.fields.UUID(allow_none=True)
 
@@ -73,7 +73,7 @@ class PayoutSchema(ma.Schema):
     id = ma.fields.UUID()
     amount_cents = ma.fields.Integer()
     currency = ma.fields.String()
-    requested_at = ma.fields.DateTime()
+    requested_at = Moment()
 
 
 class OrganizationBalanceSchema(ma.Schema):

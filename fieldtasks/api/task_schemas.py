@@ -12,6 +12,7 @@ from werkzeug.datastructures import FileStorage
 from fieldtasks.api.campaign_schemas import latitude, longitude
 from fieldtasks.api.fields import Moment
 from fieldtasks.models import CampaignKind
+from fieldtasks.moments import rfc3339
 from fieldtasks.services.tasks import MAX_LIMIT, MAX_RADIUS_M
 from fieldtasks.services.verdicts import REASONS
 
@@ -129,8 +130,8 @@ def card_json(row, wages: Mapping[str, int]) -> dict:
         "currency": row["currency"],
         "item_count": row["item_count"],
         "claim_minutes": row["claim_minutes"],
-        "claim_expires_at": row["claim_expires_at"].isoformat() if row["claim_expires_at"] else None,
-        "ends_at": row["ends_at"].isoformat(),
+        "claim_expires_at": rfc3339(row["claim_expires_at"]),
+        "ends_at": rfc3339(row["ends_at"]),
     }
     if "distance_m" in row:
         card["distance_m"] = round(row["distance_m"], 1)
@@ -157,7 +158,7 @@ class ItemSchema(ma.Schema):
     reasons = ma.fields.List(
         ma.fields.Nested(ReasonSchema), metadata={"description": "Why it needs review, or why it was not paid"}
     )
-    review_due_at = ma.fields.DateTime(allow_none=True, metadata={"description": "Paid by default after this"})
+    review_due_at = Moment(allow_none=True, metadata={"description": "Paid by default after this"})
     gtin = ma.fields.String(allow_none=True)
     product_name = ma.fields.String(allow_none=True)
     net_quantity = ma.fields.String(allow_none=True)
@@ -183,7 +184,8 @@ class TaskDetailSchema(TaskCardSchema):
         allow_none=True,
         metadata={
             "description": "Scooters: picked_up_at, dropped_off_at, dropoff_due_at, late, and deploy_spots (name,"
-            " lat, lon, geofence_m, release_window, open_now, due_window: the window to drop off in at the full"
+            " lat, lon, geofence_m, release_window (HH:MM-HH:MM local) and its time_zone, open_now, due_window: the"
+            " window to drop off in at the full"
             " reward), pickup_code: reading, matches or no_match (what the pickup photo showed)"
         },
     )
@@ -292,7 +294,12 @@ class PhotoSchema(ma.Schema):
     byte_size = ma.fields.Integer()
     sha256 = ma.fields.String()
     taken_at = ma.fields.String(allow_none=True)
-    exif_taken_at = ma.fields.String(allow_none=True)
+    exif_taken_at = ma.fields.String(
+        allow_none=True,
+        metadata={
+            "description": "The camera's clock (EXIF gives no zone) read in the campaign's time zone; not verified"
+        },
+    )
     has_exif_position = ma.fields.Boolean()
     price_cents = ma.fields.Integer(allow_none=True, metadata={"description": "The shelf price the worker typed"})
     unit_price_cents = ma.fields.Integer(allow_none=True, metadata={"description": "The unit price the worker typed"})

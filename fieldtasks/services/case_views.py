@@ -25,6 +25,7 @@ from fieldtasks.models import (
     Vehicle,
     Verdict,
 )
+from fieldtasks.moments import rfc3339
 from fieldtasks.services.item_photos import item_photos
 from fieldtasks.services.verification import copies_of
 
@@ -162,7 +163,7 @@ def case_detail(session: Session, case_id: uuid.UUID, *, now: datetime) -> dict[
         "track_record": track_record(session, task.claimed_by_id),
         "checkins": _checkins(session, task),
         "history": [
-            {"event": e.event, "at": e.at.isoformat(), "details": e.details}
+            {"event": e.event, "at": rfc3339(e.at), "details": e.details}
             for e in session.scalars(select(TaskEvent).where(TaskEvent.task_id == task.id).order_by(TaskEvent.id))
             if e.details.get("item_id") in (None, str(item.id))
         ],
@@ -180,8 +181,8 @@ def _checkins(session: Session, task: Task) -> list[dict[str, Any]]:
             "distance_m": round(c.distance_m, 1),
             "accuracy_m": c.accuracy_m,
             "is_mock": c.is_mock,
-            "recorded_at": c.recorded_at.isoformat(),  # the phone's word
-            "received_at": c.received_at.isoformat(),  # the server's clock
+            "recorded_at": rfc3339(c.recorded_at),  # the phone's word
+            "received_at": rfc3339(c.received_at),  # the server's clock
         }
         for c in checkins
     ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -11,6 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from fieldtasks.models import Campaign, DeploySpot, ExtractionRequest, Photo, Task, Vehicle
+from fieldtasks.moments import rfc3339
 from fieldtasks.services.verdicts import shows_vehicle
 from fieldtasks.windows import next_window, open_window
 
@@ -33,7 +35,7 @@ def nearest_spot(session: Session, task: Task, point, *, now: datetime) -> SpotC
         .order_by(func.ST_Distance(DeploySpot.location, point))
         .limit(1)
     ).one()
-    zone = _zone(session, task)
+    zone = campaign_zone(session, task.campaign_id)
     if open_window(now, spot.release_from, spot.release_until, zone) is None:
         opens = next_window(now, spot.release_from, spot.release_until, zone)[0]
         message = f"The release window at {spot.name} opens at {opens:%H:%M} ({zone.key}); put the vehicle back then."
@@ -43,7 +45,7 @@ def nearest_spot(session: Session, task: Task, point, *, now: datetime) -> SpotC
 
 def record_dropoff(session: Session, task: Task, spot: DeploySpot, *, now: datetime) -> None:
     """An accepted drop-off check-in: late when after the end of the spot's first window after pickup."""
-    zone = _zone(session, task)
+    zone = campaign_zone(session, task.campaign_id)
     task.dropoff_spot_id = spot.id
     task.dropped_off_at = now
     task.dropoff_due_at = next_window(task.picked_up_at, spot.release_from, spot.release_until, zone)[1]
@@ -52,7 +54,7 @@ def record_dropoff(session: Session, task: Task, spot: DeploySpot, *, now: datet
 def latest_due(session: Session, task: Task) -> datetime | None:
     """At pickup: when the vehicle is due back at the latest, the end of the first release window after
     pickup at the spot whose window ends last (the drop-off then dates it by the spot it reaches)."""
-    zone = _zone(session, task)
+    zone = campaign_zone(session, task.campaign_id)
     spots = session.scalars(select(DeploySpot).where(DeploySpot.campaign_id == task.campaign_id))
     ends = [next_window(task.picked_up_at, s.release_from, s.release_until, zone)[1] for s in spots]
     return max(ends, default=None)
@@ -67,13 +69,14 @@ def dropped_off_late(dropped_off_at: datetime | None, due_at: datetime | None) -
     return bool(dropped_off_at and due_at and dropped_off_at > due_at)
 
 
-def _zone(session: Session, task: Task) -> ZoneInfo:
-    return ZoneInfo(session.scalar(select(Campaign.timezone).where(Campaign.id == task.campaign_id)))
+def campaign_zone(session: Session, campaign_id: uuid.UUID) -> ZoneInfo:
+    """The time zone a campaign's local times are in (release windows; a camera's clock, which EXIF gives none)."""
+    return ZoneInfo(session.scalar(select(Campaign.timezone).where(Campaign.id == campaign_id)))
 
 
 def scooter_view(session: Session, task: Task, *, now: datetime) -> dict[str, Any]:
     """What the worker needs between pickup and drop-off: where the vehicle can go, and by when."""
-    zone = _zone(session, task)
+    zone = campaign_zone(session, task.campaign_id)
     after = task.picked_up_at or now
     spots = []
     location = func.geometry(DeploySpot.location)
@@ -91,14 +94,15 @@ def scooter_view(session: Session, task: Task, *, now: datetime) -> dict[str, An
             "lon": lon,
             "geofence_m": spot.geofence_m,
             "release_window": f"{spot.release_from:%H:%M}-{spot.release_until:%H:%M}",
-            "due_window": {"opens_at": opens.isoformat(), "closes_at": closes.isoformat()},
+            "time_zone": zone.key,  # the release window's
+            "due_window": {"opens_at": rfc3339(opens), "closes_at": rfc3339(closes)},
             "open_now": open_window(now, spot.release_from, spot.release_until, zone) is not None,
         })  # fmt: skip
     return {
         "pickup_code": _pickup_code(session, task),
-        "picked_up_at": task.picked_up_at.isoformat() if task.picked_up_at else None,
-        "dropped_off_at": task.dropped_off_at.isoformat() if task.dropped_off_at else None,
-        "dropoff_due_at": task.dropoff_due_at.isoformat() if task.dropoff_due_at else None,
+        "picked_up_at": rfc3339(task.picked_up_at),
+        "dropped_off_at": rfc3339(task.dropped_off_at),
+        "dropoff_due_at": rfc3339(task.dropoff_due_at),
         "late": is_late(task),
         "deploy_spots": spots,
     }

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from fieldtasks.models import Campaign, Photo, PriceObservation, Product, ShelfCheck, Store, Task, TaskItem
+from fieldtasks.moments import rfc3339
 from fieldtasks.services import webhooks
 
 
@@ -82,8 +83,8 @@ def observation_event(session: Session, observation: PriceObservation) -> dict[s
         "unit_price_cents": observation.unit_price_cents,
         "unit": observation.unit,
         "promo": observation.promo,
-        "observed_at": observation.observed_at.isoformat(),
-        "verified_at": observation.verified_at.isoformat(),
+        "observed_at": rfc3339(observation.observed_at),
+        "verified_at": rfc3339(observation.verified_at),
         "verified_by": observation.verified_by,
         "price_source": observation.price_source,
         "confidence": observation.confidence,

@@ -22,9 +22,11 @@ from fieldtasks.errors import (
 )
 from fieldtasks.geo import point_wkt
 from fieldtasks.images import ImageError, PreparedPhoto, blur
-from fieldtasks.models import ABSENCE, CampaignKind, IdempotencyKey, ItemStatus, Photo, Product, TaskItem, Vehicle
+from fieldtasks.models import ABSENCE, CampaignKind, IdempotencyKey, ItemStatus, Photo, Product, Task, TaskItem, Vehicle
+from fieldtasks.moments import rfc3339
 from fieldtasks.photo_processes import PhotoProcesses
 from fieldtasks.products import normalize_gtin
+from fieldtasks.services import deploy_spots
 from fieldtasks.services.tasks import held_task, record_event
 from fieldtasks.storage import PhotoStorage, clean_key, original_key
 
@@ -218,13 +220,22 @@ def _record_photo(session: Session, upload: Upload, prepared: PreparedPhoto, now
         "height": photo.height,
         "byte_size": photo.byte_size,
         "sha256": photo.sha256,
-        "taken_at": photo.taken_at.isoformat() if photo.taken_at else None,
-        "exif_taken_at": photo.exif_taken_at.isoformat() if photo.exif_taken_at else None,
+        "taken_at": rfc3339(photo.taken_at),
+        "exif_taken_at": rfc3339(_camera_clock(session, photo)),
         "has_exif_position": has_position,
         "price_cents": photo.typed_price_cents,
         "unit_price_cents": photo.typed_unit_price_cents,
-        "created_at": now.isoformat(),
+        "created_at": rfc3339(now),
     }
+
+
+def _camera_clock(session: Session, photo: Photo) -> datetime | None:
+    """The camera's clock from EXIF, which has no zone, read in the campaign's time zone (kept naive in the table,
+    where the verifier compares it with a day's slack either way)."""
+    if photo.exif_taken_at is None:
+        return None
+    task = session.get(Task, photo.task_id)
+    return photo.exif_taken_at.replace(tzinfo=deploy_spots.campaign_zone(session, task.campaign_id))
 
 
 def clean_copy(session: Session, storage: PhotoStorage, photo_id: uuid.UUID, *, blurred: bool = False) -> bytes:

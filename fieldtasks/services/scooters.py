@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from fieldtasks.errors import ConflictError
 from fieldtasks.models import CampaignKind, ExtractionRequest, Photo
+from fieldtasks.moments import rfc3339
 from fieldtasks.services import deploy_spots
 from fieldtasks.services.extraction import unfinished_extractions
 from fieldtasks.services.tasks import held_task, record_event
@@ -50,6 +51,6 @@ def pick_up(session: Session, task_id: uuid.UUID, worker_id: uuid.UUID, *, now: 
         task.picked_up_at, task.checked_in_at = now, None
         task.claim_expires_at = now + DROPOFF_LIMIT
         task.dropoff_due_at = deploy_spots.latest_due(session, task)
-        record_event(session, task.id, worker_id, "picked_up", now, claim_expires_at=task.claim_expires_at.isoformat())
+        record_event(session, task.id, worker_id, "picked_up", now, claim_expires_at=rfc3339(task.claim_expires_at))
     pending = unfinished_extractions(session, task, stage="pickup")
     return Pickup(task.id, task.picked_up_at, task.claim_expires_at, pending)

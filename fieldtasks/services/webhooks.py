@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from fieldtasks.errors import InvalidError, NotFoundError
 from fieldtasks.models import Webhook, WebhookDelivery
+from fieldtasks.moments import rfc3339
 
 RETRY_FOR = timedelta(hours=24)  # then a delivery is marked failed
 FIRST_RETRY = timedelta(seconds=30)  # doubled at each attempt, up to MAX_RETRY
@@ -105,7 +106,7 @@ def record_event(
     session: Session, organization_id: uuid.UUID, event: str, event_key: str, data: dict[str, Any], *, now: datetime
 ) -> int:
     """One delivery per subscribed webhook of the organization, in the caller's transaction; once per key."""
-    payload = {"event": event, "created_at": now.isoformat(), "data": data}
+    payload = {"event": event, "created_at": rfc3339(now), "data": data}
     rows = session.execute(
         pg_insert(WebhookDelivery)
         .from_select(

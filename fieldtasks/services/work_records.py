@@ -27,6 +27,7 @@ from fieldtasks.models import (
     WorkerQualification,
     seconds_on_task,
 )
+from fieldtasks.moments import rfc3339
 from fieldtasks.services.briefs import BRIEFING
 from fieldtasks.services.payments import REWARD
 
@@ -43,8 +44,8 @@ def work_record(session: Session, worker_id: uuid.UUID, *, issuer: str, now: dat
     return {
         "format": RECORD_FORMAT,
         "issuer": issuer,
-        "issued_at": now.isoformat(),
-        "worker": {"id": str(worker.id), "display_name": worker.display_name, "since": worker.created_at.isoformat()},
+        "issued_at": rfc3339(now),
+        "worker": {"id": str(worker.id), "display_name": worker.display_name, "since": rfc3339(worker.created_at)},
         "tasks": _tasks_by_kind_and_month(session, mine),
         "items": _items(session, mine),
         "hours": _hours(session, worker_id, mine),
@@ -128,4 +129,4 @@ def _qualifications(session: Session, worker_id: uuid.UUID) -> list[dict[str, st
         .where(WorkerQualification.worker_id == worker_id)
         .order_by(WorkerQualification.earned_at)
     )
-    return [{"code": code, "name": name, "earned_at": earned_at.isoformat()} for code, name, earned_at in rows]
+    return [{"code": code, "name": name, "earned_at": rfc3339(earned_at)} for code, name, earned_at in rows]

@@ -133,7 +133,7 @@ def test_exif_orientation_is_applied_kept_as_evidence_and_stripped_from_the_clie
     response = upload(client, worker, task["id"], "exif-photo-1", data, gtin=NUTELLA)
     assert response.status_code == 201
     assert (response.json["width"], response.json["height"]) == (480, 640)  # rotated upright
-    assert response.json["exif_taken_at"] == "2026-11-28T09:15:00"
+    assert response.json["exif_taken_at"] == "2026-11-28T08:15:00.000Z"  # the camera's clock, read in Paris time
     storage = app.extensions[EXTENSION].storage
     clean_key, original_key = connection.execute(text("SELECT clean_key, original_key FROM photos")).one()
     clean = Image.open(io.BytesIO(storage.get(clean_key)))
