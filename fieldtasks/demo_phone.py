@@ -100,7 +100,7 @@ class Phone:
             time.sleep(wait_s)
 
     def nearest(self, kind: str) -> dict[str, Any]:
-        return self.call("GET", f"/tasks/nearby?lat=48.8566&lon=2.3522&limit=1&kind={kind}")[0]
+        return self.call("GET", f"/tasks/nearby?lat=48.8566&lon=2.3522&limit=1&kind={kind}")["items"][0]
 
 
 def distance_m(a: tuple[float, float], b: tuple[float, float]) -> float:

@@ -88,7 +88,7 @@ def published_campaign(client, headers: dict | None = None, accept_floor_top_up:
 def nearby(client, worker: dict, lat: float = PARIS[0], lon: float = PARIS[1], **params) -> list[dict]:
     response = client.get("/tasks/nearby", query_string={"lat": lat, "lon": lon, **params}, headers=worker)
     assert response.status_code == 200, response.json
-    return response.json
+    return response.json["items"]
 
 
 def task_at(client, worker: dict, store_name: str = "Monoprix Rivoli") -> dict:

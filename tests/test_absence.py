@@ -46,7 +46,9 @@ def test_a_missing_product_reported_with_its_empty_place_goes_to_a_moderator_the
 def test_a_product_reported_missing_without_a_photo_is_not_paid_and_can_be_appealed(client, connection):
     published_campaign(client)
     worker = bearer(sign_in(client, register(client, "worker")["email"]))
-    task = client.get("/tasks/nearby", query_string={"lat": HERE["lat"], "lon": HERE["lon"]}, headers=worker).json[0]
+    task = client.get("/tasks/nearby", query_string={"lat": HERE["lat"], "lon": HERE["lon"]}, headers=worker).json[
+        "items"
+    ][0]
     assert client.post(f"/tasks/{task['id']}/claim", json=HERE, headers=worker).status_code == 200
     assert client.post(f"/tasks/{task['id']}/checkin", json=checkin_body(), headers=worker).status_code == 201
     for item in client.get(f"/tasks/{task['id']}", headers=worker).json["items"]:
@@ -84,7 +86,9 @@ def test_an_absence_photo_of_another_products_place_says_so(client, connection):
 def test_an_absence_takes_no_price_and_only_on_shelf_prices(client, staff):
     campaign = stores_campaign(client, 1)
     worker = bearer(sign_in(client, register(client, "worker")["email"]))
-    task_id = client.get("/tasks/nearby", query_string={"lat": HERE["lat"], "lon": HERE["lon"]}, headers=worker).json
+    task_id = client.get("/tasks/nearby", query_string={"lat": HERE["lat"], "lon": HERE["lon"]}, headers=worker).json[
+        "items"
+    ]
     task_id = next(t["id"] for t in task_id if t["campaign_id"] == campaign["id"])
     client.post(f"/tasks/{task_id}/claim", json=HERE, headers=worker)
     client.post(f"/tasks/{task_id}/checkin", json=checkin_body(), headers=worker)
@@ -101,7 +105,9 @@ def test_an_absence_takes_no_price_and_only_on_shelf_prices(client, staff):
 def test_a_placement_task_reports_absence_with_its_shelf_photo_not_with_absent(client):
     published_campaign(client, kind="product_placement")
     worker = bearer(sign_in(client, register(client, "worker")["email"]))
-    task = client.get("/tasks/nearby", query_string={"lat": HERE["lat"], "lon": HERE["lon"]}, headers=worker).json[0]
+    task = client.get("/tasks/nearby", query_string={"lat": HERE["lat"], "lon": HERE["lon"]}, headers=worker).json[
+        "items"
+    ][0]
     client.post(f"/tasks/{task['id']}/claim", json=HERE, headers=worker)
     client.post(f"/tasks/{task['id']}/checkin", json=checkin_body(), headers=worker)
     refused = upload(client, worker, task["id"], f"key-{uuid.uuid4()}", label_photo(seed=17), **ABSENT)

@@ -28,8 +28,8 @@ def test_demo_seeds_once_and_a_worker_finds_its_tasks(app, client, connection, c
     query = {"lat": 48.8566, "lon": 2.3522, "radius_m": 1000, "kind": "shelf_price"}
     tasks = client.get("/tasks/nearby", query_string=query, headers=worker)
     assert tasks.status_code == 200
-    assert tasks.json[0]["place"]["name"] == "Monoprix Rivoli"
-    assert tasks.json[0]["client_name"] == demo.DEMO_ORGANIZATION
+    assert tasks.json["items"][0]["place"]["name"] == "Monoprix Rivoli"
+    assert tasks.json["items"][0]["client_name"] == demo.DEMO_ORGANIZATION
 
 
 def test_the_demo_phone_plays_the_whole_flow_through_a_real_worker(committing_app):

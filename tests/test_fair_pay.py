@@ -25,7 +25,9 @@ def do_task(client, worker: dict, campaign_id: str, clock=None, minutes: float =
     """Claim a task of the campaign, check in, report every product missing, submit after `minutes`."""
     task = next(
         t
-        for t in client.get("/tasks/nearby", query_string={"lat": PARIS[0], "lon": PARIS[1]}, headers=worker).json
+        for t in client.get("/tasks/nearby", query_string={"lat": PARIS[0], "lon": PARIS[1]}, headers=worker).json[
+            "items"
+        ]
         if t["campaign_id"] == campaign_id
     )
     assert client.post(f"/tasks/{task['id']}/claim", json=HERE, headers=worker).status_code == 200
@@ -87,7 +89,7 @@ def test_the_budget_covers_a_paid_brief_for_every_task(client):
 def test_a_task_shows_the_clients_estimate_then_what_completed_tasks_took(client, app, clock, connection):
     campaign = published_campaign(client, estimated_minutes=12, accept_floor_top_up=True)  # 2 x 2 items of 40 c
     worker = new_worker(client)
-    card = client.get("/tasks/nearby", query_string={"lat": PARIS[0], "lon": PARIS[1]}, headers=worker).json[0]
+    card = client.get("/tasks/nearby", query_string={"lat": PARIS[0], "lon": PARIS[1]}, headers=worker).json["items"][0]
     assert (card["estimated_minutes"], card["estimate_from"]) == (12, "client")
     assert card["estimated_hourly_cents"] == 400  # 80 cents for 12 minutes
     campaign = stores_campaign(client, MIN_COMPLETED + 1, estimated_minutes=12, accept_floor_top_up=True)
@@ -97,7 +99,7 @@ def test_a_task_shows_the_clients_estimate_then_what_completed_tasks_took(client
     with res.database.unit_of_work() as session:
         assert refresh_task_minutes(session, now=clock.now + timedelta(seconds=1)) >= 1
     card = next(t for t in client.get("/tasks/nearby", query_string={"lat": PARIS[0], "lon": PARIS[1]},
-                                      headers=worker).json if t["campaign_id"] == campaign["id"])  # fmt: skip
+                                      headers=worker).json["items"] if t["campaign_id"] == campaign["id"])  # fmt: skip
     assert (card["estimated_minutes"], card["estimate_from"]) == (30, "completed_tasks")
     assert card["estimated_hourly_cents"] == 80  # 40 cents for 30 minutes
 
@@ -113,7 +115,7 @@ def test_a_campaign_paying_below_the_minimum_wage_is_published_only_once_its_cli
     accepted = client.post(f"/campaigns/{campaign['id']}/publish", json={"accept_floor_top_up": True}, headers=owner)
     assert accepted.status_code == 200
     [card, *_] = client.get("/tasks/nearby", query_string={"lat": PARIS[0], "lon": PARIS[1]},
-                            headers=new_worker(client)).json  # fmt: skip
+                            headers=new_worker(client)).json["items"]  # fmt: skip
     assert card["below_wage_floor"] is True
     fair = client.post("/campaigns", json=campaign_body(estimated_minutes=12, reward_cents=125), headers=owner).json
     assert client.post(f"/campaigns/{fair['id']}/publish", headers=owner).status_code == 200

@@ -34,7 +34,7 @@ class Week:
         """Claim the campaign's task, check in at `place`, report its products missing, submit `minutes` later."""
         worker = self.headers()
         query = {"lat": place[0], "lon": place[1]}
-        task = next(t for t in self.client.get("/tasks/nearby", query_string=query, headers=worker).json
+        task = next(t for t in self.client.get("/tasks/nearby", query_string=query, headers=worker).json["items"]
                     if t["campaign_id"] == campaign["id"])  # fmt: skip
         self.client.post(f"/tasks/{task['id']}/claim", json=HERE, headers=worker)
         fix = checkin_body(*place, recorded_at=self.clock.now.isoformat())

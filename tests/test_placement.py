@@ -35,7 +35,7 @@ def photograph_shelf(client, campaign: dict, photo: bytes) -> tuple[dict, str, s
     """A worker claims the store's task, checks in, uploads one shelf photo and submits."""
     worker = bearer(sign_in(client, register(client, "worker")["email"]))
     [task] = [t for t in client.get("/tasks/nearby", query_string=dict(zip(("lat", "lon"), PARIS, strict=True)),
-                                    headers=worker).json if t["campaign_id"] == campaign["id"]]  # fmt: skip
+                                    headers=worker).json["items"] if t["campaign_id"] == campaign["id"]]  # fmt: skip
     client.post(f"/tasks/{task['id']}/claim", json=HERE, headers=worker)
     assert client.post(f"/tasks/{task['id']}/checkin", json=checkin_body(), headers=worker).status_code == 201
     uploaded = upload(client, worker, task["id"], f"key-{uuid.uuid4()}", photo)
@@ -66,7 +66,7 @@ def test_a_placement_photo_is_of_the_whole_shelf_not_of_one_product(client):
     campaign = placement_campaign(client)
     worker = bearer(sign_in(client, register(client, "worker")["email"]))
     task = next(t for t in client.get("/tasks/nearby", query_string={"lat": PARIS[0], "lon": PARIS[1]},
-                                      headers=worker).json if t["campaign_id"] == campaign["id"])  # fmt: skip
+                                      headers=worker).json["items"] if t["campaign_id"] == campaign["id"])  # fmt: skip
     client.post(f"/tasks/{task['id']}/claim", json=HERE, headers=worker)
     client.post(f"/tasks/{task['id']}/checkin", json=checkin_body(), headers=worker)
     refused = upload(client, worker, task["id"], "key-shelf-1", photo_bytes(), gtin=GTINS[0])

@@ -18,7 +18,9 @@ def hand_in_photos(client, campaign: dict, photos: list[tuple[bytes, dict]]) -> 
     """One worker claims the campaign's task, checks in, uploads `photos` (bytes, form) for its one item,
     submits, and every photo is read: (worker, item id, photo ids)."""
     worker = bearer(sign_in(client, register(client, "worker")["email"]))
-    task_id = client.get("/tasks/nearby", query_string={"lat": 48.8606, "lon": 2.3376}, headers=worker).json[0]["id"]
+    task_id = client.get("/tasks/nearby", query_string={"lat": 48.8606, "lon": 2.3376}, headers=worker).json["items"][
+        0
+    ]["id"]
     assert client.post(f"/tasks/{task_id}/claim", json=HERE, headers=worker).status_code == 200
     assert client.post(f"/tasks/{task_id}/checkin", json=checkin_body(), headers=worker).status_code == 201
     item = client.get(f"/tasks/{task_id}", headers=worker).json["items"][0]

@@ -19,7 +19,7 @@ def practice_lines(client, worker: dict) -> list[int]:
 def test_a_worker_practises_paid_earns_the_qualification_and_may_then_claim(client, connection):
     campaign = stores_campaign(client, 1, required_qualification=CODE)
     worker = new_worker(client)
-    card = client.get("/tasks/nearby", query_string={"lat": PARIS[0], "lon": PARIS[1]}, headers=worker).json[0]
+    card = client.get("/tasks/nearby", query_string={"lat": PARIS[0], "lon": PARIS[1]}, headers=worker).json["items"][0]
     assert card["required_qualification"] == CODE
     refused = client.post(f"/tasks/{card['id']}/claim", json=HERE, headers=worker)
     assert (refused.status_code, refused.json["code"]) == (409, "qualification_required")

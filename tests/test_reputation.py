@@ -31,7 +31,7 @@ def test_reputation_lists_its_events_ignores_no_fault_and_releases_and_lets_old_
     read_photo(client, odd)
     decide(client, moderator, odd.item_id, outcome="no_fault")
     spare = next(t for t in client.get("/tasks/nearby", query_string={"lat": PARIS[0], "lon": PARIS[1]},
-                                       headers=worker).json if t["campaign_id"] == campaign["id"])  # fmt: skip
+                                       headers=worker).json["items"] if t["campaign_id"] == campaign["id"])  # fmt: skip
     client.post(f"/tasks/{spare['id']}/claim", json=HERE, headers=worker)
     client.delete(f"/tasks/{spare['id']}/claim", headers=worker)
 

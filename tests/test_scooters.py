@@ -46,7 +46,7 @@ class Scooter:
 
     def get_nearby(self) -> list[dict]:
         query = {"lat": PARIS[0], "lon": PARIS[1], "kind": "scooter_recharge"}
-        return self.client.get("/tasks/nearby", query_string=query, headers=self.worker).json
+        return self.client.get("/tasks/nearby", query_string=query, headers=self.worker).json["items"]
 
     def wait(self, **delta: float) -> None:
         """Time passes; the phone signs in again (access tokens are short-lived)."""

@@ -72,7 +72,9 @@ def test_a_typed_price_on_a_placement_photo_or_not_a_number_is_refused(client):
     campaign = published_campaign(client, stores=stores, products=products, kind="product_placement")
     task_id = next(
         t["id"]
-        for t in client.get("/tasks/nearby", query_string={"lat": PARIS[0], "lon": PARIS[1]}, headers=worker).json
+        for t in client.get("/tasks/nearby", query_string={"lat": PARIS[0], "lon": PARIS[1]}, headers=worker).json[
+            "items"
+        ]
         if t["campaign_id"] == campaign["id"]
     )
     assert client.post(f"/tasks/{task_id}/claim", json=HERE, headers=worker).status_code == 200

@@ -8,7 +8,7 @@ from tests.verification import stores_campaign
 
 
 def cards(client, worker: dict) -> list[dict]:
-    return client.get("/tasks/nearby", query_string={"lat": PARIS[0], "lon": PARIS[1]}, headers=worker).json
+    return client.get("/tasks/nearby", query_string={"lat": PARIS[0], "lon": PARIS[1]}, headers=worker).json["items"]
 
 
 def rate(api, worker: dict, task_id: str, **body):

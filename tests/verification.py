@@ -90,7 +90,9 @@ def hand_in(
         worker = bearer(sign_in(client, email))
     task_id = next(
         t["id"]
-        for t in client.get("/tasks/nearby", query_string={"lat": PARIS[0], "lon": PARIS[1]}, headers=worker).json
+        for t in client.get("/tasks/nearby", query_string={"lat": PARIS[0], "lon": PARIS[1]}, headers=worker).json[
+            "items"
+        ]
         if t["campaign_id"] == campaign["id"]
     )
     assert client.post(f"/tasks/{task_id}/claim", json=HERE, headers=worker).status_code == 200

@@ -11,13 +11,14 @@ from werkzeug.datastructures import FileStorage
 
 from fieldtasks.api.campaign_schemas import latitude, longitude
 from fieldtasks.api.fields import Moment
+from fieldtasks.api.pages import PageQuerySchema
 from fieldtasks.models import CampaignKind
 from fieldtasks.moments import rfc3339
 from fieldtasks.services.tasks import MAX_LIMIT, MAX_RADIUS_M
 from fieldtasks.services.verdicts import REASONS
 
 
-class NearbyQuerySchema(ma.Schema):
+class NearbyQuerySchema(PageQuerySchema):
     lat = latitude()
     lon = longitude()
     radius_m = ma.fields.Float(load_default=5000, validate=validate.Range(1, MAX_RADIUS_M), allow_nan=False)
@@ -25,7 +26,7 @@ class NearbyQuerySchema(ma.Schema):
     limit = ma.fields.Integer(load_default=20, validate=validate.Range(1, MAX_LIMIT))
 
 
-class MyTasksQuerySchema(ma.Schema):
+class MyTasksQuerySchema(PageQuerySchema):
     status = ma.fields.String(validate=validate.OneOf(["claimed", "claim_expired", "submitted", "cancelled"]))
 
 

@@ -10,6 +10,7 @@ from flask.views import MethodView
 from fieldtasks.api.access import current_caller, roles
 from fieldtasks.api.blueprint import Blueprint
 from fieldtasks.api.context import resources, unit_of_work
+from fieldtasks.api.pages import page_args, page_of
 from fieldtasks.api.schemas import IdempotencyKeySchema
 from fieldtasks.api.task_schemas import (
     BriefSchema,
@@ -39,18 +40,23 @@ def worker_id():
     return current_caller().user_id
 
 
+def cards_page(rows: list, cursor: str | None) -> dict:
+    wage = resources().config.min_hourly_wage_cents
+    return {"items": [card_json(row, wage) for row in rows], "next_cursor": cursor}
+
+
 @blp.route("/tasks/nearby")
 class Nearby(MethodView):
     @roles(Role.WORKER)
     @blp.arguments(NearbyQuerySchema, location="query")
-    @blp.response(200, TaskCardSchema(many=True))
+    @blp.response(200, page_of(TaskCardSchema))
     def get(self, query):
-        """Tasks I could claim now, nearest first"""
+        """Tasks I could claim now, nearest first (within a page; each page beyond the one before)"""
         with unit_of_work() as session:
-            rows = tasks.find_nearby_tasks(
-                session, **{"kind": None, **query}, now=resources().clock(), worker_id=worker_id()
+            rows, cursor = tasks.find_nearby_tasks(
+                session, **{"kind": None, "cursor": None, **query}, now=resources().clock(), worker_id=worker_id()
             )
-        return jsonify([card_json(row, resources().config.min_hourly_wage_cents) for row in rows])
+        return jsonify(cards_page(rows, cursor))
 
 
 @blp.route("/tasks/<uuid:task_id>")
@@ -243,9 +249,11 @@ class CampaignBrief(MethodView):
 class MyTasks(MethodView):
     @roles(Role.WORKER)
     @blp.arguments(MyTasksQuerySchema, location="query")
-    @blp.response(200, TaskCardSchema(many=True))
+    @blp.response(200, page_of(TaskCardSchema))
     def get(self, query):
-        """Tasks I hold or handed in, newest first"""
+        """Tasks I hold or handed in, newest claim first"""
         with unit_of_work() as session:
-            rows = tasks.list_my_tasks(session, worker_id(), query.get("status"), now=resources().clock())
-        return jsonify([card_json(row, resources().config.min_hourly_wage_cents) for row in rows])
+            rows, cursor = tasks.my_tasks_page(
+                session, worker_id(), query.get("status"), now=resources().clock(), **page_args(query)
+            )
+        return jsonify(cards_page(rows, cursor))

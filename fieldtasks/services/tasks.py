@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import math
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
@@ -53,9 +54,12 @@ from fieldtasks.models import (
     WorkerQualification,
 )
 from fieldtasks.services import deploy_spots
+from fieldtasks.services.cursors import decode_keys, encode_keys, keyset_page
 
 MAX_RADIUS_M = 50_000
 MAX_LIMIT = 100
+NEARBY, MY_TASKS = "n", "m"  # the tags of their page cursors
+MAX_AT_ONE_PLACE = 1000  # tasks at one place the nearby pages show at most
 # What one claim's progress leaves on the task row, cleared for the next claim.
 FRESH_CLAIM = {"checked_in_at": None, "picked_up_at": None, "dropoff_spot_id": None, "dropped_off_at": None,
                "dropoff_due_at": None}  # fmt: skip
@@ -136,9 +140,51 @@ def find_nearby_tasks(
     limit: int,
     now: datetime,
     worker_id: uuid.UUID | None = None,
-) -> list[dict[str, Any]]:
-    """Tasks a worker could claim now, nearest first, within `radius_m`, but for the sources they hid."""
+    cursor: str | None = None,
+) -> tuple[list[dict[str, Any]], str | None]:
+    """Tasks a worker could claim now within `radius_m`, but for the sources they hid, a page at a time: nearest
+    first within a page, and each page beyond the last (by the index's order, which is the true order but for a
+    stretch of 1% per 50 km). Returns the page and the cursor to the next one.
+
+    Tasks at one place (several campaigns at one store) are as far as each other, and the index walk has no second
+    order: a page ends before such a group rather than split it (so it may be shorter than `limit`), unless the
+    group alone fills the page: then the group is paged by task id.
+    """
     params = nearby_params(lat=lat, lon=lon, radius_m=radius_m, kind=kind, limit=limit, now=now, worker_id=worker_id)
+    after_knn, after_id = decode_keys(NEARBY, cursor, [_knn(), Task.id]) if cursor else (None, None)
+    return _nearby_page(session, params, after_knn, after_id, limit)
+
+
+def _nearby_page(
+    session: Session, params: dict, after_knn: float | None, after_id: uuid.UUID | None, limit: int
+) -> tuple[list[dict[str, Any]], str | None]:
+    """`limit` tasks beyond `after_knn`, or, given `after_id`, first those at `after_knn` itself after that id."""
+    if after_id is not None:
+        group = [row for row in _at_one_place(session, params, after_knn) if row["id"] > after_id]
+        if len(group) > limit:
+            return group[:limit], encode_keys(NEARBY, [after_knn, group[limit - 1]["id"]])
+        if len(group) == limit:
+            beyond = _nearby_rows(session, {**params, "after_knn": after_knn, "limit": 1})
+            return group, encode_keys(NEARBY, [after_knn, None]) if beyond else None
+        rest, cursor = _nearby_page(session, params, after_knn, None, limit - len(group))
+        return group + rest, cursor
+    rows = _nearby_rows(session, {**params, "after_knn": after_knn, "limit": limit + 1})
+    if len(rows) <= limit:  # fewer than asked for within the radius: the last page
+        return rows, None
+    bound = sorted(row["knn"] for row in rows)[limit - 1]
+    page = [row for row in rows if row["knn"] < bound]
+    if page:
+        return page, encode_keys(NEARBY, [max(row["knn"] for row in page), None])
+    return _nearby_page(session, params, bound, uuid.UUID(int=0), limit)  # the first `limit` share one place
+
+
+def _at_one_place(session: Session, params: dict, knn: float) -> list[dict[str, Any]]:
+    """The tasks exactly as far as `knn` by the index's measure (at one place), by id."""
+    at = {**params, "after_knn": math.nextafter(knn, -math.inf), "up_to_knn": knn, "limit": MAX_AT_ONE_PLACE}
+    return sorted(_nearby_rows(session, at), key=lambda row: row["id"])
+
+
+def _nearby_rows(session: Session, params: dict) -> list[dict[str, Any]]:
     # Through the Core connection: the statement selects columns, not entities, and this is the hot path.
     return [dict(row) for row in session.connection().execute(nearby_statement(), params).mappings()]
 
@@ -155,7 +201,17 @@ def nearby_params(
         "kind": kind,
         "limit": limit,
         "now": now,
+        "after_knn": None,
+        "up_to_knn": None,
     }
+
+
+def _knn():
+    """The index's distance from the worker's point, in Web Mercator: the order the nearby search walks in."""
+    lon, lat = bindparam("lon", type_=Float), bindparam("lat", type_=Float)
+    clamped = func.least(func.greatest(lat, -MERCATOR_MAX_LAT), MERCATOR_MAX_LAT)
+    mercator = func.ST_Transform(func.ST_SetSRID(func.ST_MakePoint(lon, clamped), SRID), MERCATOR_SRID)
+    return Task.location_mercator.op("<->", return_type=Float)(mercator)
 
 
 @functools.cache
@@ -166,22 +222,26 @@ def nearby_statement() -> Select:
     the worker (&&) and the nearest-first walk (<->), so the cost follows the answer's size, not
     the table's. The exact test is the distance in metres on the geography, and the page is sorted
     again by that exact distance (on the sphere: within 0.3% of the spheroid, and much cheaper).
+    A later page starts beyond the last one's (<->).
     """
     lon, lat = bindparam("lon", type_=Float), bindparam("lat", type_=Float)
     point = func.geography(func.ST_SetSRID(func.ST_MakePoint(lon, lat), SRID))
-    clamped = func.least(func.greatest(lat, -MERCATOR_MAX_LAT), MERCATOR_MAX_LAT)
-    mercator = func.ST_Transform(func.ST_SetSRID(func.ST_MakePoint(lon, clamped), SRID), MERCATOR_SRID)
     kind, now = bindparam("kind", type_=String), bindparam("now", type_=DateTime(timezone=True))
+    after_knn, up_to_knn = bindparam("after_knn", type_=Float), bindparam("up_to_knn", type_=Float)
+    knn = _knn()
+    mercator_box = func.ST_Expand(knn.right, bindparam("mercator_radius", type_=Float))
     nearest = (
-        _with_campaign(select(*_task_card_columns(func.ST_Distance(Task.location, point, False))))
+        _with_campaign(select(*_task_card_columns(func.ST_Distance(Task.location, point, False)), knn.label("knn")))
         .where(
-            Task.location_mercator.op("&&")(func.ST_Expand(mercator, bindparam("mercator_radius", type_=Float))),
+            Task.location_mercator.op("&&")(mercator_box),
             is_available(now),
             is_running(now),
             or_(kind.is_(None), Task.kind == kind),
             ~_hidden_by(bindparam("worker_id", type_=Uuid)),
+            or_(after_knn.is_(None), knn > after_knn),
+            or_(up_to_knn.is_(None), knn <= up_to_knn),
         )
-        .order_by(Task.location_mercator.op("<->")(mercator))
+        .order_by(knn)
         .limit(bindparam("limit", type_=Integer))
         .subquery()
     )
@@ -289,16 +349,23 @@ def task_items(session: Session, task_id: uuid.UUID) -> list[dict[str, Any]]:
     return [dict(row._mapping) for row in session.execute(query)]
 
 
-def list_my_tasks(session: Session, worker_id: uuid.UUID, status: str | None, *, now: datetime) -> list[dict]:
-    """Tasks this worker holds or held last, newest claim first, filtered by effective status."""
+def my_tasks_page(
+    session: Session, worker_id: uuid.UUID, status: str | None, *, now: datetime, cursor: str | None, limit: int
+) -> tuple[list[dict], str | None]:
+    """Tasks this worker holds or held last, newest claim first, filtered by effective status; and the next cursor."""
     query = _with_campaign(select(*_task_card_columns())).where(Task.claimed_by_id == worker_id)
-    cards = []
-    for row in session.execute(query.order_by(Task.claimed_at.desc()).limit(200)):
-        card = dict(row._mapping)
+    if status == TaskStatus.CLAIMED:
+        query = query.where(Task.status == TaskStatus.CLAIMED, Task.claim_expires_at > now)
+    elif status == "claim_expired":
+        query = query.where(Task.status == TaskStatus.CLAIMED, Task.claim_expires_at <= now)
+    elif status is not None:
+        query = query.where(Task.status == status)
+    order = [Task.claimed_at, Task.id]
+    page = keyset_page(session, query, order, tag=MY_TASKS, cursor=cursor, limit=limit, descending=True)
+    cards = [dict(row._mapping) for row in page.rows]
+    for card in cards:
         card["status"] = effective_status(card["status"], card["claim_expires_at"], now)
-        if status is None or card["status"] == status:
-            cards.append(card)
-    return cards
+    return cards, page.next_cursor
 
 
 @dataclass(frozen=True)

@@ -58,7 +58,9 @@ def test_upc_a_products_are_stored_as_ean13(client):
     campaign = create(client, headers, products=[{"gtin": COLA_UPC, "name": "Cola"}]).json
     client.post(f"/campaigns/{campaign['id']}/publish", headers=headers)
     worker = new_worker(client)
-    task_id = client.get("/tasks/nearby", query_string={"lat": 48.8566, "lon": 2.3522}, headers=worker).json[0]["id"]
+    task_id = client.get("/tasks/nearby", query_string={"lat": 48.8566, "lon": 2.3522}, headers=worker).json["items"][
+        0
+    ]["id"]
     items = client.get(f"/tasks/{task_id}", headers=worker).json["items"]
     assert [item["gtin"] for item in items] == ["0" + COLA_UPC]
 
@@ -253,13 +255,13 @@ def test_pause_hides_tasks_and_close_is_final(client):
     client.post(f"/campaigns/{campaign['id']}/publish", headers=headers)
     worker = new_worker(client)
     where = {"lat": 48.8566, "lon": 2.3522}
-    assert len(client.get("/tasks/nearby", query_string=where, headers=worker).json) == 2
+    assert len(client.get("/tasks/nearby", query_string=where, headers=worker).json["items"]) == 2
     assert client.post(f"/campaigns/{campaign['id']}/pause", headers=headers).json["status"] == "paused"
-    assert client.get("/tasks/nearby", query_string=where, headers=worker).json == []
+    assert client.get("/tasks/nearby", query_string=where, headers=worker).json["items"] == []
     assert client.post(f"/campaigns/{campaign['id']}/publish", headers=headers).status_code == 200
-    assert len(client.get("/tasks/nearby", query_string=where, headers=worker).json) == 2
+    assert len(client.get("/tasks/nearby", query_string=where, headers=worker).json["items"]) == 2
     assert client.post(f"/campaigns/{campaign['id']}/close", headers=headers).json["status"] == "closed"
-    assert client.get("/tasks/nearby", query_string=where, headers=worker).json == []
+    assert client.get("/tasks/nearby", query_string=where, headers=worker).json["items"] == []
     reopen = client.post(f"/campaigns/{campaign['id']}/publish", headers=headers)
     assert reopen.status_code == 409 and reopen.json["code"] == "campaign_closed"
 

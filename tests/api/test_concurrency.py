@@ -42,7 +42,9 @@ def ten_tasks(client) -> list[str]:
     campaign = client.post("/campaigns", json=body, headers=headers).json
     assert client.post(f"/campaigns/{campaign['id']}/publish", headers=headers).status_code == 200
     where = {"lat": 48.85, "lon": 2.35}
-    return [row["id"] for row in client.get("/tasks/nearby", query_string=where, headers=new_worker(client)).json]
+    return [
+        row["id"] for row in client.get("/tasks/nearby", query_string=where, headers=new_worker(client)).json["items"]
+    ]
 
 
 def test_exactly_one_winner_per_task_every_round(committing_app, engine):

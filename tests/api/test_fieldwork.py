@@ -166,7 +166,7 @@ def test_submit_records_and_enqueues_one_extraction_per_photo_and_is_idempotent(
     assert {job.args[0] for job in jobs} == photo_ids
     detail = client.get(f"/tasks/{task['id']}", headers=worker).json
     assert detail["status"] == "submitted"
-    assert [t["status"] for t in client.get("/me/tasks", headers=worker).json] == ["submitted"]
+    assert [t["status"] for t in client.get("/me/tasks", headers=worker).json["items"]] == ["submitted"]
 
 
 def test_not_found_item_counts_as_done(client, redis):

@@ -117,7 +117,7 @@ def build_world(client, staff) -> dict:
     campaign = client.post("/campaigns", json=body, headers=actors["client_x"]).json
     assert client.post(f"/campaigns/{campaign['id']}/publish", headers=actors["client_x"]).status_code == 200
     worker = actors["worker_a"]
-    task = client.get("/tasks/nearby", query_string={"lat": 48.8566, "lon": 2.3522}, headers=worker).json[0]
+    task = client.get("/tasks/nearby", query_string={"lat": 48.8566, "lon": 2.3522}, headers=worker).json["items"][0]
     client.post(f"/tasks/{task['id']}/claim", json=HERE, headers=worker)
     client.post(f"/tasks/{task['id']}/checkin", json=checkin_body(), headers=worker)
     item = client.get(f"/tasks/{task['id']}", headers=worker).json["items"][0]
@@ -183,7 +183,7 @@ def test_the_isolation_matrix(client, staff):
                 if leaked:
                     failures.append(f"{method.upper()} {template} as client_y: leaked {leaked}")
     assert failures == []
-    held = client.get("/me/tasks", headers=world["actors"]["worker_a"]).json
+    held = client.get("/me/tasks", headers=world["actors"]["worker_a"]).json["items"]
     assert [task["id"] for task in held] == [world["ids"]["task_id"]]  # nobody else's call changed it
     assert held[0]["status"] == "claimed"
 

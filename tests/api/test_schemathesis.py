@@ -37,7 +37,7 @@ def _world(app) -> tuple[dict[str, dict], dict[str, str]]:
     owner = new_client(client)
     campaign = published_campaign(client, owner)
     worker = new_worker(client)
-    task = client.get("/tasks/nearby", query_string=HERE, headers=worker).json[0]
+    task = client.get("/tasks/nearby", query_string=HERE, headers=worker).json["items"][0]
     assert client.post(f"/tasks/{task['id']}/claim", json=HERE, headers=worker).status_code == 200
     assert client.post(f"/tasks/{task['id']}/checkin", json=fresh_fix(client), headers=worker).status_code == 201
     photo = upload(client, worker, task["id"], "schemathesis-photo", photo_bytes(), gtin=NUTELLA, price_cents="199")

@@ -29,6 +29,52 @@ def test_nearby_filters_by_radius_kind_and_limit(client):
     assert len(nearby(client, worker, limit=1)) == 1
 
 
+def pages(client, path: str, headers: dict, **query) -> list[list[dict]]:
+    """Every page of a list, following next_cursor."""
+    found, cursor = [], None
+    while True:
+        response = client.get(path, query_string={**query, **({"cursor": cursor} if cursor else {})}, headers=headers)
+        assert response.status_code == 200, response.json
+        found.append(response.json["items"])
+        cursor = response.json["next_cursor"]
+        if cursor is None:
+            return found
+
+
+def test_nearby_pages_through_every_task_once_even_when_many_share_a_place(client):
+    headers = new_client(client)
+    for _ in range(3):  # 3 tasks at each of two stores 1.3 km apart
+        published_campaign(client, headers)
+    worker = new_worker(client)
+    found = pages(client, "/tasks/nearby", worker, lat=PARIS[0], lon=PARIS[1], limit=2)
+    assert [len(page) for page in found] == [2, 2, 2]
+    distances = [[task["distance_m"] for task in page] for page in found]
+    assert all(page == sorted(page) for page in distances)
+    assert max(distances[0]) <= min(distances[2])  # the nearer store's tasks first
+    ids = [task["id"] for page in found for task in page]
+    assert len(set(ids)) == 6
+    forged = client.get("/tasks/nearby", query_string={**HERE, "cursor": "bm90IG91cnM"}, headers=worker)
+    assert (forged.status_code, forged.json["code"]) == (422, "invalid_cursor")
+
+
+def test_my_tasks_come_a_page_at_a_time_newest_claim_first_and_filter_by_status(client, clock):
+    headers = new_client(client)
+    for _ in range(2):
+        published_campaign(client, headers)
+    worker = new_worker(client)
+    claimed = []
+    for task in nearby(client, worker)[:3]:
+        assert client.post(f"/tasks/{task['id']}/claim", json=HERE, headers=worker).status_code == 200
+        claimed.append(task["id"])
+        clock.advance(minutes=1)
+    found = pages(client, "/me/tasks", worker, limit=2)
+    assert [[task["id"] for task in page] for page in found] == [claimed[:0:-1], claimed[:1]]
+    clock.advance(minutes=117)  # the first claim (of 120 minutes) expired, the others not yet
+    expired = pages(client, "/me/tasks", worker, status="claim_expired")
+    assert [[task["id"] for task in page] for page in expired] == [claimed[:1]]
+    assert [t["id"] for t in pages(client, "/me/tasks", worker, status="claimed")[0]] == claimed[:0:-1]
+
+
 def test_nearby_refuses_out_of_range_parameters(client):
     worker = new_worker(client)
     for params in (
@@ -84,7 +130,7 @@ def test_an_expired_claim_frees_the_task_without_any_cron(client, clock):
     clock.advance(minutes=121)
     assert task["id"] in [t["id"] for t in nearby(client, second)]
     assert client.post(f"/tasks/{task['id']}/claim", json=HERE, headers=second).status_code == 200
-    mine = client.get("/me/tasks", headers=first).json
+    mine = client.get("/me/tasks", headers=first).json["items"]
     assert mine == []  # the task went to the next worker
     late = client.post(f"/tasks/{task['id']}/submit", headers=first)
     assert late.status_code == 409 and late.json["code"] == "not_claimed"
@@ -101,7 +147,7 @@ def test_release_gives_the_task_back_and_is_safe_to_repeat(client):
     assert client.post(f"/tasks/{task['id']}/claim", json=HERE, headers=second).status_code == 200
     refused = client.delete(f"/tasks/{task['id']}/claim", headers=first)  # the second worker's claim now
     assert (refused.status_code, refused.json["code"]) == (404, "not_found")
-    assert client.get("/me/tasks", headers=second).json[0]["status"] == "claimed"
+    assert client.get("/me/tasks", headers=second).json["items"][0]["status"] == "claimed"
 
 
 def test_a_worker_holds_at_most_three_claims(client):
