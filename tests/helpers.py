@@ -29,3 +29,15 @@ def sign_in(client, email: str, password: str = PASSWORD) -> dict:
 
 def bearer(tokens: dict) -> dict:
     return {"Authorization": f"Bearer {tokens['access_token']}"}
+
+
+def pages(client, path: str, headers: dict, **query) -> list[list[dict]]:
+    """Every page of a list, following next_cursor."""
+    found, cursor = [], None
+    while True:
+        response = client.get(path, query_string={**query, **({"cursor": cursor} if cursor else {})}, headers=headers)
+        assert response.status_code == 200, response.json
+        found.append(response.json["items"])
+        cursor = response.json["next_cursor"]
+        if cursor is None:
+            return found

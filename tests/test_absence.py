@@ -33,10 +33,10 @@ def test_a_missing_product_reported_with_its_empty_place_goes_to_a_moderator_the
     assert [photo["id"] for photo in case["photos"]] == [photo_id]  # what the worker saw
     decided = client.post(f"/moderation/cases/{case['id']}/decision", json={"outcome": "approve"}, headers=mod)
     assert decided.status_code == 200, decided.json
-    feed = client.get("/feeds/prices", headers=headers).json["prices"]
+    feed = client.get("/feeds/prices", headers=headers).json["items"]
     assert [(row["availability"], row["price_cents"]) for row in feed] == [("absent", None)]
     assert f"/photos/{photo_id}/clean" in feed[0]["photo_url"]
-    assert client.get("/feeds/prices", query_string={"availability": "in_stock"}, headers=headers).json["prices"] == []
+    assert client.get("/feeds/prices", query_string={"availability": "in_stock"}, headers=headers).json["items"] == []
     exported = client.get("/feeds/prices", query_string={"format": "csv"}, headers=headers).get_data(as_text=True)
     rows = list(csv.DictReader(io.StringIO(exported)))
     assert (rows[0]["availability"], rows[0]["price_cents"]) == ("absent", "")

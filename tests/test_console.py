@@ -46,7 +46,7 @@ def test_a_moderator_signs_in_opens_the_next_case_and_approves_a_corrected_price
     assert decided.status_code == 302
     assert "Decision recorded." in client.get("/console").get_data(as_text=True)
     assert earnings(client, handed_in.worker)["available_cents"] == 40
-    feed = client.get("/feeds/prices", headers=campaign["headers"]).json["prices"]
+    feed = client.get("/feeds/prices", headers=campaign["headers"]).json["items"]
     assert [p["price_cents"] for p in feed] == [359]
 
 
@@ -81,7 +81,7 @@ def test_a_placement_case_is_approved_with_what_the_moderator_saw_on_the_shelf(c
     case_page = client.get(case_url).get_data(as_text=True)
     assert 'name="presence"' in case_page and 'name="price"' not in case_page
     client.post(f"{case_url}/decision", data={"csrf": csrf_of(case_page), "outcome": "approve", "presence": "present"})
-    [check] = client.get("/feeds/shelf", headers=campaign["headers"]).json
+    [check] = client.get("/feeds/shelf", headers=campaign["headers"]).json["items"]
     assert (check["presence"], check["verified_by"]) == ("present", "moderator")
 
 
@@ -89,7 +89,7 @@ def test_a_case_opened_by_its_address_is_held_and_a_settled_one_is_read_only(cli
     read_photo(client, hand_in(client, label_photo(gtin=EVIAN, seed=11), stores_campaign(client, 1)))
     other = bearer(sign_in(client, staff("moderator")))
     signed_in(client, staff("moderator"))
-    [case] = client.get("/moderation/cases", headers=other).json
+    [case] = client.get("/moderation/cases", headers=other).json["items"]
     case_url = f"/console/cases/{case['id']}"
     page = client.get(case_url).get_data(as_text=True)  # opened by its address, not through "next"
     assert 'id="approve"' in page

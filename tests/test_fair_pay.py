@@ -41,7 +41,7 @@ def do_task(client, worker: dict, campaign_id: str, clock=None, minutes: float =
 
 
 def briefings(client, worker: dict) -> list[int]:
-    lines = client.get("/me/ledger", headers=worker).json["lines"]
+    lines = client.get("/me/ledger", headers=worker).json["items"]
     return [line["amount_cents"] for line in lines if line["kind"] == "briefing"]
 
 

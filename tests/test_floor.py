@@ -47,7 +47,7 @@ class Week:
             run_extraction(self.client.application.extensions[EXTENSION], uuid.UUID(photo_id), 1)
 
     def top_ups(self) -> list[int]:
-        lines = self.client.get("/me/ledger", headers=self.headers()).json["lines"]
+        lines = self.client.get("/me/ledger", headers=self.headers()).json["items"]
         return sorted(line["amount_cents"] for line in lines if line["kind"] == "hourly_floor")
 
 
@@ -127,7 +127,7 @@ def test_the_cli_settles_a_week_on_demand(client, runner, clock):
 
 def reject_campaigns_case(client, staff, campaign: dict) -> tuple[dict, str]:
     moderator = bearer(sign_in(client, staff("moderator")))
-    cases = client.get("/moderation/cases", headers=moderator).json
+    cases = client.get("/moderation/cases", headers=moderator).json["items"]
     [case] = [c for c in cases if c["campaign_id"] == campaign["id"]]
     rejection = {"outcome": "reject", "reject_reason": "not_the_product", "explanation": "The shelf was full."}
     assert client.post(f"/moderation/cases/{case['id']}/decision", json=rejection, headers=moderator).status_code == 200

@@ -110,9 +110,9 @@ def test_the_worker_ledger_is_paginated_newest_first(client):
     worker = paid_worker(client, reward_cents=1500)
     client.post("/me/payouts", json={"currency": "EUR"}, headers={**worker, "Idempotency-Key": "payout-0000002"})
     first = client.get("/me/ledger", query_string={"limit": 1}, headers=worker).json
-    assert [line["kind"] for line in first["lines"]] == ["payout"] and first["lines"][0]["amount_cents"] == -1500
+    assert [line["kind"] for line in first["items"]] == ["payout"] and first["items"][0]["amount_cents"] == -1500
     second = client.get("/me/ledger", query_string={"limit": 1, "cursor": first["next_cursor"]}, headers=worker).json
-    assert [line["kind"] for line in second["lines"]] == ["item_reward"] and second["next_cursor"] is None
+    assert [line["kind"] for line in second["items"]] == ["item_reward"] and second["next_cursor"] is None
     forged = client.get("/me/ledger", query_string={"cursor": "bm9wZQ"}, headers=worker)
     assert forged.status_code == 422 and forged.json["code"] == "invalid_cursor"
 

@@ -15,7 +15,7 @@ from fieldtasks.jobs.maintenance import run_sweep
 from fieldtasks.services.moderation import pay_overdue_cases
 from tests.conftest import METRICS_TOKEN
 from tests.fieldwork import EVIAN
-from tests.helpers import bearer, sign_in
+from tests.helpers import bearer, pages, sign_in
 from tests.verification import earnings, hand_in, item_of, label_photo, read_photo, stores_campaign
 
 
@@ -40,7 +40,7 @@ def take_next(client, headers) -> dict:
 def test_a_case_shows_what_the_moderator_needs(client, staff):
     handed_in = in_review(client)
     mod = moderator(client, staff)
-    listed = client.get("/moderation/cases", query_string={"reason": "wrong_product"}, headers=mod).json
+    listed = client.get("/moderation/cases", query_string={"reason": "wrong_product"}, headers=mod).json["items"]
     assert [case["item_id"] for case in listed] == [handed_in.item_id]
     case = take_next(client, mod)
     assert case["expected"]["gtin"] == "3017620422003"
@@ -48,7 +48,7 @@ def test_a_case_shows_what_the_moderator_needs(client, staff):
     assert "/photos/" in case["photos"][0]["url"]
     assert case["checkins"][0]["outcome"] == "accepted"
     assert "submitted" in [event["event"] for event in case["history"]]
-    assert client.get("/moderation/cases", query_string={"reason": "no_barcode"}, headers=mod).json == []
+    assert client.get("/moderation/cases", query_string={"reason": "no_barcode"}, headers=mod).json["items"] == []
 
 
 def test_two_moderators_never_get_the_same_case_and_a_hold_lapses(client, staff, clock):
@@ -58,6 +58,8 @@ def test_two_moderators_never_get_the_same_case_and_a_hold_lapses(client, staff,
     first, second, third = moderator(client, staff), moderator(client, staff), moderator(client, staff)
     a, b = take_next(client, first), take_next(client, second)
     assert a["id"] != b["id"]
+    oldest_first = [case["id"] for page in pages(client, "/moderation/cases", third, limit=1) for case in page]
+    assert oldest_first == [a["id"], b["id"]]  # a page at a time, in the order "next" hands them out
     assert take_next(client, first)["id"] == a["id"]  # asking again gives back the case one holds
     assert client.post("/moderation/cases/next", headers=third).status_code == 204
     clock.advance(minutes=16)
@@ -73,10 +75,10 @@ def test_a_released_case_is_anyones_again_and_the_queue_filters_by_client(client
     assert client.post(f"/moderation/cases/{case['id']}/release", headers=first).status_code == 204
     assert take_next(client, second)["id"] == case["id"]
     client_id = client.get("/me", headers=handed_in.campaign["headers"]).json["organization"]["id"]
-    [listed] = client.get("/moderation/cases", query_string={"client": client_id}, headers=first).json
+    [listed] = client.get("/moderation/cases", query_string={"client": client_id}, headers=first).json["items"]
     assert (listed["client_id"], listed["campaign_title"]) == (client_id, handed_in.campaign["title"])
     other = client.get("/me", headers=stores_campaign(client, 1)["headers"]).json["organization"]["id"]
-    assert client.get("/moderation/cases", query_string={"client": other}, headers=first).json == []
+    assert client.get("/moderation/cases", query_string={"client": other}, headers=first).json["items"] == []
 
 
 def test_approving_with_a_corrected_price_pays_once_and_corrects_the_feed(client, staff, connection):
@@ -91,7 +93,7 @@ def test_approving_with_a_corrected_price_pays_once_and_corrects_the_feed(client
     assert again.status_code == 409 and again.json["code"] == "case_closed"
     assert item_of(client, handed_in)["verdict"] == "approved"
     assert earnings(client, handed_in.worker)["available_cents"] == 40
-    feed = client.get("/feeds/prices", headers=campaign["headers"]).json["prices"]
+    feed = client.get("/feeds/prices", headers=campaign["headers"]).json["items"]
     assert [(p["price_cents"], p["verified_by"]) for p in feed] == [(359, "moderator")]
     audit = connection.execute(text("SELECT actor_id, details FROM task_events WHERE event = 'case_approve'")).one()
     assert audit.actor_id is not None and audit.details["corrections"] == {"price_cents": 359}
@@ -223,7 +225,7 @@ def test_a_gtin_correction_must_name_a_product_of_the_campaign(client, staff):
         headers=mod,
     )
     assert corrected.status_code == 200
-    feed = client.get("/feeds/prices", headers=campaign["headers"]).json["prices"]
+    feed = client.get("/feeds/prices", headers=campaign["headers"]).json["items"]
     assert [(p["product"]["gtin"], p["price_cents"]) for p in feed] == [("3017620422003", 355)]
 
 

@@ -13,7 +13,7 @@ from fieldtasks.jobs.photo_reading import run_extraction
 from fieldtasks.ocr.scenes import shelf_photo
 from fieldtasks.ocr.synthetic import random_label
 from tests.fieldwork import HERE, PARIS, checkin_body, photo_bytes, published_campaign, upload
-from tests.helpers import bearer, register, sign_in
+from tests.helpers import bearer, pages, register, sign_in
 from tests.verification import earnings, run_worker_burst
 
 GTINS = [random_label(random.Random(seed)).gtin for seed in range(3)]
@@ -55,7 +55,10 @@ def test_a_shelf_with_one_product_missing_pays_every_item_and_tells_the_client_w
     items = {item["gtin"]: item for item in client.get(f"/tasks/{task_id}", headers=worker).json["items"]}
     assert {gtin: item["verdict"] for gtin, item in items.items()} == dict.fromkeys(GTINS, "verified")
     assert earnings(client, worker)["available_cents"] == 3 * 40  # absent is a finding, paid too
-    shelf = client.get("/feeds/shelf", query_string={"campaign": campaign["id"]}, headers=campaign["headers"]).json
+    found = pages(client, "/feeds/shelf", campaign["headers"], campaign=campaign["id"], limit=1)
+    assert all(len(page) == 1 for page in found[:-1])
+    shelf = [row for page in found for row in page]
+    assert len(shelf) == 3 and [row["product"]["name"] for row in shelf] == sorted(r["product"]["name"] for r in shelf)
     presence = {row["product"]["gtin"]: row["presence"] for row in shelf}
     assert presence == {GTINS[0]: "present", GTINS[1]: "present", GTINS[2]: "absent"}
     assert all(row["store"]["name"] == "Franprix Marais" and row["photo_url"] for row in shelf)
@@ -81,7 +84,7 @@ def test_an_unreadable_shelf_goes_to_review_and_the_moderator_says_what_was_ther
     assert {item["verdict"] for item in items} == {"needs_review"}
     assert {item["reasons"][0]["code"] for item in items} == {"shelf_unreadable"}
     moderator = bearer(sign_in(client, staff("moderator")))
-    case_ids = [case["id"] for case in client.get("/moderation/cases", headers=moderator).json]
+    case_ids = [case["id"] for case in client.get("/moderation/cases", headers=moderator).json["items"]]
     missing = client.post(f"/moderation/cases/{case_ids[0]}/decision", json={"outcome": "approve"}, headers=moderator)
     assert (missing.status_code, missing.json["code"]) == (422, "presence_required")
     decided = client.post(
@@ -90,7 +93,7 @@ def test_an_unreadable_shelf_goes_to_review_and_the_moderator_says_what_was_ther
         headers=moderator,
     )
     assert decided.status_code == 200 and decided.json["corrections"] == {"presence": "absent"}
-    [row] = client.get("/feeds/shelf", headers=campaign["headers"]).json
+    [row] = client.get("/feeds/shelf", headers=campaign["headers"]).json["items"]
     assert (row["presence"], row["verified_by"]) == ("absent", "moderator")
     assert earnings(client, worker)["available_cents"] == 40
 

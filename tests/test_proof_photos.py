@@ -42,7 +42,7 @@ def fed_proof(connection) -> list[tuple[int, str]]:
 
 
 def case_of(client, mod: dict, item_id: str) -> str:
-    cases = client.get("/moderation/cases", headers=mod).json
+    cases = client.get("/moderation/cases", headers=mod).json["items"]
     return next(case["id"] for case in cases if case["item_id"] == item_id)
 
 

@@ -12,7 +12,7 @@ CODE = "reads_shelf_labels"
 
 
 def practice_lines(client, worker: dict) -> list[int]:
-    return [line["amount_cents"] for line in client.get("/me/ledger", headers=worker).json["lines"]
+    return [line["amount_cents"] for line in client.get("/me/ledger", headers=worker).json["items"]
             if line["kind"] == "practice"]  # fmt: skip
 
 

@@ -10,7 +10,7 @@ from tests.verification import hand_in, label_photo, read_photo, stores_campaign
 
 
 def decide(client, moderator: dict, item_id: str, **decision) -> None:
-    case = next(c for c in client.get("/moderation/cases", headers=moderator).json if c["item_id"] == item_id)
+    case = next(c for c in client.get("/moderation/cases", headers=moderator).json["items"] if c["item_id"] == item_id)
     response = client.post(f"/moderation/cases/{case['id']}/decision", json=decision, headers=moderator)
     assert response.status_code == 200, response.json
 

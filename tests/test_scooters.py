@@ -81,7 +81,7 @@ class Scooter:
         return self.client.get(f"/tasks/{self.task['id']}", headers=self.worker).json
 
     def ledger_kinds(self) -> list[tuple[str, int]]:
-        lines = self.client.get("/me/ledger", headers=self.worker).json["lines"]
+        lines = self.client.get("/me/ledger", headers=self.worker).json["items"]
         return sorted((line["kind"], line["amount_cents"]) for line in lines)
 
 
@@ -116,11 +116,11 @@ def test_a_vehicle_picked_up_charged_and_put_back_is_paid_with_its_electricity(c
     budget = client.get(f"/campaigns/{campaign['id']}/progress", headers=campaign["headers"]).json["budget"]
     assert budget["spent_cents"] == 55 and budget["budget_cents"] - budget["spent_cents"] == budget["left_cents"]
     page = client.get("/feeds/charges", headers=campaign["headers"]).json  # the client's feed of charges
-    [charge] = page["charges"]
+    [charge] = page["items"]
     assert (charge["vehicle_code"], charge["battery_percent"], charge["on_time"]) == ("SCT-0001", 9, True)
     assert (charge["spot"]["name"], charge["verified_by"], charge["task_id"]) == ("Bastille", "auto", phone.task["id"])
     later = client.get("/feeds/charges", query_string={"cursor": page["next_cursor"]}, headers=campaign["headers"])
-    assert later.json == {"charges": [], "next_cursor": page["next_cursor"]}  # nothing new yet: poll with it
+    assert later.json == {"items": [], "next_cursor": page["next_cursor"]}  # nothing new yet: poll with it
 
 
 def test_a_drop_off_outside_the_release_window_is_refused_and_a_late_one_paid_the_late_rate(client, clock):
@@ -146,7 +146,7 @@ def test_a_drop_off_outside_the_release_window_is_refused_and_a_late_one_paid_th
     assert phone.ledger_kinds() == [("charge_reimbursement", 15), ("item_reward", 20)]
     late = client.get("/feeds/charges", headers={"Authorization": f"Bearer {fleet['key']}"})  # a day later
     assert late.status_code == 200, late.json
-    [charge] = late.json["charges"]
+    [charge] = late.json["items"]
     assert charge["on_time"] is False and charge["dropped_off_at"] > charge["due_at"]
 
 

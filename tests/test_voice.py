@@ -28,7 +28,7 @@ def test_ratings_are_averaged_beside_the_task_and_read_by_the_client_without_nam
     assert card["ratings"] == {"clarity": 4.0, "client": 5.0, "count": 2}  # a second rating replaced the first
     said = client.get(f"/campaigns/{campaign['id']}/ratings", headers=headers).json
     assert (said["clarity"], said["count"]) == (4.0, 2)
-    assert [c["comment"] for c in said["comments"]] == ["Which shelf, exactly?"]
+    assert [c["comment"] for c in said["items"]] == ["Which shelf, exactly?"]
     assert "worker" not in str(said).lower()
 
 

@@ -20,6 +20,7 @@ from fieldtasks.api.campaign_schemas import (
 from fieldtasks.api.context import resources, unit_of_work
 from fieldtasks.api.etags import IF_MATCH, etag_header, expected_version
 from fieldtasks.api.feed_schemas import ProgressSchema
+from fieldtasks.api.pages import PageQuerySchema, page_args, page_of
 from fieldtasks.models import Role
 from fieldtasks.services import campaigns, progress, publishing
 
@@ -47,11 +48,13 @@ def organization_id():
 @blp.route("")
 class Campaigns(MethodView):
     @roles(Role.CLIENT)
-    @blp.response(200, CampaignSchema(many=True))
-    def get(self):
-        """List my organization's campaigns"""
+    @blp.arguments(PageQuerySchema, location="query")
+    @blp.response(200, page_of(CampaignSchema))
+    def get(self, query):
+        """My organization's campaigns, newest first, a page at a time"""
         with unit_of_work() as session:
-            return campaigns.list_campaigns(session, organization_id())
+            listed, cursor = campaigns.list_campaigns(session, organization_id(), **page_args(query))
+            return {"items": listed, "next_cursor": cursor}
 
     @roles(Role.CLIENT)
     @blp.arguments(CampaignCreateSchema)

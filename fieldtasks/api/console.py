@@ -145,7 +145,7 @@ def sign_out():
 def queue(claims):
     chosen = {name: request.args.get(name, "") for name in ("reason", "campaign", "client")}
     with unit_of_work() as db:
-        cases = case_views.list_cases(db, _queue_filter(chosen), now=resources().clock(), limit=200)
+        cases, more = case_views.list_cases(db, _queue_filter(chosen), now=resources().clock(), cursor=None, limit=200)
         choices = case_views.queue_choices(db)
     filters = [
         ("reason", "Reason", choices["reasons"]),
@@ -154,7 +154,7 @@ def queue(claims):
     ]
     return render_template(
         "console/queue.html", cases=cases, counts=case_views.reason_counts(cases), csrf=session["csrf"],
-        filters=filters, chosen=chosen,
+        filters=filters, chosen=chosen, more=more is not None,
     )  # fmt: skip
 
 

@@ -8,6 +8,7 @@ import marshmallow as ma
 from marshmallow import validate
 
 from fieldtasks.api.fields import Moment, MomentOrDay
+from fieldtasks.api.pages import PageQuerySchema, next_cursor_field
 from fieldtasks.moments import rfc3339
 from fieldtasks.services.deploy_spots import dropped_off_late
 from fieldtasks.services.tasks import MAX_LIMIT
@@ -42,6 +43,10 @@ class FeedQuerySchema(ma.Schema):
 
 
 class GeoQuerySchema(ma.Schema):
+    campaign = ma.fields.UUID()
+
+
+class ShelfQuerySchema(PageQuerySchema):
     campaign = ma.fields.UUID()
 
 
@@ -110,10 +115,8 @@ class PriceRecordSchema(ma.Schema):
 
 
 class PricePageSchema(ma.Schema):
-    prices = ma.fields.List(ma.fields.Nested(PriceRecordSchema))
-    next_cursor = ma.fields.String(
-        allow_none=True, metadata={"description": "Continue from here; on the last page, poll with it for new rows"}
-    )
+    items = ma.fields.List(ma.fields.Nested(PriceRecordSchema), required=True)
+    next_cursor = next_cursor_field("Continue from here; on the last page, poll with it for new rows")
 
 
 class ChargeQuerySchema(ma.Schema):
@@ -146,10 +149,8 @@ class ChargeSchema(ma.Schema):
 
 
 class ChargePageSchema(ma.Schema):
-    charges = ma.fields.List(ma.fields.Nested(ChargeSchema))
-    next_cursor = ma.fields.String(
-        allow_none=True, metadata={"description": "Continue from here; on the last page, poll with it for new ones"}
-    )
+    items = ma.fields.List(ma.fields.Nested(ChargeSchema), required=True)
+    next_cursor = next_cursor_field("Continue from here; on the last page, poll with it for new ones")
 
 
 def charge_record(row: Any) -> dict[str, Any]:

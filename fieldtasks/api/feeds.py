@@ -23,11 +23,13 @@ from fieldtasks.api.feed_schemas import (
     PhotoLinkQuerySchema,
     PricePageSchema,
     ShelfCheckSchema,
+    ShelfQuerySchema,
     charge_record,
     csv_row,
     price_record,
     shelf_record,
 )
+from fieldtasks.api.pages import page_args, page_of
 from fieldtasks.errors import PermissionDeniedError
 from fieldtasks.models import Role
 from fieldtasks.services import feed, photos
@@ -90,7 +92,7 @@ class PriceFeed(MethodView):
         with unit_of_work() as session:
             rows, cursor = feed.price_page(session, organization_id, where, query.get("cursor"), query["limit"])
         # Records are written by hand (price_record): the streams share them, and a schema dump costs more.
-        return jsonify({"prices": [price_record(row, photo_url(row.photo_id)) for row in rows], "next_cursor": cursor})
+        return jsonify({"items": [price_record(row, photo_url(row.photo_id)) for row in rows], "next_cursor": cursor})
 
 
 def _records(organization_id, where) -> Iterator[dict]:
@@ -163,19 +165,23 @@ class ChargeFeed(MethodView):
             rows, cursor = feed.charges_page(
                 session, current_caller().organization_id, query.get("campaign"), query.get("cursor"), query["limit"]
             )
-            return {"charges": [charge_record(row) for row in rows], "next_cursor": cursor}
+            return {"items": [charge_record(row) for row in rows], "next_cursor": cursor}
 
 
 @blp.route("/feeds/shelf")
 class ShelfFeed(MethodView):
     @roles(Role.CLIENT, api_keys=True)
-    @blp.arguments(GeoQuerySchema, location="query")
-    @blp.response(200, ShelfCheckSchema(many=True))
+    @blp.arguments(ShelfQuerySchema, location="query")
+    @blp.response(200, page_of(ShelfCheckSchema))
     def get(self, query):
-        """Placement campaigns: per store and product, whether it was on the shelf at the latest check, and when"""
+        """Placement campaigns: per store and product, whether it was on the shelf at the latest check, and when; by
+        store, a page at a time"""
         with unit_of_work() as session:
-            rows = feed.latest_shelf_checks(session, current_caller().organization_id, query.get("campaign"))
-            return [shelf_record(row, photo_url(row.photo_id) if row.photo_id else None) for row in rows]
+            rows, cursor = feed.shelf_page(
+                session, current_caller().organization_id, query.get("campaign"), **page_args(query)
+            )
+            checks = [shelf_record(row, photo_url(row.photo_id) if row.photo_id else None) for row in rows]
+            return {"items": checks, "next_cursor": cursor}
 
 
 @blp.route("/photos/<uuid:photo_id>/clean")

@@ -16,6 +16,7 @@ from fieldtasks.api.integration_schemas import (
     WebhookInSchema,
     WebhookSchema,
 )
+from fieldtasks.api.pages import PageQuerySchema, page_args, page_of
 from fieldtasks.jobs.webhooks import enqueue_deliveries
 from fieldtasks.models import Role
 from fieldtasks.services import api_keys, webhooks
@@ -69,12 +70,14 @@ class WebhookById(MethodView):
 @blp.route("/webhooks/<uuid:webhook_id>/deliveries")
 class Deliveries(MethodView):
     @roles(Role.CLIENT, api_keys=True)
-    @blp.response(200, DeliverySchema(many=True))
+    @blp.arguments(PageQuerySchema, location="query")
+    @blp.response(200, page_of(DeliverySchema))
     @blp.alt_response(404, response="NOT_FOUND")
-    def get(self, webhook_id):
-        """The webhook's latest deliveries, newest first: status, attempts, last response code"""
+    def get(self, query, webhook_id):
+        """The webhook's deliveries, newest first, a page at a time: status, attempts, last response code"""
         with unit_of_work() as session:
-            return webhooks.list_deliveries(session, organization_id(), webhook_id)
+            sent, cursor = webhooks.list_deliveries(session, organization_id(), webhook_id, **page_args(query))
+            return {"items": sent, "next_cursor": cursor}
 
 
 @blp.route("/webhooks/<uuid:webhook_id>/deliveries/<uuid:delivery_id>/redeliver")

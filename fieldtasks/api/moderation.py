@@ -20,6 +20,7 @@ from fieldtasks.api.moderation_schemas import (
     DecidedSchema,
     DecisionSchema,
 )
+from fieldtasks.api.pages import page_args, page_of
 from fieldtasks.models import Role
 from fieldtasks.services import case_views, moderation
 
@@ -39,9 +40,9 @@ def detail(session, case_id):
 class Cases(MethodView):
     @roles(Role.MODERATOR)
     @blp.arguments(CaseQuerySchema, location="query")
-    @blp.response(200, CaseSummarySchema(many=True))
+    @blp.response(200, page_of(CaseSummarySchema))
     def get(self, query):
-        """Open cases, oldest first (filter by reason, campaign, age)"""
+        """Open cases, oldest first (filter by reason, campaign, client, age), a page at a time"""
         hours = query.get("older_than_hours")
         where = case_views.CaseFilter(
             reason=query.get("reason"),
@@ -50,7 +51,8 @@ class Cases(MethodView):
             client_id=query.get("client"),
         )
         with unit_of_work() as session:
-            return case_views.list_cases(session, where, now=resources().clock(), limit=query["limit"])
+            cases, cursor = case_views.list_cases(session, where, now=resources().clock(), **page_args(query))
+        return {"items": cases, "next_cursor": cursor}
 
 
 @blp.route("/moderation/cases/next")

@@ -6,16 +6,16 @@ import marshmallow as ma
 from marshmallow import validate
 
 from fieldtasks.api.fields import Moment
+from fieldtasks.api.pages import PageQuerySchema
 from fieldtasks.api.task_schemas import ReasonSchema
 from fieldtasks.models import REJECT_REASONS
 
 
-class CaseQuerySchema(ma.Schema):
+class CaseQuerySchema(PageQuerySchema):
     reason = ma.fields.String(validate=validate.Length(1, 40), metadata={"example": "no_barcode"})
     campaign = ma.fields.UUID()
     client = ma.fields.UUID(metadata={"description": "The campaign's organization"})
     older_than_hours = ma.fields.Float(validate=validate.Range(0, 24 * 365))
-    limit = ma.fields.Integer(load_default=50, validate=validate.Range(1, 200))
 
 
 class CaseSummarySchema(ma.Schema):

@@ -6,6 +6,7 @@ import marshmallow as ma
 from marshmallow import validate
 
 from fieldtasks.api.fields import Moment
+from fieldtasks.api.pages import next_cursor_field
 from fieldtasks.services.tasks import MAX_LIMIT
 
 MAX_CREDIT_CENTS = 100_000_000_00  # a hundred million: a typo guard, not a business rule
@@ -60,8 +61,8 @@ class LedgerLineSchema(ma.Schema):
 
 
 class LedgerPageSchema(ma.Schema):
-    lines = ma.fields.List(ma.fields.Nested(LedgerLineSchema))
-    next_cursor = ma.fields.String(allow_none=True)
+    items = ma.fields.List(ma.fields.Nested(LedgerLineSchema), required=True, metadata={"description": "Newest first"})
+    next_cursor = next_cursor_field()
 
 
 class PayoutInSchema(ma.Schema):
@@ -107,5 +108,7 @@ class StatementLineSchema(ma.Schema):
 class OrganizationAccountSchema(ma.Schema):
     balances = ma.fields.List(ma.fields.Nested(OrganizationBalanceSchema))
     campaigns = ma.fields.List(ma.fields.Nested(CampaignEscrowSchema))
-    statement = ma.fields.List(ma.fields.Nested(StatementLineSchema), metadata={"description": "Newest first"})
-    next_cursor = ma.fields.String(allow_none=True, metadata={"description": "The statement's next page"})
+    items = ma.fields.List(
+        ma.fields.Nested(StatementLineSchema), required=True, metadata={"description": "The statement, newest first"}
+    )
+    next_cursor = next_cursor_field("The statement's next page; null: the last")

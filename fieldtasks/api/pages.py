@@ -17,17 +17,17 @@ class PageQuerySchema(ma.Schema):
     limit = ma.fields.Integer(load_default=50, validate=validate.Range(1, MAX_PAGE))
 
 
+def next_cursor_field(description: str = "Pass it as `cursor` for the next page; null: the last") -> ma.fields.Field:
+    return ma.fields.String(required=True, allow_none=True, metadata={"description": description})
+
+
 @cache
 def page_of(item: type[ma.Schema]) -> type[ma.Schema]:
     """The schema of a page of `item`s, named after it (`TaskCardPage` for `TaskCardSchema`)."""
     name = item.__name__.removesuffix("Schema") + "Page"
     fields = {
         "items": ma.fields.List(ma.fields.Nested(item), required=True),
-        "next_cursor": ma.fields.String(
-            required=True,
-            allow_none=True,
-            metadata={"description": "Pass it as `cursor` for the next page; null: the last"},
-        ),
+        "next_cursor": next_cursor_field(),
     }
     return type(name + "Schema", (ma.Schema,), fields)
 

@@ -7,6 +7,7 @@ from flask.views import MethodView
 from fieldtasks.api.access import current_caller, roles
 from fieldtasks.api.blueprint import Blueprint
 from fieldtasks.api.context import resources, unit_of_work
+from fieldtasks.api.pages import PageQuerySchema, page_args
 from fieldtasks.api.voice_schemas import CampaignRatingsSchema, HiddenSchema, HideSchema, RatingInSchema, RatingSchema
 from fieldtasks.models import Role
 from fieldtasks.services import voice
@@ -30,12 +31,13 @@ class TaskRating(MethodView):
 @blp.route("/campaigns/<uuid:campaign_id>/ratings")
 class CampaignRatings(MethodView):
     @roles(Role.CLIENT)
+    @blp.arguments(PageQuerySchema, location="query")
     @blp.response(200, CampaignRatingsSchema)
     @blp.alt_response(404, response="NOT_FOUND")
-    def get(self, campaign_id):
-        """What workers said of my campaign: average clarity and client ratings, and their comments (anonymous)"""
+    def get(self, query, campaign_id):
+        """What workers said of my campaign: average ratings, and a page of their comments (anonymous)"""
         with unit_of_work() as session:
-            return voice.campaign_ratings(session, current_caller().organization_id, campaign_id)
+            return voice.campaign_ratings(session, current_caller().organization_id, campaign_id, **page_args(query))
 
 
 @blp.route("/me/hidden")

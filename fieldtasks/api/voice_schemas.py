@@ -6,6 +6,7 @@ import marshmallow as ma
 from marshmallow import validate
 
 from fieldtasks.api.fields import Moment
+from fieldtasks.api.pages import next_cursor_field
 
 
 def score() -> ma.fields.Integer:
@@ -38,7 +39,10 @@ class CampaignRatingsSchema(ma.Schema):
     clarity = ma.fields.Float(allow_none=True, metadata={"description": "Average, 1 to 5"})
     client = ma.fields.Float(allow_none=True, metadata={"description": "Average, 1 to 5"})
     count = ma.fields.Integer()
-    comments = ma.fields.List(ma.fields.Nested(CommentSchema), metadata={"description": "Newest first, anonymous"})
+    items = ma.fields.List(
+        ma.fields.Nested(CommentSchema), required=True, metadata={"description": "Comments, newest first, anonymous"}
+    )
+    next_cursor = next_cursor_field("Pass it as `cursor` for more comments; null: no more")
 
 
 class HideSchema(ma.Schema):

@@ -25,6 +25,7 @@ from fieldtasks.models import (
     Vehicle,
 )
 from fieldtasks.products import normalize_gtin, parse_net_quantity
+from fieldtasks.services.cursors import keyset_page
 
 EDITABLE_FIELDS = frozenset(
     {"title", "purpose", "instructions", "reward_cents", "budget_cents", "starts_at", "ends_at", "claim_minutes"}
@@ -34,6 +35,7 @@ EDITABLE_FIELDS = frozenset(
 
 
 STORES_PER_STATEMENT = 1000
+CAMPAIGNS = "k"  # the tag of the campaign list's page cursors
 
 
 @dataclass
@@ -116,9 +118,14 @@ def get_campaign(
     return campaign
 
 
-def list_campaigns(session: Session, organization_id: uuid.UUID) -> list[Campaign]:
-    query = select(Campaign).where(Campaign.organization_id == organization_id).order_by(Campaign.created_at.desc())
-    return list(session.scalars(query))
+def list_campaigns(
+    session: Session, organization_id: uuid.UUID, *, cursor: str | None, limit: int
+) -> tuple[list[Campaign], str | None]:
+    """The organization's campaigns, newest first, a page at a time; and the next page's cursor."""
+    query = select(Campaign).where(Campaign.organization_id == organization_id)
+    order = [Campaign.created_at, Campaign.id]
+    page = keyset_page(session, query, order, tag=CAMPAIGNS, cursor=cursor, limit=limit, descending=True)
+    return [row[0] for row in page.rows], page.next_cursor
 
 
 def update_campaign(

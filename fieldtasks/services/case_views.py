@@ -26,8 +26,11 @@ from fieldtasks.models import (
     Verdict,
 )
 from fieldtasks.moments import rfc3339
+from fieldtasks.services.cursors import keyset_page
 from fieldtasks.services.item_photos import item_photos
 from fieldtasks.services.verification import copies_of
+
+CASES = "q"  # the tag of the queue's page cursors
 
 
 @dataclass(frozen=True)
@@ -56,9 +59,11 @@ def _open_cases():
     )
 
 
-def list_cases(session: Session, where: CaseFilter, *, now: datetime, limit: int) -> list[dict[str, Any]]:
-    """Open cases, oldest first."""
-    query = _open_cases().order_by(ReviewCase.opened_at).limit(limit)
+def list_cases(
+    session: Session, where: CaseFilter, *, now: datetime, cursor: str | None, limit: int
+) -> tuple[list[dict[str, Any]], str | None]:
+    """Open cases, oldest first, a page at a time; and the next page's cursor."""
+    query = _open_cases()
     if where.reason:
         query = query.where(ReviewCase.reasons.contains([{"code": where.reason}]))
     if where.campaign_id:
@@ -67,7 +72,9 @@ def list_cases(session: Session, where: CaseFilter, *, now: datetime, limit: int
         query = query.where(Organization.id == where.client_id)
     if where.older_than:
         query = query.where(ReviewCase.opened_at <= now - where.older_than)
-    return [_summary(*row, now=now) for row in session.execute(query)]
+    order = [ReviewCase.opened_at, ReviewCase.id]
+    page = keyset_page(session, query, order, tag=CASES, cursor=cursor, limit=limit)
+    return [_summary(*row[: -len(order)], now=now) for row in page.rows], page.next_cursor
 
 
 def reason_counts(cases: list[dict[str, Any]]) -> list[tuple[str, int]]:

@@ -132,4 +132,4 @@ def worker_ledger(session: Session, worker_id: uuid.UUID, cursor: str | None, li
         }
         for r in rows
     ]
-    return {"lines": lines, "next_cursor": next_cursor}
+    return {"items": lines, "next_cursor": next_cursor}

@@ -26,10 +26,11 @@ from fieldtasks.models import (
     Vehicle,
     Verdict,
 )
-from fieldtasks.services.cursors import decode_cursor, encode_cursor
+from fieldtasks.services.cursors import decode_cursor, encode_cursor, keyset_page
 
 FEED = "p"  # the tag of feed cursors
 CHARGES = "c"  # the tag of charge feed cursors
+SHELF = "h"  # the tag of shelf feed cursors
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)  # charge cursors count microseconds from it, exactly
 STREAM_BATCH = 500  # rows fetched at a time from a server-side cursor when streaming
 # Rows of transactions older than every one still running, or of this one (see migration 0004).
@@ -139,8 +140,11 @@ def latest_prices_by_store(session: Session, organization_id: uuid.UUID, campaig
     return session.execute(select(latest).where(latest.c.rank == 1).order_by(latest.c.store_name)).all()
 
 
-def latest_shelf_checks(session: Session, organization_id: uuid.UUID, campaign_id: uuid.UUID | None) -> list[Any]:
-    """For each store and product of the organization's placement campaigns, the latest shelf check."""
+def shelf_page(
+    session: Session, organization_id: uuid.UUID, campaign_id: uuid.UUID | None, *, cursor: str | None, limit: int
+) -> tuple[list[Any], str | None]:
+    """For each store and product of the organization's placement campaigns, the latest shelf check; by store name,
+    then product name, a page at a time."""
     query = (
         select(
             ShelfCheck.presence,
@@ -153,6 +157,7 @@ def latest_shelf_checks(session: Session, organization_id: uuid.UUID, campaign_i
             Store.store_ref,
             Store.osm_type,
             Store.osm_id,
+            Product.id.label("product_id"),
             Product.gtin,
             Product.name.label("product_name"),
         )
@@ -165,7 +170,9 @@ def latest_shelf_checks(session: Session, organization_id: uuid.UUID, campaign_i
     if campaign_id is not None:
         query = query.where(ShelfCheck.campaign_id == campaign_id)
     latest = query.subquery()
-    return session.execute(select(latest).order_by(latest.c.store_name, latest.c.product_name)).all()
+    order = [latest.c.store_name, latest.c.store_id, latest.c.product_name, latest.c.product_id]
+    page = keyset_page(session, select(latest), order, tag=SHELF, cursor=cursor, limit=limit)
+    return page.rows, page.next_cursor
 
 
 def charges_page(

@@ -81,7 +81,7 @@ def next_case(
     case = session.scalar(
         select(ReviewCase)
         .where(_takeable_by(moderator_id, now), ReviewCase.id.not_in(list(skipping)))
-        .order_by(ReviewCase.opened_at)
+        .order_by(ReviewCase.opened_at, ReviewCase.id)  # the queue's order
         .limit(1)
         .with_for_update(skip_locked=True)
     )

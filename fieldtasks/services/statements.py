@@ -72,4 +72,4 @@ def _statement(session: Session, organization_id: uuid.UUID, cursor: str | None,
         }
         for row in rows
     ]
-    return {"statement": lines, "next_cursor": next_cursor}
+    return {"items": lines, "next_cursor": next_cursor}

@@ -13,6 +13,9 @@ from sqlalchemy.orm import Session
 from fieldtasks.errors import ConflictError, InvalidError, NotFoundError
 from fieldtasks.models import Campaign, HiddenSource, Organization, Task, TaskRating, TaskStatus
 from fieldtasks.services.campaigns import get_campaign
+from fieldtasks.services.cursors import keyset_page
+
+COMMENTS = "r"  # the tag of the ratings' page cursors
 
 
 def rate_task(
@@ -53,21 +56,24 @@ def rate_task(
     return rating
 
 
-def campaign_ratings(session: Session, organization_id: uuid.UUID, campaign_id: uuid.UUID) -> dict[str, Any]:
-    """What workers said of a campaign, for its client: averages and comments, without who said them."""
+def campaign_ratings(
+    session: Session, organization_id: uuid.UUID, campaign_id: uuid.UUID, *, cursor: str | None, limit: int
+) -> dict[str, Any]:
+    """What workers said of a campaign, for its client: averages, and a page of comments (newest first) without who
+    said them."""
     campaign = get_campaign(session, organization_id, campaign_id)
-    comments = session.execute(
-        select(TaskRating.clarity, TaskRating.client, TaskRating.comment, TaskRating.rated_at)
-        .where(TaskRating.campaign_id == campaign.id, TaskRating.comment != "")
-        .order_by(TaskRating.rated_at.desc())
-        .limit(200)
+    query = select(TaskRating.clarity, TaskRating.client, TaskRating.comment, TaskRating.rated_at).where(
+        TaskRating.campaign_id == campaign.id, TaskRating.comment != ""
     )
+    order = [TaskRating.rated_at, TaskRating.id]
+    page = keyset_page(session, query, order, tag=COMMENTS, cursor=cursor, limit=limit, descending=True)
     return {
         "campaign_id": campaign.id,
         "clarity": campaign.clarity_rating,
         "client": campaign.client_rating,
         "count": campaign.rating_count,
-        "comments": [dict(row._mapping) for row in comments],
+        "items": [dict(row._mapping) for row in page.rows],
+        "next_cursor": page.next_cursor,
     }
 
 

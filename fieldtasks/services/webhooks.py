@@ -18,12 +18,14 @@ from sqlalchemy.orm import Session
 from fieldtasks.errors import InvalidError, NotFoundError
 from fieldtasks.models import Webhook, WebhookDelivery
 from fieldtasks.moments import rfc3339
+from fieldtasks.services.cursors import keyset_page
 
 RETRY_FOR = timedelta(hours=24)  # then a delivery is marked failed
 FIRST_RETRY = timedelta(seconds=30)  # doubled at each attempt, up to MAX_RETRY
 MAX_RETRY = timedelta(hours=2)
 ATTEMPT_LEASE = timedelta(seconds=60)  # an attempt in flight is not taken again before this
 NEW_DELIVERIES = "fieldtasks.new_deliveries"
+DELIVERIES = "d"  # the tag of their page cursors
 
 
 def check_url(url: str, *, allow_private: bool) -> str:
@@ -81,11 +83,14 @@ def disable_webhook(session: Session, organization_id: uuid.UUID, webhook_id: uu
 
 
 def list_deliveries(
-    session: Session, organization_id: uuid.UUID, webhook_id: uuid.UUID, limit: int = 100
-) -> list[WebhookDelivery]:
+    session: Session, organization_id: uuid.UUID, webhook_id: uuid.UUID, *, cursor: str | None, limit: int
+) -> tuple[list[WebhookDelivery], str | None]:
+    """The webhook's deliveries, newest first (a redelivered one comes first again), a page at a time."""
     webhook = organization_webhook(session, organization_id, webhook_id)
     query = select(WebhookDelivery).where(WebhookDelivery.webhook_id == webhook.id)
-    return list(session.scalars(query.order_by(WebhookDelivery.created_at.desc()).limit(limit)))
+    order = [WebhookDelivery.created_at, WebhookDelivery.id]
+    page = keyset_page(session, query, order, tag=DELIVERIES, cursor=cursor, limit=limit, descending=True)
+    return [row[0] for row in page.rows], page.next_cursor
 
 
 def redeliver(

@@ -16,7 +16,7 @@ def test_the_account_shows_balances_escrow_per_campaign_and_a_statement_that_add
     [escrow] = account.json["campaigns"]
     assert (escrow["campaign_id"], escrow["title"]) == (campaign["id"], campaign["title"])
     assert balance["escrowed_cents"] == escrow["escrowed_cents"] > 0
-    lines = account.json["statement"]
+    lines = account.json["items"]
     kinds = [line["kind"] for line in lines]
     assert kinds[-1] == "deposit" and "campaign_funding" in kinds and "item_reward" in kinds  # newest first
     for name, figure in (("available", balance["available_cents"]), ("escrow", balance["escrowed_cents"])):
@@ -31,8 +31,8 @@ def test_the_statement_pages_and_stays_with_its_organization(client):
     published_campaign(client, owner, budget_cents=20_000)
     first = client.get("/organization/account", query_string={"limit": 2}, headers=owner).json
     rest = client.get("/organization/account", query_string={"cursor": first["next_cursor"]}, headers=owner).json
-    assert len(first["statement"]) == 2 and rest["next_cursor"] is None
-    assert [line["kind"] for line in first["statement"] + rest["statement"]][-1] == "deposit"
+    assert len(first["items"]) == 2 and rest["next_cursor"] is None
+    assert [line["kind"] for line in first["items"] + rest["items"]][-1] == "deposit"
     other = client.get("/organization/account", headers=new_client(client, funds_cents=0)).json
-    assert (other["balances"], other["campaigns"], other["statement"]) == ([], [], [])
+    assert (other["balances"], other["campaigns"], other["items"]) == ([], [], [])
     assert client.get("/organization/account", headers=new_worker(client)).status_code == 403

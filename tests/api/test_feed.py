@@ -31,16 +31,16 @@ def test_the_feed_pages_with_a_cursor_that_survives_new_rows_and_shows_one_tenan
     headers = mine["headers"]
     first = client.get("/feeds/prices", query_string={"limit": 2}, headers=headers)
     assert first.status_code == 200
-    assert [p["price_cents"] for p in first.json["prices"]] == [349, 359]
-    record = first.json["prices"][0]
+    assert [p["price_cents"] for p in first.json["items"]] == [349, 359]
+    record = first.json["items"][0]
     assert record["store"]["name"] == "Store 0" and record["product"]["gtin"] == "3017620422003"
     assert record["verified_by"] == "auto" and record["currency"] == "EUR"
     second = client.get("/feeds/prices", query_string={"cursor": first.json["next_cursor"]}, headers=headers).json
-    assert [p["price_cents"] for p in second["prices"]] == [339]
+    assert [p["price_cents"] for p in second["items"]] == [339]
     verified(client, mine, 345, 9)  # arrives later: after the cursor, never before it
     third = client.get("/feeds/prices", query_string={"cursor": second["next_cursor"]}, headers=headers).json
-    assert [p["price_cents"] for p in third["prices"]] == [345]
-    everything = client.get("/feeds/prices", headers=theirs["headers"]).json["prices"]
+    assert [p["price_cents"] for p in third["items"]] == [345]
+    everything = client.get("/feeds/prices", headers=theirs["headers"]).json["items"]
     assert [p["price_cents"] for p in everything] == [999]
 
 
@@ -52,7 +52,7 @@ def test_feed_filters(client):
     def prices(**query):
         response = client.get("/feeds/prices", query_string=query, headers=headers)
         assert response.status_code == 200, response.json
-        return [p["price_cents"] for p in response.json["prices"]]
+        return [p["price_cents"] for p in response.json["items"]]
 
     assert prices(gtin="3017620422003", verified_by="auto", campaign=campaign["id"]) == [349]
     assert prices(verified_by="moderator") == []
@@ -81,7 +81,7 @@ def test_the_feed_streams_as_csv_and_ndjson(client):
     assert rows[0]["store_name"] == "Store 0" and rows[0]["gtin"] == "3017620422003"
     for anything in ("*/*", "text/*", "application/json, */*;q=0.5", "text/csv;q=0.5, application/json"):
         page = client.get("/feeds/prices", query_string={"limit": 1}, headers={**headers, "Accept": anything})
-        assert page.mimetype == "application/json" and len(page.json["prices"]) == 1, anything
+        assert page.mimetype == "application/json" and len(page.json["items"]) == 1, anything
     asked = client.get("/feeds/prices", headers={**headers, "Accept": "text/csv"})
     assert asked.mimetype == "text/csv"
     as_ndjson = client.get("/feeds/prices", headers={**headers, "Accept": "application/x-ndjson"})
@@ -104,7 +104,7 @@ def test_a_name_a_spreadsheet_would_run_as_a_formula_is_exported_as_text(client)
 def test_photo_links_open_the_exif_free_copy_until_they_expire(client, clock):
     campaign = stores_campaign(client, 1)
     verified(client, campaign, 349, 4)
-    url = client.get("/feeds/prices", headers=campaign["headers"]).json["prices"][0]["photo_url"]
+    url = client.get("/feeds/prices", headers=campaign["headers"]).json["items"][0]["photo_url"]
     parts = urlsplit(url)
     photo = client.get(f"{parts.path}?{parts.query}")  # no sign-in needed
     assert photo.status_code == 200 and photo.mimetype == "image/jpeg"
@@ -153,11 +153,11 @@ def test_the_feeds_carry_the_clients_store_ref_and_filter_on_it(client):
     campaign = published_campaign(client, stores=stores, products=ONE_PRODUCT)
     verified(client, campaign, 349, 1)
     headers = campaign["headers"]
-    [record] = client.get("/feeds/prices", query_string={"store_ref": "MPX-0142"}, headers=headers).json["prices"]
+    [record] = client.get("/feeds/prices", query_string={"store_ref": "MPX-0142"}, headers=headers).json["items"]
     assert record["store"] | {"id": None, "lat": None, "lon": None} == {
         "id": None, "store_ref": "MPX-0142", "name": "Monoprix Rivoli", "lat": None, "lon": None, "osm_type": "NODE",
         "osm_id": 2891623105}  # fmt: skip
-    assert client.get("/feeds/prices", query_string={"store_ref": "FPX-1"}, headers=headers).json["prices"] == []
+    assert client.get("/feeds/prices", query_string={"store_ref": "FPX-1"}, headers=headers).json["items"] == []
     exported = client.get("/feeds/prices", query_string={"format": "csv"}, headers=headers).get_data(as_text=True)
     [row] = csv.DictReader(io.StringIO(exported))
     assert (row["store_ref"], row["osm_type"], row["osm_id"]) == ("MPX-0142", "NODE", "2891623105")

@@ -5,6 +5,7 @@ from sqlalchemy import text
 from fieldtasks.services.tasks import nearby_params, nearby_statement
 from tests.database import explain
 from tests.fieldwork import HERE, PARIS, nearby, new_client, new_worker, published_campaign, task_at
+from tests.helpers import pages
 
 
 def test_nearby_is_nearest_first_with_everything_a_worker_needs(client):
@@ -27,18 +28,6 @@ def test_nearby_filters_by_radius_kind_and_limit(client):
     assert {t["place"]["name"] for t in nearby(client, worker, radius_m=500)} == {"Monoprix Rivoli", "SCT-0001"}
     assert [t["kind"] for t in nearby(client, worker, kind="scooter_recharge")] == ["scooter_recharge"]
     assert len(nearby(client, worker, limit=1)) == 1
-
-
-def pages(client, path: str, headers: dict, **query) -> list[list[dict]]:
-    """Every page of a list, following next_cursor."""
-    found, cursor = [], None
-    while True:
-        response = client.get(path, query_string={**query, **({"cursor": cursor} if cursor else {})}, headers=headers)
-        assert response.status_code == 200, response.json
-        found.append(response.json["items"])
-        cursor = response.json["next_cursor"]
-        if cursor is None:
-            return found
 
 
 def test_nearby_pages_through_every_task_once_even_when_many_share_a_place(client):
