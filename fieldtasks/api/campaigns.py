@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import marshmallow as ma
-from flask import request
 from flask.views import MethodView
 
 from fieldtasks.api.access import current_caller, roles
-from fieldtasks.api.blueprint import BODY_413, Blueprint
+from fieldtasks.api.blueprint import Blueprint
 from fieldtasks.api.campaign_schemas import (
     CampaignCreateSchema,
     CampaignEditSchema,
@@ -25,18 +24,6 @@ from fieldtasks.models import Role
 from fieldtasks.services import campaigns, progress, publishing
 
 blp = Blueprint("campaigns", __name__, url_prefix="/campaigns", description="Campaigns of the caller's organization.")
-
-STORE_FILE_BODY = {
-    "required": True,
-    "content": {
-        "text/csv": {
-            "schema": {"type": "string", "format": "binary", "description": "UTF-8, a header row first"},
-            "example": "name,address,lat,lon,geofence_m\nMonoprix,1 rue X,48.86,2.35,100\n",
-        },
-        "application/geo+json": {"schema": {"type": "object", "description": "A FeatureCollection of Points"}},
-    },
-}
-
 
 ETAG_HEADER_DOC = {"ETag": {"description": "The version to send in If-Match", "schema": {"type": "string"}}}
 
@@ -105,27 +92,6 @@ class CampaignById(MethodView):
         """Delete a draft campaign with its stores and products"""
         with unit_of_work() as session:
             campaigns.delete_draft(session, organization_id(), campaign_id)
-
-
-@blp.route("/<uuid:campaign_id>/stores")
-class CampaignStores(MethodView):
-    @roles(Role.CLIENT)
-    @blp.doc(requestBody=STORE_FILE_BODY)
-    @blp.response(200, ImportReportSchema)
-    @blp.alt_response(404, response="NOT_FOUND")
-    @blp.alt_response(409, response="CONFLICT", description="`campaign_closed`")
-    @blp.alt_response(413, response="PAYLOAD_TOO_LARGE", description=BODY_413)
-    @blp.alt_response(
-        422,
-        response="UNPROCESSABLE_ENTITY",
-        description="`invalid_file` (neither CSV nor GeoJSON, or more than 5000 stores) or `wrong_kind` (scooters)",
-    )
-    def post(self, campaign_id):
-        """Import stores from CSV (name,address,lat,lon[,geofence_m]) or GeoJSON points; bad rows are reported"""
-        with unit_of_work() as session:
-            return campaigns.import_stores(
-                session, organization_id(), campaign_id, request.get_data(), request.mimetype
-            )
 
 
 @blp.route("/<uuid:campaign_id>/products")

@@ -104,14 +104,19 @@ class Store(Base):
             name="osm",
         ),
         Index(
-            "uq_stores_campaign_name_address", "campaign_id", text("lower(name)"), text("lower(address)"), unique=True
+            "uq_stores_campaign_name_address",
+            "campaign_id",
+            text("lower(name)"),
+            text("lower(address)"),
+            unique=True,
+            postgresql_where=text("removed_at IS NULL"),
         ),
         Index(
             "uq_stores_campaign_store_ref",
             "campaign_id",
             "store_ref",
             unique=True,
-            postgresql_where=text("store_ref IS NOT NULL"),
+            postgresql_where=text("store_ref IS NOT NULL AND removed_at IS NULL"),
         ),
     )
 
@@ -126,6 +131,9 @@ class Store(Base):
     store_ref: Mapped[str | None] = mapped_column(String(100))
     osm_type: Mapped[str | None] = mapped_column(String(8))
     osm_id: Mapped[int | None] = mapped_column(BigInteger)
+    # A store removed from a running campaign stays, for the task and evidence that point at it; its name, address
+    # and store_ref are free again for a corrected row.
+    removed_at: Mapped[datetime | None]
 
 
 class Product(Base):

@@ -46,16 +46,38 @@ def still_payable(session: Session, campaign: Campaign, *, now: datetime) -> int
 
 def release_unneeded(session: Session, campaign: Campaign, *, now: datetime) -> int:
     """Move back to the client what the escrow holds beyond the rewards still payable (campaign row locked)."""
-    escrow = ledger.account_id(session, AccountKind.ESCROW, campaign.id, campaign.currency)
-    held = session.scalar(select(LedgerAccount.balance_cents).where(LedgerAccount.id == escrow).with_for_update())
-    surplus = held - still_payable(session, campaign, now=now) * campaign.item_cost_cents
+    escrow, held, surplus = _surplus(session, campaign, now=now)
     if surplus <= 0:
         return 0
-    client = ledger.account_id(session, AccountKind.CLIENT, campaign.organization_id, campaign.currency)
     key = f"campaign:{campaign.id}:release:{held}"  # one release per escrow level, whoever runs it
-    ledger.transfer(session, key, RELEASE, escrow, client, surplus, campaign.currency, now=now,
-                    details={"campaign_id": str(campaign.id)})  # fmt: skip
+    _give_back(session, campaign, escrow, surplus, key, now=now)
     return surplus
+
+
+def release_cancelled_task(session: Session, campaign: Campaign, task: Task, *, now: datetime) -> int:
+    """Move back to the client what a running campaign's escrow held for a task just cancelled (its items' cost),
+    and lower the budget by as much: the budget keeps saying what the escrow was given (campaign row locked)."""
+    escrow, _, surplus = _surplus(session, campaign, now=now)
+    amount = min(task.item_count * campaign.item_cost_cents, surplus)
+    if amount <= 0:
+        return 0
+    _give_back(session, campaign, escrow, amount, f"task:{task.id}:release", now=now)
+    campaign.budget_cents -= amount
+    campaign.version += 1
+    return amount
+
+
+def _surplus(session: Session, campaign: Campaign, *, now: datetime) -> tuple[uuid.UUID, int, int]:
+    """The escrow account, what it holds (row locked), and how much of it no item still payable needs."""
+    escrow = ledger.account_id(session, AccountKind.ESCROW, campaign.id, campaign.currency)
+    held = session.scalar(select(LedgerAccount.balance_cents).where(LedgerAccount.id == escrow).with_for_update())
+    return escrow, held, held - still_payable(session, campaign, now=now) * campaign.item_cost_cents
+
+
+def _give_back(session: Session, campaign: Campaign, escrow: uuid.UUID, amount: int, key: str, *, now) -> None:
+    client = ledger.account_id(session, AccountKind.CLIENT, campaign.organization_id, campaign.currency)
+    ledger.transfer(session, key, RELEASE, escrow, client, amount, campaign.currency, now=now,
+                    details={"campaign_id": str(campaign.id)})  # fmt: skip
 
 
 def release_closed_campaigns(session: Session, *, now: datetime, limit: int = 100) -> int:

@@ -128,7 +128,9 @@ def _create_tasks(session: Session, campaign: Campaign) -> int:
     else:
         columns = ["campaign_id", "kind", "store_id", *place_columns]
         place = [Store.id, Store.location, Store.name, Store.address, Store.geofence_m, literal(0)]
-        source = select(literal(campaign.id), literal(campaign.kind), *place).where(Store.campaign_id == campaign.id)
+        source = select(literal(campaign.id), literal(campaign.kind), *place).where(
+            Store.campaign_id == campaign.id, Store.removed_at.is_(None)
+        )
     created = session.execute(
         pg_insert(Task).from_select(columns, source).on_conflict_do_nothing().returning(Task.id)
     ).all()

@@ -53,13 +53,10 @@ def _signed_in(generated, server: str, email: str):
 def test_a_generated_client_walks_the_whole_flow(committing_app, live_server, tmp_path):  # noqa: F811
     generated = _generate(live_server, tmp_path)
     from fieldtasks_client.api.auth import post_auth_register
-    from fieldtasks_client.api.campaigns import (
-        post_campaigns,
-        post_campaigns_campaign_id_publish,
-        post_campaigns_campaign_id_stores,
-    )
+    from fieldtasks_client.api.campaigns import post_campaigns, post_campaigns_campaign_id_publish
     from fieldtasks_client.api.feeds import get_feeds_prices
     from fieldtasks_client.api.money import post_admin_organizations_organization_id_credits as credits
+    from fieldtasks_client.api.stores import get_campaigns_campaign_id_stores, post_campaigns_campaign_id_stores
     from fieldtasks_client.api.tasks import (
         get_tasks_nearby,
         post_tasks_task_id_checkin,
@@ -114,7 +111,9 @@ def test_a_generated_client_walks_the_whole_flow(committing_app, live_server, tm
     assert (imported.created, imported.errors) == (1, [])
     assert post_campaigns_campaign_id_publish.sync(campaign.id, client=retailer).campaign.status == "active"
 
-    [task] = get_tasks_nearby.sync(client=worker, lat=HERE["lat"], lon=HERE["lon"])
+    [store] = get_campaigns_campaign_id_stores.sync(campaign.id, client=retailer, limit=10).items
+    [task] = get_tasks_nearby.sync(client=worker, lat=HERE["lat"], lon=HERE["lon"]).items
+    assert (store.task.id, store.task.status) == (task.id, "open")
     assert task.client_name == "Supermarchés Dupont"
     assert post_tasks_task_id_claim.sync(task.id, client=worker, body=ClaimIn(**HERE)).task_id == task.id
     fix = CheckinIn(HERE["lat"], HERE["lon"], accuracy_m=8, is_mock=False, recorded_at=res.clock())
@@ -127,6 +126,6 @@ def test_a_generated_client_walks_the_whole_flow(committing_app, live_server, tm
 
     assert run_extraction(res, uploaded.id, 1) == "done"
     page = get_feeds_prices.sync(client=retailer, campaign=campaign.id)
-    [price] = page.prices
+    [price] = page.items
     assert (price.price_cents, price.product.gtin, price.store.name) == (349, NUTELLA, "Monoprix Rivoli")
     assert price.verified_by == "auto" and price.photo_url.startswith(live_server)

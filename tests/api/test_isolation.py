@@ -34,6 +34,10 @@ OPERATIONS: dict[tuple[str, str], tuple[object, str | None]] = {
     ("delete", "/campaigns/{campaign_id}"): ({"client"}, "org"),
     ("get", "/organization/account"): ({"client"}, None),
     ("post", "/campaigns/{campaign_id}/stores"): ({"client"}, "org"),
+    ("get", "/campaigns/{campaign_id}/stores"): ({"client"}, "org"),
+    ("get", "/campaigns/{campaign_id}/stores/{store_id}"): ({"client"}, "org"),
+    ("patch", "/campaigns/{campaign_id}/stores/{store_id}"): ({"client"}, "org"),
+    ("delete", "/campaigns/{campaign_id}/stores/{store_id}"): ({"client"}, "org"),
     ("post", "/campaigns/{campaign_id}/products"): ({"client"}, "org"),
     ("post", "/campaigns/{campaign_id}/vehicles"): ({"client"}, "org"),
     ("post", "/campaigns/{campaign_id}/publish"): ({"client"}, "org"),
@@ -130,11 +134,12 @@ def build_world(client, staff) -> dict:
     key = client.post("/api-keys", json={"name": "xanadu server"}, headers=actors["client_x"]).json
     hide = client.post("/me/hidden", json={"client_id": y["organization"]["id"]}, headers=worker).json
     attempt = client.post("/qualifications/reads_shelf_labels/attempts", headers=worker).json
+    [store] = client.get(f"/campaigns/{campaign['id']}/stores", headers=actors["client_x"]).json["items"]
     ids = {
         "campaign_id": campaign["id"], "task_id": task["id"], "item_id": item["id"], "photo_id": photo["id"],
         "webhook_id": webhook["id"], "delivery_id": str(uuid.uuid4()), "key_id": key["id"],
         "organization_id": x["organization"]["id"], "case_id": str(uuid.uuid4()), "hide_id": hide["id"],
-        "code": "reads_shelf_labels", "attempt_id": attempt["id"], "index": 0,
+        "code": "reads_shelf_labels", "attempt_id": attempt["id"], "index": 0, "store_id": store["id"],
     }  # fmt: skip
     secrets_of_x = [campaign["id"], "Xanadu", webhook["id"], key["id"], key["prefix"], "xanadu-hook"]
     return {"actors": actors, "ids": ids, "secrets_of_x": secrets_of_x}
