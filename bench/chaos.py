@@ -196,7 +196,7 @@ def _one_task(
     )
     worker = _bearer(client, email, password)
     task = client.get("/tasks/nearby", query_string={"lat": PLACE[0], "lon": PLACE[1], "limit": 1}, headers=worker)
-    task_id = task.json[0]["id"]
+    task_id = task.json["items"][0]["id"]
     assert (
         client.post(f"/tasks/{task_id}/claim", json={"lat": PLACE[0], "lon": PLACE[1]}, headers=worker).status_code
         == 200

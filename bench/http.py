@@ -116,7 +116,7 @@ def claim_loop(port: int, token: str, deadline: float, rng: random.Random, log: 
     while time.monotonic() < deadline:
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         connection.request("GET", f"/tasks/nearby?lat={lat}&lon={lon}&radius_m=2000&limit=20", headers=headers)
-        tasks = json.loads(connection.getresponse().read())
+        tasks = json.loads(connection.getresponse().read())["items"]
         if not tasks:
             continue
         task_id = rng.choice(tasks)["id"]

@@ -66,7 +66,7 @@ def on_site_worker(port: int, n: int) -> tuple[dict, str, str]:
                      {"Content-Type": "application/json"})  # fmt: skip
     headers = {"Authorization": f"Bearer {tokens['access_token']}"}
     _, tasks = call(port, "GET", "/tasks/nearby?lat=48.8566&lon=2.3522&limit=20&kind=shelf_price", None, headers)
-    task = tasks[n]
+    task = tasks["items"][n]
     place = task["place"]
     where = json.dumps({"lat": place["lat"], "lon": place["lon"]}).encode()
     call(port, "POST", f"/tasks/{task['id']}/claim", where, {**headers, "Content-Type": "application/json"})
