@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-# Every reason code an item can be sent to review for (fieldtasks.services.verdicts.REASONS), and "appeal".
+# Every reason code an item can be sent to review for (fieldtasks.services.verdicts.REASONS), "appeal" and a client's
+# "client_dispute".
 REASON_WORDS = {
     "no_barcode": "No barcode read: is the expected product's label on the photo?",
     "wrong_product": "Another product's barcode read: wrong label, or a neighbour's in frame?",
@@ -23,6 +24,8 @@ REASON_WORDS = {
     "no_vehicle_code": "Vehicle code not read: is it the right vehicle?",
     "wrong_vehicle": "Another vehicle's code read.",
     "appeal": "Appeal: the worker contests a rejection (their words below).",
+    "client_dispute": "The client disputes the price in its feed: approve to uphold it (or correct it), reject to "
+    "withdraw it. The worker keeps the pay either way.",
 }
 
 

@@ -17,7 +17,7 @@ FORMATS = ("json", "csv", "ndjson")
 CSV_COLUMNS = (
     "id", "campaign_id", "store_id", "store_ref", "store_name", "lat", "lon", "osm_type", "osm_id", "gtin",
     "product_name", "availability", "price_cents", "currency", "unit_price_cents", "unit", "promo", "observed_at",
-    "verified_at", "verified_by", "price_source", "confidence", "photo_url",
+    "verified_at", "verified_by", "price_source", "confidence", "photo_url", "dispute_status",
 )  # fmt: skip
 
 
@@ -112,6 +112,26 @@ class PriceRecordSchema(ma.Schema):
     )
     confidence = ma.fields.String()
     photo_url = ma.fields.Url(metadata={"description": "The EXIF-free photo; the link expires"})
+    dispute_status = ma.fields.String(
+        allow_none=True,
+        metadata={"description": "Set once you dispute the row: open until a moderator decides, then upheld, "
+                  "corrected (the row carries the corrected price) or withdrawn (do not use this price). The row "
+                  "comes again in the feed, same id, each time it changes"},
+    )  # fmt: skip
+
+
+class DisputeInSchema(ma.Schema):
+    comment = ma.fields.String(
+        required=True, validate=validate.Length(1, 2000), metadata={"example": "The shelf label says 3,29 €."}
+    )
+
+
+class DisputeSchema(ma.Schema):
+    price_id = ma.fields.UUID()
+    case_id = ma.fields.UUID(metadata={"description": "The moderation case that settles it"})
+    status = ma.fields.String(metadata={"description": "open, upheld, corrected or withdrawn", "example": "open"})
+    comment = ma.fields.String()
+    opened_at = Moment()
 
 
 class PricePageSchema(ma.Schema):
@@ -216,6 +236,7 @@ def price_record(row: Any, photo_url: str) -> dict[str, Any]:
         "price_source": row.price_source,
         "confidence": row.confidence,
         "photo_url": photo_url,
+        "dispute_status": row.dispute_status,
     }
 
 

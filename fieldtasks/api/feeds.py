@@ -18,6 +18,8 @@ from fieldtasks.api.feed_schemas import (
     GEOJSON_BODY,
     ChargePageSchema,
     ChargeQuerySchema,
+    DisputeInSchema,
+    DisputeSchema,
     FeedQuerySchema,
     GeoQuerySchema,
     PhotoLinkQuerySchema,
@@ -32,7 +34,7 @@ from fieldtasks.api.feed_schemas import (
 from fieldtasks.api.pages import page_args, page_of
 from fieldtasks.errors import PermissionDeniedError
 from fieldtasks.models import Role
-from fieldtasks.services import feed, photos
+from fieldtasks.services import disputes, feed, photos
 
 blp = Blueprint("feeds", __name__, description="Verified prices for the client organization, with photo evidence.")
 
@@ -117,6 +119,29 @@ def _csv_lines(organization_id, where) -> Iterator[str]:
 def _ndjson_lines(organization_id, where) -> Iterator[str]:
     for record in _records(organization_id, where):
         yield json.dumps(record, ensure_ascii=False) + "\n"
+
+
+@blp.route("/feeds/prices/<uuid:price_id>/dispute")
+class PriceDispute(MethodView):
+    @roles(Role.CLIENT, api_keys=True)
+    @blp.arguments(DisputeInSchema)
+    @blp.response(201, DisputeSchema, description="The dispute, opened now")
+    @blp.alt_response(200, schema=DisputeSchema, success=True, description="The dispute already open for this row")
+    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(
+        409, response="CONFLICT", description="`dispute_decided` (a moderator settled this row's dispute) or "
+        "`case_open` (the item is in review or under appeal)",
+    )  # fmt: skip
+    def post(self, data, price_id):
+        """Flag a price in my feed as wrong: a moderator checks it on the photo and upholds, corrects or withdraws
+        it; the row says `dispute_status` meanwhile. The worker keeps the pay earned in good faith"""
+        res, caller = resources(), current_caller()
+        with unit_of_work() as session:
+            dispute, opened = disputes.dispute_price(
+                session, caller.organization_id, price_id, data["comment"], actor_id=caller.user_id,
+                now=res.clock(), decision_hours=res.config.appeal_decision_hours,
+            )  # fmt: skip
+        return dispute, 201 if opened else 200
 
 
 @blp.route("/feeds/stores")

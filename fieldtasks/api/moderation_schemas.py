@@ -21,7 +21,7 @@ class CaseQuerySchema(PageQuerySchema):
 class CaseSummarySchema(ma.Schema):
     id = ma.fields.UUID()
     item_id = ma.fields.UUID()
-    kind = ma.fields.String(metadata={"description": "review, or appeal"})
+    kind = ma.fields.String(metadata={"description": "review, appeal, or dispute (a client's, of a feed price)"})
     reasons = ma.fields.List(ma.fields.Nested(ReasonSchema))
     campaign_id = ma.fields.UUID()
     campaign_title = ma.fields.String()

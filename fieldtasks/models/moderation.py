@@ -24,7 +24,7 @@ REJECT_REASONS = (
 class ReviewCase(Base):
     __tablename__ = "review_cases"
     __table_args__ = (
-        CheckConstraint("kind IN ('review', 'appeal')", name="kind"),
+        CheckConstraint("kind IN ('review', 'appeal', 'dispute')", name="kind"),
         CheckConstraint("status IN ('open', 'decided', 'closed')", name="status"),
         CheckConstraint("outcome IN ('approve', 'reject', 'no_fault')", name="outcome"),
         # One open case per item at a time.

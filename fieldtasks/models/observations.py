@@ -19,6 +19,7 @@ class PriceObservation(Base):
         CheckConstraint("(availability = 'in_stock') = (price_cents IS NOT NULL)", name="price_when_in_stock"),
         CheckConstraint("verified_by IN ('auto', 'moderator')", name="verified_by"),
         CheckConstraint("price_source IN ('typed_and_read', 'read', 'moderator')", name="price_source"),
+        CheckConstraint("dispute_status IN ('open', 'upheld', 'corrected', 'withdrawn')", name="dispute_status"),
         Index("uq_price_observations_item_id", "item_id", unique=True),
         Index("ix_price_observations_product_observed", "product_id", "observed_at"),
         Index("ix_price_observations_organization_id_verified_at", "organization_id", "verified_at"),
@@ -47,6 +48,8 @@ class PriceObservation(Base):
     # How the price was established: typed by the worker and confirmed on the photo, read by the machine
     # alone (both of its readers agreeing), or set by a moderator.
     price_source: Mapped[str] = mapped_column(String(16), server_default="read")
+    # A client's dispute of this row: open until a moderator upholds it, corrects the price, or withdraws the row.
+    dispute_status: Mapped[str | None] = mapped_column(String(12))
     # The feed's order (see migration 0004): the writing transaction's id, then the row's number.
     seq: Mapped[int] = mapped_column(BigInteger, Identity())
     feed_xid: Mapped[int] = mapped_column(BigInteger, server_default=text("(pg_current_xact_id()::text)::bigint"))

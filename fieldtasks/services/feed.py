@@ -80,6 +80,7 @@ def _columns() -> list:
         PriceObservation.price_source,
         PriceObservation.confidence,
         PriceObservation.photo_id,
+        PriceObservation.dispute_status,
     ]
 
 

@@ -23,7 +23,7 @@ from fieldtasks.models import (
 )
 from fieldtasks.services import payments
 from fieldtasks.services.item_photos import item_photos, photo_price, proof_photos
-from fieldtasks.services.observations import record_observation, record_shelf_check
+from fieldtasks.services.observations import record_observation, record_shelf_check, settle_dispute
 from fieldtasks.services.tasks import record_event
 
 HOLD = timedelta(minutes=15)  # a case taken by a moderator is theirs this long
@@ -146,6 +146,10 @@ def decide(
     if case is None:
         raise NotFoundError("No such case.")
     _check_may_decide(case, moderator_id, decision, now=now)
+    case.status, case.decided_by_id, case.decided_at = "decided", moderator_id, now
+    case.outcome, case.reject_reason, case.explanation = decision.outcome, decision.reject_reason, decision.explanation
+    if case.kind == "dispute":
+        return _settle_dispute(session, case, moderator_id, decision, now=now)
     item = session.get(TaskItem, case.item_id, with_for_update=True)
     task = session.get(Task, item.task_id)
     campaign = session.get(Campaign, task.campaign_id)
@@ -158,8 +162,6 @@ def decide(
         if decision.outcome == "reject"
         else []
     )
-    case.status, case.decided_by_id, case.decided_at = "decided", moderator_id, now
-    case.outcome, case.reject_reason, case.explanation = decision.outcome, decision.reject_reason, decision.explanation
     corrections = (("price_cents", decision.price_cents), ("gtin", decision.gtin), ("presence", decision.presence))
     case.corrections = {k: v for k, v in corrections if v}
     if decision.outcome == "approve" and campaign.kind == "shelf_price":
@@ -173,6 +175,23 @@ def decide(
         session, task.id, moderator_id, f"case_{decision.outcome}", now,
         case_id=str(case.id), item_id=str(item.id), verdict_before=before, verdict_after=item.verdict,
         reasons_before=reasons_before,
+        corrections=case.corrections, reject_reason=decision.reject_reason,
+    )  # fmt: skip
+    return case
+
+
+def _settle_dispute(
+    session: Session, case: ReviewCase, moderator_id: uuid.UUID, decision: Decision, *, now: datetime
+) -> ReviewCase:
+    """A client's dispute: the feed row is upheld, corrected or withdrawn; the item's verdict and pay stay."""
+    if decision.gtin or decision.presence or decision.photo_id:
+        message = "A disputed price is upheld, corrected (price_cents) or withdrawn; nothing else changes."
+        raise InvalidError(message, code="correction_not_applicable", errors={"price_cents": [message]})
+    status = settle_dispute(session, case.item_id, decision.outcome, decision.price_cents, now=now)
+    case.corrections = {"price_cents": decision.price_cents} if status == "corrected" else {}
+    item = session.get(TaskItem, case.item_id)
+    record_event(
+        session, item.task_id, moderator_id, f"dispute_{status}", now, case_id=str(case.id), item_id=str(item.id),
         corrections=case.corrections, reject_reason=decision.reject_reason,
     )  # fmt: skip
     return case
@@ -304,8 +323,8 @@ def pay_overdue_cases(session: Session, *, now: datetime, limit: int = 500, ahea
     nobody is paid later than their deadline.
     """
     cases = session.scalars(
-        select(ReviewCase)
-        .where(ReviewCase.status == "open", ReviewCase.due_at <= now + ahead)
+        select(ReviewCase)  # a client's dispute waits for a moderator: the item was paid already
+        .where(ReviewCase.status == "open", ReviewCase.kind != "dispute", ReviewCase.due_at <= now + ahead)
         .order_by(ReviewCase.due_at)
         .limit(limit)
         .with_for_update(skip_locked=True)

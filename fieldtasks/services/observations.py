@@ -6,8 +6,10 @@ import uuid
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import select, text, update
 from sqlalchemy.orm import Session
 
+from fieldtasks.errors import InvalidError
 from fieldtasks.models import Campaign, Photo, PriceObservation, Product, ShelfCheck, Store, Task, TaskItem
 from fieldtasks.moments import rfc3339
 from fieldtasks.services import webhooks
@@ -118,3 +120,35 @@ def record_shelf_check(
     )
     session.add(check)
     return check
+
+
+def settle_dispute(
+    session: Session, item_id: uuid.UUID, outcome: str, price_cents: int | None, *, now: datetime
+) -> str:
+    """A moderator's decision on a client's dispute of the item's feed row: `approve` upholds it, or corrects its
+    price when one is given; `reject` withdraws the row; `no_fault` upholds it. The row comes again in the feed
+    (same id) with its new status. The worker's verdict and pay are not touched: a reading handed in in good faith
+    stays paid."""
+    observation = session.scalar(select(PriceObservation).where(PriceObservation.item_id == item_id).with_for_update())
+    if price_cents and observation.availability != "in_stock":
+        message = "The product was found missing: there is no price to correct."
+        raise InvalidError(message, code="correction_not_applicable", errors={"price_cents": [message]})
+    status = {"approve": "upheld", "no_fault": "upheld", "reject": "withdrawn"}[outcome]
+    if outcome == "approve" and price_cents and price_cents != observation.price_cents:
+        status = "corrected"
+        observation.price_cents, observation.unit_price_cents, observation.unit = price_cents, None, None
+        observation.price_source = observation.verified_by = "moderator"
+        observation.confidence, observation.verified_at = "high", now
+    observation.dispute_status = status
+    back_in_feed(session, observation)
+    return status
+
+
+def back_in_feed(session: Session, observation: PriceObservation) -> None:
+    """Move a changed row to the end of the feed, so that a client polling with its cursor reads it again."""
+    session.flush()
+    session.execute(
+        update(PriceObservation)
+        .where(PriceObservation.id == observation.id)
+        .values(seq=text("DEFAULT"), feed_xid=text("DEFAULT"))
+    )

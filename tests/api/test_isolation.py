@@ -61,6 +61,7 @@ OPERATIONS: dict[tuple[str, str], tuple[object, str | None]] = {
     ("get", "/feeds/prices"): ({"client"}, None),
     ("get", "/feeds/stores"): ({"client"}, None),
     ("get", "/feeds/shelf"): ({"client"}, None),
+    ("post", "/feeds/prices/{price_id}/dispute"): ({"client"}, "org"),
     ("get", "/feeds/charges"): ({"client"}, None),
     ("get", "/campaigns/{campaign_id}/brief"): ({"worker"}, None),
     ("get", "/me/work-record"): ({"worker"}, None),
@@ -140,6 +141,7 @@ def build_world(client, staff) -> dict:
         "webhook_id": webhook["id"], "delivery_id": str(uuid.uuid4()), "key_id": key["id"],
         "organization_id": x["organization"]["id"], "case_id": str(uuid.uuid4()), "hide_id": hide["id"],
         "code": "reads_shelf_labels", "attempt_id": attempt["id"], "index": 0, "store_id": store["id"],
+        "price_id": str(uuid.uuid4()),
     }  # fmt: skip
     secrets_of_x = [campaign["id"], "Xanadu", webhook["id"], key["id"], key["prefix"], "xanadu-hook"]
     return {"actors": actors, "ids": ids, "secrets_of_x": secrets_of_x}
