@@ -106,6 +106,31 @@ def test_payouts_are_refused_above_the_balance_and_below_the_minimum_and_paid_on
     assert sum(mine[kind] for kind in received) - mine["paid_out_cents"] == mine["available_cents"]
 
 
+def test_a_payout_is_sent_with_its_reference_or_fails_and_comes_back_once(app, client, staff):
+    worker, admin = paid_worker(client, reward_cents=1500), bearer(sign_in(client, staff("admin")))
+    key = {"Idempotency-Key": "payout-0000003"}
+    payout = client.post("/me/payouts", json={"currency": "EUR"}, headers={**worker, **key}).json
+    assert (payout["status"], payout["settled_at"]) == ("requested", None)
+    waiting = client.get("/admin/payouts", query_string={"status": "requested"}, headers=admin).json["items"]
+    assert [found["id"] for found in waiting] == [payout["id"]]
+    sent = {"reference": "SEPA-0042"}
+    for _ in range(2):  # said twice, recorded once
+        answer = client.post(f"/admin/payouts/{payout['id']}/sent", json=sent, headers=admin)
+        assert answer.status_code == 200 and (answer.json["status"], answer.json["reference"]) == ("sent", "SEPA-0042")
+    other = client.post(f"/admin/payouts/{payout['id']}/sent", json={"reference": "SEPA-9"}, headers=admin)
+    assert (other.status_code, other.json["code"]) == (409, "payout_settled")
+    for _ in range(2):  # the bank sent it back: the money returns to the balance once
+        failed = client.post(f"/admin/payouts/{payout['id']}/failed", json={"reason": "IBAN closed"}, headers=admin)
+        assert failed.status_code == 200 and failed.json["status"] == "failed"
+    [mine] = client.get("/me/payouts", headers=worker).json["items"]
+    assert (mine["status"], mine["failure_reason"], mine["reference"]) == ("failed", "IBAN closed", "SEPA-0042")
+    money = earnings(client, worker)
+    assert (money["available_cents"], money["paid_out_cents"]) == (1500, 0)
+    newest = client.get("/me/ledger", query_string={"limit": 1}, headers=worker).json["items"]
+    assert [line["kind"] for line in newest] == ["payout_returned"]
+    assert app.test_cli_runner().invoke(check_ledger).exit_code == 0
+
+
 def test_the_worker_ledger_is_paginated_newest_first(client):
     worker = paid_worker(client, reward_cents=1500)
     client.post("/me/payouts", json={"currency": "EUR"}, headers={**worker, "Idempotency-Key": "payout-0000002"})

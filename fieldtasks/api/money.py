@@ -14,12 +14,16 @@ from fieldtasks.api.money_schemas import (
     LedgerPageSchema,
     LedgerQuerySchema,
     OrganizationAccountSchema,
+    PayoutFailedSchema,
     PayoutInSchema,
+    PayoutQuerySchema,
     PayoutSchema,
+    PayoutSentSchema,
 )
+from fieldtasks.api.pages import page_args, page_of
 from fieldtasks.api.schemas import IdempotencyKeySchema
 from fieldtasks.models import Role
-from fieldtasks.services import earnings, payments, statements
+from fieldtasks.services import earnings, payments, payouts, statements
 
 blp = Blueprint("money", __name__, description="Escrowed budgets, rewards and payouts.")
 
@@ -82,6 +86,17 @@ class MyLedger(MethodView):
 @blp.route("/me/payouts")
 class MyPayouts(MethodView):
     @roles(Role.WORKER)
+    @blp.arguments(PayoutQuerySchema, location="query")
+    @blp.response(200, page_of(PayoutSchema))
+    def get(self, query):
+        """My payouts, newest first, each with its status (requested, sent, failed), a page at a time"""
+        with unit_of_work() as session:
+            found, cursor = payouts.list_payouts(
+                session, worker_id=current_caller().user_id, status=query.get("status"), **page_args(query)
+            )
+            return {"items": found, "next_cursor": cursor}
+
+    @roles(Role.WORKER)
     @blp.arguments(IdempotencyKeySchema, location="headers")
     @blp.arguments(PayoutInSchema)
     @blp.response(201, PayoutSchema)
@@ -99,3 +114,40 @@ class MyPayouts(MethodView):
                 minimum_cents=res.config.payout_minimum_cents,
                 now=res.clock(),
             )
+
+
+@blp.route("/admin/payouts")
+class Payouts(MethodView):
+    @roles(Role.ADMIN)
+    @blp.arguments(PayoutQuerySchema, location="query")
+    @blp.response(200, page_of(PayoutSchema))
+    def get(self, query):
+        """Every worker's payouts, newest first (`?status=requested`: the ones to send), a page at a time"""
+        with unit_of_work() as session:
+            found, cursor = payouts.list_payouts(session, status=query.get("status"), **page_args(query))
+            return {"items": found, "next_cursor": cursor}
+
+
+@blp.route("/admin/payouts/<uuid:payout_id>/sent")
+class PayoutSent(MethodView):
+    @roles(Role.ADMIN)
+    @blp.arguments(PayoutSentSchema)
+    @blp.response(200, PayoutSchema)
+    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(409, response="CONFLICT", description="`payout_settled`: sent with another reference, or failed")
+    def post(self, sent, payout_id):
+        """Record that a payout was sent, with the payment's reference (saying it again changes nothing)"""
+        with unit_of_work() as session:
+            return payouts.mark_sent(session, payout_id, sent["reference"], now=resources().clock())
+
+
+@blp.route("/admin/payouts/<uuid:payout_id>/failed")
+class PayoutFailed(MethodView):
+    @roles(Role.ADMIN)
+    @blp.arguments(PayoutFailedSchema)
+    @blp.response(200, PayoutSchema)
+    @blp.alt_response(404, response="NOT_FOUND")
+    def post(self, failed, payout_id):
+        """Record that a payout failed or came back: its amount returns to the worker's available balance, once"""
+        with unit_of_work() as session:
+            return payouts.mark_failed(session, payout_id, failed["reason"], now=resources().clock())

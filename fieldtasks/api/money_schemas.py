@@ -6,7 +6,7 @@ import marshmallow as ma
 from marshmallow import validate
 
 from fieldtasks.api.fields import Moment
-from fieldtasks.api.pages import next_cursor_field
+from fieldtasks.api.pages import PageQuerySchema, next_cursor_field
 from fieldtasks.services.tasks import MAX_LIMIT
 
 MAX_CREDIT_CENTS = 100_000_000_00  # a hundred million: a typo guard, not a business rule
@@ -75,6 +75,27 @@ class PayoutSchema(ma.Schema):
     amount_cents = ma.fields.Integer()
     currency = ma.fields.String()
     requested_at = Moment()
+    status = ma.fields.String(
+        metadata={"description": "requested (taken from the balance, not sent yet), sent, or failed (the amount is "
+                  "back in the available balance)", "example": "requested"}
+    )  # fmt: skip
+    settled_at = Moment(allow_none=True, metadata={"description": "When it was sent, or failed"})
+    reference = ma.fields.String(allow_none=True, metadata={"description": "The payment's reference, once sent"})
+    failure_reason = ma.fields.String(allow_none=True)
+
+
+class PayoutQuerySchema(PageQuerySchema):
+    status = ma.fields.String(validate=validate.OneOf(["requested", "sent", "failed"]))
+
+
+class PayoutSentSchema(ma.Schema):
+    reference = ma.fields.String(
+        required=True, validate=validate.Length(1, 200), metadata={"example": "SEPA-2026-12-05-0042"}
+    )
+
+
+class PayoutFailedSchema(ma.Schema):
+    reason = ma.fields.String(required=True, validate=validate.Length(1, 500), metadata={"example": "IBAN closed"})
 
 
 class OrganizationBalanceSchema(ma.Schema):

@@ -87,6 +87,10 @@ class Payout(Base):
     """A worker's withdrawal request, recorded with the ledger transaction that paid it."""
 
     __tablename__ = "payouts"
+    __table_args__ = (
+        CheckConstraint("status IN ('requested', 'sent', 'failed')", name="status"),
+        Index("ix_payouts_status_requested_at", "status", "requested_at"),
+    )
 
     id: Mapped[uuid.UUID] = uuid_pk()
     worker_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"), index=True)
@@ -94,3 +98,8 @@ class Payout(Base):
     currency: Mapped[str] = mapped_column(String(3))
     transaction_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("ledger_transactions.id"))
     requested_at: Mapped[datetime]
+    # Requested, then sent by the operator (with the payment's reference) or failed (the money back in the balance).
+    status: Mapped[str] = mapped_column(String(12), server_default="requested")
+    settled_at: Mapped[datetime | None]
+    reference: Mapped[str | None] = mapped_column(String(200))
+    failure_reason: Mapped[str | None] = mapped_column(String(500))

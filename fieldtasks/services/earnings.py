@@ -72,7 +72,7 @@ def worker_earnings(session: Session, worker_id: uuid.UUID) -> list[dict[str, An
         row(currency)["available_cents"] = int(balance)
     for currency, paid in session.execute(
         select(Payout.currency, func.sum(Payout.amount_cents))
-        .where(Payout.worker_id == worker_id)
+        .where(Payout.worker_id == worker_id, Payout.status != "failed")  # a failed one's money came back
         .group_by(Payout.currency)
     ):
         row(currency)["paid_out_cents"] = int(paid)

@@ -27,6 +27,10 @@ OPERATIONS: dict[tuple[str, str], tuple[object, str | None]] = {
     ("post", "/auth/refresh"): (PUBLIC, None),
     ("get", "/me"): (ANY, None),
     ("post", "/admin/users"): ({"admin"}, None),
+    ("get", "/admin/payouts"): ({"admin"}, None),
+    ("post", "/admin/payouts/{payout_id}/sent"): ({"admin"}, None),
+    ("post", "/admin/payouts/{payout_id}/failed"): ({"admin"}, None),
+    ("get", "/me/payouts"): ({"worker"}, None),
     ("get", "/campaigns"): ({"client"}, None),
     ("post", "/campaigns"): ({"client"}, None),
     ("get", "/campaigns/{campaign_id}"): ({"client"}, "org"),
@@ -141,7 +145,7 @@ def build_world(client, staff) -> dict:
         "webhook_id": webhook["id"], "delivery_id": str(uuid.uuid4()), "key_id": key["id"],
         "organization_id": x["organization"]["id"], "case_id": str(uuid.uuid4()), "hide_id": hide["id"],
         "code": "reads_shelf_labels", "attempt_id": attempt["id"], "index": 0, "store_id": store["id"],
-        "price_id": str(uuid.uuid4()),
+        "price_id": str(uuid.uuid4()), "payout_id": str(uuid.uuid4()),
     }  # fmt: skip
     secrets_of_x = [campaign["id"], "Xanadu", webhook["id"], key["id"], key["prefix"], "xanadu-hook"]
     return {"actors": actors, "ids": ids, "secrets_of_x": secrets_of_x}
