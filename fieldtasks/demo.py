@@ -25,6 +25,7 @@ from fieldtasks.services import accounts, campaigns, payments, publishing
 
 DEMO_PASSWORD = "fieldtasks-demo"
 DEMO_ORGANIZATION = "Démo Supermarchés"
+SPARE_CENTS = 20_000  # credited beside each demo campaign's budget, for a campaign of one's own
 DEMO_CAMPAIGN = {
     "title": "Prix du petit-déjeuner, Paris",
     "kind": "shelf_price",
@@ -131,9 +132,10 @@ def _seed_campaign(res: Resources, owner: str, fields: dict, **lists) -> str:
         campaign = campaigns.create_campaign(
             session, organization_id=client.organization_id, user_id=client.id, fields={**fields, **dates}, **lists
         )
-        # The client's money, as an admin records it when the transfer arrives; then escrowed by publishing.
-        key = f"demo-funds-{fields['kind']}"
-        payments.credit_organization(session, client.organization_id, campaign.budget_cents, "EUR", key, now=now)
+        # The client's money, as an admin records it when the transfer arrives, then escrowed by publishing; and some
+        # to spare, for a campaign of one's own (the README's walk-through).
+        key, funds = f"demo-funds-{fields['kind']}", campaign.budget_cents + SPARE_CENTS
+        payments.credit_organization(session, client.organization_id, funds, "EUR", key, now=now)
         result = publishing.publish_campaign(session, client.organization_id, campaign.id, now=now)
     return f"published: {result.task_count} tasks, {result.item_count} items, budget escrowed"
 
