@@ -15,6 +15,8 @@ from datetime import datetime
 import imagehash
 from PIL import Image, ImageFilter, ImageOps, UnidentifiedImageError
 
+from fieldtasks.i18n import N_, Sentence
+
 MAX_PHOTO_BYTES = 15 * 1024 * 1024
 MAX_PIXELS = 40_000_000
 # The copy people see (and the hashes) is made from at most this many pixels: a JPEG is decoded at 1/2, 1/4 or
@@ -74,10 +76,10 @@ def sniff_media_type(data: bytes) -> str | None:
 def prepare_photo(data: bytes) -> PreparedPhoto:
     """Check the photo and compute what verification needs; raise ImageError on anything unacceptable."""
     if len(data) > MAX_PHOTO_BYTES:
-        raise ImageError("payload_too_large", f"A photo may be at most {MAX_PHOTO_BYTES // (1024 * 1024)} MB.")
+        raise ImageError("payload_too_large", Sentence("A photo may be at most {mb} MB.", mb=MAX_PHOTO_BYTES // 2**20))
     media_type = sniff_media_type(data)
     if media_type is None:
-        raise ImageError("unsupported_image", "Send a JPEG, PNG or WebP photo.")
+        raise ImageError("unsupported_image", N_("Send a JPEG, PNG or WebP photo."))
     image = _open(data, media_type)
     size = image.size
     _bound_decoding(image, len(data), media_type)  # before EXIF: a PNG's may sit after its pixels
@@ -89,7 +91,7 @@ def prepare_photo(data: bytes) -> PreparedPhoto:
         upright = ImageOps.exif_transpose(image)
         rgb = upright.convert("RGB")
     except (OSError, ValueError, Image.DecompressionBombError) as error:
-        raise ImageError("unreadable_image", f"The image data is damaged: {error}") from None
+        raise ImageError("unreadable_image", Sentence("The image data is damaged: {error}", error=str(error))) from None
     clean = io.BytesIO()
     rgb.save(clean, "JPEG", quality=CLEAN_JPEG_QUALITY, optimize=True)
     return PreparedPhoto(
@@ -113,11 +115,13 @@ def _bound_decoding(image: Image.Image, byte_size: int, media_type: str) -> None
     width, height = image.size
     pixels = width * height
     if pixels > 4_000_000 and byte_size < pixels * MIN_BYTES_PER_PIXEL:
-        raise ImageError("implausible_image", "This image holds too little data for its size to be a photo.")
+        raise ImageError("implausible_image", N_("This image holds too little data for its size to be a photo."))
     if pixels <= CLEAN_MAX_PIXELS:
         return
     if media_type != "image/jpeg":
-        message = f"A PNG or WebP photo may have at most {CLEAN_MAX_PIXELS // 1_000_000} megapixels; send a JPEG."
+        message = Sentence(
+            "A PNG or WebP photo may have at most {mp} megapixels; send a JPEG.", mp=CLEAN_MAX_PIXELS // 1_000_000
+        )
         raise ImageError("image_too_large", message)
     halvings = 1
     while pixels / 4**halvings > CLEAN_MAX_PIXELS:
@@ -132,17 +136,19 @@ def _open(data: bytes, media_type: str) -> Image.Image:
         try:
             image = Image.open(io.BytesIO(data))
         except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-            message = f"A photo may have at most {MAX_PIXELS // 1_000_000} megapixels."
+            message = Sentence("A photo may have at most {mp} megapixels.", mp=MAX_PIXELS // 1_000_000)
             raise ImageError("image_too_large", message) from None
         except (UnidentifiedImageError, OSError, ValueError):
-            raise ImageError("unreadable_image", "The image cannot be read.") from None
+            raise ImageError("unreadable_image", N_("The image cannot be read.")) from None
     if Image.MIME.get(image.format or "") != media_type:
-        raise ImageError("unreadable_image", "The image content does not match its type.")
+        raise ImageError("unreadable_image", N_("The image content does not match its type."))
     width, height = image.size
     if width * height > MAX_PIXELS:
-        raise ImageError("image_too_large", f"A photo may have at most {MAX_PIXELS // 1_000_000} megapixels.")
+        raise ImageError(
+            "image_too_large", Sentence("A photo may have at most {mp} megapixels.", mp=MAX_PIXELS // 1_000_000)
+        )
     if width == 0 or height == 0:
-        raise ImageError("unreadable_image", "The image is empty.")
+        raise ImageError("unreadable_image", N_("The image is empty."))
     return image
 
 

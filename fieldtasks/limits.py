@@ -18,6 +18,7 @@ from redis.exceptions import RedisError
 
 from fieldtasks.config import Config
 from fieldtasks.errors import AuthenticationError, TooManyRequestsError
+from fieldtasks.i18n import Sentence
 
 # What a 429 carries in the OpenAPI document, on the operations limited here.
 RETRY_AFTER = {"Retry-After": {"description": "Seconds to wait before trying again", "schema": {"type": "integer"}}}
@@ -55,7 +56,9 @@ class AuthLimits:
                 if not check(item, self.prefix, *keys):
                     stats = self.limiter.get_window_stats(item, self.prefix, *keys)
                     wait = max(1, math.ceil(stats.reset_time - time.time()))
-                    raise TooManyRequestsError(f"Too many attempts; try again in {wait} s.", retry_after=wait)
+                    raise TooManyRequestsError(
+                        Sentence("Too many attempts; try again in {wait} s.", wait=wait), retry_after=wait
+                    )
         except RedisError:
             return
 

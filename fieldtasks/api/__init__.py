@@ -27,6 +27,7 @@ from fieldtasks.api import (
     voice,
 )
 from fieldtasks.api.errors import ErrorSchema, register_error_handlers
+from fieldtasks.api.languages import init_languages
 from fieldtasks.api.requests import init_request_tracking
 from fieldtasks.moments import rfc3339
 
@@ -75,6 +76,7 @@ def _docs_asset(filename: str):
 
 def init_api(app: Flask) -> Api:
     app.json = JSONProvider(app)
+    init_languages(app)
     app.config.update(
         API_TITLE="fieldtasks",
         API_VERSION="1",

@@ -11,6 +11,7 @@ from flask import g, request
 
 from fieldtasks.api.context import resources
 from fieldtasks.errors import AuthenticationError, PermissionDeniedError
+from fieldtasks.i18n import N_, Sentence
 from fieldtasks.models import Role
 from fieldtasks.security import AccessClaims
 from fieldtasks.services import api_keys as api_key_tokens
@@ -42,10 +43,11 @@ def roles(*allowed: Role, api_keys: bool = False) -> Callable[[Callable], Callab
             claims = authenticate()
             if claims.role not in allowed_roles:
                 raise PermissionDeniedError(
-                    f"This needs one of these roles: {', '.join(sorted(allowed_roles))}.", code="forbidden"
+                    Sentence("This needs one of these roles: {roles}.", roles=", ".join(sorted(allowed_roles))),
+                    code="forbidden",
                 )
             if claims.api_key_id and not api_keys:
-                message = "API keys open the feeds, exports and webhooks only; sign in as a person for this."
+                message = N_("API keys open the feeds, exports and webhooks only; sign in as a person for this.")
                 raise PermissionDeniedError(message, code="api_key_not_allowed")
             g.caller = claims
             return view(*args, **kwargs)

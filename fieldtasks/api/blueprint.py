@@ -15,6 +15,7 @@ from webargs.multidictproxy import MultiDictProxy
 from werkzeug.datastructures import CombinedMultiDict
 
 from fieldtasks.api.errors import ErrorSchema
+from fieldtasks.i18n import N_
 
 
 class JsonParser(FlaskParser):
@@ -47,7 +48,7 @@ class JsonParser(FlaskParser):
     def _load_location_data(self, *, schema, req, location):
         data = super()._load_location_data(schema=schema, req=req, location=location)
         if location != "headers" and not clean_text(_texts(data)):
-            message = "Text may not contain NUL characters or unpaired surrogates."
+            message = N_("Text may not contain NUL characters or unpaired surrogates.")
             abort(422, code="invalid_characters", message=message, errors={location: [message]})
         return data
 

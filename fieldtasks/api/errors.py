@@ -25,6 +25,7 @@ from fieldtasks.errors import (
     UnavailableError,
     UnsupportedMediaTypeError,
 )
+from fieldtasks.i18n import N_, localized
 
 log = logging.getLogger(__name__)
 
@@ -43,20 +44,20 @@ DOMAIN_STATUS: dict[type[DomainError], int] = {
 }
 
 HTTP_CODES = {
-    400: ("bad_request", "The request could not be understood."),
-    401: ("unauthorized", "Sign in first: send an access token in the Authorization header."),
-    403: ("forbidden", "Your role may not do this."),
-    404: ("not_found", "There is nothing at this address."),
-    405: ("method_not_allowed", "This address does not accept this method."),
-    409: ("conflict", "The request conflicts with the current state."),
-    413: ("payload_too_large", "The request body is too large."),
-    412: ("precondition_failed", "The resource changed since you read it; fetch it again."),
-    415: ("unsupported_media_type", "Send the body as application/json."),
-    422: ("validation_error", "Some fields are missing or invalid; see errors."),
-    428: ("precondition_required", "Send If-Match with the ETag you last read."),
-    429: ("rate_limited", "Too many attempts: wait the seconds in Retry-After, then try again."),
-    500: ("internal_error", "Something went wrong on our side; quote the X-Request-Id header when reporting it."),
-    503: ("unavailable", "The service is temporarily unavailable; try again shortly."),
+    400: ("bad_request", N_("The request could not be understood.")),
+    401: ("unauthorized", N_("Sign in first: send an access token in the Authorization header.")),
+    403: ("forbidden", N_("Your role may not do this.")),
+    404: ("not_found", N_("There is nothing at this address.")),
+    405: ("method_not_allowed", N_("This address does not accept this method.")),
+    409: ("conflict", N_("The request conflicts with the current state.")),
+    413: ("payload_too_large", N_("The request body is too large.")),
+    412: ("precondition_failed", N_("The resource changed since you read it; fetch it again.")),
+    415: ("unsupported_media_type", N_("Send the body as application/json.")),
+    422: ("validation_error", N_("Some fields are missing or invalid; see errors.")),
+    428: ("precondition_required", N_("Send If-Match with the ETag you last read.")),
+    429: ("rate_limited", N_("Too many attempts: wait the seconds in Retry-After, then try again.")),
+    500: ("internal_error", N_("Something went wrong on our side; quote the X-Request-Id header when reporting it.")),
+    503: ("unavailable", N_("The service is temporarily unavailable; try again shortly.")),
 }
 
 
@@ -80,7 +81,8 @@ class ErrorSchema(ma.Schema):
 
 
 def error_response(status: int, code: str, message: str, errors: dict | None = None, headers=None):
-    response = jsonify({"code": code, "message": message, "errors": errors or {}})
+    """The one error body, its sentences in the reader's language (`code` and the figures as they are)."""
+    response = jsonify({"code": code, "message": localized(message), "errors": localized(errors or {})})
     response.status_code = status
     for name, value in headers or []:
         response.headers[name] = value
@@ -107,7 +109,7 @@ def handle_domain_error(error: DomainError):
 def handle_backend_down(error: Exception):
     """A lost database or Redis connection is a 503 the client may retry, not a 500."""
     log.error("backend unavailable", exc_info=error)
-    return error_response(503, "backend_unavailable", "A backing service is unreachable; try again shortly.")
+    return error_response(503, "backend_unavailable", N_("A backing service is unreachable; try again shortly."))
 
 
 def _generic(status: int) -> tuple[str, str]:

@@ -12,10 +12,11 @@ from werkzeug.datastructures import FileStorage
 from fieldtasks.api.campaign_schemas import latitude, longitude
 from fieldtasks.api.fields import Moment
 from fieldtasks.api.pages import PageQuerySchema
+from fieldtasks.i18n import localized
 from fieldtasks.models import CampaignKind
 from fieldtasks.moments import rfc3339
 from fieldtasks.services.tasks import MAX_LIMIT, MAX_RADIUS_M
-from fieldtasks.services.verdicts import REASONS
+from fieldtasks.services.verdicts import REASONS, reason_sentence
 
 
 class NearbyQuerySchema(PageQuerySchema):
@@ -143,7 +144,11 @@ class ReasonSchema(ma.Schema):
     code = ma.fields.String(
         metadata={"example": "no_barcode", "description": "One of " + ", ".join(f"`{code}`" for code in REASONS)}
     )
-    message = ma.fields.String(metadata={"description": "A sentence for the worker"})
+    message = ma.fields.String(metadata={"description": "A sentence for the worker, in their language"})
+
+    @ma.pre_dump
+    def _in_the_readers_language(self, found: dict, **kwargs) -> dict:
+        return {**found, "message": localized(reason_sentence(found))}
 
 
 class ItemSchema(ma.Schema):

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from zxcvbn import zxcvbn
 
 from fieldtasks.errors import AuthenticationError, ConflictError, InvalidError
+from fieldtasks.i18n import N_, Sentence
 from fieldtasks.models import Organization, RefreshToken, Role, User
 from fieldtasks.security import AccessTokens, Passwords, hash_opaque_token, new_opaque_token
 
@@ -87,7 +88,7 @@ def create_staff_user(
 
 def _client_organization(session: Session, name: str | None, invitation_code: str | None) -> Organization:
     if bool(name) == bool(invitation_code):
-        message = "Give either organization_name (to create one) or invitation_code (to join one)."
+        message = N_("Give either organization_name (to create one) or invitation_code (to join one).")
         raise InvalidError(message, errors={"organization_name": [message], "invitation_code": [message]})
     if name:
         organization = Organization(name=name, invitation_code=secrets.token_urlsafe(12))
@@ -104,13 +105,15 @@ def check_password(password: str, *, email: str, display_name: str | None = None
     made of the account's own email or name or the service's name (zxcvbn, its lists shipped in the wheel).
     No composition rules."""
     if len(password) < MIN_PASSWORD_LENGTH:
-        message = f"Use at least {MIN_PASSWORD_LENGTH} characters."
+        message = Sentence("Use at least {length} characters.", length=MIN_PASSWORD_LENGTH)
         raise InvalidError(message, code="weak_password", errors={"password": [message]})
     context = [email, email.partition("@")[0], display_name or "", *CONTEXT_WORDS]
     guess = zxcvbn(password[:GUESS_CHECK_LENGTH], user_inputs=[word for word in context if word])
     if guess["score"] < MIN_GUESS_SCORE:
         hint = guess["feedback"]["warning"] or "it is close to your email, your name or a common password"
-        message = f"This password is too easy to guess ({hint.rstrip('.')}); a few unrelated words are better."
+        message = Sentence(
+            "This password is too easy to guess ({hint}); a few unrelated words are better.", hint=hint.rstrip(".")
+        )
         raise InvalidError(message, code="weak_password", errors={"password": [message]})
 
 

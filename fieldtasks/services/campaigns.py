@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from fieldtasks.errors import ConflictError, InvalidError, NotFoundError, PreconditionFailedError
 from fieldtasks.geo import point_wkt
+from fieldtasks.i18n import N_, Sentence
 from fieldtasks.imports import RowError, StoreRow, UnreadableFileError, duplicate_key, parse_stores
 from fieldtasks.models import (
     Campaign,
@@ -89,12 +90,12 @@ def create_campaign(
 def _refuse_row_errors(report: ImportReport, where: str) -> None:
     if report.errors:
         errors = {str(e.line - 1): {e.field: [e.reason]} for e in report.errors}
-        raise InvalidError(f"Some {where} are invalid; see errors.", errors={where: errors})
+        raise InvalidError(Sentence("Some {where} are invalid; see errors.", where=where), errors={where: errors})
 
 
 def _check_qualification(session: Session, code: str | None) -> None:
     if code is not None and session.get(Qualification, code) is None:
-        message = "No such qualification; GET /qualifications lists them."
+        message = N_("No such qualification; GET /qualifications lists them.")
         raise InvalidError(message, code="unknown_qualification", errors={"required_qualification": [message]})
 
 
@@ -134,7 +135,7 @@ def update_campaign(
     """Edit a draft or paused campaign; `expected_version` (from If-Match) must still be current."""
     campaign = get_campaign(session, organization_id, campaign_id)
     if campaign.status not in (CampaignStatus.DRAFT, CampaignStatus.PAUSED):
-        raise ConflictError("Pause the campaign before editing it.", code=f"campaign_{campaign.status}")
+        raise ConflictError("Pause the campaign before editing it.", code="campaign_" + campaign.status)
     unknown = set(changes) - EDITABLE_FIELDS
     if unknown:
         raise InvalidError("These fields cannot be changed.", errors={name: ["Not editable."] for name in unknown})
@@ -142,7 +143,7 @@ def update_campaign(
     _check_qualification(session, changes.get("required_qualification"))
     late = changes.get("late_reward_cents", campaign.late_reward_cents)
     if late is not None and late > changes.get("reward_cents", campaign.reward_cents):
-        message = "The late drop-off reward cannot exceed the reward."
+        message = N_("The late drop-off reward cannot exceed the reward.")
         raise InvalidError(message, errors={"late_reward_cents": [message]})
     if changes.get("instructions", campaign.instructions) != campaign.instructions:
         changes = {**changes, "instructions_version": campaign.instructions_version + 1}  # read and paid again
@@ -168,7 +169,9 @@ def import_stores(
     try:
         rows, errors = parse_stores(data, media_type)
     except UnreadableFileError as error:
-        raise InvalidError(f"The file cannot be read: {error}.", code="invalid_file") from None
+        raise InvalidError(
+            Sentence("The file cannot be read: {error}.", error=str(error)), code="invalid_file"
+        ) from None
     report = add_stores(session, campaign, rows)
     report.errors = sorted([*errors, *report.errors], key=lambda e: e.line)
     return report
@@ -178,8 +181,8 @@ def delete_draft(session: Session, organization_id: uuid.UUID, campaign_id: uuid
     """A draft goes with its stores and products (the database cascades); nothing was offered or funded yet."""
     campaign = get_campaign(session, organization_id, campaign_id, lock=True)  # not while it is being published
     if campaign.status != CampaignStatus.DRAFT:
-        message = "Only a draft can be deleted; close a published campaign instead."
-        raise ConflictError(message, code=f"campaign_{campaign.status}")
+        message = N_("Only a draft can be deleted; close a published campaign instead.")
+        raise ConflictError(message, code="campaign_" + campaign.status)
     session.execute(delete(Campaign).where(Campaign.id == campaign.id))
 
 

@@ -17,6 +17,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.types import TypeEngine
 
 from fieldtasks.errors import InvalidError
+from fieldtasks.i18n import N_
 
 
 def encode_cursor(tag: str, *numbers: int) -> str:
@@ -35,7 +36,7 @@ def decode_cursor(tag: str, cursor: str, count: int) -> tuple[int, ...]:
             raise ValueError(raw)
         return numbers
     except ValueError:  # UnicodeDecodeError and binascii.Error are ValueErrors too
-        message = "This cursor is not one this list gave."
+        message = N_("This cursor is not one this list gave.")
         raise InvalidError(message, code="invalid_cursor", errors={"cursor": [message]}) from None
 
 
@@ -95,7 +96,7 @@ def decode_keys(tag: str, cursor: str, columns: Sequence[ColumnElement]) -> list
             raise ValueError(raw)
         return [_typed(value, column.type) for value, column in zip(plain, columns, strict=True)]
     except (ValueError, TypeError, OverflowError, AttributeError):  # JSON, base64 and UTF-8 errors are ValueErrors
-        message = "This cursor is not one this list gave."
+        message = N_("This cursor is not one this list gave.")
         raise InvalidError(message, code="invalid_cursor", errors={"cursor": [message]}) from None
 
 

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from fieldtasks.i18n import Sentence
 from fieldtasks.models import Campaign, DeploySpot, ExtractionRequest, Photo, Task, Vehicle
 from fieldtasks.moments import rfc3339
 from fieldtasks.services.verdicts import shows_vehicle
@@ -38,7 +39,12 @@ def nearest_spot(session: Session, task: Task, point, *, now: datetime) -> SpotC
     zone = campaign_zone(session, task.campaign_id)
     if open_window(now, spot.release_from, spot.release_until, zone) is None:
         opens = next_window(now, spot.release_from, spot.release_until, zone)[0]
-        message = f"The release window at {spot.name} opens at {opens:%H:%M} ({zone.key}); put the vehicle back then."
+        message = Sentence(
+            "The release window at {spot} opens at {opens} ({zone}); put the vehicle back then.",
+            spot=spot.name,
+            opens=opens.strftime("%H:%M"),
+            zone=zone.key,
+        )
         return SpotCheck(spot, distance, "outside_release_window", message)
     return SpotCheck(spot, distance, None, None)
 

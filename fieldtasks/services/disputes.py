@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fieldtasks.errors import ConflictError, NotFoundError
+from fieldtasks.i18n import Sentence
 from fieldtasks.models import PriceObservation, ReviewCase
 from fieldtasks.services.moderation import open_case
 from fieldtasks.services.observations import back_in_feed
@@ -39,7 +40,9 @@ def dispute_price(
     if observation.dispute_status == "open":
         return _dispute(session, observation), False
     if observation.dispute_status is not None:
-        message = f"This price was disputed and a moderator decided: {observation.dispute_status}."
+        message = Sentence(
+            "This price was disputed and a moderator decided: {status}.", status=observation.dispute_status
+        )
         raise ConflictError(message, code="dispute_decided")
     shown = (
         "absent" if observation.price_cents is None else f"{observation.price_cents / 100:.2f} {observation.currency}"

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from fieldtasks.errors import ConflictError, InvalidError, NotFoundError
 from fieldtasks.geo import MAX_PLAUSIBLE_SPEED_KMH, allowed_checkin_distance_m, implied_speed_kmh, point_wkt
+from fieldtasks.i18n import N_, Sentence
 from fieldtasks.models import (
     Campaign,
     CampaignKind,
@@ -63,7 +64,7 @@ def check_in(
     this unit of work.
     """
     if fix.recorded_at > now + CLOCK_SKEW:
-        message = "recorded_at is in the future; check the phone's clock."
+        message = N_("recorded_at is in the future; check the phone's clock.")
         raise InvalidError(message, code="future_fix", errors={"recorded_at": [message]})
     task = held_task(session, task_id, worker_id, now=now)
     distance, allowed, spot = _distance_to_place(session, task, fix, now=now)
@@ -73,32 +74,41 @@ def check_in(
                                  "accuracy_m": round(fix.accuracy_m, 1)}  # fmt: skip
     outcome, refusal = "accepted", None
     if fix.is_mock:
-        outcome, refusal = "mock_location", "Your phone reports a simulated location; turn off mock locations."
+        outcome, refusal = "mock_location", N_("Your phone reports a simulated location; turn off mock locations.")
     elif now - fix.recorded_at > max_fix_age:
         outcome = "stale_fix"
-        refusal = (
-            f"This position was taken {_minutes(now - fix.recorded_at)} ago; check in with a fresh one "
-            f"(at most {_minutes(max_fix_age)} old), connected."
-        )
+        refusal = Sentence(
+            "This position was taken {age} ago; check in with a fresh one (at most {max_age} old), connected.",
+            age=_minutes(now - fix.recorded_at), max_age=_minutes(max_fix_age),
+        )  # fmt: skip
         details |= {
             "fix_age_s": round((now - fix.recorded_at).total_seconds()),
             "max_fix_age_s": int(max_fix_age.total_seconds()),
         }
     elif fix.recorded_at < task.claimed_at - CLAIM_CLOCK_TOLERANCE:
-        outcome, refusal = "fix_before_claim", "This position was taken before you claimed the task; take a new one."
+        outcome, refusal = (
+            "fix_before_claim",
+            N_("This position was taken before you claimed the task; take a new one."),
+        )
     elif (speed := _speed_from_previous_fix(session, worker_id, fix)) > MAX_PLAUSIBLE_SPEED_KMH:
         outcome = "implausible_speed"
-        refusal = (
-            f"Coming here from your previous position would mean {speed:.0f} km/h, faster than the "
-            f"{MAX_PLAUSIBLE_SPEED_KMH:.0f} km/h the service believes; wait for a fresh GPS fix."
-        )
+        refusal = Sentence(
+            "Coming here from your previous position would mean {speed:.0f} km/h, faster than the {max_speed:.0f} "
+            "km/h the service believes; wait for a fresh GPS fix.", speed=speed, max_speed=MAX_PLAUSIBLE_SPEED_KMH,
+        )  # fmt: skip
         details |= {"speed_kmh": round(speed, 1), "max_speed_kmh": MAX_PLAUSIBLE_SPEED_KMH}
     elif distance > allowed + fix.accuracy_m:
         outcome = "outside_geofence"
-        refusal = f"You are {_distance(distance)} from the place; come within {_distance(max(allowed, 0.0))}."
+        refusal = Sentence(
+            "You are {distance} from the place; come within {allowed}.",
+            distance=_distance(distance), allowed=_distance(max(allowed, 0.0)),
+        )  # fmt: skip
     elif distance > allowed:
         outcome = "inaccurate_fix"
-        refusal = f"Your position is known to ±{fix.accuracy_m:.0f} m only; wait for a sharper GPS fix, outdoors."
+        refusal = Sentence(
+            "Your position is known to ±{accuracy:.0f} m only; wait for a sharper GPS fix, outdoors.",
+            accuracy=fix.accuracy_m,
+        )
     elif spot is not None and spot.outcome:
         outcome, refusal = spot.outcome, spot.message
     checkin = Checkin(
@@ -215,7 +225,7 @@ def submit_task(
         select(TaskItem.id).where(TaskItem.task_id == task.id, TaskItem.status == ItemStatus.PENDING)
     ).all()
     if pending:
-        message = f"{len(pending)} item(s) still need a photo or to be marked not found."
+        message = Sentence("{count} item(s) still need a photo or to be marked not found.", count=len(pending))
         raise ConflictError(message, code="items_incomplete", errors={"items": [str(i) for i in pending]})
     photos = (
         select(Photo.id, literal(now))

@@ -11,6 +11,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from fieldtasks.db import Database
 from fieldtasks.errors import UnavailableError
+from fieldtasks.i18n import Sentence
 
 
 def check_readiness(database: Database, redis: Redis, storage_dir: Path) -> dict[str, str]:
@@ -30,5 +31,6 @@ def check_readiness(database: Database, redis: Redis, storage_dir: Path) -> dict
     checks["storage"] = "ok" if writable else f"not a writable folder: {storage_dir}"
     failing = {name: state for name, state in checks.items() if state != "ok"}
     if failing:
-        raise UnavailableError("Not ready: " + ", ".join(failing) + ".", code="not_ready", errors=failing)
+        message = Sentence("Not ready: {failing}.", failing=", ".join(failing))
+        raise UnavailableError(message, code="not_ready", errors=failing)
     return checks

@@ -12,6 +12,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session
 
 from fieldtasks.errors import ConflictError, InvalidError, NotFoundError
+from fieldtasks.i18n import N_, Sentence
 from fieldtasks.models import (
     Campaign,
     ItemStatus,
@@ -76,7 +77,9 @@ def next_case(
     if held is not None:
         return held
     if decided_today(session, moderator_id, now=now) >= daily_cap:
-        message = f"You have decided {daily_cap} cases today, the daily limit; rest, the queue will keep."
+        message = Sentence(
+            "You have decided {cap} cases today, the daily limit; rest, the queue will keep.", cap=daily_cap
+        )
         raise ConflictError(message, code="daily_cap_reached")
     case = session.scalar(
         select(ReviewCase)
@@ -185,7 +188,7 @@ def _settle_dispute(
 ) -> ReviewCase:
     """A client's dispute: the feed row is upheld, corrected or withdrawn; the item's verdict and pay stay."""
     if decision.gtin or decision.presence or decision.photo_id:
-        message = "A disputed price is upheld, corrected (price_cents) or withdrawn; nothing else changes."
+        message = N_("A disputed price is upheld, corrected (price_cents) or withdrawn; nothing else changes.")
         raise InvalidError(message, code="correction_not_applicable", errors={"price_cents": [message]})
     status = settle_dispute(session, case.item_id, decision.outcome, decision.price_cents, now=now)
     case.corrections = {"price_cents": decision.price_cents} if status == "corrected" else {}
@@ -205,7 +208,7 @@ def _check_may_decide(case: ReviewCase, moderator_id: uuid.UUID, decision: Decis
     if case.held_by_id not in (None, moderator_id) and case.held_until and case.held_until > now:
         raise ConflictError("Another moderator holds this case.", code="held_by_other")
     if decision.outcome == "reject" and not (decision.reject_reason and decision.explanation):
-        message = "A rejection needs a reason and an explanation for the worker."
+        message = N_("A rejection needs a reason and an explanation for the worker.")
         raise InvalidError(message, code="rejection_unexplained", errors={"explanation": [message]})
     if decision.outcome != "approve" and (
         decision.price_cents or decision.gtin or decision.presence or decision.photo_id
@@ -216,7 +219,7 @@ def _check_may_decide(case: ReviewCase, moderator_id: uuid.UUID, decision: Decis
 def _check_shelf(session, task, campaign, item, decision: Decision, *, now: datetime) -> None:
     """A placement approval says what the moderator saw: the product on the shelf, or not."""
     if decision.presence is None:
-        message = "Say whether the product is present or absent on the shelf."
+        message = N_("Say whether the product is present or absent on the shelf.")
         raise InvalidError(message, code="presence_required", errors={"presence": [message]})
     photos = item_photos(session, task, item) or []
     photo = photos[0][0] if photos else None
@@ -256,7 +259,7 @@ def _observe_absence(session, task, campaign, item, product, decision: Decision,
     """A confirmed absence joins the client feed with the photo of the empty place (there is one: an absence
     without a photo is never in review)."""
     if decision.price_cents or decision.gtin:
-        message = "The product was reported missing: an approval confirms its absence and takes no price or GTIN."
+        message = N_("The product was reported missing: an approval confirms its absence and takes no price or GTIN.")
         raise InvalidError(message, code="correction_not_applicable", errors={"price_cents": [message]})
     proof = _proof_photo(item_photos(session, task, item) or [], product.gtin, decision.photo_id)
     if proof is None:
@@ -273,12 +276,12 @@ def _proof_photo(photos, gtin: str, chosen: uuid.UUID | None):
     if chosen is not None:
         found = next((pair for pair in photos if pair[0].id == chosen), None)
         if found is None:
-            message = "That photo is not one of this item's."
+            message = N_("That photo is not one of this item's.")
             raise InvalidError(message, code="unknown_photo", errors={"photo_id": [message]})
         return found
     candidates = proof_photos(photos, gtin)
     if len(candidates) > 1:
-        message = "Several photos could prove this price: say which one shows the product and its price."
+        message = N_("Several photos could prove this price: say which one shows the product and its price.")
         raise InvalidError(message, code="proof_photo_required", errors={"photo_id": [message]})
     return candidates[0] if candidates else None
 

@@ -10,6 +10,7 @@ from sqlalchemy import select, text, update
 from sqlalchemy.orm import Session
 
 from fieldtasks.errors import InvalidError
+from fieldtasks.i18n import N_
 from fieldtasks.models import Campaign, Photo, PriceObservation, Product, ShelfCheck, Store, Task, TaskItem
 from fieldtasks.moments import rfc3339
 from fieldtasks.services import webhooks
@@ -131,7 +132,7 @@ def settle_dispute(
     stays paid."""
     observation = session.scalar(select(PriceObservation).where(PriceObservation.item_id == item_id).with_for_update())
     if price_cents and observation.availability != "in_stock":
-        message = "The product was found missing: there is no price to correct."
+        message = N_("The product was found missing: there is no price to correct.")
         raise InvalidError(message, code="correction_not_applicable", errors={"price_cents": [message]})
     status = {"approve": "upheld", "no_fault": "upheld", "reject": "withdrawn"}[outcome]
     if outcome == "approve" and price_cents and price_cents != observation.price_cents:

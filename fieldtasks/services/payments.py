@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fieldtasks.errors import ConflictError, InvalidError, NotFoundError
+from fieldtasks.i18n import N_, Sentence
 from fieldtasks.models import (
     AccountKind,
     Campaign,
@@ -42,7 +43,7 @@ def credit_organization(
     key = f"deposit:{organization_id}:{key}"
     moved = ledger.transfer(session, key, "deposit", deposits, client, amount_cents, currency, now=now, details=details)
     if not moved and not _same_deposit(session, key, client, amount_cents, currency):
-        message = "This Idempotency-Key was already used for another credit; use a new key."
+        message = N_("This Idempotency-Key was already used for another credit; use a new key.")
         raise InvalidError(message, code="idempotency_mismatch")
     return {
         "organization_id": organization_id,
@@ -71,7 +72,10 @@ def fund_campaign(session: Session, campaign: Campaign, *, now: datetime) -> int
     client = ledger.account_id(session, AccountKind.CLIENT, campaign.organization_id, campaign.currency)
     available = ledger.balance(session, AccountKind.CLIENT, campaign.organization_id, campaign.currency)
     if available < missing:
-        message = f"The budget needs {missing} {campaign.currency} cents more in escrow; the account holds {available}."
+        message = Sentence(
+            "The budget needs {missing} {currency} cents more in escrow; the account holds {available}.",
+            missing=missing, currency=campaign.currency, available=available,
+        )  # fmt: skip
         raise ConflictError(message, code="insufficient_funds", errors={"budget_cents": [message]})
     key = f"campaign:{campaign.id}:funded:{funded}:{campaign.budget_cents}"
     ledger.transfer(
@@ -165,10 +169,12 @@ def request_payout(
     available = session.scalar(select(LedgerAccount.balance_cents).where(LedgerAccount.id == account).with_for_update())
     amount = available if amount_cents is None else amount_cents
     if amount < minimum_cents:
-        message = f"A payout is at least {minimum_cents} cents; {amount} requested."
+        message = Sentence(
+            "A payout is at least {minimum} cents; {amount} requested.", minimum=minimum_cents, amount=amount
+        )
         raise InvalidError(message, code="below_minimum", errors={"amount_cents": [message]})
     if amount > available:
-        message = f"{amount} cents requested, {available} available."
+        message = Sentence("{amount} cents requested, {available} available.", amount=amount, available=available)
         raise ConflictError(message, code="insufficient_balance", errors={"amount_cents": [message]})
     payouts = ledger.account_id(session, AccountKind.PAYOUTS, None, currency)
     transaction = ledger.transfer(

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fieldtasks.errors import ConflictError, NotFoundError
+from fieldtasks.i18n import Sentence
 from fieldtasks.models import AccountKind, Payout
 from fieldtasks.services import ledger
 from fieldtasks.services.cursors import keyset_page
@@ -44,7 +45,7 @@ def mark_sent(session: Session, payout_id: uuid.UUID, reference: str, *, now: da
     if payout.status == SENT and payout.reference == reference:
         return payout
     if payout.status != REQUESTED:
-        raise ConflictError(f"This payout is {payout.status} already.", code="payout_settled")
+        raise ConflictError(Sentence("This payout is {status} already.", status=payout.status), code="payout_settled")
     payout.status, payout.reference, payout.settled_at = SENT, reference, now
     return payout
 

@@ -21,6 +21,7 @@ from fieldtasks.errors import (
     UnsupportedMediaTypeError,
 )
 from fieldtasks.geo import point_wkt
+from fieldtasks.i18n import N_, Sentence
 from fieldtasks.images import ImageError, PreparedPhoto, blur
 from fieldtasks.models import ABSENCE, CampaignKind, IdempotencyKey, ItemStatus, Photo, Product, Task, TaskItem, Vehicle
 from fieldtasks.moments import rfc3339
@@ -143,14 +144,14 @@ def _item_for(session: Session, upload: Upload, now: datetime) -> Target:
     if task.checked_in_at is None:  # a photo is evidence of the visit: taken there, once the visit is checked
         raise ConflictError("Check in at the place before taking its photos.", code="not_checked_in")
     if (upload.price_cents or upload.unit_price_cents) and (task.kind != CampaignKind.SHELF_PRICE or upload.absent):
-        message = "Only a shelf-price task's photo of a product on its shelf takes a typed price."
+        message = N_("Only a shelf-price task's photo of a product on its shelf takes a typed price.")
         raise InvalidError(message, code="price_not_expected", errors={"price_cents": [message]})
     if upload.absent and (task.kind != CampaignKind.SHELF_PRICE or not upload.gtin):
-        message = "Only a shelf-price task's product (give its gtin) can be reported missing with a photo."
+        message = N_("Only a shelf-price task's product (give its gtin) can be reported missing with a photo.")
         raise InvalidError(message, code="absence_not_expected", errors={"absent": [message]})
     if task.kind == CampaignKind.PRODUCT_PLACEMENT:
         if upload.gtin or upload.vehicle_code:
-            message = "A placement photo shows the whole shelf section; send it without gtin."
+            message = N_("A placement photo shows the whole shelf section; send it without gtin.")
             raise InvalidError(message, code="shelf_photo", errors={"gtin": [message]})
         return Target(None, task.claim_generation)
     if not (upload.gtin or upload.vehicle_code):
@@ -158,7 +159,7 @@ def _item_for(session: Session, upload: Upload, now: datetime) -> Target:
     try:
         gtin = normalize_gtin(upload.gtin) if upload.gtin else None
     except ValueError as error:
-        raise InvalidError(f"gtin {error}.", errors={"gtin": [str(error)]}) from None
+        raise InvalidError(Sentence("gtin {error}.", error=str(error)), errors={"gtin": [str(error)]}) from None
     query = (
         select(TaskItem)
         .outerjoin(Product, Product.id == TaskItem.product_id)

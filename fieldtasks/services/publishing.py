@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from fieldtasks.errors import ConflictError, InvalidError
 from fieldtasks.geo import VEHICLE_GEOFENCE_M
+from fieldtasks.i18n import Sentence
 from fieldtasks.models import (
     Campaign,
     CampaignKind,
@@ -76,10 +77,12 @@ def publish_campaign(
     briefing = briefing_pay_cents(campaign.reading_minutes, (wages or {}).get(campaign.currency))
     needed = item_count * campaign.item_cost_cents + task_count * briefing
     if needed > campaign.budget_cents:
-        message = (
-            f"The budget covers {campaign.budget_cents} cents; {item_count} items (and their briefs) need {needed}."
-        )
-        raise InvalidError(message, code="insufficient_budget", errors={"budget_cents": [f"At least {needed}."]})
+        message = Sentence(
+            "The budget covers {budget} cents; {items} items (and their briefs) need {needed}.",
+            budget=campaign.budget_cents, items=item_count, needed=needed,
+        )  # fmt: skip
+        at_least = Sentence("At least {needed}.", needed=needed)
+        raise InvalidError(message, code="insufficient_budget", errors={"budget_cents": [at_least]})
     fund_campaign(session, campaign, now=now)
     if created or campaign.status != CampaignStatus.ACTIVE:  # publishing again with nothing new changes nothing
         campaign.version += 1
@@ -102,11 +105,13 @@ def _check_wage_floor(session: Session, campaign: Campaign, wage: int | None) ->
     if not items or hourly >= wage:
         return
     needed = math.ceil(wage * float(minutes) / 60 / items)
-    message = (
-        f"A task of {items} item(s) at {campaign.reward_cents} cents each, taking about {float(minutes):.0f} min, pays "
-        f"{hourly / 100:.2f} {campaign.currency} an hour, below the minimum of {wage / 100:.2f}: pay at least {needed} "
-        f"cents an item, or publish with accept_floor_top_up: true to have the floor's top-up charged to you."
-    )
+    message = Sentence(
+        "A task of {items} item(s) at {reward} cents each, taking about {minutes:.0f} min, pays {hourly:.2f} "
+        "{currency} an hour, below the minimum of {wage:.2f}: pay at least {needed} cents an item, or publish with "
+        "accept_floor_top_up: true to have the floor's top-up charged to you.",
+        items=items, reward=campaign.reward_cents, minutes=float(minutes), hourly=hourly / 100,
+        currency=campaign.currency, wage=wage / 100, needed=needed,
+    )  # fmt: skip
     figures = {"reward_cents": needed, "estimated_hourly_cents": round(hourly), "min_hourly_wage_cents": wage}
     raise InvalidError(message, code="below_wage_floor", errors=figures)
 
@@ -156,7 +161,7 @@ def pause_campaign(session: Session, organization_id: uuid.UUID, campaign_id: uu
     """Hide the campaign's tasks from workers; claims already held stay valid until they expire."""
     campaign = editable_campaign(session, organization_id, campaign_id, lock=True)
     if campaign.status != CampaignStatus.ACTIVE:
-        raise ConflictError("Only an active campaign can be paused.", code=f"campaign_{campaign.status}")
+        raise ConflictError("Only an active campaign can be paused.", code="campaign_" + campaign.status)
     campaign.status = CampaignStatus.PAUSED
     campaign.version += 1
     return campaign

@@ -13,6 +13,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session
 
 from fieldtasks.errors import InvalidError, NotFoundError
+from fieldtasks.i18n import Sentence
 from fieldtasks.models import AccountKind, PracticeAttempt, Qualification, WorkerQualification
 from fieldtasks.practice_labels import question_jpeg, question_prices
 from fieldtasks.services import ledger
@@ -107,7 +108,7 @@ def answer_attempt(
     if attempt.submitted_at is not None:
         return _attempt_view(attempt, qualification, wages)
     if len(answers) != qualification.questions:
-        message = f"Answer the {qualification.questions} questions (a price in cents each)."
+        message = Sentence("Answer the {count} questions (a price in cents each).", count=qualification.questions)
         raise InvalidError(message, code="answers_incomplete", errors={"answers": [message]})
     truth = question_prices(attempt.seed, qualification.questions)
     attempt.correct = sum(1 for given, right in zip(answers, truth, strict=True) if given == right)

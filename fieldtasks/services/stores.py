@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from fieldtasks.errors import ConflictError, NotFoundError
 from fieldtasks.geo import point_wkt
+from fieldtasks.i18n import N_, Sentence
 from fieldtasks.models import Campaign, Store, Task, TaskStatus
 from fieldtasks.services.campaigns import editable_campaign, get_campaign
 from fieldtasks.services.cursors import keyset_page
@@ -113,7 +114,7 @@ def edit_store(
     try:
         session.flush()
     except IntegrityError:
-        message = "Another store of this campaign has this name and address, or this store_ref."
+        message = N_("Another store of this campaign has this name and address, or this store_ref.")
         raise ConflictError(message, code="store_already_listed") from None
     return read_store(session, organization_id, campaign_id, store_id, now=now)
 
@@ -159,5 +160,8 @@ def _refuse_if_worked_at(task: Task, now: datetime, *, held: bool = False) -> No
         raise ConflictError("Work was handed in at this store; it stays as it was.", code="store_visited")
     live = task.status == TaskStatus.CLAIMED and task.claim_expires_at > now
     if live and (held or task.checked_in_at is not None):
-        message = f"A worker holds this store's task until {task.claim_expires_at:%Y-%m-%d %H:%M} UTC; try again after."
+        message = Sentence(
+            "A worker holds this store's task until {until} UTC; try again after.",
+            until=task.claim_expires_at.strftime("%Y-%m-%d %H:%M"),
+        )
         raise ConflictError(message, code="store_in_use", errors={"claim_expires_at": task.claim_expires_at})

@@ -31,6 +31,7 @@ from sqlalchemy.orm import Session, aliased
 
 from fieldtasks.errors import ConflictError, NotFoundError
 from fieldtasks.geo import MERCATOR_MAX_LAT, MERCATOR_SRID, SRID, mercator_search_radius, point_wkt
+from fieldtasks.i18n import Sentence
 from fieldtasks.models import (
     AVAILABLE_STATUSES,
     Campaign,
@@ -406,7 +407,10 @@ def claim_task(
         if held_id == task_id:
             return Claim(task_id, expires_at, generation)
     if len(held) >= claim_limit:
-        raise ConflictError(f"You already hold {len(held)} tasks; finish or release one first.", code="claim_limit")
+        raise ConflictError(
+            Sentence("You already hold {count} tasks; finish or release one first.", count=len(held)),
+            code="claim_limit",
+        )
     _check_qualified(session, task_id, worker_id)
     claimed = session.execute(
         update(Task)
@@ -444,7 +448,9 @@ def _check_qualified(session: Session, task_id: uuid.UUID, worker_id: uuid.UUID)
         WorkerQualification.worker_id == worker_id, WorkerQualification.qualification_code == needed.code
     )
     if session.scalar(earned) is None:
-        message = f"This task needs the qualification {needed.name!r}: earn it with a short, paid practice set."
+        message = Sentence(
+            "This task needs the qualification {name!r}: earn it with a short, paid practice set.", name=needed.name
+        )
         raise ConflictError(message, code="qualification_required", errors={"qualification": [needed.code]})
 
 
@@ -460,7 +466,9 @@ def _why_not_claimable(session: Session, task_id: uuid.UUID, near: Nearness, now
         return ConflictError("Another worker holds this task.", code="task_taken")
     if not row[3]:
         kilometres = round(near.within_m / 1000)
-        return ConflictError(f"This task is more than {kilometres} km from you; claim it once near.", code="too_far")
+        return ConflictError(
+            Sentence("This task is more than {km} km from you; claim it once near.", km=kilometres), code="too_far"
+        )
     return ConflictError("This task is not offered right now.", code="task_unavailable")
 
 

@@ -5,40 +5,57 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from fieldtasks.i18n import N_, Sentence
 from fieldtasks.ocr.types import TypedPrice
 
 OUTLIER_FACTOR = 3  # a price more than 3 times (or less than a third of) the recent median is flagged
 
 # Every reason an item goes to review for, with a sentence its worker can read.
 REASONS = {
-    "no_barcode": "No product barcode could be read on the photo; keep the label's barcode sharp and in frame.",
-    "wrong_product": "The barcode on the photo ({found}) is not the product of this task ({expected}).",
-    "price_unreadable": "The shelf price could not be read on the photo.",
-    "low_confidence": "The {what} was read, but not clearly enough to be sure; a moderator will check it.",
-    "outside_geofence": "The photo was taken {distance_m} m from the place, outside its {geofence_m} m geofence.",
-    "stale_photo": "The photo was taken at {taken_at}, outside the time you held this task.",
-    "duplicate_photo": "This photo is a copy of one sent for another task or by another worker.",
-    "price_disagrees": "The price read ({price}) and the unit price read ({unit_price} per {unit}) do not agree "
-    "for this product's quantity; a moderator will check them.",
-    "price_outlier": "The price read ({price}) is far from this product's recent median ({median}).",
-    "price_mismatch": "You entered {typed}; the label reads {read}. A moderator will check the photo.",
-    "price_unconfirmed": "The price you entered ({typed}) could not be confirmed on the photo; a moderator will "
-    "check it.",
-    "not_found": "You reported the product missing from the shelf, with a photo of its place: a finding, which a "
-    "moderator confirms.",
-    "absence_unproven": "You reported the product missing without a photo of its empty place: with nothing to "
-    "check, this finding is not paid. Next time, photograph the label with no product, or the gap.",
-    "unreadable_photo": "The photo could not be opened: {error}.",
-    "shelf_unreadable": "Some labels on the shelf could not be read, so the product may be there unseen.",
-    "missing_photo": "There is no {stage} photo of the vehicle's code.",
-    "no_vehicle_code": "The vehicle's code could not be read on the {stage} photo; keep it sharp and in frame.",
-    "wrong_vehicle": "The code on the {stage} photo ({found}) is not this task's vehicle ({expected}).",
+    "no_barcode": N_("No product barcode could be read on the photo; keep the label's barcode sharp and in frame."),
+    "wrong_product": N_("The barcode on the photo ({found}) is not the product of this task ({expected})."),
+    "price_unreadable": N_("The shelf price could not be read on the photo."),
+    "low_confidence": N_("The {what} was read, but not clearly enough to be sure; a moderator will check it."),
+    "outside_geofence": N_("The photo was taken {distance_m} m from the place, outside its {geofence_m} m geofence."),
+    "stale_photo": N_("The photo was taken at {taken_at}, outside the time you held this task."),
+    "duplicate_photo": N_("This photo is a copy of one sent for another task or by another worker."),
+    "price_disagrees": N_(
+        "The price read ({price}) and the unit price read ({unit_price} per {unit}) do not agree "
+        "for this product's quantity; a moderator will check them."
+    ),
+    "price_outlier": N_("The price read ({price}) is far from this product's recent median ({median})."),
+    "price_mismatch": N_("You entered {typed}; the label reads {read}. A moderator will check the photo."),
+    "price_unconfirmed": N_(
+        "The price you entered ({typed}) could not be confirmed on the photo; a moderator will check it."
+    ),
+    "not_found": N_(
+        "You reported the product missing from the shelf, with a photo of its place: a finding, which a "
+        "moderator confirms."
+    ),
+    "absence_unproven": N_(
+        "You reported the product missing without a photo of its empty place: with nothing to "
+        "check, this finding is not paid. Next time, photograph the label with no product, or the gap."
+    ),
+    "unreadable_photo": N_("The photo could not be opened: {error}."),
+    "shelf_unreadable": N_("Some labels on the shelf could not be read, so the product may be there unseen."),
+    "missing_photo": N_("There is no {stage} photo of the vehicle's code."),
+    "no_vehicle_code": N_("The vehicle's code could not be read on the {stage} photo; keep it sharp and in frame."),
+    "wrong_vehicle": N_("The code on the {stage} photo ({found}) is not this task's vehicle ({expected})."),
 }
 SCOOTER_STAGES = ("pickup", "dropoff")
 
 
-def reason(code: str, **values: Any) -> dict[str, str]:
-    return {"code": code, "message": REASONS[code].format(**values)}
+def reason(code: str, **values: Any) -> dict[str, Any]:
+    """A reason as stored: its code, the sentence in English, and the values that say it again in another language."""
+    return {"code": code, "message": REASONS[code].format(**values), "values": values}
+
+
+def reason_sentence(found: dict[str, Any]) -> str:
+    """A stored reason's sentence, to say again in the reader's language (as it was written when it cannot be)."""
+    template, values = REASONS.get(found["code"]), found.get("values")
+    if template is None or (values is None and "{" in template):
+        return found.get("message", "")
+    return Sentence(template, **(values or {}))
 
 
 @dataclass(frozen=True)
