@@ -24,7 +24,7 @@ CATALOGUES = ROOT / "fieldtasks" / "translations"
 KEYWORDS = ("N_", "Sentence", "NotFoundError", "ConflictError", "InvalidError", "AuthenticationError",
             "PermissionDeniedError", "PreconditionFailedError", "PayloadTooLargeError", "UnsupportedMediaTypeError",
             "PreconditionRequiredError", "TooManyRequestsError", "UnavailableError")  # fmt: skip
-PLACEHOLDER = re.compile(r"\{[^{}]*\}")
+PLACEHOLDER = re.compile(r"\{[^{}]*\}|%\(\w+\)[sd]")
 
 
 def pybabel(command: list[str]) -> None:

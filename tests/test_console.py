@@ -50,6 +50,26 @@ def test_a_moderator_signs_in_opens_the_next_case_and_approves_a_corrected_price
     assert [p["price_cents"] for p in feed] == [359]
 
 
+def test_the_console_speaks_french_by_the_browser_or_by_its_switch(client, staff):
+    campaign = stores_campaign(client, 1)
+    read_photo(client, hand_in(client, label_photo(gtin=EVIAN, price_cents=349, seed=3), campaign))
+    signed_in(client, staff("moderator"))
+    french = client.get("/console", headers={"Accept-Language": "fr-FR,fr;q=0.9"}).get_data(as_text=True)
+    assert '<html lang="fr">' in french and "Ouvrir le dossier suivant" in french and "1 dossier(s) ouvert(s)" in french
+    assert "Code-barres d&#39;un autre produit lu" in french  # the reason, in the moderator's words
+    switched = client.get("/console/language/en", query_string={"next": "/console?reason=wrong_product"})
+    assert switched.headers["Location"] == "/console?reason=wrong_product"
+    english = client.get("/console", headers={"Accept-Language": "fr"}).get_data(as_text=True)
+    assert '<html lang="en">' in english and "Open the next case" in english  # the switch wins over the browser
+    elsewhere = client.get("/console/language/fr", query_string={"next": "https://elsewhere.example/"})
+    assert elsewhere.headers["Location"] == "/console"  # never sent off the console
+    queue = client.get("/console").get_data(as_text=True)
+    opened = client.post("/console/next", data={"csrf": csrf_of(queue)})
+    case_page = client.get(opened.headers["Location"]).get_data(as_text=True)
+    assert "Approuver" in case_page and "Explication pour le travailleur" in case_page and "Pas le produit" in case_page
+    assert client.get("/console/language/xx").status_code == 404
+
+
 def test_the_console_refuses_strangers_forged_posts_and_escapes_what_people_typed(client, staff):
     store = {"name": "<b onmouseover=alert(1)>Shop</b>", "lat": PARIS[0], "lon": PARIS[1]}
     campaign = published_campaign(client, stores=[store], products=ONE_PRODUCT)

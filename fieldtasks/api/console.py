@@ -10,26 +10,31 @@ from functools import wraps
 from typing import Any
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, session, url_for
+from flask_babel import get_locale
 from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 
 from fieldtasks.api.access import ACCESS_ATTRIBUTE, public
 from fieldtasks.api.blueprint import clean_text
-from fieldtasks.api.console_words import SUGGESTED_REJECTION, reason_words
+from fieldtasks.api.console_words import SUGGESTED_REJECTION, kind_words, reason_words
 from fieldtasks.api.context import resources, unit_of_work
 from fieldtasks.api.errors import DOMAIN_STATUS
 from fieldtasks.api.feeds import photo_url
+from fieldtasks.api.languages import CONSOLE_LANGUAGE
 from fieldtasks.errors import AuthenticationError, DomainError, TooManyRequestsError
+from fieldtasks.i18n import N_, localized
 from fieldtasks.models import REJECT_REASONS, Role
 from fieldtasks.services import accounts, case_views, moderation
 
 blp = Blueprint("console", __name__, url_prefix="/console", template_folder="../templates")
+LANGUAGES = (("fr", "Français"), ("en", "English"))  # the console's switch
 SKIPPED_KEPT = 50  # cases a moderator skipped, not offered again in this session
 
 
 @blp.context_processor
 def page_helpers() -> dict[str, Any]:
-    return {"when": _when, "words": reason_words}
+    return {"when": _when, "words": reason_words, "kind": kind_words, "languages": LANGUAGES,
+            "current_language": lambda: str(get_locale())}  # fmt: skip
 
 
 def _when(moment: datetime | str | None, seconds: bool = False) -> Markup:
@@ -56,7 +61,7 @@ def moderator_page(view: Callable) -> Callable:
             return redirect(url_for("console.sign_in"))
         if claims.role != Role.MODERATOR:
             session.clear()
-            flash("The console is for moderators.")
+            flash(localized(N_("The console is for moderators.")))
             return redirect(url_for("console.sign_in"))
         if request.method == "POST" and request.form.get("csrf") != session.get("csrf"):
             abort(400)
@@ -88,7 +93,7 @@ def security_headers(response):
 def domain_error(error: DomainError):
     """A console error is a page a moderator reads, not the API's JSON."""
     status = next(status for kind, status in DOMAIN_STATUS.items() if isinstance(error, kind))
-    return _error_page(status, "Not possible" if status != 404 else "Not found", error.message)
+    return _error_page(status, N_("Not possible") if status != 404 else N_("Not found"), error.message)
 
 
 @blp.errorhandler(HTTPException)
@@ -97,7 +102,21 @@ def http_error(error: HTTPException):
 
 
 def _error_page(status: int, title: str, message: str):
-    return render_template("console/error.html", title=title, message=message, csrf=session.get("csrf", "")), status
+    page = render_template(
+        "console/error.html", title=localized(title), message=localized(message), csrf=session.get("csrf", "")
+    )
+    return page, status
+
+
+@blp.get("/language/<code>")
+@public
+def language(code: str):
+    """The console's language switch: kept in the session, then back to the page it was chosen on."""
+    if code not in dict(LANGUAGES):
+        abort(404)
+    session[CONSOLE_LANGUAGE] = code
+    back = request.args.get("next", "")
+    return redirect(back if back.startswith("/console") and not back.startswith("//") else url_for("console.queue"))
 
 
 @blp.route("/login", methods=["GET", "POST"])
@@ -110,7 +129,7 @@ def sign_in():
         abort(400)  # a sign-in form posted from elsewhere (login CSRF)
     res = resources()
     if not clean_text(request.form.values()):
-        flash("Text may not contain NUL characters or unpaired surrogates.")
+        flash(localized(N_("Text may not contain NUL characters or unpaired surrogates.")))
         return render_template("console/login.html", login_csrf=session["login_csrf"]), 400
     try:
         res.auth_limits.check_address("console", request.remote_addr)
@@ -120,11 +139,11 @@ def sign_in():
                 passwords=res.passwords, credentials=res.credentials(),
             )  # fmt: skip
     except TooManyRequestsError as error:
-        flash(error.message)
+        flash(localized(error.message))
         page = render_template("console/login.html", login_csrf=session["login_csrf"])
         return page, 429, {"Retry-After": str(error.retry_after)}
     except DomainError as error:
-        flash(error.message)
+        flash(localized(error.message))
         return render_template("console/login.html", login_csrf=session["login_csrf"]), 401
     session.clear()
     session["token"], session["csrf"] = tokens.access_token, secrets.token_urlsafe(16)
@@ -148,9 +167,9 @@ def queue(claims):
         cases, more = case_views.list_cases(db, _queue_filter(chosen), now=resources().clock(), cursor=None, limit=200)
         choices = case_views.queue_choices(db)
     filters = [
-        ("reason", "Reason", choices["reasons"]),
-        ("campaign", "Campaign", choices["campaigns"]),
-        ("client", "Client", choices["clients"]),
+        ("reason", N_("Reason"), choices["reasons"]),
+        ("campaign", N_("Campaign"), choices["campaigns"]),
+        ("client", N_("Client"), choices["clients"]),
     ]
     return render_template(
         "console/queue.html", cases=cases, counts=case_views.reason_counts(cases), csrf=session["csrf"],
@@ -185,10 +204,13 @@ def _next_case(claims):
                 db, claims.user_id, now=res.clock(), daily_cap=res.config.moderator_daily_cap, skipping=skipped
             )
     except DomainError as error:
-        flash(error.message)
+        flash(localized(error.message))
         return redirect(url_for("console.queue"))
     if case_id is None:
-        flash("No case is waiting." if not skipped else "No other case is waiting; the ones you skipped are listed.")
+        waiting = (
+            N_("No other case is waiting; the ones you skipped are listed.") if skipped else N_("No case is waiting.")
+        )
+        flash(localized(waiting))
         session.pop("skipped", None)
         return redirect(url_for("console.queue"))
     return redirect(url_for("console.case", case_id=case_id))
@@ -209,7 +231,7 @@ def skip(claims, case_id):
 def release(claims, case_id):
     with unit_of_work() as db:
         moderation.release_case(db, case_id, claims.user_id)
-    flash("Case released: back in the queue for anyone.")
+    flash(localized(N_("Case released: back in the queue for anyone.")))
     return redirect(url_for("console.queue"))
 
 
@@ -254,9 +276,9 @@ def decide(claims, case_id):
         with unit_of_work() as db:
             moderation.decide(db, case_id, claims.user_id, decision, now=resources().clock())
     except (DomainError, ValueError) as error:
-        flash(getattr(error, "message", "Write the price as 3,49 or 3.49."))
+        flash(localized(getattr(error, "message", N_("Write the price as 3,49 or 3.49."))))
         return redirect(url_for("console.case", case_id=case_id))
-    flash("Decision recorded.")
+    flash(localized(N_("Decision recorded.")))
     return _next_case(claims)  # a working day is one case after another
 
 
