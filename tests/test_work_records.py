@@ -132,3 +132,12 @@ def test_the_printable_record_escapes_what_people_typed(client):
     assert page.status_code == 200 and page.mimetype == "text/html"
     text = page.get_data(as_text=True)
     assert "&lt;script&gt;" in text and "<script>" not in text and "No task yet." in text
+
+
+def test_the_printable_record_reads_in_french_and_signs_the_same_record(client, worked):
+    french = {**worked.worker, "Accept-Language": "fr"}
+    page = client.get("/me/work-record", query_string={"format": "html"}, headers=french).get_data(as_text=True)
+    assert '<html lang="fr">' in page and "Relevé de travail" in page and "relevés de prix" in page
+    assert "<code>POST /work-records/verify</code>" in page  # markup kept inside the translated sentence
+    document = client.get("/me/work-record", headers=french).json  # the signed JSON has no language
+    assert client.post("/work-records/verify", json=document).json["valid"] is True

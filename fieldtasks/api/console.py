@@ -10,7 +10,6 @@ from functools import wraps
 from typing import Any
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, session, url_for
-from flask_babel import get_locale
 from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 
@@ -33,8 +32,7 @@ SKIPPED_KEPT = 50  # cases a moderator skipped, not offered again in this sessio
 
 @blp.context_processor
 def page_helpers() -> dict[str, Any]:
-    return {"when": _when, "words": reason_words, "kind": kind_words, "languages": LANGUAGES,
-            "current_language": lambda: str(get_locale())}  # fmt: skip
+    return {"when": _when, "words": reason_words, "kind": kind_words, "languages": LANGUAGES}
 
 
 def _when(moment: datetime | str | None, seconds: bool = False) -> Markup:

@@ -42,6 +42,10 @@ def select_locale() -> str:
 def init_languages(app: Flask) -> None:
     Babel(app, locale_selector=select_locale, default_translation_directories=str(TRANSLATIONS))
 
+    @app.context_processor
+    def language_of_the_page() -> dict:
+        return {"current_language": lambda: str(get_locale())}
+
     @app.after_request
     def say_the_language(response):
         response.headers["Content-Language"] = str(get_locale())

@@ -15,12 +15,15 @@ from fieldtasks.api.record_schemas import (
     VerificationSchema,
     WorkRecordSchema,
 )
+from fieldtasks.i18n import N_
 from fieldtasks.models import Role
 from fieldtasks.services import reputation, work_records
 
 blp = Blueprint("records", __name__, description="Work records, signed: the worker's to take elsewhere.")
 
 
+KIND_NAMES = {"shelf_price": N_("shelf prices"), "product_placement": N_("product placement"),
+              "scooter_recharge": N_("scooter charging")}  # fmt: skip
 RECORD_200 = "The signed record (JSON); with format=html, a printable page"
 
 
@@ -39,7 +42,8 @@ class MyWorkRecord(MethodView):
             )
         document = res.record_signer.sign(record)
         if query["format"] == "html":
-            return Response(render_template("work_record.html", document=document), mimetype="text/html")
+            page = render_template("work_record.html", document=document, kinds=KIND_NAMES)
+            return Response(page, mimetype="text/html")
         return document
 
 
