@@ -85,3 +85,8 @@ def authenticate() -> AccessClaims:
 def current_caller() -> AccessClaims:
     """The caller that `@roles` let in."""
     return g.caller
+
+
+def organization_id():
+    """The organization of the client (or API key) that `@roles` let in."""
+    return current_caller().organization_id

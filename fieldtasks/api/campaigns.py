@@ -5,7 +5,7 @@ from __future__ import annotations
 import marshmallow as ma
 from flask.views import MethodView
 
-from fieldtasks.api.access import current_caller, roles
+from fieldtasks.api.access import current_caller, organization_id, roles
 from fieldtasks.api.blueprint import Blueprint
 from fieldtasks.api.campaign_schemas import (
     CampaignCreateSchema,
@@ -26,10 +26,6 @@ from fieldtasks.services import campaigns, progress, publishing
 blp = Blueprint("campaigns", __name__, url_prefix="/campaigns", description="Campaigns of the caller's organization.")
 
 ETAG_HEADER_DOC = {"ETag": {"description": "The version to send in If-Match", "schema": {"type": "string"}}}
-
-
-def organization_id():
-    return current_caller().organization_id
 
 
 @blp.route("")

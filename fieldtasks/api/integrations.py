@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask.views import MethodView
 
-from fieldtasks.api.access import current_caller, roles
+from fieldtasks.api.access import current_caller, organization_id, roles
 from fieldtasks.api.blueprint import Blueprint
 from fieldtasks.api.context import resources, unit_of_work
 from fieldtasks.api.integration_schemas import (
@@ -22,10 +22,6 @@ from fieldtasks.models import Role
 from fieldtasks.services import api_keys, webhooks
 
 blp = Blueprint("integrations", __name__, description="Webhooks and API keys of the caller's organization.")
-
-
-def organization_id():
-    return current_caller().organization_id
 
 
 @blp.route("/webhooks")

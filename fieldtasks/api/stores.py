@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import request
 from flask.views import MethodView
 
-from fieldtasks.api.access import current_caller, roles
+from fieldtasks.api.access import organization_id, roles
 from fieldtasks.api.blueprint import BODY_413, Blueprint
 from fieldtasks.api.campaign_schemas import ImportReportSchema
 from fieldtasks.api.context import resources, unit_of_work
@@ -28,10 +28,6 @@ STORE_FILE_BODY = {
 }
 IN_USE = ("`store_in_use`: a worker holds its task (or has checked in there) until `errors.claim_expires_at`; "
           "`store_visited`: its task was handed in; `campaign_closed`")  # fmt: skip
-
-
-def organization_id():
-    return current_caller().organization_id
 
 
 @blp.route("/<uuid:campaign_id>/stores")
