@@ -20,10 +20,10 @@ from babel.messages.pofile import read_po
 
 ROOT = Path(__file__).resolve().parent.parent
 CATALOGUES = ROOT / "fieldtasks" / "translations"
-# The calls whose first argument is a sentence: the markers, and every error a service raises.
+# The calls whose first argument is a sentence: the markers, every error a service raises, a schema's refusal.
 KEYWORDS = ("N_", "Sentence", "NotFoundError", "ConflictError", "InvalidError", "AuthenticationError",
             "PermissionDeniedError", "PreconditionFailedError", "PayloadTooLargeError", "UnsupportedMediaTypeError",
-            "PreconditionRequiredError", "TooManyRequestsError", "UnavailableError")  # fmt: skip
+            "PreconditionRequiredError", "TooManyRequestsError", "UnavailableError", "ValidationError")  # fmt: skip
 PLACEHOLDER = re.compile(r"\{[^{}]*\}|%\(\w+\)[sd]")
 
 

@@ -8,6 +8,7 @@ import marshmallow as ma
 from marshmallow import validate
 
 from fieldtasks.api.fields import Moment
+from fieldtasks.i18n import Sentence
 from fieldtasks.imports import (
     DEFAULT_GEOFENCE_M,
     MAX_GEOFENCE_M,
@@ -205,7 +206,7 @@ class CampaignCreateSchema(CampaignEditSchema):
         if isinstance(data, dict):
             for name, most in LIST_LIMITS.items():
                 if isinstance(data.get(name), list) and len(data[name]) > most:
-                    raise ma.ValidationError(f"At most {most} in one request.", name)
+                    raise ma.ValidationError(Sentence("At most {most} in one request.", most=most), name)
         return data
 
     timezone = ma.fields.String(load_default="Europe/Paris", validate=_is_time_zone)

@@ -15,6 +15,9 @@ MAX_UTC_OFFSET = timedelta(hours=15, minutes=59)  # what PostgreSQL accepts; no 
 class Moment(ma.fields.AwareDateTime):
     """A date-time with its UTC offset, within the offsets that exist; written as every timestamp is (`rfc3339`)."""
 
+    def __init__(self, *args, metadata: dict | None = None, **kwargs):
+        super().__init__(*args, metadata={"example": "2026-12-05T08:15:00.000Z", **(metadata or {})}, **kwargs)
+
     def _serialize(self, value, attr, obj, **kwargs):
         return rfc3339(value)
 
