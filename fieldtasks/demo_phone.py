@@ -231,7 +231,7 @@ def _wait_for_verdicts(phone: Phone, task_id: str, wait_s: float) -> dict[str, A
             f"   {item['product_name'] or item['vehicle_code']}: {item['verdict'] or 'not read yet'}{shelf}"
             + (f" ({reasons})" if reasons else "")
         )
-    for row in phone.call("GET", "/me/earnings"):
+    for row in phone.call("GET", "/me/earnings")["items"]:
         phone.say(
             f"   earnings in {row['currency']}: {row['available_cents']} cents available, "
             f"{row['pending_cents']} pending review"

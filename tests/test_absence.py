@@ -58,7 +58,7 @@ def test_a_product_reported_missing_without_a_photo_is_not_paid_and_can_be_appea
     assert {item["verdict"] for item in items} == {"rejected"}
     assert {item["reasons"][0]["code"] for item in items} == {"absence_unproven"}
     assert "photo of its empty place" in items[0]["reasons"][0]["message"]
-    earned = client.get("/me/earnings", headers=worker).json
+    earned = client.get("/me/earnings", headers=worker).json["items"]
     assert all(row["available_cents"] == 0 and row["pending_cents"] == 0 for row in earned)
     appealed = client.post(f"/items/{items[0]['id']}/appeal", json={"comment": "Photos are forbidden here."},
                            headers=worker)  # fmt: skip

@@ -67,7 +67,7 @@ def test_a_slow_week_is_topped_up_to_the_minimum_hourly_rate_charged_to_campaign
     assert week.top_ups() == [601, 1803]  # a quarter charged to the first campaign, three quarters to the second
     again = settle(app, week.monday, clock.now + timedelta(days=11))
     assert again.topped_up_cents == 2404 and week.top_ups() == [601, 1803]  # a week is settled once
-    [money] = client.get("/me/earnings", headers=week.headers()).json  # the top-up is a line of its own
+    [money] = client.get("/me/earnings", headers=week.headers()).json["items"]  # the top-up is a line of its own
     assert (money["floor_top_ups_cents"], money["earned_cents"], money["available_cents"]) == (2404, 0, 2404)
 
 

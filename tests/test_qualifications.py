@@ -23,7 +23,7 @@ def test_a_worker_practises_paid_earns_the_qualification_and_may_then_claim(clie
     assert card["required_qualification"] == CODE
     refused = client.post(f"/tasks/{card['id']}/claim", json=HERE, headers=worker)
     assert (refused.status_code, refused.json["code"]) == (409, "qualification_required")
-    [offered] = client.get("/qualifications", headers=worker).json
+    [offered] = client.get("/qualifications", headers=worker).json["items"]
     assert (offered["practice_minutes"], offered["practice_pay_cents"], offered["earned_at"]) == (4, 81, None)
 
     attempt = client.post(f"/qualifications/{CODE}/attempts", headers=worker).json

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from tests.fieldwork import HERE, PARIS, new_client, new_worker
+from tests.helpers import pages
 from tests.test_fair_pay import do_task
 from tests.verification import stores_campaign
 
@@ -59,7 +60,10 @@ def test_a_worker_hides_a_clients_tasks_or_one_campaign_and_sees_them_again(clie
     assert {c["campaign_id"] for c in cards(client, other)} == {first["id"], second["id"], third["id"]}
     client.post("/me/hidden", json={"campaign_id": first["id"]}, headers=worker)
     assert cards(client, worker) == []
-    assert [h["campaign_title"] for h in client.get("/me/hidden", headers=worker).json if h["campaign_id"]]
+    hides = pages(client, "/me/hidden", worker, limit=1)
+    assert [len(page) for page in hides] == [1, 1]  # one a page
+    titles = {hide["client_name"] or hide["campaign_title"] for page in hides for hide in page}
+    assert titles == {hidden.json["client_name"], first["title"]}
     assert client.delete(f"/me/hidden/{hidden.json['id']}", headers=worker).status_code == 204
     assert {c["campaign_id"] for c in cards(client, worker)} == {second["id"], third["id"]}
     both = client.post("/me/hidden", json={"client_id": client_id, "campaign_id": first["id"]}, headers=worker)

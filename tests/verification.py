@@ -117,7 +117,7 @@ def item_of(client, handed_in: HandedIn) -> dict:
 
 
 def earnings(client, worker: dict) -> dict:
-    rows = client.get("/me/earnings", headers=worker).json
+    rows = client.get("/me/earnings", headers=worker).json["items"]
     return next((row for row in rows if row["currency"] == "EUR"), {})
 
 

@@ -45,11 +45,13 @@ class Webhooks(MethodView):
             }
 
     @roles(Role.CLIENT, api_keys=True)
-    @blp.response(200, WebhookSchema(many=True))
-    def get(self):
-        """My organization's webhooks"""
+    @blp.arguments(PageQuerySchema, location="query")
+    @blp.response(200, page_of(WebhookSchema))
+    def get(self, query):
+        """My organization's webhooks, oldest first, a page at a time"""
         with unit_of_work() as session:
-            return webhooks.list_webhooks(session, organization_id())
+            found, cursor = webhooks.list_webhooks(session, organization_id(), **page_args(query))
+            return {"items": found, "next_cursor": cursor}
 
 
 @blp.route("/webhooks/<uuid:webhook_id>")
@@ -109,11 +111,13 @@ class ApiKeys(MethodView):
             }
 
     @roles(Role.CLIENT)
-    @blp.response(200, ApiKeySchema(many=True))
-    def get(self):
-        """My organization's API keys (never the keys themselves)"""
+    @blp.arguments(PageQuerySchema, location="query")
+    @blp.response(200, page_of(ApiKeySchema))
+    def get(self, query):
+        """My organization's API keys (never the keys themselves), oldest first, a page at a time"""
         with unit_of_work() as session:
-            return api_keys.list_api_keys(session, organization_id())
+            found, cursor = api_keys.list_api_keys(session, organization_id(), **page_args(query))
+            return {"items": found, "next_cursor": cursor}
 
 
 @blp.route("/api-keys/<uuid:key_id>")

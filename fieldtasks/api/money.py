@@ -65,11 +65,12 @@ class OrganizationAccount(MethodView):
 @blp.route("/me/earnings")
 class MyEarnings(MethodView):
     @roles(Role.WORKER)
-    @blp.response(200, EarningsSchema(many=True))
+    @blp.response(200, page_of(EarningsSchema))
     def get(self):
-        """What I have earned, per currency: pending, available, paid out, and my effective hourly rate"""
+        """What I have earned, per currency (one page: next_cursor is null): pending, available, paid out, and my
+        effective hourly rate"""
         with unit_of_work() as session:
-            return earnings.worker_earnings(session, current_caller().user_id)
+            return {"items": earnings.worker_earnings(session, current_caller().user_id), "next_cursor": None}
 
 
 @blp.route("/me/ledger")

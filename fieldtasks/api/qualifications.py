@@ -8,6 +8,7 @@ from flask.views import MethodView
 from fieldtasks.api.access import current_caller, roles
 from fieldtasks.api.blueprint import BINARY_BODY, Blueprint
 from fieldtasks.api.context import resources, unit_of_work
+from fieldtasks.api.pages import PageQuerySchema, page_args, page_of
 from fieldtasks.api.qualification_schemas import AnswersSchema, AttemptSchema, QualificationSchema
 from fieldtasks.models import Role
 from fieldtasks.services import qualifications
@@ -22,11 +23,15 @@ def wages():
 @blp.route("/qualifications")
 class Qualifications(MethodView):
     @roles(Role.WORKER)
-    @blp.response(200, QualificationSchema(many=True))
-    def get(self):
-        """Qualifications campaigns may require, what practising pays, and the ones I earned"""
+    @blp.arguments(PageQuerySchema, location="query")
+    @blp.response(200, page_of(QualificationSchema))
+    def get(self, query):
+        """Qualifications campaigns may require, what practising pays, and the ones I earned; a page at a time"""
         with unit_of_work() as session:
-            return qualifications.list_qualifications(session, current_caller().user_id, wages=wages())
+            offered, cursor = qualifications.list_qualifications(
+                session, current_caller().user_id, wages=wages(), **page_args(query)
+            )
+        return {"items": offered, "next_cursor": cursor}
 
 
 @blp.route("/qualifications/<string:code>/attempts")

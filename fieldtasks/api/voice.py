@@ -7,7 +7,7 @@ from flask.views import MethodView
 from fieldtasks.api.access import current_caller, roles
 from fieldtasks.api.blueprint import Blueprint
 from fieldtasks.api.context import resources, unit_of_work
-from fieldtasks.api.pages import PageQuerySchema, page_args
+from fieldtasks.api.pages import PageQuerySchema, page_args, page_of
 from fieldtasks.api.voice_schemas import CampaignRatingsSchema, HiddenSchema, HideSchema, RatingInSchema, RatingSchema
 from fieldtasks.models import Role
 from fieldtasks.services import voice
@@ -43,11 +43,13 @@ class CampaignRatings(MethodView):
 @blp.route("/me/hidden")
 class Hidden(MethodView):
     @roles(Role.WORKER)
-    @blp.response(200, HiddenSchema(many=True))
-    def get(self):
-        """Clients and campaigns whose tasks I chose not to see"""
+    @blp.arguments(PageQuerySchema, location="query")
+    @blp.response(200, page_of(HiddenSchema))
+    def get(self, query):
+        """Clients and campaigns whose tasks I chose not to see, the latest first, a page at a time"""
         with unit_of_work() as session:
-            return voice.hidden_sources(session, current_caller().user_id)
+            hidden, cursor = voice.hidden_sources(session, current_caller().user_id, **page_args(query))
+        return {"items": hidden, "next_cursor": cursor}
 
     @roles(Role.WORKER)
     @blp.arguments(HideSchema)

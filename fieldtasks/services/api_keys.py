@@ -13,7 +13,9 @@ from sqlalchemy.orm import Session
 from fieldtasks.errors import AuthenticationError, NotFoundError
 from fieldtasks.models import ApiKey, Role
 from fieldtasks.security import AccessClaims
+from fieldtasks.services.cursors import keyset_page
 
+KEYS = "a"  # the tag of the key list's page cursors
 PREFIX = "ftk_"  # tells an API key from a JWT at a glance (and to secret scanners)
 
 
@@ -32,9 +34,13 @@ def create_api_key(session: Session, organization_id: uuid.UUID, user_id: uuid.U
     return api_key, key
 
 
-def list_api_keys(session: Session, organization_id: uuid.UUID) -> list[ApiKey]:
-    query = select(ApiKey).where(ApiKey.organization_id == organization_id).order_by(ApiKey.created_at)
-    return list(session.scalars(query))
+def list_api_keys(
+    session: Session, organization_id: uuid.UUID, *, cursor: str | None, limit: int
+) -> tuple[list[ApiKey], str | None]:
+    """The organization's API keys (revoked ones too, saying so), oldest first, a page at a time."""
+    query = select(ApiKey).where(ApiKey.organization_id == organization_id)
+    page = keyset_page(session, query, [ApiKey.created_at, ApiKey.id], tag=KEYS, cursor=cursor, limit=limit)
+    return [row[0] for row in page.rows], page.next_cursor
 
 
 def revoke_api_key(session: Session, organization_id: uuid.UUID, key_id: uuid.UUID, *, now: datetime) -> None:

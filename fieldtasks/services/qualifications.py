@@ -18,16 +18,21 @@ from fieldtasks.models import AccountKind, PracticeAttempt, Qualification, Worke
 from fieldtasks.practice_labels import question_jpeg, question_prices
 from fieldtasks.services import ledger
 from fieldtasks.services.briefs import briefing_pay_cents
+from fieldtasks.services.cursors import keyset_page
 
 PRACTICE = "practice"
 PRACTICE_CURRENCY = "EUR"  # practice is the platform's cost, paid in the platform's currency
+CATALOGUE = "g"  # the tag of the catalogue's page cursors
 
 
 def practice_pay_cents(qualification: Qualification, wages: Mapping[str, int]) -> int:
     return briefing_pay_cents(qualification.practice_minutes, wages.get(PRACTICE_CURRENCY))
 
 
-def list_qualifications(session: Session, worker_id: uuid.UUID, *, wages: Mapping[str, int]) -> list[dict[str, Any]]:
+def list_qualifications(
+    session: Session, worker_id: uuid.UUID, *, wages: Mapping[str, int], cursor: str | None, limit: int
+) -> tuple[list[dict[str, Any]], str | None]:
+    """The qualifications campaigns may require, by code, a page at a time, each saying when the worker earned it."""
     earned = dict(
         session.execute(
             select(WorkerQualification.qualification_code, WorkerQualification.earned_at).where(
@@ -35,7 +40,8 @@ def list_qualifications(session: Session, worker_id: uuid.UUID, *, wages: Mappin
             )
         ).all()
     )
-    return [
+    page = keyset_page(session, select(Qualification), [Qualification.code], tag=CATALOGUE, cursor=cursor, limit=limit)
+    offered = [
         {
             "code": q.code,
             "name": q.name,
@@ -45,8 +51,9 @@ def list_qualifications(session: Session, worker_id: uuid.UUID, *, wages: Mappin
             "currency": PRACTICE_CURRENCY,
             "earned_at": earned.get(q.code),
         }
-        for q in session.scalars(select(Qualification).order_by(Qualification.code))
+        for q, _ in page.rows
     ]
+    return offered, page.next_cursor
 
 
 def start_attempt(

@@ -15,7 +15,7 @@ from fieldtasks.models import Campaign, HiddenSource, Organization, Task, TaskRa
 from fieldtasks.services.campaigns import get_campaign
 from fieldtasks.services.cursors import keyset_page
 
-COMMENTS = "r"  # the tag of the ratings' page cursors
+COMMENTS, HIDDEN = "r", "x"  # the tags of the ratings' and the hidden sources' page cursors
 
 
 def rate_task(
@@ -93,30 +93,40 @@ def hide_source(
         raise NotFoundError("No such client or campaign.")
     key = {"organization_id": client_id} if client_id else {"campaign_id": campaign_id}
     session.execute(pg_insert(HiddenSource).values(worker_id=worker_id, hidden_at=now, **key).on_conflict_do_nothing())
-    wanted = client_id or campaign_id
-    return next(row for row in hidden_sources(session, worker_id) if wanted in (row["client_id"], row["campaign_id"]))
+    hidden = _hidden(worker_id).where(
+        HiddenSource.organization_id == client_id if client_id else HiddenSource.campaign_id == campaign_id
+    )
+    return _hidden_view(*session.execute(hidden).one())
 
 
-def hidden_sources(session: Session, worker_id: uuid.UUID) -> list[dict[str, Any]]:
-    rows = session.execute(
+def hidden_sources(
+    session: Session, worker_id: uuid.UUID, *, cursor: str | None, limit: int
+) -> tuple[list[dict[str, Any]], str | None]:
+    """What the worker chose not to see, the latest first, a page at a time."""
+    order = [HiddenSource.hidden_at, HiddenSource.id]
+    page = keyset_page(session, _hidden(worker_id), order, tag=HIDDEN, cursor=cursor, limit=limit, descending=True)
+    return [_hidden_view(*row[:4]) for row in page.rows], page.next_cursor
+
+
+def _hidden(worker_id: uuid.UUID):
+    return (
         select(HiddenSource, Organization.name, Campaign.title, Campaign.purpose)
         .outerjoin(Organization, Organization.id == HiddenSource.organization_id)
         .outerjoin(Campaign, Campaign.id == HiddenSource.campaign_id)
         .where(HiddenSource.worker_id == worker_id)
-        .order_by(HiddenSource.hidden_at.desc())
     )
-    return [
-        {
-            "id": hide.id,
-            "client_id": hide.organization_id,
-            "client_name": client_name,
-            "campaign_id": hide.campaign_id,
-            "campaign_title": title,
-            "purpose": purpose,
-            "hidden_at": hide.hidden_at,
-        }
-        for hide, client_name, title, purpose in rows
-    ]
+
+
+def _hidden_view(hide: HiddenSource, client_name: str | None, title: str | None, purpose: str | None) -> dict:
+    return {
+        "id": hide.id,
+        "client_id": hide.organization_id,
+        "client_name": client_name,
+        "campaign_id": hide.campaign_id,
+        "campaign_title": title,
+        "purpose": purpose,
+        "hidden_at": hide.hidden_at,
+    }
 
 
 def unhide(session: Session, worker_id: uuid.UUID, hide_id: uuid.UUID) -> None:

@@ -25,7 +25,7 @@ FIRST_RETRY = timedelta(seconds=30)  # doubled at each attempt, up to MAX_RETRY
 MAX_RETRY = timedelta(hours=2)
 ATTEMPT_LEASE = timedelta(seconds=60)  # an attempt in flight is not taken again before this
 NEW_DELIVERIES = "fieldtasks.new_deliveries"
-DELIVERIES = "d"  # the tag of their page cursors
+DELIVERIES, WEBHOOKS = "d", "w"  # the tags of their page cursors
 
 
 def check_url(url: str, *, allow_private: bool) -> str:
@@ -63,9 +63,13 @@ def create_webhook(
     return webhook, secret
 
 
-def list_webhooks(session: Session, organization_id: uuid.UUID) -> list[Webhook]:
+def list_webhooks(
+    session: Session, organization_id: uuid.UUID, *, cursor: str | None, limit: int
+) -> tuple[list[Webhook], str | None]:
+    """The organization's webhooks still in use, oldest first, a page at a time."""
     query = select(Webhook).where(Webhook.organization_id == organization_id, Webhook.disabled_at.is_(None))
-    return list(session.scalars(query.order_by(Webhook.created_at)))
+    page = keyset_page(session, query, [Webhook.created_at, Webhook.id], tag=WEBHOOKS, cursor=cursor, limit=limit)
+    return [row[0] for row in page.rows], page.next_cursor
 
 
 def organization_webhook(session: Session, organization_id: uuid.UUID, webhook_id: uuid.UUID) -> Webhook:

@@ -89,7 +89,7 @@ def subscribe(client, campaign, receiver_url, box, events=("price.verified", "ta
     created = client.post("/webhooks", json={"url": receiver_url, "events": list(events)}, headers=campaign["headers"])
     assert created.status_code == 201, created.json
     box["secret"] = created.json["secret"]
-    assert "secret" not in client.get("/webhooks", headers=campaign["headers"]).json[0]
+    assert "secret" not in client.get("/webhooks", headers=campaign["headers"]).json["items"][0]
     return created.json["id"]
 
 
@@ -187,7 +187,7 @@ def test_another_organization_sees_no_webhook_of_mine(client, receiver):
     stranger = new_client(client)
     assert client.get(f"/webhooks/{webhook_id}/deliveries", headers=stranger).status_code == 404
     assert client.delete(f"/webhooks/{webhook_id}", headers=stranger).status_code == 404
-    assert client.get("/webhooks", headers=stranger).json == []
+    assert client.get("/webhooks", headers=stranger).json == {"items": [], "next_cursor": None}
 
 
 @pytest.mark.parametrize("url", ["http://127.0.0.1:8080/x", "http://10.1.2.3/x", "http://[::1]/x", "ftp://x.org"])
@@ -202,7 +202,7 @@ def test_api_keys_open_feeds_and_webhooks_only_until_revoked(client):
     created = client.post("/api-keys", json={"name": "pricing server"}, headers=campaign["headers"])
     assert created.status_code == 201
     key = created.json["key"]
-    listed = client.get("/api-keys", headers=campaign["headers"]).json
+    listed = client.get("/api-keys", headers=campaign["headers"]).json["items"]
     assert listed[0]["prefix"] == key[:12] and "key" not in listed[0]
     server = {"Authorization": f"Bearer {key}"}
     assert client.get("/feeds/prices", headers=server).status_code == 200
