@@ -30,6 +30,7 @@ def test_a_typed_price_the_label_contradicts_goes_to_review_saying_both_prices()
     assert why == {
         "code": "price_mismatch",
         "message": "You entered 3.94; the label reads 3.49. A moderator will check the photo.",
+        "values": {"typed": "3.94", "read": "3.49"},  # to say it again in the reader's language
     }
 
 
