@@ -22,7 +22,6 @@ from fieldtasks.services.escrow import release_cancelled_task
 from fieldtasks.services.tasks import effective_status
 
 STORES = "t"  # the tag of the store list's page cursors
-WHERE_IT_IS = ("lat", "lon", "geofence_m")  # what a check-in is verified against
 
 
 def _columns():
@@ -102,7 +101,7 @@ def edit_store(
     it was taken."""
     campaign = editable_campaign(session, organization_id, campaign_id)
     store, task = _store_and_task(session, campaign, store_id)
-    here = _where_it_is(session, store)
+    here = _where_it_is(session, store)  # what a check-in is verified against
     if task is not None and any(changes.get(key, value) != value for key, value in here.items()):
         _refuse_if_worked_at(task, now)
     lat, lon = changes.pop("lat", here["lat"]), changes.pop("lon", here["lon"])
