@@ -9,6 +9,7 @@ from markupsafe import escape
 from sqlalchemy import text
 
 from fieldtasks import create_app
+from fieldtasks.api import console
 from fieldtasks.api.console_words import REASON_WORDS
 from fieldtasks.services.verdicts import REASONS
 from tests.conftest import make_environ
@@ -68,6 +69,21 @@ def test_the_console_speaks_french_by_the_browser_or_by_its_switch(client, staff
     case_page = client.get(opened.headers["Location"]).get_data(as_text=True)
     assert "Approuver" in case_page and "Explication pour le travailleur" in case_page and "Pas le produit" in case_page
     assert client.get("/console/language/xx").status_code == 404
+
+
+def test_the_queue_pages_through_every_case_oldest_first(client, staff, monkeypatch):
+    monkeypatch.setattr(console, "QUEUE_PAGE", 1)
+    campaign = stores_campaign(client, 2)
+    for seed in (3, 4):
+        read_photo(client, hand_in(client, label_photo(gtin=EVIAN, price_cents=349, seed=seed), campaign))
+    signed_in(client, staff("moderator"))
+    first = client.get("/console").get_data(as_text=True)
+    assert "1 open case(s) shown, the oldest; more are waiting" in first and "The oldest cases" not in first
+    later = re.search(r'href="([^"]*cursor=[^"]*)">Later cases', first).group(1).replace("&amp;", "&")
+    second = client.get(later).get_data(as_text=True)
+    assert "1 open case(s)" in second and "Later cases" not in second and "The oldest cases" in second
+    case_links = {re.search(r"/console/cases/([0-9a-f-]{36})", page).group(1) for page in (first, second)}
+    assert len(case_links) == 2  # each case on one page
 
 
 def test_the_console_refuses_strangers_forged_posts_and_escapes_what_people_typed(client, staff):

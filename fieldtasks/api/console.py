@@ -27,6 +27,7 @@ from fieldtasks.services import accounts, case_views, moderation
 
 blp = Blueprint("console", __name__, url_prefix="/console", template_folder="../templates")
 LANGUAGES = (("fr", "Français"), ("en", "English"))  # the console's switch
+QUEUE_PAGE = 200  # cases a queue page lists, the oldest first
 SKIPPED_KEPT = 50  # cases a moderator skipped, not offered again in this session
 
 
@@ -162,7 +163,8 @@ def sign_out():
 def queue(claims):
     chosen = {name: request.args.get(name, "") for name in ("reason", "campaign", "client")}
     with unit_of_work() as db:
-        cases, more = case_views.list_cases(db, _queue_filter(chosen), now=resources().clock(), cursor=None, limit=200)
+        where, now, cursor = _queue_filter(chosen), resources().clock(), request.args.get("cursor") or None
+        cases, next_page = case_views.list_cases(db, where, now=now, cursor=cursor, limit=QUEUE_PAGE)
         choices = case_views.queue_choices(db)
     filters = [
         ("reason", N_("Reason"), choices["reasons"]),
@@ -171,7 +173,7 @@ def queue(claims):
     ]
     return render_template(
         "console/queue.html", cases=cases, counts=case_views.reason_counts(cases), csrf=session["csrf"],
-        filters=filters, chosen=chosen, more=more is not None,
+        filters=filters, chosen=chosen, next_page=next_page, later=cursor is not None,
     )  # fmt: skip
 
 
