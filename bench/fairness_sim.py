@@ -44,6 +44,7 @@ from fieldtasks.services import (
     fieldwork,
     floor,
     moderation,
+    nearby,
     payments,
     publishing,
     tasks,
@@ -140,7 +141,7 @@ def work_the_week(res: Resources, rng: random.Random, made: list, people: list[W
             for _ in range(worker.tasks_a_day):
                 campaign_id, minutes = rng.choice(made)
                 with res.database.unit_of_work() as session:
-                    found, _ = tasks.find_nearby_tasks(
+                    found, _ = nearby.find_nearby_tasks(
                         session, lat=place[0], lon=place[1], radius_m=8000, kind=None, limit=20, now=now
                     )
                     found = [t for t in found if t["campaign_id"] == campaign_id]

@@ -24,7 +24,7 @@ from sqlalchemy.engine import make_url
 
 from bench import http
 from bench.seed import CITIES, seed
-from fieldtasks.services.tasks import nearby_params, nearby_statement
+from fieldtasks.services.nearby import nearby_params, nearby_statement
 from tests.database import explain
 
 INDEX = "ix_tasks_mercator_available"

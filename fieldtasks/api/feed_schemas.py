@@ -11,7 +11,7 @@ from fieldtasks.api.fields import Moment, MomentOrDay
 from fieldtasks.api.pages import PageQuerySchema, next_cursor_field
 from fieldtasks.moments import rfc3339
 from fieldtasks.services.deploy_spots import dropped_off_late
-from fieldtasks.services.tasks import MAX_LIMIT
+from fieldtasks.services.nearby import MAX_LIMIT
 
 FORMATS = ("json", "csv", "ndjson")
 CSV_COLUMNS = (

@@ -7,7 +7,7 @@ from marshmallow import validate
 
 from fieldtasks.api.fields import Moment
 from fieldtasks.api.pages import PageQuerySchema, next_cursor_field
-from fieldtasks.services.tasks import MAX_LIMIT
+from fieldtasks.services.nearby import MAX_LIMIT
 
 MAX_CREDIT_CENTS = 100_000_000_00  # a hundred million: a typo guard, not a business rule
 

@@ -15,7 +15,7 @@ from fieldtasks.api.pages import PageQuerySchema
 from fieldtasks.i18n import localized
 from fieldtasks.models import CampaignKind
 from fieldtasks.moments import rfc3339
-from fieldtasks.services.tasks import MAX_LIMIT, MAX_RADIUS_M
+from fieldtasks.services.nearby import MAX_LIMIT, MAX_RADIUS_M
 from fieldtasks.services.verdicts import REASONS, reason_sentence
 
 

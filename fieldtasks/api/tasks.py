@@ -31,7 +31,7 @@ from fieldtasks.api.task_schemas import (
 )
 from fieldtasks.jobs.extraction import enqueue_extractions
 from fieldtasks.models import Role
-from fieldtasks.services import briefs, fieldwork, photos, scooters, tasks
+from fieldtasks.services import briefs, fieldwork, nearby, photos, scooters, tasks
 
 blp = Blueprint("tasks", __name__, description="Field work, for workers.")
 
@@ -53,7 +53,7 @@ class Nearby(MethodView):
     def get(self, query):
         """Tasks I could claim now, nearest first (within a page; each page beyond the one before)"""
         with unit_of_work() as session:
-            rows, cursor = tasks.find_nearby_tasks(
+            rows, cursor = nearby.find_nearby_tasks(
                 session, **{"kind": None, "cursor": None, **query}, now=resources().clock(), worker_id=worker_id()
             )
         return jsonify(cards_page(rows, cursor))

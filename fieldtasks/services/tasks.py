@@ -1,25 +1,15 @@
-"""Finding and claiming tasks: nearby search, claim, release, and what a worker sees of a task."""
+"""Claiming tasks: claim, release, what a worker sees of a task, and the tasks a worker holds (search: nearby.py)."""
 
 from __future__ import annotations
 
-import functools
-import math
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
-    DateTime,
-    Float,
-    Integer,
-    Select,
-    String,
-    Uuid,
     and_,
-    bindparam,
     case,
-    exists,
     func,
     literal,
     literal_column,
@@ -30,7 +20,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session, aliased
 
 from fieldtasks.errors import ConflictError, NotFoundError
-from fieldtasks.geo import MERCATOR_MAX_LAT, MERCATOR_SRID, SRID, mercator_search_radius, point_wkt
+from fieldtasks.geo import point_wkt
 from fieldtasks.i18n import Sentence
 from fieldtasks.models import (
     AVAILABLE_STATUSES,
@@ -38,7 +28,6 @@ from fieldtasks.models import (
     CampaignKind,
     CampaignStatus,
     ExtractionRequest,
-    HiddenSource,
     ItemStatus,
     Organization,
     Photo,
@@ -55,12 +44,9 @@ from fieldtasks.models import (
     WorkerQualification,
 )
 from fieldtasks.services import deploy_spots
-from fieldtasks.services.cursors import decode_keys, encode_keys, keyset_page
+from fieldtasks.services.cursors import keyset_page
 
-MAX_RADIUS_M = 50_000
-MAX_LIMIT = 100
-NEARBY, MY_TASKS = "n", "m"  # the tags of their page cursors
-MAX_AT_ONE_PLACE = 1000  # tasks at one place the nearby pages show at most
+MY_TASKS = "m"  # the tag of the worker's task list's page cursors
 # What one claim's progress leaves on the task row, cleared for the next claim.
 FRESH_CLAIM = {"checked_in_at": None, "picked_up_at": None, "dropoff_spot_id": None, "dropped_off_at": None,
                "dropoff_due_at": None}  # fmt: skip
@@ -86,7 +72,7 @@ def is_running(now: datetime):
     return and_(Campaign.status == CampaignStatus.ACTIVE, Campaign.starts_at <= now, Campaign.ends_at > now)
 
 
-def _task_card_columns(distance=None) -> list:
+def task_card_columns(distance=None) -> list:
     location = func.geometry(Task.location)
     columns = [
         Task.id,
@@ -124,140 +110,10 @@ def _task_card_columns(distance=None) -> list:
     return columns
 
 
-def _with_campaign(query):
+def with_campaign(query):
     """Join what a task card shows of its campaign and client."""
     return query.join(Campaign, Campaign.id == Task.campaign_id).join(
         Organization, Organization.id == Campaign.organization_id
-    )
-
-
-def find_nearby_tasks(
-    session: Session,
-    *,
-    lat: float,
-    lon: float,
-    radius_m: float,
-    kind: str | None,
-    limit: int,
-    now: datetime,
-    worker_id: uuid.UUID | None = None,
-    cursor: str | None = None,
-) -> tuple[list[dict[str, Any]], str | None]:
-    """Tasks a worker could claim now within `radius_m`, but for the sources they hid, a page at a time: nearest
-    first within a page, and each page beyond the last (by the index's order, which is the true order but for a
-    stretch of 1% per 50 km). Returns the page and the cursor to the next one.
-
-    Tasks at one place (several campaigns at one store) are as far as each other, and the index walk has no second
-    order: a page ends before such a group rather than split it (so it may be shorter than `limit`), unless the
-    group alone fills the page: then the group is paged by task id.
-    """
-    params = nearby_params(lat=lat, lon=lon, radius_m=radius_m, kind=kind, limit=limit, now=now, worker_id=worker_id)
-    after_knn, after_id = decode_keys(NEARBY, cursor, [_knn(), Task.id]) if cursor else (None, None)
-    return _nearby_page(session, params, after_knn, after_id, limit)
-
-
-def _nearby_page(
-    session: Session, params: dict, after_knn: float | None, after_id: uuid.UUID | None, limit: int
-) -> tuple[list[dict[str, Any]], str | None]:
-    """`limit` tasks beyond `after_knn`, or, given `after_id`, first those at `after_knn` itself after that id."""
-    if after_id is not None:
-        group = [row for row in _at_one_place(session, params, after_knn) if row["id"] > after_id]
-        if len(group) > limit:
-            return group[:limit], encode_keys(NEARBY, [after_knn, group[limit - 1]["id"]])
-        if len(group) == limit:
-            beyond = _nearby_rows(session, {**params, "after_knn": after_knn, "limit": 1})
-            return group, encode_keys(NEARBY, [after_knn, None]) if beyond else None
-        rest, cursor = _nearby_page(session, params, after_knn, None, limit - len(group))
-        return group + rest, cursor
-    rows = _nearby_rows(session, {**params, "after_knn": after_knn, "limit": limit + 1})
-    if len(rows) <= limit:  # fewer than asked for within the radius: the last page
-        return rows, None
-    bound = sorted(row["knn"] for row in rows)[limit - 1]
-    page = [row for row in rows if row["knn"] < bound]
-    if page:
-        return page, encode_keys(NEARBY, [max(row["knn"] for row in page), None])
-    return _nearby_page(session, params, bound, uuid.UUID(int=0), limit)  # the first `limit` share one place
-
-
-def _at_one_place(session: Session, params: dict, knn: float) -> list[dict[str, Any]]:
-    """The tasks exactly as far as `knn` by the index's measure (at one place), by id."""
-    at = {**params, "after_knn": math.nextafter(knn, -math.inf), "up_to_knn": knn, "limit": MAX_AT_ONE_PLACE}
-    return sorted(_nearby_rows(session, at), key=lambda row: row["id"])
-
-
-def _nearby_rows(session: Session, params: dict) -> list[dict[str, Any]]:
-    # Through the Core connection: the statement selects columns, not entities, and this is the hot path.
-    return [dict(row) for row in session.connection().execute(nearby_statement(), params).mappings()]
-
-
-def nearby_params(
-    *, lat: float, lon: float, radius_m: float, kind: str | None, limit: int, now: datetime, worker_id=None
-) -> dict:
-    return {
-        "worker_id": worker_id,
-        "lat": lat,
-        "lon": lon,
-        "radius_m": radius_m,
-        "mercator_radius": mercator_search_radius(lat, radius_m),
-        "kind": kind,
-        "limit": limit,
-        "now": now,
-        "after_knn": None,
-        "up_to_knn": None,
-    }
-
-
-def _knn():
-    """The index's distance from the worker's point, in Web Mercator: the order the nearby search walks in."""
-    lon, lat = bindparam("lon", type_=Float), bindparam("lat", type_=Float)
-    clamped = func.least(func.greatest(lat, -MERCATOR_MAX_LAT), MERCATOR_MAX_LAT)
-    mercator = func.ST_Transform(func.ST_SetSRID(func.ST_MakePoint(lon, clamped), SRID), MERCATOR_SRID)
-    return Task.location_mercator.op("<->", return_type=Float)(mercator)
-
-
-@functools.cache
-def nearby_statement() -> Select:
-    """The nearby search, built once with its values bound at execution (also what bench/ times).
-
-    The partial GiST index over available tasks' Web Mercator points serves both the box around
-    the worker (&&) and the nearest-first walk (<->), so the cost follows the answer's size, not
-    the table's. The exact test is the distance in metres on the geography, and the page is sorted
-    again by that exact distance (on the sphere: within 0.3% of the spheroid, and much cheaper).
-    A later page starts beyond the last one's (<->).
-    """
-    lon, lat = bindparam("lon", type_=Float), bindparam("lat", type_=Float)
-    point = func.geography(func.ST_SetSRID(func.ST_MakePoint(lon, lat), SRID))
-    kind, now = bindparam("kind", type_=String), bindparam("now", type_=DateTime(timezone=True))
-    after_knn, up_to_knn = bindparam("after_knn", type_=Float), bindparam("up_to_knn", type_=Float)
-    knn = _knn()
-    mercator_box = func.ST_Expand(knn.right, bindparam("mercator_radius", type_=Float))
-    nearest = (
-        _with_campaign(select(*_task_card_columns(func.ST_Distance(Task.location, point, False)), knn.label("knn")))
-        .where(
-            Task.location_mercator.op("&&")(mercator_box),
-            is_available(now),
-            is_running(now),
-            or_(kind.is_(None), Task.kind == kind),
-            ~_hidden_by(bindparam("worker_id", type_=Uuid)),
-            or_(after_knn.is_(None), knn > after_knn),
-            or_(up_to_knn.is_(None), knn <= up_to_knn),
-        )
-        .order_by(knn)
-        .limit(bindparam("limit", type_=Integer))
-        .subquery()
-    )
-    # The exact radius is tested on the page, not inside: a filter the planner cannot estimate
-    # there would steer it away from walking the index. Mercator order is true order up to a
-    # stretch of 1% per 50 km, so the page holds the nearest tasks within the radius.
-    radius = bindparam("radius_m", type_=Float)
-    return select(nearest).where(nearest.c.distance_m <= radius).order_by(nearest.c.distance_m)
-
-
-def _hidden_by(worker_id):
-    """The worker chose not to see this client's tasks, or this campaign's."""
-    return exists().where(
-        HiddenSource.worker_id == worker_id,
-        or_(HiddenSource.organization_id == Campaign.organization_id, HiddenSource.campaign_id == Campaign.id),
     )
 
 
@@ -272,8 +128,8 @@ class TaskView:
 
 def get_task(session: Session, task_id: uuid.UUID, worker_id: uuid.UUID, *, now: datetime) -> TaskView:
     """A task this worker holds (or held last), or one it could claim now; any other is not found."""
-    query = select(*_task_card_columns(), Campaign.instructions)
-    row = session.execute(_with_campaign(query).where(Task.id == task_id)).one_or_none()
+    query = select(*task_card_columns(), Campaign.instructions)
+    row = session.execute(with_campaign(query).where(Task.id == task_id)).one_or_none()
     if row is None:
         raise NotFoundError("No such task.")
     card = dict(row._mapping)
@@ -354,7 +210,7 @@ def my_tasks_page(
     session: Session, worker_id: uuid.UUID, status: str | None, *, now: datetime, cursor: str | None, limit: int
 ) -> tuple[list[dict], str | None]:
     """Tasks this worker holds or held last, newest claim first, filtered by effective status; and the next cursor."""
-    query = _with_campaign(select(*_task_card_columns())).where(Task.claimed_by_id == worker_id)
+    query = with_campaign(select(*task_card_columns())).where(Task.claimed_by_id == worker_id)
     if status == TaskStatus.CLAIMED:
         query = query.where(Task.status == TaskStatus.CLAIMED, Task.claim_expires_at > now)
     elif status == "claim_expired":

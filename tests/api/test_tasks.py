@@ -2,7 +2,7 @@
 
 from sqlalchemy import text
 
-from fieldtasks.services.tasks import nearby_params, nearby_statement
+from fieldtasks.services.nearby import nearby_params, nearby_statement
 from tests.database import explain
 from tests.fieldwork import HERE, PARIS, nearby, new_client, new_worker, published_campaign, task_at
 from tests.helpers import pages
