@@ -61,8 +61,10 @@ def keyset_page(
     cursor: str | None,
     limit: int,
     descending: bool = False,
+    poll: bool = False,
 ) -> Page:
-    """One page of `query` in the order of `order`, whose values together must be unique (end it with an id)."""
+    """One page of `query` in the order of `order`, whose values together must be unique (end it with an id).
+    With `poll`, the last page's cursor is the one to ask again with later (a feed): None only on an empty list."""
     if cursor:
         after = [
             literal(value, column.type) for value, column in zip(decode_keys(tag, cursor, order), order, strict=True)
@@ -72,9 +74,9 @@ def keyset_page(
     keys = [column.label(f"page_key_{index}") for index, column in enumerate(order)]
     sort = [column.desc() if descending else column.asc() for column in order]
     rows = session.execute(query.add_columns(*keys).order_by(*sort).limit(limit + 1)).all()
-    if len(rows) <= limit:
-        return Page(rows, None)
-    last = rows[limit - 1]._mapping
+    if len(rows) <= limit and not (poll and rows):
+        return Page(rows, cursor if poll else None)
+    last = rows[:limit][-1]._mapping
     return Page(rows[:limit], encode_keys(tag, [last[key.name] for key in keys]))
 
 

@@ -5,14 +5,13 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Select, func, or_, select, text, tuple_
 from sqlalchemy.dialects.postgresql import distinct_on
 from sqlalchemy.orm import Session
 
-from fieldtasks.errors import InvalidError
 from fieldtasks.models import (
     Campaign,
     CampaignKind,
@@ -31,7 +30,6 @@ from fieldtasks.services.cursors import decode_cursor, encode_cursor, keyset_pag
 FEED = "p"  # the tag of feed cursors
 CHARGES = "c"  # the tag of charge feed cursors
 SHELF = "h"  # the tag of shelf feed cursors
-EPOCH = datetime(1970, 1, 1, tzinfo=UTC)  # charge cursors count microseconds from it, exactly
 STREAM_BATCH = 500  # rows fetched at a time from a server-side cursor when streaming
 # Rows of transactions older than every one still running, or of this one (see migration 0004).
 _SETTLED = or_(
@@ -205,23 +203,9 @@ def charges_page(
         .outerjoin(DeploySpot, DeploySpot.id == Task.dropoff_spot_id)
         .where(Campaign.organization_id == organization_id, Campaign.kind == CampaignKind.SCOOTER_RECHARGE)
         .where(TaskItem.verdict.in_((Verdict.VERIFIED, Verdict.APPROVED)), Task.dropped_off_at.is_not(None))
-        .order_by(TaskItem.verdict_at, Task.id)
-        .limit(limit)
     )
     if campaign_id is not None:
         query = query.where(Task.campaign_id == campaign_id)
-    if cursor:
-        query = query.where(tuple_(TaskItem.verdict_at, Task.id) > tuple_(*_charge_position(cursor)))
-    rows = session.execute(query).all()
-    if not rows:
-        return rows, cursor
-    last = rows[-1]
-    return rows, encode_cursor(CHARGES, (last.verdict_at - EPOCH) // timedelta(microseconds=1), last.task_id.int)
-
-
-def _charge_position(cursor: str) -> tuple[datetime, uuid.UUID]:
-    micros, task = decode_cursor(CHARGES, cursor, 2)
-    try:
-        return EPOCH + timedelta(microseconds=micros), uuid.UUID(int=task)
-    except (OverflowError, ValueError):  # numbers no cursor of ours holds
-        raise InvalidError("This cursor is not one this list gave.", code="invalid_cursor") from None
+    order = [TaskItem.verdict_at, Task.id]
+    page = keyset_page(session, query, order, tag=CHARGES, cursor=cursor, limit=limit, poll=True)
+    return page.rows, page.next_cursor
