@@ -19,7 +19,7 @@ from fieldtasks.api.campaign_schemas import (
 from fieldtasks.api.context import resources, unit_of_work
 from fieldtasks.api.etags import IF_MATCH, etag_header, expected_version
 from fieldtasks.api.feed_schemas import ProgressSchema
-from fieldtasks.api.pages import PageQuerySchema, page_args, page_of
+from fieldtasks.api.pages import PageQuerySchema, as_page, page_args, page_of
 from fieldtasks.models import Role
 from fieldtasks.services import campaigns, progress, publishing
 
@@ -37,7 +37,7 @@ class Campaigns(MethodView):
         """My organization's campaigns, newest first, a page at a time"""
         with unit_of_work() as session:
             listed, cursor = campaigns.list_campaigns(session, organization_id(), **page_args(query))
-            return {"items": listed, "next_cursor": cursor}
+            return as_page(listed, cursor)
 
     @roles(Role.CLIENT)
     @blp.arguments(CampaignCreateSchema)

@@ -31,7 +31,7 @@ from fieldtasks.api.feed_schemas import (
     price_record,
     shelf_record,
 )
-from fieldtasks.api.pages import page_args, page_of
+from fieldtasks.api.pages import as_page, page_args, page_of
 from fieldtasks.errors import PermissionDeniedError
 from fieldtasks.models import Role
 from fieldtasks.services import disputes, feed, photos
@@ -94,7 +94,7 @@ class PriceFeed(MethodView):
         with unit_of_work() as session:
             rows, cursor = feed.price_page(session, organization_id, where, query.get("cursor"), query["limit"])
         # Records are written by hand (price_record): the streams share them, and a schema dump costs more.
-        return jsonify({"items": [price_record(row, photo_url(row.photo_id)) for row in rows], "next_cursor": cursor})
+        return jsonify(as_page([price_record(row, photo_url(row.photo_id)) for row in rows], cursor))
 
 
 def _records(organization_id, where) -> Iterator[dict]:
@@ -190,7 +190,7 @@ class ChargeFeed(MethodView):
             rows, cursor = feed.charges_page(
                 session, current_caller().organization_id, query.get("campaign"), query.get("cursor"), query["limit"]
             )
-            return {"items": [charge_record(row) for row in rows], "next_cursor": cursor}
+            return as_page([charge_record(row) for row in rows], cursor)
 
 
 @blp.route("/feeds/shelf")
@@ -206,7 +206,7 @@ class ShelfFeed(MethodView):
                 session, current_caller().organization_id, query.get("campaign"), **page_args(query)
             )
             checks = [shelf_record(row, photo_url(row.photo_id) if row.photo_id else None) for row in rows]
-            return {"items": checks, "next_cursor": cursor}
+            return as_page(checks, cursor)
 
 
 @blp.route("/photos/<uuid:photo_id>/clean")

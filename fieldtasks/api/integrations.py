@@ -16,7 +16,7 @@ from fieldtasks.api.integration_schemas import (
     WebhookInSchema,
     WebhookSchema,
 )
-from fieldtasks.api.pages import PageQuerySchema, page_args, page_of
+from fieldtasks.api.pages import PageQuerySchema, as_page, page_args, page_of
 from fieldtasks.jobs.webhooks import enqueue_deliveries
 from fieldtasks.models import Role
 from fieldtasks.services import api_keys, webhooks
@@ -51,7 +51,7 @@ class Webhooks(MethodView):
         """My organization's webhooks, oldest first, a page at a time"""
         with unit_of_work() as session:
             found, cursor = webhooks.list_webhooks(session, organization_id(), **page_args(query))
-            return {"items": found, "next_cursor": cursor}
+            return as_page(found, cursor)
 
 
 @blp.route("/webhooks/<uuid:webhook_id>")
@@ -75,7 +75,7 @@ class Deliveries(MethodView):
         """The webhook's deliveries, newest first, a page at a time: status, attempts, last response code"""
         with unit_of_work() as session:
             sent, cursor = webhooks.list_deliveries(session, organization_id(), webhook_id, **page_args(query))
-            return {"items": sent, "next_cursor": cursor}
+            return as_page(sent, cursor)
 
 
 @blp.route("/webhooks/<uuid:webhook_id>/deliveries/<uuid:delivery_id>/redeliver")
@@ -117,7 +117,7 @@ class ApiKeys(MethodView):
         """My organization's API keys (never the keys themselves), oldest first, a page at a time"""
         with unit_of_work() as session:
             found, cursor = api_keys.list_api_keys(session, organization_id(), **page_args(query))
-            return {"items": found, "next_cursor": cursor}
+            return as_page(found, cursor)
 
 
 @blp.route("/api-keys/<uuid:key_id>")

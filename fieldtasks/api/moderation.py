@@ -20,7 +20,7 @@ from fieldtasks.api.moderation_schemas import (
     DecidedSchema,
     DecisionSchema,
 )
-from fieldtasks.api.pages import page_args, page_of
+from fieldtasks.api.pages import as_page, page_args, page_of
 from fieldtasks.models import Role
 from fieldtasks.services import case_views, moderation
 
@@ -52,7 +52,7 @@ class Cases(MethodView):
         )
         with unit_of_work() as session:
             cases, cursor = case_views.list_cases(session, where, now=resources().clock(), **page_args(query))
-        return {"items": cases, "next_cursor": cursor}
+        return as_page(cases, cursor)
 
 
 @blp.route("/moderation/cases/next")

@@ -20,7 +20,7 @@ from fieldtasks.api.money_schemas import (
     PayoutSchema,
     PayoutSentSchema,
 )
-from fieldtasks.api.pages import page_args, page_of
+from fieldtasks.api.pages import as_page, page_args, page_of
 from fieldtasks.api.schemas import IdempotencyKeySchema
 from fieldtasks.models import Role
 from fieldtasks.services import earnings, payments, payouts, statements
@@ -70,7 +70,7 @@ class MyEarnings(MethodView):
         """What I have earned, per currency (one page: next_cursor is null): pending, available, paid out, and my
         effective hourly rate"""
         with unit_of_work() as session:
-            return {"items": earnings.worker_earnings(session, current_caller().user_id), "next_cursor": None}
+            return as_page(earnings.worker_earnings(session, current_caller().user_id), None)
 
 
 @blp.route("/me/ledger")
@@ -95,7 +95,7 @@ class MyPayouts(MethodView):
             found, cursor = payouts.list_payouts(
                 session, worker_id=current_caller().user_id, status=query.get("status"), **page_args(query)
             )
-            return {"items": found, "next_cursor": cursor}
+            return as_page(found, cursor)
 
     @roles(Role.WORKER)
     @blp.arguments(IdempotencyKeySchema, location="headers")
@@ -126,7 +126,7 @@ class Payouts(MethodView):
         """Every worker's payouts, newest first (`?status=requested`: the ones to send), a page at a time"""
         with unit_of_work() as session:
             found, cursor = payouts.list_payouts(session, status=query.get("status"), **page_args(query))
-            return {"items": found, "next_cursor": cursor}
+            return as_page(found, cursor)
 
 
 @blp.route("/admin/payouts/<uuid:payout_id>/sent")

@@ -32,6 +32,11 @@ def page_of(item: type[ma.Schema]) -> type[ma.Schema]:
     return type(name + "Schema", (ma.Schema,), fields)
 
 
+def as_page(items: list, next_cursor: str | None) -> dict:
+    """A page as every list answers it."""
+    return {"items": items, "next_cursor": next_cursor}
+
+
 def page_args(query: dict) -> dict:
     """The `cursor` and `limit` of a page query, as the services take them."""
     return {"cursor": query.get("cursor"), "limit": query["limit"]}

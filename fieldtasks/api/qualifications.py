@@ -8,7 +8,7 @@ from flask.views import MethodView
 from fieldtasks.api.access import current_caller, roles
 from fieldtasks.api.blueprint import BINARY_BODY, Blueprint
 from fieldtasks.api.context import resources, unit_of_work
-from fieldtasks.api.pages import PageQuerySchema, page_args, page_of
+from fieldtasks.api.pages import PageQuerySchema, as_page, page_args, page_of
 from fieldtasks.api.qualification_schemas import AnswersSchema, AttemptSchema, QualificationSchema
 from fieldtasks.models import Role
 from fieldtasks.services import qualifications
@@ -31,7 +31,7 @@ class Qualifications(MethodView):
             offered, cursor = qualifications.list_qualifications(
                 session, current_caller().user_id, wages=wages(), **page_args(query)
             )
-        return {"items": offered, "next_cursor": cursor}
+        return as_page(offered, cursor)
 
 
 @blp.route("/qualifications/<string:code>/attempts")

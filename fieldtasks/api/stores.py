@@ -9,7 +9,7 @@ from fieldtasks.api.access import organization_id, roles
 from fieldtasks.api.blueprint import BODY_413, Blueprint
 from fieldtasks.api.campaign_schemas import ImportReportSchema
 from fieldtasks.api.context import resources, unit_of_work
-from fieldtasks.api.pages import page_args, page_of
+from fieldtasks.api.pages import as_page, page_args, page_of
 from fieldtasks.api.store_schemas import StoreEditSchema, StoreQuerySchema, StoreSchema
 from fieldtasks.models import Role
 from fieldtasks.services import campaigns, stores
@@ -43,7 +43,7 @@ class CampaignStores(MethodView):
                 session, organization_id(), campaign_id, store_ref=query.get("store_ref"), now=resources().clock(),
                 **page_args(query),
             )  # fmt: skip
-        return {"items": listed, "next_cursor": cursor}
+        return as_page(listed, cursor)
 
     @roles(Role.CLIENT)
     @blp.doc(requestBody=STORE_FILE_BODY)

@@ -10,7 +10,7 @@ from flask.views import MethodView
 from fieldtasks.api.access import current_caller, roles
 from fieldtasks.api.blueprint import Blueprint
 from fieldtasks.api.context import resources, unit_of_work
-from fieldtasks.api.pages import page_args, page_of
+from fieldtasks.api.pages import as_page, page_args, page_of
 from fieldtasks.api.schemas import IdempotencyKeySchema
 from fieldtasks.api.task_schemas import (
     BriefSchema,
@@ -42,7 +42,7 @@ def worker_id():
 
 def cards_page(rows: list, cursor: str | None) -> dict:
     wage = resources().config.min_hourly_wage_cents
-    return {"items": [card_json(row, wage) for row in rows], "next_cursor": cursor}
+    return as_page([card_json(row, wage) for row in rows], cursor)
 
 
 @blp.route("/tasks/nearby")

@@ -7,7 +7,7 @@ from flask.views import MethodView
 from fieldtasks.api.access import current_caller, roles
 from fieldtasks.api.blueprint import Blueprint
 from fieldtasks.api.context import resources, unit_of_work
-from fieldtasks.api.pages import PageQuerySchema, page_args, page_of
+from fieldtasks.api.pages import PageQuerySchema, as_page, page_args, page_of
 from fieldtasks.api.voice_schemas import CampaignRatingsSchema, HiddenSchema, HideSchema, RatingInSchema, RatingSchema
 from fieldtasks.models import Role
 from fieldtasks.services import voice
@@ -49,7 +49,7 @@ class Hidden(MethodView):
         """Clients and campaigns whose tasks I chose not to see, the latest first, a page at a time"""
         with unit_of_work() as session:
             hidden, cursor = voice.hidden_sources(session, current_caller().user_id, **page_args(query))
-        return {"items": hidden, "next_cursor": cursor}
+        return as_page(hidden, cursor)
 
     @roles(Role.WORKER)
     @blp.arguments(HideSchema)
