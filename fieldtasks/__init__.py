@@ -24,6 +24,7 @@ def create_app(config: Config | Mapping[str, str] | None = None) -> Flask:
     from fieldtasks.config import Config, load_config
     from fieldtasks.logs import configure_logging
     from fieldtasks.resources import build_resources
+    from fieldtasks.storage import LocalStorage
 
     if not isinstance(config, Config):
         config = load_config(config)
@@ -37,8 +38,9 @@ def create_app(config: Config | Mapping[str, str] | None = None) -> Flask:
     )
     if config.proxy_hops:  # the address limits count per client, not per proxy
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=config.proxy_hops, x_proto=config.proxy_hops)
-    config.storage_dir.mkdir(parents=True, exist_ok=True)
-    app.extensions[EXTENSION] = build_resources(config)
+    app.extensions[EXTENSION] = resources = build_resources(config)
+    if isinstance(resources.storage, LocalStorage):
+        resources.storage.root.mkdir(parents=True, exist_ok=True)
     init_api(app)
     init_cli(app)
     return app

@@ -1,9 +1,11 @@
 """Command-line tools: `flask --app fieldtasks users create | ledger check | jobs sweep | work-record verify |
-fairness floor`."""
+fairness floor | storage check | storage copy`."""
 
 from __future__ import annotations
 
 import json
+import time
+from collections.abc import Callable
 
 import click
 from flask import Flask
@@ -13,7 +15,8 @@ from fieldtasks.api.context import resources
 from fieldtasks.errors import DomainError
 from fieldtasks.jobs.maintenance import run_sweep
 from fieldtasks.models import Role
-from fieldtasks.services import accounts, floor, ledger_check
+from fieldtasks.services import accounts, floor, ledger_check, photo_storage
+from fieldtasks.storage import StorageUnavailableError, storage_from_url
 
 users_cli = AppGroup("users", help="Manage accounts.")
 
@@ -104,6 +107,73 @@ def settle_floor(day) -> None:
         )
 
 
+storage_cli = AppGroup("storage", help="Photo storage.")
+SHOWN = 20  # lines of a list printed before "and N more"
+
+
+def _progress(label: str, total: int | None = None) -> Callable[[int], None]:
+    """A callback that prints how far the work went, every two seconds at most, on stderr."""
+    done, shown = 0, time.monotonic()
+
+    def advance(count: int) -> None:
+        nonlocal done, shown
+        done += count
+        if time.monotonic() - shown >= 2 or done == total:
+            shown = time.monotonic()
+            click.echo(f"{label}: {done:,}" + (f" of {total:,}" if total else ""), err=True)
+
+    return advance
+
+
+def _listed(title: str, lines: list[str]) -> None:
+    for line in lines[:SHOWN]:
+        click.echo(f"{title} {line}")
+    if len(lines) > SHOWN:
+        click.echo(f"... and {len(lines) - SHOWN:,} more")
+
+
+@storage_cli.command("check")
+@click.option("--repair", is_flag=True, help="Make the blurred copies that sensitive photos stored before them lack.")
+def check_storage(repair: bool) -> None:
+    """Every photo row has its objects (exits non-zero if one is missing); objects no photo names are listed."""
+    res = resources()
+    total = photo_storage.count_photos(res.database)
+    try:
+        report = photo_storage.check_storage(
+            res.database, res.storage, repair=repair, progress=_progress("photos checked", total)
+        )
+    except StorageUnavailableError as error:
+        raise click.ClickException(f"the storage is unreachable: {error}") from None
+    _listed("MISSING", report.missing)
+    _listed("ORPHAN", report.orphans)
+    click.echo(
+        f"checked {report.photos:,} photo(s) and {report.objects:,} object(s): {len(report.missing):,} missing, "
+        f"{len(report.orphans):,} orphan(s) (an upload refused after its bytes were stored leaves one; harmless), "
+        f"{report.blurred_made:,} blurred copy(ies) made, {report.blurred_missing:,} still to make (--repair)"
+    )
+    if report.missing:
+        raise click.ClickException(f"{len(report.missing):,} object(s) missing: those photos cannot be shown")
+
+
+@storage_cli.command("copy")
+@click.option("--from", "source_url", required=True, help="Where the photos are now: file:///var/lib/... or s3://...")
+def copy_storage(source_url: str) -> None:
+    """Copy every photo into the configured storage (STORAGE_URL); run it again after an interruption to go on."""
+    try:
+        source = storage_from_url(source_url)
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--from") from None
+    try:
+        report = photo_storage.copy_storage(source, resources().storage, progress=_progress("objects seen"))
+    except StorageUnavailableError as error:
+        raise click.ClickException(f"stopped, a storage is unreachable ({error}); run again to go on") from None
+    _listed("FAILED", report.failed)
+    click.echo(f"copied {report.copied:,} object(s); {report.present:,} were already there; "
+               f"{len(report.failed):,} failed")  # fmt: skip
+    if report.failed:
+        raise click.ClickException("some objects were not copied; run again to retry them")
+
+
 def init_cli(app: Flask) -> None:
-    for group in (users_cli, ledger_cli, jobs_cli, record_cli, fairness_cli):
+    for group in (users_cli, ledger_cli, jobs_cli, record_cli, fairness_cli, storage_cli):
         app.cli.add_command(group)

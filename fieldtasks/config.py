@@ -13,6 +13,8 @@ from urllib.parse import urlsplit
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from fieldtasks.storage import parse_storage_url
+
 
 class ConfigError(Exception):
     """The environment is missing a variable or holds a malformed one."""
@@ -29,7 +31,7 @@ class Config:
 
     database_url: str
     redis_url: str
-    storage_dir: Path
+    storage_url: str  # file:///a/folder or s3://bucket/prefix (STORAGE_URL, or STORAGE_DIR as a folder)
     secret_key: str
     access_token_minutes: int = 15
     refresh_token_days: int = 30
@@ -88,6 +90,16 @@ def _redis_url(raw: str) -> str:
     if parts.scheme != "unix" and not parts.hostname:
         raise ValueError("names no host")
     return raw
+
+
+def _storage_url(raw: str) -> str:
+    parse_storage_url(raw)  # raises ValueError naming what is accepted
+    return raw
+
+
+def _storage_dir(raw: str) -> str:
+    """A folder, as the file:// URL it stands for (STORAGE_URL wins when both are set)."""
+    return Path(raw).absolute().as_uri()
 
 
 def _secret_key(raw: str) -> str:
@@ -176,7 +188,8 @@ def _password_hash_profile(raw: str) -> str:
 _VARIABLES: dict[str, tuple[str, Callable[[str], Any], bool]] = {
     "DATABASE_URL": ("database_url", parse_database_url, True),
     "REDIS_URL": ("redis_url", _redis_url, True),
-    "STORAGE_DIR": ("storage_dir", Path, True),
+    "STORAGE_URL": ("storage_url", _storage_url, False),
+    "STORAGE_DIR": ("storage_dir", _storage_dir, False),
     "SECRET_KEY": ("secret_key", _secret_key, True),
     "ACCESS_TOKEN_MINUTES": ("access_token_minutes", _positive_int, False),
     "REFRESH_TOKEN_DAYS": ("refresh_token_days", _positive_int, False),
@@ -222,6 +235,10 @@ def load_config(environ: Mapping[str, str] | None = None) -> Config:
             values[attribute] = parse(raw)
         except ValueError as error:
             problems[name] = str(error)
+    folder = values.pop("storage_dir", None)
+    values.setdefault("storage_url", folder)
+    if values["storage_url"] is None and "STORAGE_URL" not in problems:
+        problems["STORAGE_URL"] = "is missing (or set STORAGE_DIR to a folder)"
     if problems:
         raise ConfigError(problems)
     return Config(**values)

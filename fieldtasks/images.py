@@ -59,6 +59,7 @@ class PreparedPhoto:
     phash: int  # 64-bit perceptual hash as a signed integer (fits a BIGINT): finds candidates fast
     fine_hash: str  # 256-bit perceptual hash, hex: tells a copy from a look-alike among the candidates
     clean_jpeg: bytes
+    blurred_jpeg: bytes | None  # asked for photos reported sensitive
     exif_taken_at: datetime | None
     exif_lat: float | None
     exif_lon: float | None
@@ -73,8 +74,9 @@ def sniff_media_type(data: bytes) -> str | None:
     return None
 
 
-def prepare_photo(data: bytes) -> PreparedPhoto:
-    """Check the photo and compute what verification needs; raise ImageError on anything unacceptable."""
+def prepare_photo(data: bytes, *, blurred: bool = False) -> PreparedPhoto:
+    """Check the photo and compute what verification needs (and its blurred copy, if asked); raise ImageError on
+    anything unacceptable."""
     if len(data) > MAX_PHOTO_BYTES:
         raise ImageError("payload_too_large", Sentence("A photo may be at most {mb} MB.", mb=MAX_PHOTO_BYTES // 2**20))
     media_type = sniff_media_type(data)
@@ -104,6 +106,7 @@ def prepare_photo(data: bytes) -> PreparedPhoto:
         phash=_signed64(int(str(imagehash.phash(rgb)), 16)),
         fine_hash=str(imagehash.phash(rgb, hash_size=16)),
         clean_jpeg=clean.getvalue(),
+        blurred_jpeg=_blurred(rgb) if blurred else None,
         exif_taken_at=taken_at,
         exif_lat=lat,
         exif_lon=lon,
@@ -185,7 +188,10 @@ def _signed64(value: int) -> int:
 
 def blur(jpeg: bytes) -> bytes:
     """A copy too blurred to make out faces or text: what a moderator sees before choosing to reveal."""
-    image = Image.open(io.BytesIO(jpeg)).convert("RGB")
+    return _blurred(Image.open(io.BytesIO(jpeg)).convert("RGB"))
+
+
+def _blurred(image: Image.Image) -> bytes:
     blurred = image.filter(ImageFilter.GaussianBlur(radius=max(8, max(image.size) // 40)))
     buffer = io.BytesIO()
     blurred.save(buffer, "JPEG", quality=70)

@@ -20,19 +20,19 @@ PREPARE_TIMEOUT_S = 120
 
 
 class PhotoProcesses:
-    """`prepare(data)` runs `images.prepare_photo` in a child process (in-line with `processes=0`)."""
+    """`prepare(data, blurred=...)` runs `images.prepare_photo` in a child process (in-line with `processes=0`)."""
 
     def __init__(self, processes: int) -> None:
         self.processes = processes
         self._pool: ProcessPoolExecutor | None = None
         self._lock = threading.Lock()
 
-    def prepare(self, data: bytes) -> PreparedPhoto:
+    def prepare(self, data: bytes, *, blurred: bool = False) -> PreparedPhoto:
         if not self.processes:
-            return prepare_photo(data)
+            return prepare_photo(data, blurred=blurred)
         pool = self._started()
         try:
-            return pool.submit(prepare_photo, data).result(timeout=PREPARE_TIMEOUT_S)
+            return pool.submit(prepare_photo, data, blurred=blurred).result(timeout=PREPARE_TIMEOUT_S)
         except (BrokenProcessPool, FutureTimeout):  # the child died on this photo (memory) or never finished
             self._restart(pool)
             raise ImageError("unreadable_image", "This photo could not be decoded; take it again.") from None

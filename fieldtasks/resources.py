@@ -14,7 +14,7 @@ from fieldtasks.limits import AuthLimits, build_auth_limits
 from fieldtasks.photo_processes import PhotoProcesses
 from fieldtasks.security import AccessTokens, Passwords, PhotoLinks, RecordSigner
 from fieldtasks.services.accounts import Credentials
-from fieldtasks.storage import LocalStorage, PhotoStorage
+from fieldtasks.storage import PhotoStorage, storage_from_url
 
 
 def utc_now() -> datetime:
@@ -55,7 +55,7 @@ def build_resources(config: Config) -> Resources:
         redis=make_redis(config),
         passwords=Passwords(cheap=config.password_hash_profile == "fast"),
         access_tokens=AccessTokens(config.secret_key, timedelta(minutes=config.access_token_minutes)),
-        storage=LocalStorage(config.storage_dir),
+        storage=storage_from_url(config.storage_url),
         photo_links=PhotoLinks(config.secret_key, timedelta(minutes=config.photo_link_minutes)),
         record_signer=(
             RecordSigner(config.work_record_signing_key)

@@ -118,7 +118,8 @@ ensure_redis() {
 
 ensure_app_env() {
   mkdir -p "$VAR"
-  export STORAGE_DIR="${STORAGE_DIR:-$VAR/storage}"
+  # Photos: STORAGE_URL (s3://bucket/prefix, with the AWS_* variables) wins; otherwise a folder under var/.
+  if [ -z "${STORAGE_URL:-}" ]; then export STORAGE_DIR="${STORAGE_DIR:-$VAR/storage}"; fi
   if [ -z "${SECRET_KEY:-}" ]; then
     [ -s "$VAR/secret_key" ] || "$PY" -c 'import secrets; print(secrets.token_urlsafe(48))' > "$VAR/secret_key"
     SECRET_KEY=$(cat "$VAR/secret_key"); export SECRET_KEY
@@ -220,8 +221,12 @@ cmd_stop() {
 }
 
 # `env` prints the variables the other commands use, for running tools by hand: eval "$(scripts/dev.sh env)"
-cmd_env() { setup; printf 'export DATABASE_URL=%q REDIS_URL=%q STORAGE_DIR=%q SECRET_KEY=%q\n' \
-  "$DATABASE_URL" "$REDIS_URL" "$STORAGE_DIR" "$SECRET_KEY"; }
+cmd_env() {
+  setup
+  local storage=STORAGE_DIR; [ -n "${STORAGE_URL:-}" ] && storage=STORAGE_URL
+  printf 'export DATABASE_URL=%q REDIS_URL=%q %s=%q SECRET_KEY=%q\n' \
+    "$DATABASE_URL" "$REDIS_URL" "$storage" "${!storage}" "$SECRET_KEY"
+}
 
 case "${1:-}" in
   run) shift; cmd_run "$@" ;;

@@ -20,6 +20,7 @@ from fieldtasks.db import Database
 from fieldtasks.resources import Resources
 from tests.contract import UNDOCUMENTED, watch_statuses
 from tests.database import ROOT, alembic_config, recreate_database
+from tests.storage_server import S3Server, s3_server
 
 METRICS_TOKEN = "test-metrics-token-0123456789"
 pytest_plugins = ["tests.browser"]  # the live server fixture for browser tests
@@ -88,6 +89,39 @@ def session_app(engine: Engine, tmp_path_factory: pytest.TempPathFactory):
     return app
 
 
+@pytest.fixture(scope="session")
+def s3(tmp_path_factory: pytest.TempPathFactory) -> Iterator[S3Server]:
+    """A real S3-compatible server (`rclone serve s3`); its AWS variables stay set for the session, so that boto3
+    finds it, in this process and in the workers tests start."""
+    with s3_server(tmp_path_factory.mktemp("s3")) as server, pytest.MonkeyPatch.context() as patch:
+        for name, value in server.environ().items():
+            patch.setenv(name, value)
+        yield server
+
+
+@pytest.fixture(scope="session")
+def s3_session_app(engine: Engine, s3: S3Server):
+    """The same app with its photos in a bucket, for the tests marked `both_storages`."""
+    app = create_app(make_environ(STORAGE_URL=f"s3://{s3.new_bucket()}/tests"))
+    watch_statuses(app)
+    return app
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """A module marked `both_storages` runs each of its tests on a local folder, then on an S3 bucket."""
+    if metafunc.definition.get_closest_marker("both_storages") and "storage_backend" in metafunc.fixturenames:
+        metafunc.parametrize("storage_backend", ["local", "s3"], indirect=True)
+
+
+@pytest.fixture
+def storage_backend(request: pytest.FixtureRequest) -> str:
+    return getattr(request, "param", "local")
+
+
+def _session_app(request: pytest.FixtureRequest, backend: str):
+    return request.getfixturevalue("s3_session_app" if backend == "s3" else "session_app")
+
+
 @pytest.fixture(autouse=True)
 def documented_statuses() -> Iterator[None]:
     """Fails a test that received a status its operation does not document (see tests/contract.py)."""
@@ -124,8 +158,9 @@ def clock() -> Clock:
 
 
 @pytest.fixture
-def app(session_app, connection: Connection, clock: Clock, monkeypatch: pytest.MonkeyPatch):
+def app(request, storage_backend: str, connection: Connection, clock: Clock, monkeypatch: pytest.MonkeyPatch):
     """The app, with every unit of work inside this test's rolled-back transaction."""
+    session_app = _session_app(request, storage_backend)
     res: Resources = session_app.extensions[EXTENSION]
     monkeypatch.setattr(res, "database", Database(connection))
     monkeypatch.setattr(res, "clock", clock)
@@ -133,8 +168,9 @@ def app(session_app, connection: Connection, clock: Clock, monkeypatch: pytest.M
 
 
 @pytest.fixture
-def committing_app(session_app, engine: Engine, clock: Clock, monkeypatch: pytest.MonkeyPatch):
+def committing_app(request, storage_backend: str, engine: Engine, clock: Clock, monkeypatch: pytest.MonkeyPatch):
     """The app on the real engine, for tests of concurrent transactions; tables are emptied after."""
+    session_app = _session_app(request, storage_backend)
     monkeypatch.setattr(session_app.extensions[EXTENSION], "clock", clock)
     yield session_app
     with engine.begin() as connection:

@@ -95,6 +95,16 @@ def task_at(client, worker: dict, store_name: str = "Monoprix Rivoli") -> dict:
     return next(task for task in nearby(client, worker) if task["place"]["name"] == store_name)
 
 
+def on_site(client):
+    """A worker who claimed a task of a new campaign and checked in at its store."""
+    published_campaign(client)
+    worker = new_worker(client)
+    task = task_at(client, worker)
+    client.post(f"/tasks/{task['id']}/claim", json=HERE, headers=worker)
+    client.post(f"/tasks/{task['id']}/checkin", json=checkin_body(), headers=worker)
+    return worker, task
+
+
 def fresh_fix(client, lat: float = PARIS[0], lon: float = PARIS[1], **overrides) -> dict:
     """A check-in body taken now by the app's clock (the test's clock may have moved on)."""
     now = client.application.extensions[EXTENSION].clock()

@@ -1,8 +1,11 @@
-"""Small helpers the API tests share: sign-up and sign-in through the real endpoints."""
+"""Small helpers the API tests share: sign-up and sign-in through the real endpoints, photo links."""
 
 from __future__ import annotations
 
 import itertools
+import urllib.error
+import urllib.request
+from urllib.parse import urlsplit
 
 PASSWORD = "correct horse battery"
 _counter = itertools.count()
@@ -41,3 +44,17 @@ def pages(client, path: str, headers: dict, **query) -> list[list[dict]]:
         cursor = response.json["next_cursor"]
         if cursor is None:
             return found
+
+
+def open_link(client, url: str) -> tuple[int, str, bytes]:
+    """Status, media type and body of a photo link: the service's own (through the test client), or a bucket's
+    presigned URL (over HTTP, from the S3 server)."""
+    parts = urlsplit(url)
+    if parts.hostname == "localhost":
+        response = client.get(f"{parts.path}?{parts.query}")
+        return response.status_code, response.mimetype, response.data
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.status, response.headers.get_content_type(), response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers.get_content_type(), b""

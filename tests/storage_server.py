@@ -31,6 +31,13 @@ class S3Server:
             aws_secret_access_key=self.secret_key, region_name="us-east-1",
         )  # fmt: skip
 
+    def environ(self) -> dict[str, str]:
+        """The variables boto3 (so a fieldtasks process with STORAGE_URL=s3://...) reaches this server with."""
+        return {
+            "AWS_ENDPOINT_URL": self.endpoint, "AWS_ACCESS_KEY_ID": self.access_key,
+            "AWS_SECRET_ACCESS_KEY": self.secret_key, "AWS_DEFAULT_REGION": "us-east-1",
+        }  # fmt: skip
+
     def new_bucket(self) -> str:
         name = f"photos-{secrets.token_hex(4)}"
         self.client().create_bucket(Bucket=name)

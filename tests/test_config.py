@@ -7,6 +7,7 @@ import sys
 import pytest
 
 from fieldtasks import create_app
+from fieldtasks.api.context import EXTENSION
 from fieldtasks.config import ConfigError, load_config
 from tests.conftest import make_environ
 from tests.database import ROOT
@@ -15,8 +16,9 @@ from tests.database import ROOT
 def test_missing_variables_are_all_named():
     with pytest.raises(ConfigError) as error:
         create_app({})
-    assert set(error.value.problems) == {"DATABASE_URL", "REDIS_URL", "STORAGE_DIR", "SECRET_KEY"}
+    assert set(error.value.problems) == {"DATABASE_URL", "REDIS_URL", "STORAGE_URL", "SECRET_KEY"}
     assert "DATABASE_URL: is missing" in str(error.value)
+    assert "STORAGE_URL: is missing (or set STORAGE_DIR to a folder)" in str(error.value)
 
 
 @pytest.mark.parametrize(
@@ -27,6 +29,9 @@ def test_missing_variables_are_all_named():
         ("DATABASE_URL", "postgresql://u@h", "names no database"),
         ("REDIS_URL", "http://h:6379/0", "must be a redis://"),
         ("SECRET_KEY", "short", "at least 32 characters"),
+        ("STORAGE_URL", "photos", "must be file:///a/folder or s3://bucket[/prefix]"),
+        ("STORAGE_URL", "s3://", "must be file:///"),
+        ("STORAGE_URL", "file://relative/folder", "must be file:///"),
         ("ACCESS_TOKEN_MINUTES", "abc", "must be a whole number"),
         ("ACCESS_TOKEN_MINUTES", "0", "must be positive"),
         ("LOG_LEVEL", "LOUD", "must be DEBUG"),
@@ -52,6 +57,17 @@ def test_the_minimum_hourly_rate_is_the_smic_unless_configured_per_currency():
     )
 
 
+def test_photos_go_to_storage_url_which_wins_over_storage_dir(tmp_path):
+    assert load_config(make_environ(STORAGE_DIR=str(tmp_path / "my photos"))).storage_url == (
+        (tmp_path / "my photos").as_uri()  # a folder with a space survives the URL
+    )
+    both = make_environ(STORAGE_DIR=str(tmp_path), STORAGE_URL="s3://fieldtasks-photos/paris")
+    assert load_config(both).storage_url == "s3://fieldtasks-photos/paris"
+    app = create_app(make_environ(STORAGE_DIR=str(tmp_path / "my photos")))
+    assert app.extensions[EXTENSION].storage.root == tmp_path / "my photos"  # created, and read back from the URL
+    assert (tmp_path / "my photos").is_dir()
+
+
 def test_plain_postgresql_url_gets_the_psycopg2_driver():
     config = load_config(make_environ(DATABASE_URL="postgresql://u:p@db.example:5432/fieldtasks"))
     assert config.database_url == "postgresql+psycopg2://u:p@db.example:5432/fieldtasks"
@@ -65,7 +81,11 @@ def test_creating_the_app_connects_to_nothing():
 
 @pytest.mark.parametrize("entrypoint", [["-c", "import wsgi"], ["worker.py", "--burst"]])
 def test_processes_exit_with_the_configuration_message(entrypoint):
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL", "SECRET_KEY", "STORAGE_DIR")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DATABASE_URL", "REDIS_URL", "SECRET_KEY", "STORAGE_DIR", "STORAGE_URL")
+    }
     result = subprocess.run(
         [sys.executable, *entrypoint], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
     )

@@ -41,7 +41,7 @@ def test_the_demo_phone_plays_the_whole_flow_through_a_real_worker(committing_ap
         response = client.open(path, method=method, headers=headers, data=body, content_type=content_type)
         return response.status_code, response.get_json()
 
-    env = {**os.environ, **make_environ(STORAGE_DIR=str(res.config.storage_dir))}
+    env = {**os.environ, **make_environ(STORAGE_URL=res.config.storage_url)}
     worker = subprocess.Popen([sys.executable, "worker.py", "--no-sweep", "extraction"], cwd=ROOT, env=env)
     lines = []
     try:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from datetime import datetime, timedelta
 
+import pytest
 from PIL import Image
 from sqlalchemy import text
 
@@ -19,6 +20,8 @@ from tests.verification import (
     read_photo,
     stores_campaign,
 )
+
+pytestmark = pytest.mark.both_storages  # photos on a local folder, then on an S3 bucket
 
 
 def test_a_readable_label_is_verified_paid_once_and_fed_to_the_client(client, connection):

@@ -123,6 +123,6 @@ def earnings(client, worker: dict) -> dict:
 
 def run_worker_burst(app) -> subprocess.CompletedProcess:
     """A real worker process drains the extraction queue, then exits."""
-    env = {**os.environ, **make_environ(STORAGE_DIR=str(app.extensions[EXTENSION].config.storage_dir))}
+    env = {**os.environ, **make_environ(STORAGE_URL=app.extensions[EXTENSION].config.storage_url)}
     command = [sys.executable, "worker.py", "--burst", "extraction"]
     return subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=180)

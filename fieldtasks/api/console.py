@@ -244,7 +244,8 @@ def case(claims, case_id):
         found = case_views.case_detail(db, case_id, now=now)
     reveal = request.args.get("reveal") == "1"
     for photo in [*found["photos"], *found["copies"]]:
-        photo["url"] = photo_url(photo["id"], "blurred" if photo["sensitive"] and not reveal else "clean")
+        view = "blurred" if photo["sensitive"] and not reveal else "clean"
+        photo["url"] = photo_url(photo["id"], photo["sha256"], view)
     return render_template(
         "console/case.html", case=found, reject_reasons=_rejections_for(found["reasons"]), csrf=session["csrf"],
         revealed=reveal, mine=mine,

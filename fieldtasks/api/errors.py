@@ -26,6 +26,7 @@ from fieldtasks.errors import (
     UnsupportedMediaTypeError,
 )
 from fieldtasks.i18n import N_, localized
+from fieldtasks.storage import StorageUnavailableError
 
 log = logging.getLogger(__name__)
 
@@ -107,7 +108,7 @@ def handle_domain_error(error: DomainError):
 
 
 def handle_backend_down(error: Exception):
-    """A lost database or Redis connection is a 503 the client may retry, not a 500."""
+    """A lost database, Redis or photo storage connection is a 503 the client may retry, not a 500."""
     log.error("backend unavailable", exc_info=error)
     return error_response(503, "backend_unavailable", N_("A backing service is unreachable; try again shortly."))
 
@@ -123,3 +124,4 @@ def register_error_handlers(app: Flask) -> None:
         app.register_error_handler(cls, handle_domain_error)
     app.register_error_handler(RedisError, handle_backend_down)
     app.register_error_handler(OperationalError, handle_backend_down)
+    app.register_error_handler(StorageUnavailableError, handle_backend_down)

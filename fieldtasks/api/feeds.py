@@ -35,14 +35,21 @@ from fieldtasks.api.pages import as_page, page_args, page_of
 from fieldtasks.errors import PermissionDeniedError
 from fieldtasks.models import Role
 from fieldtasks.services import disputes, feed, photos
+from fieldtasks.storage import blurred_key, clean_key
 
 blp = Blueprint("feeds", __name__, description="Verified prices for the client organization, with photo evidence.")
 
 STREAMED = {"text/csv": "csv", "application/x-ndjson": "ndjson"}
 
 
-def photo_url(photo_id, view: str = "clean") -> str:
+def photo_url(photo_id, sha256: str, view: str = "clean") -> str:
+    """A link that opens the photo's clean (or blurred) copy for PHOTO_LINK_MINUTES without signing in: presigned
+    by the bucket on S3 (the bytes never pass through the API), signed by the service on a local folder."""
     res = resources()
+    key = blurred_key(sha256) if view == "blurred" else clean_key(sha256)
+    direct = res.storage.link(key, int(res.photo_links.ttl.total_seconds()))
+    if direct is not None:
+        return direct
     expires, signature = res.photo_links.sign(photo_id, now=res.clock(), view=view)
     extra = {"view": view} if view != "clean" else {}
     return url_for("feeds.PhotoFile", photo_id=photo_id, expires=expires, signature=signature, _external=True, **extra)
@@ -94,13 +101,13 @@ class PriceFeed(MethodView):
         with unit_of_work() as session:
             rows, cursor = feed.price_page(session, organization_id, where, query.get("cursor"), query["limit"])
         # Records are written by hand (price_record): the streams share them, and a schema dump costs more.
-        return jsonify(as_page([price_record(row, photo_url(row.photo_id)) for row in rows], cursor))
+        return jsonify(as_page([price_record(row, photo_url(row.photo_id, row.photo_sha256)) for row in rows], cursor))
 
 
 def _records(organization_id, where) -> Iterator[dict]:
     with unit_of_work() as session:
         for row in feed.stream_prices(session, organization_id, where):
-            yield price_record(row, photo_url(row.photo_id))
+            yield price_record(row, photo_url(row.photo_id, row.photo_sha256))
 
 
 def _csv_lines(organization_id, where) -> Iterator[str]:
@@ -172,7 +179,7 @@ class StoresGeoJson(MethodView):
                     },
                 },
             )
-            record = price_record(row, photo_url(row.photo_id))
+            record = price_record(row, photo_url(row.photo_id, row.photo_sha256))
             feature["properties"]["prices"].append({k: v for k, v in record.items() if k not in ("store",)})
         body = {"type": "FeatureCollection", "features": list(features.values())}
         return Response(json.dumps(body, ensure_ascii=False), mimetype="application/geo+json")
@@ -205,7 +212,7 @@ class ShelfFeed(MethodView):
             rows, cursor = feed.shelf_page(
                 session, current_caller().organization_id, query.get("campaign"), **page_args(query)
             )
-            checks = [shelf_record(row, photo_url(row.photo_id) if row.photo_id else None) for row in rows]
+            checks = [shelf_record(row, row.photo_id and photo_url(row.photo_id, row.photo_sha256)) for row in rows]
             return as_page(checks, cursor)
 
 

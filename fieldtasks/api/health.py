@@ -39,4 +39,4 @@ class Ready(MethodView):
     def get(self):
         """The database, Redis and photo storage are all reachable"""
         res = resources()
-        return {"status": "ready", "checks": check_readiness(res.database, res.redis, res.config.storage_dir)}
+        return {"status": "ready", "checks": check_readiness(res.database, res.redis, res.storage)}

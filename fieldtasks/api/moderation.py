@@ -31,8 +31,8 @@ def detail(session, case_id):
     found = case_views.case_detail(session, case_id, now=resources().clock())
     for photo in [*found["photos"], *found["copies"]]:
         # A photo reported sensitive is shown blurred; the moderator opens `reveal_url` by choice.
-        photo["url"] = photo_url(photo["id"], "blurred" if photo["sensitive"] else "clean")
-        photo["reveal_url"] = photo_url(photo["id"]) if photo["sensitive"] else None
+        photo["url"] = photo_url(photo["id"], photo["sha256"], "blurred" if photo["sensitive"] else "clean")
+        photo["reveal_url"] = photo_url(photo["id"], photo["sha256"]) if photo["sensitive"] else None
     return found
 
 

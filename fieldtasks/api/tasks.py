@@ -155,6 +155,11 @@ class TaskPhotos(MethodView):
     )
     @blp.alt_response(415, response="UNSUPPORTED_MEDIA_TYPE")
     @blp.alt_response(
+        503,
+        response="SERVICE_UNAVAILABLE",
+        description="`backend_unavailable`: the photo could not be stored now; send it again with the same key",
+    )
+    @blp.alt_response(
         422,
         response="UNPROCESSABLE_ENTITY",
         description="`validation_error`, `idempotency_mismatch` (the key was used for another upload), "

@@ -156,6 +156,7 @@ def case_detail(session: Session, case_id: uuid.UUID, *, now: datetime) -> dict[
         "photos": [
             {
                 "id": photo.id,
+                "sha256": photo.sha256,  # names its copies in storage
                 "sensitive": photo.sensitive,
                 "stage": photo.stage,
                 "typed_price_cents": photo.typed_price_cents,
@@ -244,6 +245,7 @@ def _copies(session: Session, task: Task, photos: list[Photo]) -> list[dict[str,
         found.append(
             {
                 "id": original.id,
+                "sha256": original.sha256,
                 "place": place,
                 "created_at": original.created_at,
                 "same_worker": original.worker_id == task.claimed_by_id,

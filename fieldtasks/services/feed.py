@@ -16,6 +16,7 @@ from fieldtasks.models import (
     Campaign,
     CampaignKind,
     DeploySpot,
+    Photo,
     PriceObservation,
     Product,
     ShelfCheck,
@@ -78,6 +79,7 @@ def _columns() -> list:
         PriceObservation.price_source,
         PriceObservation.confidence,
         PriceObservation.photo_id,
+        Photo.sha256.label("photo_sha256"),
         PriceObservation.dispute_status,
     ]
 
@@ -88,6 +90,7 @@ def feed_statement(organization_id: uuid.UUID, where: FeedFilter) -> Select:
         select(*_columns())
         .join(Store, Store.id == PriceObservation.store_id)
         .join(Product, Product.id == PriceObservation.product_id)
+        .outerjoin(Photo, Photo.id == PriceObservation.photo_id)
         .where(PriceObservation.organization_id == organization_id, _SETTLED)
         .order_by(PriceObservation.feed_xid, PriceObservation.seq)
     )
@@ -150,6 +153,7 @@ def shelf_page(
             ShelfCheck.observed_at,
             ShelfCheck.verified_by,
             ShelfCheck.photo_id,
+            Photo.sha256.label("photo_sha256"),
             ShelfCheck.campaign_id,
             Store.id.label("store_id"),
             Store.name.label("store_name"),
@@ -162,6 +166,7 @@ def shelf_page(
         )
         .join(Store, Store.id == ShelfCheck.store_id)
         .join(Product, Product.id == ShelfCheck.product_id)
+        .outerjoin(Photo, Photo.id == ShelfCheck.photo_id)
         .where(ShelfCheck.organization_id == organization_id)
         .ext(distinct_on(ShelfCheck.store_id, ShelfCheck.product_id))
         .order_by(ShelfCheck.store_id, ShelfCheck.product_id, ShelfCheck.observed_at.desc())

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 from redis import Redis
 from redis.exceptions import RedisError
 from sqlalchemy.exc import SQLAlchemyError
@@ -12,9 +9,10 @@ from sqlalchemy.exc import SQLAlchemyError
 from fieldtasks.db import Database
 from fieldtasks.errors import UnavailableError
 from fieldtasks.i18n import Sentence
+from fieldtasks.storage import PhotoStorage
 
 
-def check_readiness(database: Database, redis: Redis, storage_dir: Path) -> dict[str, str]:
+def check_readiness(database: Database, redis: Redis, storage: PhotoStorage) -> dict[str, str]:
     """One entry per dependency, all "ok"; otherwise UnavailableError naming each failing one."""
     checks: dict[str, str] = {}
     try:
@@ -27,8 +25,7 @@ def check_readiness(database: Database, redis: Redis, storage_dir: Path) -> dict
         checks["redis"] = "ok"
     except RedisError as error:
         checks["redis"] = f"unreachable: {type(error).__name__}"
-    writable = storage_dir.is_dir() and os.access(storage_dir, os.W_OK | os.X_OK)
-    checks["storage"] = "ok" if writable else f"not a writable folder: {storage_dir}"
+    checks["storage"] = storage.problem() or "ok"
     failing = {name: state for name, state in checks.items() if state != "ok"}
     if failing:
         message = Sentence("Not ready: {failing}.", failing=", ".join(failing))

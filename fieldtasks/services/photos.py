@@ -29,7 +29,7 @@ from fieldtasks.photo_processes import PhotoProcesses
 from fieldtasks.products import normalize_gtin
 from fieldtasks.services import deploy_spots
 from fieldtasks.services.tasks import held_task, record_event
-from fieldtasks.storage import PhotoStorage, clean_key, original_key
+from fieldtasks.storage import PhotoStorage, blurred_key, clean_key, original_key
 
 IDEMPOTENCY_TTL = timedelta(days=7)
 
@@ -77,9 +77,11 @@ def upload_photo(
         if stored is not None:
             return stored
         _item_for(session, upload, now)  # refuse early, before the expensive part
-    prepared = _prepare(processes, upload.data)
+    prepared = _prepare(processes, upload.data, blurred=upload.sensitive)
     storage.put(original_key(prepared.sha256, prepared.extension), upload.data)
     storage.put(clean_key(prepared.sha256), prepared.clean_jpeg)
+    if prepared.blurred_jpeg is not None:
+        storage.put(blurred_key(prepared.sha256), prepared.blurred_jpeg)
     with database.unit_of_work() as session:
         claimed_key = session.execute(
             pg_insert(IdempotencyKey)
@@ -102,9 +104,9 @@ def upload_photo(
         return body
 
 
-def _prepare(processes: PhotoProcesses, data: bytes) -> PreparedPhoto:
+def _prepare(processes: PhotoProcesses, data: bytes, *, blurred: bool) -> PreparedPhoto:
     try:
-        return processes.prepare(data)
+        return processes.prepare(data, blurred=blurred)
     except ImageError as error:
         if error.code == "payload_too_large":
             raise PayloadTooLargeError(error.message) from None
@@ -240,9 +242,12 @@ def _camera_clock(session: Session, photo: Photo) -> datetime | None:
 
 
 def clean_copy(session: Session, storage: PhotoStorage, photo_id: uuid.UUID, *, blurred: bool = False) -> bytes:
-    """The EXIF-free copy of a photo (for a link the caller has already checked), blurred if asked."""
-    key = session.scalar(select(Photo.clean_key).where(Photo.id == photo_id))
-    if key is None:
+    """The EXIF-free copy of a photo (for a link the caller has already checked), blurred if asked: the stored
+    blurred copy, or one made now for a photo stored before blurred copies were."""
+    photo = session.execute(select(Photo.sha256, Photo.clean_key).where(Photo.id == photo_id)).one_or_none()
+    if photo is None:
         raise NotFoundError("No such photo.")
-    data = storage.get(key)
+    if blurred and storage.exists(blurred_key(photo.sha256)):
+        return storage.get(blurred_key(photo.sha256))
+    data = storage.get(photo.clean_key)
     return blur(data) if blurred else data

@@ -9,7 +9,11 @@ import pytest
 from redis import Redis
 
 from fieldtasks import create_app
+from fieldtasks.api.context import EXTENSION
+from fieldtasks.storage import S3Storage
 from tests.conftest import make_environ
+from tests.fieldwork import NUTELLA, on_site, photo_bytes, upload
+from tests.storage_server import s3_server
 
 
 def free_port() -> int:
@@ -78,3 +82,28 @@ def test_a_request_needing_a_dead_database_is_a_503(tmp_path):
     response = client.post("/auth/token", json={"email": "a@b.org", "password": "whatever"})
     assert response.status_code == 503
     assert response.json["code"] == "backend_unavailable"
+
+
+def test_readyz_checks_the_bucket_on_s3(s3, redis):
+    ready = create_app(make_environ(STORAGE_URL=f"s3://{s3.new_bucket()}/photos")).test_client().get("/readyz")
+    assert ready.status_code == 200 and ready.json["checks"]["storage"] == "ok"
+    missing = create_app(make_environ(STORAGE_URL="s3://no-such-bucket/photos")).test_client().get("/readyz")
+    assert missing.status_code == 503 and set(missing.json["errors"]) == {"storage"}
+    assert "no-such-bucket" in missing.json["errors"]["storage"]
+
+
+def test_an_upload_while_the_bucket_is_unreachable_is_a_503_and_its_retry_lands(client, app, tmp_path, monkeypatch):
+    worker, task = on_site(client)
+    res = app.extensions[EXTENSION]
+    with s3_server(tmp_path) as server:
+        bucket = server.new_bucket()
+        storage = S3Storage(server.client(), bucket)
+        monkeypatch.setattr(res, "storage", storage)
+        probe = upload(client, worker, task["id"], "while-down-1", photo_bytes(seed=1), gtin=NUTELLA)
+        assert probe.status_code == 201  # the server answers: a photo lands
+    down = upload(client, worker, task["id"], "while-down-2", photo_bytes(seed=2), gtin=NUTELLA)
+    assert down.status_code == 503 and down.json["code"] == "backend_unavailable"
+    with s3_server(tmp_path) as again:  # the same folder: the same bucket, back
+        monkeypatch.setattr(res, "storage", S3Storage(again.client(), bucket))
+        retry = upload(client, worker, task["id"], "while-down-2", photo_bytes(seed=2), gtin=NUTELLA)
+        assert retry.status_code == 201 and storage.bucket == bucket

@@ -5,21 +5,25 @@ import struct
 import threading
 import zlib
 
+import pytest
 from PIL import Image
 from sqlalchemy import text
 
 from fieldtasks.api.context import EXTENSION
 from fieldtasks.images import CLEAN_MAX_PIXELS, MAX_PHOTO_BYTES, ImageError, prepare_photo
-from tests.fieldwork import HERE, NUTELLA, checkin_body, new_worker, photo_bytes, published_campaign, task_at, upload
+from tests.fieldwork import (
+    HERE,
+    NUTELLA,
+    checkin_body,
+    new_worker,
+    on_site,
+    photo_bytes,
+    published_campaign,
+    task_at,
+    upload,
+)
 
-
-def on_site(client):
-    published_campaign(client)
-    worker = new_worker(client)
-    task = task_at(client, worker)
-    client.post(f"/tasks/{task['id']}/claim", json=HERE, headers=worker)
-    client.post(f"/tasks/{task['id']}/checkin", json=checkin_body(), headers=worker)
-    return worker, task
+pytestmark = pytest.mark.both_storages  # photos on a local folder, then on an S3 bucket
 
 
 def png_header_only(width: int, height: int) -> bytes:
