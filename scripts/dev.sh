@@ -168,6 +168,21 @@ wait_until_serving() {
   die "the API did not answer at $url"
 }
 
+# The worker, started again whenever it stops (killed, out of memory...), as systemd does in production: one
+# crashed worker must not stop the API, PostgreSQL and Redis with it.
+supervise_worker() {
+  local pid="" status
+  trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; wait; exit 0' INT TERM
+  while true; do
+    "$PY" worker.py &
+    pid=$!
+    echo "$pid" > "$VAR/worker.pid"
+    wait "$pid" && status=0 || status=$?
+    say "the worker stopped (exit status $status); starting it again in 2 s"
+    sleep 2
+  done
+}
+
 cmd_run() {
   setup
   trap shutdown INT TERM EXIT
@@ -180,9 +195,9 @@ cmd_run() {
   export CONSOLE_COOKIE_SECURE="${CONSOLE_COOKIE_SECURE:-false}"
   "$VENV/bin/gunicorn" --bind "127.0.0.1:$port" --workers "${WEB_CONCURRENCY:-2}" --threads "${WEB_THREADS:-4}" --pid "$VAR/gunicorn.pid" wsgi:app &
   PIDS+=($!)
-  "$PY" worker.py &
+  supervise_worker &
   PIDS+=($!)
-  echo "$!" > "$VAR/worker.pid"
+  echo "$!" > "$VAR/supervisor.pid"
   wait_until_serving "http://127.0.0.1:$port/healthz"
   say "a phone plays the demo worker through the whole flow"
   "$PY" -m fieldtasks.demo --play "http://127.0.0.1:$port" || say "the demo phone did not finish (see above)"
@@ -210,7 +225,7 @@ cmd_bench() {
 
 cmd_stop() {
   local pidfile
-  for pidfile in "$VAR/gunicorn.pid" "$VAR/worker.pid" "$VAR/redis/redis.pid"; do
+  for pidfile in "$VAR/gunicorn.pid" "$VAR/supervisor.pid" "$VAR/worker.pid" "$VAR/redis/redis.pid"; do
     [ -f "$pidfile" ] && kill "$(cat "$pidfile")" 2>/dev/null && say "stopped $(basename "$pidfile" .pid)"
     rm -f "$pidfile"
   done

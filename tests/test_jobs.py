@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
 import uuid
 
+from redis import Redis
 from rq.job import Job, JobStatus
+from rq.scheduler import RQScheduler
 from rq.serializers import JSONSerializer
 from sqlalchemy import text
 
@@ -13,6 +21,8 @@ from fieldtasks.jobs.extraction import extraction_job_id
 from fieldtasks.jobs.maintenance import run_sweep, running_timeout
 from fieldtasks.jobs.queues import EXTRACTION, queue
 from fieldtasks.services.extraction import MAX_ATTEMPTS, claim_extraction
+from tests.conftest import make_environ
+from tests.database import ROOT
 from tests.verification import hand_in, item_of, label_photo, read_photo, run_worker_burst
 
 
@@ -42,6 +52,24 @@ def test_the_sweep_enqueues_again_a_job_left_queued_in_no_queue(client, redis, c
     assert run_sweep(res).requeued == 1
     assert extraction.get_job_position(job_id) is not None
     assert read_photo(client, handed_in) == "done"
+
+
+def test_a_submit_while_redis_is_down_is_accepted_and_the_sweep_enqueues_it(client, redis, clock, monkeypatch):
+    res = client.application.extensions[EXTENSION]
+    monkeypatch.setattr(res, "redis", Redis(port=closed_port(), socket_connect_timeout=0.5))
+    handed_in = hand_in(client, label_photo())  # submitted: 202, though no job could be enqueued
+    again = client.post(f"/tasks/{handed_in.task_id}/submit", headers=handed_in.worker)
+    assert again.status_code == 202 and not redis.keys("rq:job:*")
+    monkeypatch.setattr(res, "redis", redis)  # Redis is back
+    clock.advance(seconds=res.config.sweep_grace_s + 1)
+    assert run_sweep(res).requeued == 1
+    assert read_photo(client, handed_in) == "done"
+
+
+def closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]  # nobody listens once the probe is closed
 
 
 def test_a_run_that_died_is_run_again_after_its_timeout(client, clock, redis):
@@ -86,3 +114,63 @@ def test_a_real_worker_reads_the_photo_and_pays_the_item(committing_app, engine,
         assert verdict.scalar_one() == "verified"
         paid = connection.execute(text("SELECT balance_cents FROM ledger_accounts WHERE kind = 'worker'"))
         assert paid.scalar_one() == 40
+
+
+def test_a_retry_left_scheduled_by_a_killed_worker_is_run_by_the_next_workers_sweeper(committing_app, engine, redis):
+    # A transient failure (the photo's file unreadable for a moment) makes RQ schedule a retry; the worker is killed
+    # before its scheduler moves it; the dead scheduler's lock keeps the next worker's scheduler away for minutes.
+    client = committing_app.test_client()
+    handed_in = hand_in(client, label_photo(seed=12))
+    storage = committing_app.extensions[EXTENSION].storage
+    with engine.connect() as connection:
+        key = connection.execute(text("SELECT original_key FROM photos WHERE id = :p"), {"p": handed_in.photo_id})
+        original = storage.root / key.scalar_one()
+    hidden = original.rename(original.with_name("hidden"))
+    job_id = extraction_job_id(uuid.UUID(handed_in.photo_id), 1)
+    first = start_worker(committing_app, "--no-sweep")
+    try:
+        assert wait_for(lambda: job_status(redis, job_id) == JobStatus.SCHEDULED, first), "no retry was scheduled"
+    finally:
+        os.killpg(first.pid, signal.SIGKILL)  # the worker and its scheduler, as the OOM killer would
+        first.wait()
+    hidden.rename(original)
+    assert redis.exists(RQScheduler.get_locking_key(EXTRACTION))  # the dead scheduler's lock is still there
+    started = time.monotonic()
+    second = start_worker(committing_app, SWEEP_INTERVAL_S="1", SWEEP_GRACE_S="1")
+    try:
+        assert wait_for(lambda: verdict(engine, handed_in.item_id) == "verified", second), "the retry never ran"
+    finally:
+        os.killpg(second.pid, signal.SIGTERM)
+        second.wait()
+    print(f"verified {time.monotonic() - started:.1f} s after the next worker started")  # RQ alone: ~10 minutes
+
+
+def start_worker(app, *args: str, **config: str) -> subprocess.Popen:
+    """A real worker process (and its scheduler and sweeper) in a process group of its own."""
+    storage_url = app.extensions[EXTENSION].config.storage_url
+    env = {**os.environ, **make_environ(STORAGE_URL=storage_url, LOG_LEVEL="INFO", **config)}
+    command = [sys.executable, "worker.py", "extraction", *args]
+    return subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True, stderr=subprocess.DEVNULL)
+
+
+def wait_for(condition, process: subprocess.Popen, limit_s: float = 120) -> bool:
+    """Polls until `condition` holds; False if the process died or the limit passed (a hang, not a measure)."""
+    deadline = time.monotonic() + limit_s
+    while time.monotonic() < deadline and process.poll() is None:
+        if condition():
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def job_status(redis, job_id: str) -> JobStatus | None:
+    return (
+        Job.fetch(job_id, connection=redis, serializer=JSONSerializer).get_status()
+        if Job.exists(job_id, redis)
+        else None
+    )
+
+
+def verdict(engine, item_id: str) -> str | None:
+    with engine.connect() as connection:
+        return connection.execute(text("SELECT verdict FROM task_items WHERE id = :i"), {"i": item_id}).scalar_one()

@@ -29,7 +29,7 @@ from fieldtasks.api.task_schemas import (
     TaskDetailSchema,
     card_json,
 )
-from fieldtasks.jobs.extraction import enqueue_extractions
+from fieldtasks.jobs.extraction import enqueue_after_commit
 from fieldtasks.models import Role
 from fieldtasks.services import briefs, fieldwork, nearby, photos, scooters, tasks
 
@@ -202,7 +202,7 @@ class TaskPickup(MethodView):
         res = resources()
         with unit_of_work() as session:
             pickup = scooters.pick_up(session, task_id, worker_id(), now=res.clock())
-        enqueue_extractions(res.redis, pickup.extractions, timeout_s=res.config.extraction_timeout_s)
+        enqueue_after_commit(res.redis, pickup.extractions, timeout_s=res.config.extraction_timeout_s)
         return pickup
 
 
@@ -232,7 +232,7 @@ class TaskSubmit(MethodView):
             submission = fieldwork.submit_task(
                 session, task_id, worker_id(), now=res.clock(), wages=res.config.min_hourly_wage_cents
             )
-        enqueue_extractions(res.redis, submission.extractions, timeout_s=res.config.extraction_timeout_s)
+        enqueue_after_commit(res.redis, submission.extractions, timeout_s=res.config.extraction_timeout_s)
         return submission
 
 

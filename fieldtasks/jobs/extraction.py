@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import logging
 import uuid
 
 from redis import Redis
+from redis.exceptions import RedisError
 from rq import Retry
 from rq.job import JobStatus
 
 from fieldtasks.jobs.queues import EXTRACTION, WAITING, enqueue_unless_waiting, queue
+
+log = logging.getLogger("fieldtasks.jobs")
 
 # Named by path so the API never imports the OCR stack; RQ's worker imports it when it runs.
 EXTRACT_PHOTO = "fieldtasks.jobs.photo_reading.extract_photo"
@@ -45,3 +49,12 @@ def enqueue_extractions(
             retry=Retry(max=3, interval=[5, 30, 60]),
         )
     return enqueued
+
+
+def enqueue_after_commit(redis: Redis, extractions: list[tuple[uuid.UUID, int]], *, timeout_s: int) -> None:
+    """From a request whose work is committed: with Redis down, the answer is still "accepted" (it is recorded);
+    the sweeper enqueues the requests once they are older than SWEEP_GRACE_S."""
+    try:
+        enqueue_extractions(redis, extractions, timeout_s=timeout_s)
+    except RedisError as error:
+        log.warning("extraction left to the sweeper", extra={"photos": len(extractions), "error": repr(error)})
