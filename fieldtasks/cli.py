@@ -13,7 +13,7 @@ from flask.cli import AppGroup
 
 from fieldtasks.api.context import resources
 from fieldtasks.errors import DomainError
-from fieldtasks.jobs.maintenance import run_sweep
+from fieldtasks.jobs.maintenance import run_sweep, sweep_forever
 from fieldtasks.models import Role
 from fieldtasks.services import accounts, floor, ledger_check, photo_storage
 from fieldtasks.storage import StorageUnavailableError, storage_from_url
@@ -61,9 +61,15 @@ def check_ledger() -> None:
 
 
 @jobs_cli.command("sweep")
-def sweep() -> None:
+@click.option("--forever", is_flag=True, help="Sweep every SWEEP_INTERVAL_S until stopped (the sweeper service).")
+def sweep(forever: bool) -> None:
     """Enqueue extraction jobs Redis lost, give up on photos that failed too often, pay overdue reviews."""
-    report = run_sweep(resources())
+    res = resources()
+    if forever:  # for workers started with --no-sweep (deploy/fieldtasks-sweeper.service)
+        click.echo(f"sweeping every {res.config.sweep_interval_s} s", err=True)
+        sweep_forever(res, res.config.sweep_interval_s)
+        return
+    report = run_sweep(res)
     click.echo(
         f"requeued {report.requeued} extraction(s), gave up on {report.given_up}, "
         f"approved {report.approved_by_deadline} overdue item(s)"
