@@ -37,6 +37,10 @@ class Config:
     refresh_token_days: int = 30
     max_content_length: int = 20 * 1024 * 1024
     log_level: str = "INFO"
+    # Connections per process: at most db_pool_size + db_max_overflow; a request waits db_pool_timeout_s for one.
+    db_pool_size: int = 5
+    db_max_overflow: int = 5
+    db_pool_timeout_s: int = 10
     password_hash_profile: str = "strong"
     claim_limit: int = 3
     claim_max_distance_km: int = 50  # a worker claims tasks within this distance of where they are
@@ -195,6 +199,9 @@ _VARIABLES: dict[str, tuple[str, Callable[[str], Any], bool]] = {
     "REFRESH_TOKEN_DAYS": ("refresh_token_days", _positive_int, False),
     "MAX_CONTENT_LENGTH": ("max_content_length", _positive_int, False),
     "LOG_LEVEL": ("log_level", _log_level, False),
+    "DB_POOL_SIZE": ("db_pool_size", _positive_int, False),
+    "DB_MAX_OVERFLOW": ("db_max_overflow", _non_negative_int, False),
+    "DB_POOL_TIMEOUT_S": ("db_pool_timeout_s", _positive_int, False),
     "CLAIM_LIMIT": ("claim_limit", _positive_int, False),
     "CLAIM_MAX_DISTANCE_KM": ("claim_max_distance_km", _positive_int, False),
     "CHECKIN_MAX_FIX_AGE_S": ("checkin_max_fix_age_s", _positive_int, False),

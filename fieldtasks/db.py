@@ -13,10 +13,14 @@ from fieldtasks.errors import DomainError
 
 
 def make_engine(config: Config) -> Engine:
-    """An engine that fails fast when the server is unreachable instead of hanging a request."""
+    """An engine that fails fast when the server is unreachable instead of hanging a request, and holds at most
+    DB_POOL_SIZE + DB_MAX_OVERFLOW connections (README, "How it scales out": the connection budget)."""
     return create_engine(
         config.database_url,
         pool_pre_ping=True,
+        pool_size=config.db_pool_size,
+        max_overflow=config.db_max_overflow,
+        pool_timeout=config.db_pool_timeout_s,
         connect_args={"connect_timeout": 3, "application_name": "fieldtasks"},
     )
 

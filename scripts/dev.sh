@@ -10,7 +10,8 @@ VENV="$ROOT/.venv"
 PY="$VENV/bin/python"
 APT_PACKAGES=(postgresql redis-server tesseract-ocr tesseract-ocr-fra tesseract-ocr-eng libzbar0 chromium
   fonts-dejavu-extra fonts-liberation2 fonts-freefont-ttf fonts-urw-base35  # the fonts: synthetic labels in unseen styles
-  nodejs)  # checks a signed work record the way a JavaScript client would
+  nodejs  # checks a signed work record the way a JavaScript client would
+  pgbouncer)  # the tests check that the service works through it (transaction pooling)
 STARTED=()   # services this invocation started, stopped again on exit by `run` and `test`
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }

@@ -20,6 +20,7 @@ from fieldtasks.db import Database
 from fieldtasks.resources import Resources
 from tests.contract import UNDOCUMENTED, watch_statuses
 from tests.database import ROOT, alembic_config, recreate_database
+from tests.pgbouncer import pgbouncer
 from tests.storage_server import S3Server, s3_server
 
 METRICS_TOKEN = "test-metrics-token-0123456789"
@@ -107,10 +108,29 @@ def s3_session_app(engine: Engine, s3: S3Server):
     return app
 
 
+@pytest.fixture(scope="session")
+def pgbouncer_url(database_url: str) -> Iterator[str]:
+    with pgbouncer(database_url) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def bounced_session_app(pgbouncer_url: str, tmp_path_factory: pytest.TempPathFactory):
+    """The same app reaching PostgreSQL through PgBouncer in transaction pooling mode (tests marked
+    `through_pgbouncer`), with a pool smaller than the threads of the concurrency tests."""
+    environ = make_environ(DATABASE_URL=pgbouncer_url, STORAGE_DIR=str(tmp_path_factory.mktemp("bounced")))
+    app = create_app({**environ, "DB_POOL_SIZE": "4", "DB_MAX_OVERFLOW": "2"})
+    watch_statuses(app)
+    return app
+
+
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    """A module marked `both_storages` runs each of its tests on a local folder, then on an S3 bucket."""
+    """A test marked `both_storages` runs on a local folder, then on an S3 bucket; one marked `through_pgbouncer`
+    runs on a direct connection, then through PgBouncer."""
     if metafunc.definition.get_closest_marker("both_storages") and "storage_backend" in metafunc.fixturenames:
         metafunc.parametrize("storage_backend", ["local", "s3"], indirect=True)
+    if metafunc.definition.get_closest_marker("through_pgbouncer") and "database_route" in metafunc.fixturenames:
+        metafunc.parametrize("database_route", ["direct", "pgbouncer"], indirect=True)
 
 
 @pytest.fixture
@@ -118,7 +138,14 @@ def storage_backend(request: pytest.FixtureRequest) -> str:
     return getattr(request, "param", "local")
 
 
-def _session_app(request: pytest.FixtureRequest, backend: str):
+@pytest.fixture
+def database_route(request: pytest.FixtureRequest) -> str:
+    return getattr(request, "param", "direct")
+
+
+def _session_app(request: pytest.FixtureRequest, backend: str, route: str = "direct"):
+    if route == "pgbouncer":
+        return request.getfixturevalue("bounced_session_app")
     return request.getfixturevalue("s3_session_app" if backend == "s3" else "session_app")
 
 
@@ -168,9 +195,11 @@ def app(request, storage_backend: str, connection: Connection, clock: Clock, mon
 
 
 @pytest.fixture
-def committing_app(request, storage_backend: str, engine: Engine, clock: Clock, monkeypatch: pytest.MonkeyPatch):
+def committing_app(
+    request, storage_backend: str, database_route: str, engine: Engine, clock: Clock, monkeypatch: pytest.MonkeyPatch
+):
     """The app on the real engine, for tests of concurrent transactions; tables are emptied after."""
-    session_app = _session_app(request, storage_backend)
+    session_app = _session_app(request, storage_backend, database_route)
     monkeypatch.setattr(session_app.extensions[EXTENSION], "clock", clock)
     yield session_app
     with engine.begin() as connection:

@@ -29,6 +29,7 @@ def test_missing_variables_are_all_named():
         ("DATABASE_URL", "postgresql://u@h", "names no database"),
         ("REDIS_URL", "http://h:6379/0", "must be a redis://"),
         ("SECRET_KEY", "short", "at least 32 characters"),
+        ("DB_POOL_SIZE", "0", "must be positive"),
         ("STORAGE_URL", "photos", "must be file:///a/folder or s3://bucket[/prefix]"),
         ("STORAGE_URL", "s3://", "must be file:///"),
         ("STORAGE_URL", "file://relative/folder", "must be file:///"),

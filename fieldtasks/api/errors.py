@@ -9,6 +9,7 @@ import marshmallow as ma
 from flask import Flask, jsonify
 from redis.exceptions import RedisError
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from werkzeug.exceptions import HTTPException
 
 from fieldtasks.errors import (
@@ -124,4 +125,5 @@ def register_error_handlers(app: Flask) -> None:
         app.register_error_handler(cls, handle_domain_error)
     app.register_error_handler(RedisError, handle_backend_down)
     app.register_error_handler(OperationalError, handle_backend_down)
+    app.register_error_handler(PoolTimeoutError, handle_backend_down)  # every pooled connection busy too long
     app.register_error_handler(StorageUnavailableError, handle_backend_down)

@@ -4,9 +4,12 @@ import random
 import threading
 from collections import Counter
 
+import pytest
 from sqlalchemy import text
 
 from tests.fieldwork import HERE, NUTELLA, campaign_body, checkin_body, new_client, new_worker
+
+pytestmark = pytest.mark.through_pgbouncer  # row locks and conditional updates hold under transaction pooling
 
 THREADS = 32
 TASKS = 10

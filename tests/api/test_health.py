@@ -7,6 +7,7 @@ import time
 
 import pytest
 from redis import Redis
+from sqlalchemy import text
 
 from fieldtasks import create_app
 from fieldtasks.api.context import EXTENSION
@@ -107,3 +108,12 @@ def test_an_upload_while_the_bucket_is_unreachable_is_a_503_and_its_retry_lands(
         monkeypatch.setattr(res, "storage", S3Storage(again.client(), bucket))
         retry = upload(client, worker, task["id"], "while-down-2", photo_bytes(seed=2), gtin=NUTELLA)
         assert retry.status_code == 201 and storage.bucket == bucket
+
+
+def test_a_request_finding_every_pooled_connection_busy_waits_then_gets_a_503(tmp_path):
+    pool = {"DB_POOL_SIZE": "1", "DB_MAX_OVERFLOW": "0", "DB_POOL_TIMEOUT_S": "1"}
+    app = create_app({**make_environ(STORAGE_DIR=str(tmp_path)), **pool})
+    with app.extensions[EXTENSION].database.unit_of_work() as session:
+        session.execute(text("SELECT 1"))  # holds the pool's only connection
+        response = app.test_client().post("/auth/token", json={"email": "a@b.org", "password": "whatever"})
+    assert response.status_code == 503 and response.json["code"] == "backend_unavailable"
