@@ -1,7 +1,9 @@
 """Benchmark of issue 3's goals: `python -m bench.nearby` (or `make bench`).
 
 1. Nearby search on 1,000,000 tasks, in the database: p50/p99 with the spatial index, then with
-   it dropped (inside a transaction that is rolled back), and the EXPLAIN plan.
+   it dropped (inside a transaction that is rolled back), and the EXPLAIN plan. Then growth (issue 21): the same
+   queries on a database of `--growth` tasks (10,000,000), taken in turns with the first one's, and the ratio of
+   their p50 (goal: at most 1.5x, the index's logarithmic cost). `--growth 0` skips it.
 2. HTTP: GET /tasks/nearby requests/s on gunicorn (2 workers) as a share of /healthz on the same server.
 3. Claims/s with 16 concurrent claimers around one point, and how many tasks were claimed twice.
 
@@ -30,9 +32,9 @@ from tests.database import explain
 INDEX = "ix_tasks_mercator_available"
 
 
-def bench_database_url() -> str:
+def bench_database_url(suffix: str = "bench") -> str:
     url = make_url(os.environ["DATABASE_URL"])
-    return url.set(database=f"{url.database}_bench").render_as_string(hide_password=False)
+    return url.set(database=f"{url.database}_{suffix}").render_as_string(hide_password=False)
 
 
 def prepare_database(url: str, tasks: int, reuse: bool):
@@ -64,7 +66,7 @@ def random_point(rng: random.Random) -> tuple[float, float]:
     return lat + rng.uniform(-0.1, 0.1), lon + rng.uniform(-0.1, 0.1)
 
 
-def time_queries(connection, samples: int, rng: random.Random, label: str) -> dict[str, list[float]]:
+def time_queries(connection, samples: int, rng: random.Random, label: str | None) -> dict[str, list[float]]:
     """Milliseconds per nearby query around random city points, seen two ways.
 
     `client`: sent on the driver's cursor and fetched (the database, the socket and psycopg2, not
@@ -87,7 +89,7 @@ def time_queries(connection, samples: int, rng: random.Random, label: str) -> di
         cursor.execute("EXPLAIN (ANALYZE, TIMING OFF, SUMMARY ON) " + expanded.statement, expanded.parameters)
         summary = " ".join(row[0] for row in cursor.fetchall())
         timings["server"].append(sum(float(t) for t in re.findall(r"(?:Planning|Execution) Time: ([\d.]+)", summary)))
-        if (index + 1) % max(1, samples // 5) == 0:
+        if label and (index + 1) % max(1, samples // 5) == 0:
             print(f"  {label}: {index + 1}/{samples} queries", flush=True)
     return timings
 
@@ -121,6 +123,28 @@ def measure_queries(engine, samples: int, unindexed_samples: int) -> dict:
             results[f"{name}_{side}_p50"] = percentile(timings[side], 50)
             results[f"{name}_{side}_p99"] = percentile(timings[side], 99)
     return results
+
+
+def measure_growth(small, large, samples: int) -> dict:
+    """The same random points asked of both databases in turns (so that noise falls on both alike)."""
+    timings: dict[str, dict[str, list[float]]] = {}
+    with small.connect() as one, large.connect() as other:
+        for name, connection in (("small", one), ("large", other)):
+            time_queries(connection, 50, random.Random(3), f"warm-up ({name})")  # caches filled on both sides
+        for name in ("small", "large"):
+            timings[name] = {"client": [], "server": []}
+        for round_index in range(10):
+            for name, connection in (("small", one), ("large", other)):
+                rng = random.Random(1000 + round_index)  # the same points on both
+                batch = time_queries(connection, samples // 10, rng, None)
+                for side in ("client", "server"):
+                    timings[name][side] += batch[side]
+            print(f"  growth: round {round_index + 1}/10, {samples // 10} queries on each database", flush=True)
+    return {
+        f"growth_{name}_{side}_p50": percentile(timings[name][side], 50)
+        for name in ("small", "large")
+        for side in ("client", "server")
+    }
 
 
 def verdict(ok: bool) -> str:
@@ -167,6 +191,22 @@ def report(r: dict, tasks: int) -> None:
             f" {r['taken']:,} task_taken)",
             f"- tasks claimed twice at once: {r['double_claims']} (target 0): {verdict(r['double_claims'] == 0)}",
         ]
+    if "growth_large_server_p50" in r:
+        ratio = {side: r[f"growth_large_{side}_p50"] / r[f"growth_small_{side}_p50"] for side in ("server", "client")}
+        lines += [
+            "",
+            f"Growth: the same points on {tasks:,} and {r['growth_tasks']:,} tasks, asked in turns:",
+            "",
+            "| | server p50 | client p50 |",
+            "|---|---|---|",
+            f"| {tasks:,} tasks | {r['growth_small_server_p50']:.2f} ms | {r['growth_small_client_p50']:.2f} ms |",
+            f"| {r['growth_tasks']:,} tasks | {r['growth_large_server_p50']:.2f} ms"
+            f" | {r['growth_large_client_p50']:.2f} ms |",
+            f"| ratio | {ratio['server']:.2f}x | {ratio['client']:.2f}x |",
+            "",
+            f"- p50 at {r['growth_tasks']:,} against {tasks:,}, server side: {ratio['server']:.2f}x (target <= 1.5x):"
+            f" {verdict(ratio['server'] <= 1.5)}",
+        ]
     lines += ["", "Plan of the indexed query (EXPLAIN ANALYZE):", "", "```", r["plan"], "```"]
     print("\n" + "\n".join(lines))
 
@@ -179,10 +219,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=int, default=10, help="duration of each HTTP measurement")
     parser.add_argument("--reuse", action="store_true", help="keep the bench database if it has --tasks tasks")
     parser.add_argument("--skip-http", action="store_true")
+    parser.add_argument("--growth", type=int, default=10_000_000, help="tasks of the second database (0: none)")
     args = parser.parse_args(argv)
     engine = prepare_database(bench_database_url(), args.tasks, args.reuse)
     print("timing nearby queries in the database...", flush=True)
     results = measure_queries(engine, args.samples, args.unindexed_samples)
+    if args.growth:
+        grown = prepare_database(bench_database_url(f"bench_{args.growth}"), args.growth, args.reuse)
+        results.update(measure_growth(engine, grown, args.samples), growth_tasks=args.growth)
+        grown.dispose()
     if not args.skip_http:
         results.update(http.measure(engine, bench_database_url(), args.seconds))
     engine.dispose()

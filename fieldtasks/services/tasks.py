@@ -267,11 +267,10 @@ def claim_task(
             Sentence("You already hold {count} tasks; finish or release one first.", count=len(held)),
             code="claim_limit",
         )
-    _check_qualified(session, task_id, worker_id)
     claimed = session.execute(
         update(Task)
         .where(Task.id == task_id, Task.campaign_id == Campaign.id, is_available(now), is_running(now))
-        .where(near.is_near(Task.location))
+        .where(near.is_near(Task.location), _is_qualified(worker_id))
         .values(
             status=TaskStatus.CLAIMED,
             claimed_by_id=worker_id,
@@ -283,11 +282,22 @@ def claim_task(
         .returning(Task.claim_expires_at, Task.claim_generation)
     ).one_or_none()
     if claimed is None:
+        _check_qualified(session, task_id, worker_id)  # the reason why, asked only of a refused claim
         raise _why_not_claimable(session, task_id, near, now)
     if claimed.claim_generation > 1:  # a previous claim may have left progress behind
         session.execute(update(TaskItem).where(TaskItem.task_id == task_id).values(status=ItemStatus.PENDING))
     record_event(session, task_id, worker_id, "claimed", now, claim_generation=claimed.claim_generation)
     return Claim(task_id, claimed.claim_expires_at, claimed.claim_generation)
+
+
+def _is_qualified(worker_id: uuid.UUID):
+    """The task's campaign needs no qualification, or one this worker earned (a condition of the claim's UPDATE:
+    one round trip fewer on every claim than asking first)."""
+    earned = select(WorkerQualification.id).where(
+        WorkerQualification.worker_id == worker_id,
+        WorkerQualification.qualification_code == Campaign.required_qualification,
+    )
+    return or_(Campaign.required_qualification.is_(None), earned.exists())
 
 
 def _check_qualified(session: Session, task_id: uuid.UUID, worker_id: uuid.UUID) -> None:
