@@ -194,7 +194,7 @@ cmd_run() {
   cd "$ROOT"
   # make run serves plain HTTP on 127.0.0.1: the console's cookie cannot be HTTPS-only there.
   export CONSOLE_COOKIE_SECURE="${CONSOLE_COOKIE_SECURE:-false}"
-  "$VENV/bin/gunicorn" --bind "127.0.0.1:$port" --workers "${WEB_CONCURRENCY:-2}" --threads "${WEB_THREADS:-4}" --pid "$VAR/gunicorn.pid" wsgi:app &
+  "$VENV/bin/gunicorn" --bind "127.0.0.1:$port" --workers "${WEB_CONCURRENCY:-2}" --threads "${WEB_THREADS:-8}" --pid "$VAR/gunicorn.pid" wsgi:app &
   PIDS+=($!)
   supervise_worker &
   PIDS+=($!)

@@ -8,7 +8,10 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
+    DateTime,
+    Uuid,
     and_,
+    bindparam,
     case,
     func,
     literal,
@@ -253,12 +256,11 @@ def claim_task(
     One conditional UPDATE decides between concurrent claimers; the worker's row is locked
     first so that two claims by one worker cannot both slip under the claim limit.
     """
-    session.execute(select(User.id).where(User.id == worker_id).with_for_update())
-    held = session.execute(
-        select(Task.id, Task.claim_expires_at, Task.claim_generation).where(
-            Task.claimed_by_id == worker_id, Task.status == TaskStatus.CLAIMED, Task.claim_expires_at > now
-        )
-    ).all()
+    params = {"task": task_id, "worker": worker_id, "now": now, "point": point_wkt(near.lat, near.lon),
+              "within_m": near.within_m}  # fmt: skip
+    connection = session.connection()  # Core statements built once (_ClaimStatements): no ORM work per claim
+    connection.execute(_CLAIM.lock_worker, params)
+    held = connection.execute(_CLAIM.held, params).all()
     for held_id, expires_at, generation in held:
         if held_id == task_id:
             return Claim(task_id, expires_at, generation)
@@ -267,27 +269,45 @@ def claim_task(
             Sentence("You already hold {count} tasks; finish or release one first.", count=len(held)),
             code="claim_limit",
         )
-    claimed = session.execute(
-        update(Task)
-        .where(Task.id == task_id, Task.campaign_id == Campaign.id, is_available(now), is_running(now))
-        .where(near.is_near(Task.location), _is_qualified(worker_id))
-        .values(
-            status=TaskStatus.CLAIMED,
-            claimed_by_id=worker_id,
-            claimed_at=now,
-            claim_expires_at=now + Campaign.claim_minutes * literal_column("interval '1 minute'"),
-            claim_generation=Task.claim_generation + 1,
-            **FRESH_CLAIM,
-        )
-        .returning(Task.claim_expires_at, Task.claim_generation)
-    ).one_or_none()
+    claimed = connection.execute(_CLAIM.take, params).one_or_none()
     if claimed is None:
         _check_qualified(session, task_id, worker_id)  # the reason why, asked only of a refused claim
         raise _why_not_claimable(session, task_id, near, now)
     if claimed.claim_generation > 1:  # a previous claim may have left progress behind
-        session.execute(update(TaskItem).where(TaskItem.task_id == task_id).values(status=ItemStatus.PENDING))
+        connection.execute(_CLAIM.reset_items, params)
     record_event(session, task_id, worker_id, "claimed", now, claim_generation=claimed.claim_generation)
     return Claim(task_id, claimed.claim_expires_at, claimed.claim_generation)
+
+
+class _ClaimStatements:
+    """A claim's statements, built and compiled once with bound parameters (task, worker, now, point,
+    within_m): building them per claim cost more than the database's work (issue 21, BENCHMARKS.md)."""
+
+    def __init__(self) -> None:
+        now = bindparam("now", type_=DateTime(timezone=True))
+        worker = bindparam("worker", type_=Uuid)
+        self.lock_worker = select(User.id).where(User.id == worker).with_for_update()
+        self.held = select(Task.id, Task.claim_expires_at, Task.claim_generation).where(
+            Task.claimed_by_id == worker, Task.status == TaskStatus.CLAIMED, Task.claim_expires_at > now
+        )
+        near = func.ST_DWithin(Task.location, func.ST_GeogFromText(bindparam("point")), bindparam("within_m"))
+        self.take = (
+            update(Task)
+            .where(Task.id == bindparam("task", type_=Uuid), Task.campaign_id == Campaign.id)
+            .where(is_available(now), is_running(now), near, _is_qualified(worker))
+            .values(
+                status=TaskStatus.CLAIMED,
+                claimed_by_id=worker,
+                claimed_at=now,
+                claim_expires_at=now + Campaign.claim_minutes * literal_column("interval '1 minute'"),
+                claim_generation=Task.claim_generation + 1,
+                **FRESH_CLAIM,
+            )
+            .returning(Task.claim_expires_at, Task.claim_generation)
+        )
+        self.reset_items = (
+            update(TaskItem).where(TaskItem.task_id == bindparam("task", type_=Uuid)).values(status=ItemStatus.PENDING)
+        )
 
 
 def _is_qualified(worker_id: uuid.UUID):
@@ -298,6 +318,9 @@ def _is_qualified(worker_id: uuid.UUID):
         WorkerQualification.qualification_code == Campaign.required_qualification,
     )
     return or_(Campaign.required_qualification.is_(None), earned.exists())
+
+
+_CLAIM = _ClaimStatements()
 
 
 def _check_qualified(session: Session, task_id: uuid.UUID, worker_id: uuid.UUID) -> None:
