@@ -6,29 +6,23 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
+from tests.servers import free_port, wait_until_listening
+
 SERVER_CONNECTIONS = 4  # per database and user: PgBouncer's default_pool_size
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @contextlib.contextmanager
 def pgbouncer(database_url: str) -> Iterator[str]:
     """Yields the database URL through PgBouncer (transaction pooling, SERVER_CONNECTIONS connections). Its files
     are in a folder of /tmp (pytest's are private to root, and PgBouncer runs as `postgres`)."""
-    url, port = make_url(database_url), _free_port()
+    url, port = make_url(database_url), free_port()
     folder = Path(tempfile.mkdtemp(prefix="fieldtasks-pgbouncer-"))
     (folder / "users.txt").write_text(f'"{url.username}" ""\n')
     (folder / "pgbouncer.ini").write_text(
@@ -46,14 +40,7 @@ def pgbouncer(database_url: str) -> Iterator[str]:
         command = ["runuser", "-u", "postgres", "--", *command]
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
-        for _ in range(200):
-            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                break
-            if process.poll() is not None:
-                raise RuntimeError(f"pgbouncer stopped: {process.stderr.read().decode()}")
-            time.sleep(0.05)
-        else:
-            raise RuntimeError("pgbouncer did not start listening")
+        wait_until_listening(port, process, "pgbouncer")
         yield url.set(port=port).render_as_string(hide_password=False)
     finally:
         process.terminate()

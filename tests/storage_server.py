@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import contextlib
 import secrets
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+
+from tests.servers import free_port, wait_until_listening
 
 RCLONE = Path(sys.executable).with_name("rclone")
 
@@ -44,27 +44,14 @@ class S3Server:
         return name
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @contextlib.contextmanager
 def s3_server(folder: Path) -> Iterator[S3Server]:
-    port, access, secret = _free_port(), "fieldtasks-test", secrets.token_hex(16)
+    port, access, secret = free_port(), "fieldtasks-test", secrets.token_hex(16)
     command = [str(RCLONE), "serve", "s3", str(folder), "--addr", f"127.0.0.1:{port}", "--auth-key",
                f"{access},{secret}", "--force-path-style=true"]  # fmt: skip
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
-        for _ in range(200):  # the server answers within a second or two
-            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                break
-            if process.poll() is not None:
-                raise RuntimeError(f"rclone serve s3 stopped: {process.stderr.read().decode()}")
-            time.sleep(0.05)
-        else:
-            raise RuntimeError("rclone serve s3 did not start listening")
+        wait_until_listening(port, process, "rclone serve s3")
         yield S3Server(f"http://127.0.0.1:{port}", access, secret, folder)
     finally:
         process.terminate()

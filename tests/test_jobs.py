@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -23,6 +22,7 @@ from fieldtasks.jobs.queues import EXTRACTION, queue
 from fieldtasks.services.extraction import MAX_ATTEMPTS, claim_extraction
 from tests.conftest import make_environ
 from tests.database import ROOT
+from tests.servers import free_port
 from tests.verification import hand_in, item_of, label_photo, read_photo, run_worker_burst
 
 
@@ -56,7 +56,7 @@ def test_the_sweep_enqueues_again_a_job_left_queued_in_no_queue(client, redis, c
 
 def test_a_submit_while_redis_is_down_is_accepted_and_the_sweep_enqueues_it(client, redis, clock, monkeypatch):
     res = client.application.extensions[EXTENSION]
-    monkeypatch.setattr(res, "redis", Redis(port=closed_port(), socket_connect_timeout=0.5))
+    monkeypatch.setattr(res, "redis", Redis(port=free_port(), socket_connect_timeout=0.5))
     handed_in = hand_in(client, label_photo())  # submitted: 202, though no job could be enqueued
     again = client.post(f"/tasks/{handed_in.task_id}/submit", headers=handed_in.worker)
     assert again.status_code == 202 and not redis.keys("rq:job:*")
@@ -64,12 +64,6 @@ def test_a_submit_while_redis_is_down_is_accepted_and_the_sweep_enqueues_it(clie
     clock.advance(seconds=res.config.sweep_grace_s + 1)
     assert run_sweep(res).requeued == 1
     assert read_photo(client, handed_in) == "done"
-
-
-def closed_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]  # nobody listens once the probe is closed
 
 
 def test_a_run_that_died_is_run_again_after_its_timeout(client, clock, redis):

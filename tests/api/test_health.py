@@ -1,7 +1,6 @@
 """Probes: /healthz is always up; /readyz names the dependency that is down."""
 
 import shutil
-import socket
 import subprocess
 import time
 
@@ -14,13 +13,8 @@ from fieldtasks.api.context import EXTENSION
 from fieldtasks.storage import S3Storage
 from tests.conftest import make_environ
 from tests.fieldwork import NUTELLA, on_site, photo_bytes, upload
+from tests.servers import free_port
 from tests.storage_server import s3_server
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture
