@@ -21,9 +21,8 @@ from tests.verification import (
     stores_campaign,
 )
 
-pytestmark = pytest.mark.both_storages  # photos on a local folder, then on an S3 bucket
 
-
+@pytest.mark.both_storages  # the photo read back from a bucket too
 def test_a_readable_label_is_verified_paid_once_and_fed_to_the_client(client, connection):
     handed_in = hand_in(client, label_photo(price_cents=349))
     assert earnings(client, handed_in.worker)["pending_cents"] == 40
@@ -41,6 +40,7 @@ def test_a_readable_label_is_verified_paid_once_and_fed_to_the_client(client, co
     assert tuple(observed) == (349, "EUR", "auto", 873, "kg")  # the unit price read in the small print
 
 
+@pytest.mark.both_storages  # the photo read back from a bucket too
 def test_a_stale_generation_changes_nothing(client, connection):
     handed_in = hand_in(client, label_photo())
     connection.execute(
@@ -96,6 +96,7 @@ def test_an_old_photo_is_stale(client):
     assert [r["code"] for r in item_of(client, handed_in)["reasons"]] == ["stale_photo"]
 
 
+@pytest.mark.both_storages  # the photo read back from a bucket too
 def test_the_same_photo_sent_by_another_worker_is_a_duplicate(client):
     photo = label_photo(seed=5)
     first = hand_in(client, photo)
@@ -145,6 +146,7 @@ def test_an_item_left_in_review_is_paid_after_the_campaigns_deadline(client, clo
     assert paid.scalar_one() == 40
 
 
+@pytest.mark.both_storages  # the photo read back from a bucket too
 def test_a_product_reported_missing_is_a_finding_for_review(client):
     handed_in = hand_in(client, label_photo(seed=31), absent="true")  # its label, no product on the shelf
     read_photo(client, handed_in)

@@ -17,8 +17,6 @@ from tests.fieldwork import PARIS, new_client, new_worker, published_campaign
 from tests.helpers import open_link
 from tests.verification import ONE_PRODUCT, hand_in, label_photo, read_photo, stores_campaign
 
-pytestmark = pytest.mark.both_storages  # photos on a local folder, then on an S3 bucket
-
 
 def verified(client, campaign: dict, price_cents: int, seed: int) -> None:
     handed_in = hand_in(client, label_photo(price_cents=price_cents, seed=seed), campaign)
@@ -72,6 +70,7 @@ def test_feed_filters(client):
     assert refused.status_code == 422
 
 
+@pytest.mark.both_storages  # the feed with photos in a bucket too
 def test_the_feed_streams_as_csv_and_ndjson(client):
     campaign = stores_campaign(client, 2)
     verified(client, campaign, 349, 2)
@@ -104,6 +103,7 @@ def test_a_name_a_spreadsheet_would_run_as_a_formula_is_exported_as_text(client)
     assert [spreadsheet_safe(v) for v in (-1.5, "-1", "\tx", "a=b")] == [-1.5, "'-1", "'\tx", "a=b"]
 
 
+@pytest.mark.both_storages  # the feed with photos in a bucket too
 def test_photo_links_open_the_exif_free_copy_until_they_expire(client, clock, storage_backend):
     campaign = stores_campaign(client, 1)
     verified(client, campaign, 349, 4)
@@ -119,6 +119,7 @@ def test_photo_links_open_the_exif_free_copy_until_they_expire(client, clock, st
         assert open_link(client, url)[0] == 403
 
 
+@pytest.mark.both_storages  # the feed with photos in a bucket too
 def test_stores_come_as_geojson_with_their_latest_prices(client):
     campaign = stores_campaign(client, 2)
     verified(client, campaign, 349, 5)
