@@ -10,6 +10,8 @@ import time
 import uuid
 
 from redis import Redis
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 from rq.job import Job, JobStatus
 from rq.scheduler import RQScheduler
 from rq.serializers import JSONSerializer
@@ -56,7 +58,7 @@ def test_the_sweep_enqueues_again_a_job_left_queued_in_no_queue(client, redis, c
 
 def test_a_submit_while_redis_is_down_is_accepted_and_the_sweep_enqueues_it(client, redis, clock, monkeypatch):
     res = client.application.extensions[EXTENSION]
-    monkeypatch.setattr(res, "redis", Redis(port=free_port(), socket_connect_timeout=0.5))
+    monkeypatch.setattr(res, "redis", Redis(port=free_port(), socket_connect_timeout=0.5, retry=Retry(NoBackoff(), 0)))
     handed_in = hand_in(client, label_photo())  # submitted: 202, though no job could be enqueued
     again = client.post(f"/tasks/{handed_in.task_id}/submit", headers=handed_in.worker)
     assert again.status_code == 202 and not redis.keys("rq:job:*")

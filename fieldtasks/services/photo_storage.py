@@ -41,8 +41,9 @@ class CopyReport:
     failed: list[str] = field(default_factory=list)
 
 
-def _expected(original_key: str, clean_key: str, sha256: str, sensitive: bool) -> list[str]:
-    return [original_key, clean_key, *([blurred_key(sha256)] if sensitive else [])]
+def _expected(photo) -> list[str]:
+    """The keys a photo row (original_key, clean_key, sha256, sensitive) names."""
+    return [photo.original_key, photo.clean_key, *([blurred_key(photo.sha256)] if photo.sensitive else [])]
 
 
 def count_photos(database: Database) -> int:
@@ -86,18 +87,18 @@ def check_storage(
     report = StorageReport()
     with ThreadPoolExecutor(THREADS) as pool:
         for rows in _photo_batches(database):
-            for row in rows:
-                keys = _expected(row.original_key, row.clean_key, row.sha256, row.sensitive)
-                for key, present in zip(keys, pool.map(storage.exists, keys), strict=True):
-                    if present:
-                        continue
-                    if key == row.clean_key or key == row.original_key:
-                        report.missing.append(f"{row.id}: {key}")
-                    elif repair and storage.exists(row.clean_key):
-                        storage.put(key, blur(storage.get(row.clean_key)))
-                        report.blurred_made += 1
-                    else:
-                        report.blurred_missing += 1
+            wanted = [(row, key) for row in rows for key in _expected(row)]
+            found = pool.map(storage.exists, [key for _, key in wanted])  # a batch's lookups on every thread
+            for (row, key), present in zip(wanted, found, strict=True):
+                if present:
+                    continue
+                if key in (row.clean_key, row.original_key):
+                    report.missing.append(f"{row.id}: {key}")
+                elif repair and storage.exists(row.clean_key):
+                    storage.put(key, blur(storage.get(row.clean_key)))
+                    report.blurred_made += 1
+                else:
+                    report.blurred_missing += 1
             report.photos += len(rows)
             progress(len(rows))
     for keys in _chunks(storage.keys(PHOTOS_FOLDER), BATCH):
@@ -113,7 +114,7 @@ def _unnamed(database: Database, keys: list[str]) -> list[str]:
         rows = session.execute(
             select(Photo.original_key, Photo.clean_key, Photo.sha256, Photo.sensitive).where(Photo.sha256.in_(shas))
         ).all()
-    named = {key for row in rows for key in _expected(*row)}
+    named = {key for row in rows for key in _expected(row)}
     return [key for key in keys if key not in named]
 
 
