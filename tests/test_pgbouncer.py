@@ -1,6 +1,6 @@
 """What the service does with PostgreSQL holds through PgBouncer in transaction pooling mode: row locks with
-SKIP LOCKED (the sweep), and a CSV export read from a server-side cursor. (Claims, check-ins and submits race through
-it in tests/api/test_concurrency.py.) Nothing takes an advisory lock, prepares a statement or sets a session variable:
+SKIP LOCKED (the sweep), and a CSV export read from a server-side cursor. (32 claimers race for 10 tasks through it in
+tests/api/test_concurrency.py.) Nothing takes an advisory lock, prepares a statement or sets a session variable:
 a transaction is all a server connection is lent for."""
 
 from __future__ import annotations

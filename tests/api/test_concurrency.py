@@ -9,8 +9,6 @@ from sqlalchemy import text
 
 from tests.fieldwork import HERE, NUTELLA, campaign_body, checkin_body, new_client, new_worker
 
-pytestmark = pytest.mark.through_pgbouncer  # row locks and conditional updates hold under transaction pooling
-
 THREADS = 32
 TASKS = 10
 ROUNDS = 3
@@ -50,6 +48,7 @@ def ten_tasks(client) -> list[str]:
     ]
 
 
+@pytest.mark.through_pgbouncer  # row locks and conditional updates hold under transaction pooling
 def test_exactly_one_winner_per_task_every_round(committing_app, engine):
     client = committing_app.test_client()
     task_ids = ten_tasks(client)

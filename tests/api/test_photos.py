@@ -23,8 +23,6 @@ from tests.fieldwork import (
     upload,
 )
 
-pytestmark = pytest.mark.both_storages  # photos on a local folder, then on an S3 bucket
-
 
 def png_header_only(width: int, height: int) -> bytes:
     """A PNG that claims huge dimensions: refused from its header, its pixels never decoded."""
@@ -41,6 +39,7 @@ def png_header_only(width: int, height: int) -> bytes:
     )
 
 
+@pytest.mark.both_storages  # stored in a bucket too
 def test_a_retry_after_a_dropped_connection_returns_the_same_photo(client, connection):
     worker, task = on_site(client)
     data = photo_bytes(seed=3)
@@ -51,6 +50,7 @@ def test_a_retry_after_a_dropped_connection_returns_the_same_photo(client, conne
     assert connection.execute(text("SELECT count(*) FROM photos")).scalar() == 1
 
 
+@pytest.mark.both_storages  # stored in a bucket too
 def test_the_same_key_with_other_content_is_refused(client):
     worker, task = on_site(client)
     upload(client, worker, task["id"], "reused-key-1", photo_bytes(seed=1), gtin=NUTELLA)
@@ -58,6 +58,7 @@ def test_the_same_key_with_other_content_is_refused(client):
     assert other.status_code == 422 and other.json["code"] == "idempotency_mismatch"
 
 
+@pytest.mark.both_storages  # stored in a bucket too
 def test_concurrent_retries_make_one_photo(committing_app):
     client = committing_app.test_client()
     worker, task = on_site(client)
@@ -131,6 +132,7 @@ def test_a_large_jpeg_is_decoded_at_a_reduced_scale_for_its_copy_and_keeps_its_s
     assert copy.width * copy.height <= CLEAN_MAX_PIXELS and copy.size == (3000, 2000)  # decoded at 1/2 scale
 
 
+@pytest.mark.both_storages  # stored in a bucket too
 def test_exif_orientation_is_applied_kept_as_evidence_and_stripped_from_the_client_copy(client, app, connection):
     worker, task = on_site(client)
     data = photo_bytes(size=(640, 480), exif_time="2026:11:28 09:15:00")
