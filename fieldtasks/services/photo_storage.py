@@ -87,15 +87,14 @@ def check_storage(
     report = StorageReport()
     with ThreadPoolExecutor(THREADS) as pool:
         for rows in _photo_batches(database):
-            wanted = [(row, key) for row in rows for key in _expected(row)]
-            found = pool.map(storage.exists, [key for _, key in wanted])  # a batch's lookups on every thread
-            for (row, key), present in zip(wanted, found, strict=True):
-                if present:
+            wanted = [key for row in rows for key in _expected(row)]
+            found = dict(zip(wanted, pool.map(storage.exists, wanted), strict=True))  # on every thread
+            for row in rows:
+                report.missing += [f"{row.id}: {key}" for key in (row.original_key, row.clean_key) if not found[key]]
+                if not row.sensitive or found[blurred_key(row.sha256)]:
                     continue
-                if key in (row.clean_key, row.original_key):
-                    report.missing.append(f"{row.id}: {key}")
-                elif repair and storage.exists(row.clean_key):
-                    storage.put(key, blur(storage.get(row.clean_key)))
+                if repair and found[row.clean_key]:
+                    storage.put(blurred_key(row.sha256), blur(storage.get(row.clean_key)))
                     report.blurred_made += 1
                 else:
                     report.blurred_missing += 1
@@ -123,23 +122,24 @@ def copy_storage(source: PhotoStorage, target: PhotoStorage, *, progress: Progre
     interruption and it goes on where it stopped (objects are named by their content and written whole)."""
     report = CopyReport()
 
-    def copy(key: str) -> str:
+    def copy(key: str) -> bool | OSError | ValueError:
+        """True when copied, False when already there, the error of an object that could not be."""
         if target.exists(key):
-            return "present"
+            return False
         try:
             target.put(key, source.get(key))
         except (OSError, ValueError) as error:  # one bad object is reported; the copy goes on
-            return f"failed: {error}"
-        return "copied"
+            return error
+        return True
 
     with ThreadPoolExecutor(THREADS) as pool:
         for keys in _chunks(source.keys(PHOTOS_FOLDER), BATCH):
             for key, outcome in zip(keys, pool.map(copy, keys), strict=True):
-                if outcome == "present":
-                    report.present += 1
-                elif outcome == "copied":
+                if isinstance(outcome, Exception):
+                    report.failed.append(f"{key}: failed: {outcome}")
+                elif outcome:
                     report.copied += 1
                 else:
-                    report.failed.append(f"{key}: {outcome}")
+                    report.present += 1
             progress(len(keys))
     return report

@@ -247,7 +247,9 @@ def clean_copy(session: Session, storage: PhotoStorage, photo_id: uuid.UUID, *, 
     photo = session.execute(select(Photo.sha256, Photo.clean_key).where(Photo.id == photo_id)).one_or_none()
     if photo is None:
         raise NotFoundError("No such photo.")
-    if blurred and storage.exists(blurred_key(photo.sha256)):
+    if not blurred:
+        return storage.get(photo.clean_key)
+    try:
         return storage.get(blurred_key(photo.sha256))
-    data = storage.get(photo.clean_key)
-    return blur(data) if blurred else data
+    except FileNotFoundError:
+        return blur(storage.get(photo.clean_key))

@@ -244,7 +244,12 @@ class Nearness:
     within_m: float
 
     def is_near(self, location) -> Any:
-        return func.ST_DWithin(location, func.ST_GeogFromText(point_wkt(self.lat, self.lon)), self.within_m)
+        return _within(location, point_wkt(self.lat, self.lon), self.within_m)
+
+
+def _within(location, point_wkt: Any, metres: Any) -> Any:
+    """`location` lies within `metres` of the point (WKT): values, or bound parameters of a statement built once."""
+    return func.ST_DWithin(location, func.ST_GeogFromText(point_wkt), metres)
 
 
 def claim_task(
@@ -290,7 +295,7 @@ class _ClaimStatements:
         self.held = select(Task.id, Task.claim_expires_at, Task.claim_generation).where(
             Task.claimed_by_id == worker, Task.status == TaskStatus.CLAIMED, Task.claim_expires_at > now
         )
-        near = func.ST_DWithin(Task.location, func.ST_GeogFromText(bindparam("point")), bindparam("within_m"))
+        near = _within(Task.location, bindparam("point"), bindparam("within_m"))
         self.take = (
             update(Task)
             .where(Task.id == bindparam("task", type_=Uuid), Task.campaign_id == Campaign.id)
@@ -310,11 +315,11 @@ class _ClaimStatements:
         )
 
 
-def _is_qualified(worker_id: uuid.UUID):
-    """The task's campaign needs no qualification, or one this worker earned (a condition of the claim's UPDATE:
-    one round trip fewer on every claim than asking first)."""
+def _is_qualified(worker: Any):
+    """The task's campaign needs no qualification, or one this worker (a bound parameter) earned: a condition of the
+    claim's UPDATE, one round trip fewer on every claim than asking first."""
     earned = select(WorkerQualification.id).where(
-        WorkerQualification.worker_id == worker_id,
+        WorkerQualification.worker_id == worker,
         WorkerQualification.qualification_code == Campaign.required_qualification,
     )
     return or_(Campaign.required_qualification.is_(None), earned.exists())
