@@ -33,10 +33,10 @@ from sqlalchemy import create_engine, text
 from bench.databases import prepare_database
 from fieldtasks import create_app
 from fieldtasks.api.context import EXTENSION
-from fieldtasks.ocr.synthetic import Label, careful_photograph, render_label
 from fieldtasks.products import gtin_check_digit
 from fieldtasks.services import payments
 from fieldtasks.services.ledger_check import check_ledger
+from fieldtasks_dev.synthetic import Label, careful_photograph, render_label
 
 ROOT = Path(__file__).resolve().parent.parent
 PLACE = (48.8566, 2.3522)

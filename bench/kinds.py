@@ -16,8 +16,8 @@ import statistics
 import time
 
 from fieldtasks.ocr import Hints, extract
-from fieldtasks.ocr.scenes import shelf_photo, vehicle_photo
-from fieldtasks.ocr.synthetic import careful_photograph, random_label, render_label
+from fieldtasks_dev.scenes import shelf_photo, vehicle_photo
+from fieldtasks_dev.synthetic import careful_photograph, random_label, render_label
 
 TWELVE_MP = (4000, 3000)
 

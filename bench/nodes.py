@@ -36,7 +36,7 @@ from rq import Worker
 from bench.chaos import RedisServer, free_port
 from bench.databases import prepare_database
 from fieldtasks.demo import DEMO_PASSWORD, WORKER_EMAIL
-from fieldtasks.demo_phone import Phone, http_transport, play_all
+from fieldtasks_dev.demo_phone import Phone, http_transport, play_all
 from tests.storage_server import s3_server
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -15,8 +15,8 @@ import sys
 from pathlib import Path
 
 from fieldtasks.ocr import Hints, extract
-from fieldtasks.ocr.evaluate import neural_start_ms, plain_tesseract_ms, truth_cents
 from fieldtasks.ocr.extract import cpu_ms
+from fieldtasks_dev.evaluate import neural_start_ms, plain_tesseract_ms, truth_cents
 
 GOAL = 8.0
 DEFAULT = Path(__file__).resolve().parents[2] / "shared" / "data" / "price-tags-dev"

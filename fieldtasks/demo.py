@@ -1,5 +1,5 @@
 """Demo data for `make run`: `python -m fieldtasks.demo` creates accounts and three published campaigns
-(shelf prices, product placement, scooter recharge), once; `python -m fieldtasks.demo --play URL` then
+(shelf prices, product placement, scooter recharge), once; `python -m fieldtasks_dev.demo_phone URL` then
 plays a phone through each kind of task against the running API.
 
 Seeding again changes nothing. The stores are real Paris addresses with approximate positions;
@@ -16,7 +16,6 @@ from importlib import resources as package_files
 from sqlalchemy import select
 
 from fieldtasks.config import ConfigError, load_config
-from fieldtasks.demo_phone import Phone, http_transport, play_all
 from fieldtasks.errors import ConflictError
 from fieldtasks.imports import parse_stores
 from fieldtasks.models import Campaign, User
@@ -167,15 +166,7 @@ def seed(res: Resources) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--play", metavar="URL", help="play the demo worker's phone against the API at URL")
-    args = parser.parse_args(argv)
-    if args.play:
-        try:
-            play_all(Phone(http_transport(args.play)), WORKER_EMAIL, DEMO_PASSWORD)
-        except (RuntimeError, OSError, IndexError) as error:
-            print(f"the demo phone stopped: {error}", file=sys.stderr)
-            return 1
-        return 0
+    parser.parse_args(argv)
     try:
         config = load_config()
     except ConfigError as error:

@@ -201,7 +201,7 @@ cmd_run() {
   echo "$!" > "$VAR/supervisor.pid"
   wait_until_serving "http://127.0.0.1:$port/healthz"
   say "a phone plays the demo worker through the whole flow"
-  "$PY" -m fieldtasks.demo --play "http://127.0.0.1:$port" || say "the demo phone did not finish (see above)"
+  "$PY" -m fieldtasks_dev.demo_phone "http://127.0.0.1:$port" || say "the demo phone did not finish (see above)"
   say "fieldtasks is running: API http://127.0.0.1:$port/  docs http://127.0.0.1:$port/docs  (Ctrl-C or \`make stop\` stops it)"
   wait -n "${PIDS[@]}" || true
 }

@@ -9,7 +9,7 @@ from sqlalchemy import text
 
 from fieldtasks import demo
 from fieldtasks.api.context import EXTENSION
-from fieldtasks.demo_phone import SHELF_PRICES, Phone, play, play_placement, play_scooter
+from fieldtasks_dev.demo_phone import SHELF_PRICES, Phone, play, play_placement, play_scooter
 from tests.conftest import make_environ
 from tests.database import ROOT
 from tests.helpers import bearer, sign_in

@@ -10,8 +10,8 @@ from sqlalchemy import text
 
 from fieldtasks.api.context import EXTENSION
 from fieldtasks.jobs.photo_reading import run_extraction
-from fieldtasks.ocr.scenes import shelf_photo
-from fieldtasks.ocr.synthetic import random_label
+from fieldtasks_dev.scenes import shelf_photo
+from fieldtasks_dev.synthetic import random_label
 from tests.fieldwork import HERE, PARIS, checkin_body, photo_bytes, published_campaign, upload
 from tests.helpers import bearer, pages, register, sign_in
 from tests.verification import earnings, run_worker_burst

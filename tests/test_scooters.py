@@ -12,7 +12,7 @@ from sqlalchemy import text
 
 from fieldtasks.api.context import EXTENSION
 from fieldtasks.jobs.photo_reading import run_extraction
-from fieldtasks.ocr.scenes import vehicle_photo
+from fieldtasks_dev.scenes import vehicle_photo
 from tests.fieldwork import BASTILLE, HERE, PARIS, checkin_body, published_campaign, upload
 from tests.helpers import bearer, register, sign_in
 from tests.verification import earnings, run_worker_burst

@@ -14,7 +14,7 @@ from PIL import Image
 
 from fieldtasks.api.context import EXTENSION
 from fieldtasks.jobs.photo_reading import run_extraction
-from fieldtasks.ocr.synthetic import Label, careful_photograph, render_label
+from fieldtasks_dev.synthetic import Label, careful_photograph, render_label
 from tests.conftest import make_environ
 from tests.database import ROOT
 from tests.fieldwork import HERE, NUTELLA, PARIS, fresh_fix, published_campaign, upload

@@ -1,8 +1,8 @@
 """Which price a label shows, and whether a typed price is that one: two kinds of reader must agree."""
 
 from fieldtasks.ocr.confirm import check_typed_price, shelf_price
-from fieldtasks.ocr.evaluate import wrong_entries
 from fieldtasks.ocr.types import Box, PriceCandidate, TextLine
+from fieldtasks_dev.evaluate import wrong_entries
 
 PRICE_BOX = Box(300, 150, 160, 90)
 SMALL_PRINT = Box(120, 300, 140, 25)

@@ -11,8 +11,8 @@ import pytest
 from PIL import Image
 
 from fieldtasks.ocr import Hints, UnreadablePhotoError, extract
-from fieldtasks.ocr.evaluate import main as evaluate
-from fieldtasks.ocr.synthetic import Label, careful_photograph, render_label
+from fieldtasks_dev.evaluate import main as evaluate
+from fieldtasks_dev.synthetic import Label, careful_photograph, render_label
 
 BARCODES = Path(__file__).resolve().parents[3] / "shared" / "data" / "barcodes-dev"
 

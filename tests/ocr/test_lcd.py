@@ -7,7 +7,7 @@ import pytest
 from PIL import Image, ImageDraw, ImageFilter
 
 from fieldtasks.ocr import lcd
-from fieldtasks.ocr.synthetic import careful_photograph, photograph, random_label, render_label, seven_segment_digit
+from fieldtasks_dev.synthetic import careful_photograph, photograph, random_label, render_label, seven_segment_digit
 
 PRICE_TAGS = Path(__file__).resolve().parents[3] / "shared" / "data" / "price-tags-dev"
 

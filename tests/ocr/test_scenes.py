@@ -6,8 +6,8 @@ import random
 import pytest
 
 from fieldtasks.ocr import Hints, extract
-from fieldtasks.ocr.scenes import shelf_photo, vehicle_photo
-from fieldtasks.ocr.synthetic import random_label
+from fieldtasks_dev.scenes import shelf_photo, vehicle_photo
+from fieldtasks_dev.synthetic import random_label
 
 GTINS = [random_label(random.Random(seed)).gtin for seed in range(6)]
 

@@ -6,8 +6,8 @@ import random
 
 from fieldtasks.ocr import Hints, extract
 from fieldtasks.ocr.codes import canonical_gtin
-from fieldtasks.ocr.synthetic import main as synthesize
-from fieldtasks.ocr.synthetic import random_label, render_label
+from fieldtasks_dev.synthetic import main as synthesize
+from fieldtasks_dev.synthetic import random_label, render_label
 
 
 def test_same_seed_same_set_and_a_readable_label(tmp_path):

@@ -1,4 +1,5 @@
-"""A phone playing the demo worker through each kind of task against a running API (`make run` does it).
+"""A phone playing the demo worker through each kind of task against a running API (`make run` does it:
+`python -m fieldtasks_dev.demo_phone URL` once `python -m fieldtasks.demo` has seeded the demo data).
 
 Shelf prices: claim the nearest store, check in, photograph one label of the right product (verified
 and paid), one of another product (sent to review) and report the others missing. Placement: one
@@ -13,10 +14,12 @@ places are a few hundred metres apart, so a few seconds.
 
 from __future__ import annotations
 
+import argparse
 import io
 import json
 import math
 import random
+import sys
 import time
 import urllib.error
 import urllib.request
@@ -28,11 +31,12 @@ from typing import Any
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
+from fieldtasks import demo
 from fieldtasks.geo import MAX_PLAUSIBLE_SPEED_KMH
 from fieldtasks.moments import rfc3339
-from fieldtasks.ocr.scenes import shelf_photo, vehicle_photo
-from fieldtasks.ocr.synthetic import Label, careful_photograph, render_label
 from fieldtasks.products import parse_net_quantity
+from fieldtasks_dev.scenes import shelf_photo, vehicle_photo
+from fieldtasks_dev.synthetic import Label, careful_photograph, render_label
 
 # (method, path, headers, body bytes or None, content type) -> (status, decoded JSON)
 Transport = Callable[[str, str, dict[str, str], bytes | None, str | None], tuple[int, Any]]
@@ -237,3 +241,19 @@ def _wait_for_verdicts(phone: Phone, task_id: str, wait_s: float) -> dict[str, A
             f"{row['pending_cents']} pending review"
         )
     return task
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("url", help="the API to play against, e.g. http://127.0.0.1:8000")
+    args = parser.parse_args(argv)
+    try:
+        play_all(Phone(http_transport(args.url)), demo.WORKER_EMAIL, demo.DEMO_PASSWORD)
+    except (RuntimeError, OSError, IndexError) as error:
+        print(f"the demo phone stopped: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,4 +1,4 @@
-"""Measure extraction on a labelled folder: `python -m fieldtasks.ocr.evaluate DIR [--verbose] [--json]`.
+"""Measure extraction on a labelled folder: `python -m fieldtasks_dev.evaluate DIR [--verbose] [--json]`.
 
 DIR/truth.csv has a `file` column and any of `gtin`, `price`, `currency`, `unit_price` (an empty
 cell is not scored). Each photo is read once; then:

@@ -13,7 +13,7 @@ from barcode import Code128
 from barcode.writer import ImageWriter
 from PIL import Image, ImageDraw, ImageFilter
 
-from fieldtasks.ocr.synthetic import barcode_image, font, lighting, tilt
+from fieldtasks_dev.synthetic import barcode_image, font, lighting, tilt
 
 LABEL_SIZE = (360, 200)  # a small shelf-edge label, in pixels of the rendered shelf
 

@@ -1,8 +1,8 @@
 """Synthetic French shelf labels photographed by a phone, for evaluation.
 
-`python -m fieldtasks.ocr.synthetic OUT_DIR [--count 300] [--seed 7] [--size 4000x3000] [--layout one_line]
+`python -m fieldtasks_dev.synthetic OUT_DIR [--count 300] [--seed 7] [--size 4000x3000] [--layout one_line]
 [--styles unseen]`
-writes photos and a truth.csv that `python -m fieldtasks.ocr.evaluate OUT_DIR` scores. Paper and electronic
+writes photos and a truth.csv that `python -m fieldtasks_dev.evaluate OUT_DIR` scores. Paper and electronic
 label styles, large units with raised cents (or the price on one line, or a seven-segment LCD in a random
 font: `--layout lcd`), a unit price line, an EAN-13,
 sometimes a promotion with the former price crossed out; then perspective, blur, glare, shadow and JPEG,
@@ -25,7 +25,7 @@ from barcode import EAN13
 from barcode.writer import ImageWriter
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
-from fieldtasks.ocr.unseen_styles import render_unseen, small_crop
+from fieldtasks_dev.unseen_styles import render_unseen, small_crop
 
 PRODUCTS = [
     ("Pâte à tartiner noisettes", 0.4, "kg"),
@@ -297,7 +297,7 @@ def generate(
             if (index + 1) % 25 == 0 or index + 1 == count:
                 print(f"  {index + 1}/{count} labels", file=sys.stderr, flush=True)
     print(f"{count} synthetic label photos in {out} (seed {seed}).")
-    print(f"Score them: python -m fieldtasks.ocr.evaluate {out}")
+    print(f"Score them: python -m fieldtasks_dev.evaluate {out}")
 
 
 def main(argv: list[str] | None = None) -> int:
