@@ -35,7 +35,7 @@ from bench.databases import prepare_database
 from fieldtasks import create_app
 from fieldtasks.api.context import EXTENSION
 from fieldtasks.imports import StoreRow
-from fieldtasks.models import ABSENCE, ExtractionRequest, ItemStatus, Photo, ReviewCase, Task, TaskItem
+from fieldtasks.models import ExtractionRequest, ItemStatus, Photo, PhotoStage, ReviewCase, Task, TaskItem
 from fieldtasks.resources import Resources
 from fieldtasks.services import (
     accounts,
@@ -179,7 +179,7 @@ def report_missing(session, task_id: uuid.UUID, item_id: uuid.UUID, worker_id: u
         Photo(
             task_id=task_id, item_id=item_id, worker_id=worker_id, claim_generation=generation, media_type="image/jpeg",
             width=1600, height=1200, byte_size=1, sha256=sha256, phash=int(sha256[:15], 16), fine_hash=sha256,
-            stage=ABSENCE, original_key=f"sim/{sha256}", clean_key=f"sim/{sha256}", created_at=now,
+            stage=PhotoStage.ABSENCE, original_key=f"sim/{sha256}", clean_key=f"sim/{sha256}", created_at=now,
         )
     )  # fmt: skip
     session.execute(update(TaskItem).where(TaskItem.id == item_id).values(status=ItemStatus.NOT_FOUND))

@@ -1,10 +1,12 @@
 """The schema is made by the migrations, undone by them, and matches the models."""
 
+import re
+
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from geoalchemy2 import alembic_helpers
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import CheckConstraint, create_engine, inspect, text
 from sqlalchemy.engine import make_url
 
 from fieldtasks.models import Base
@@ -38,3 +40,24 @@ def test_models_match_the_migrated_schema(engine):
         )
         differences = compare_metadata(context, Base.metadata)
     assert differences == []
+
+
+def test_every_state_the_models_declare_is_the_one_the_database_allows(engine):
+    """The states are said once, in the models' StrEnums (`one_of`): each such CHECK constraint in the migrated
+    schema allows exactly the enum's values."""
+    declared = {
+        (table.name, constraint.name): set(re.findall(r"'([a-z_]+)'", str(constraint.sqltext)))
+        for table in Base.metadata.tables.values()
+        for constraint in table.constraints
+        if isinstance(constraint, CheckConstraint) and re.fullmatch(r"\w+ IN \(.*\)", str(constraint.sqltext))
+    }
+    query = text(
+        "SELECT rel.relname, con.conname, pg_get_constraintdef(con.oid) FROM pg_constraint con"
+        " JOIN pg_class rel ON rel.oid = con.conrelid WHERE con.contype = 'c'"
+    )
+    with engine.connect() as connection:
+        migrated = {(table, name): definition for table, name, definition in connection.execute(query)}
+    assert len(declared) >= 20
+    for (table, name), values in declared.items():
+        assert (table, name) in migrated, f"{table}.{name} is declared by a model, not made by a migration"
+        assert set(re.findall(r"'([a-z_]+)'", migrated[table, name])) == values, (table, name)

@@ -22,7 +22,7 @@ from fieldtasks.api.feeds import photo_url
 from fieldtasks.api.languages import CONSOLE_LANGUAGE
 from fieldtasks.errors import AuthenticationError, DomainError, TooManyRequestsError
 from fieldtasks.i18n import N_, localized
-from fieldtasks.models import REJECT_REASONS, Role
+from fieldtasks.models import REJECT_REASONS, CaseOutcome, Presence, Role
 from fieldtasks.services import accounts, case_views, moderation
 
 blp = Blueprint("console", __name__, url_prefix="/console", template_folder="../templates")
@@ -262,25 +262,37 @@ def _rejections_for(reasons: list[dict[str, str]]) -> list[str]:
 @blp.post("/cases/<uuid:case_id>/decision")
 @moderator_page
 def decide(claims, case_id):
-    form = request.form
     try:
-        decision = moderation.Decision(
-            outcome=form.get("outcome", ""),
-            price_cents=_cents(form.get("price", "")),
-            presence=form.get("presence") if form.get("presence") in ("present", "absent") else None,
+        price_cents = _cents(request.form.get("price", ""))
+    except ValueError:  # the one field a moderator types freely
+        flash(localized(N_("Write the price as 3,49 or 3.49.")))
+        return redirect(url_for("console.case", case_id=case_id))
+    try:
+        with unit_of_work() as db:
+            moderation.decide(
+                db, case_id, claims.user_id, _decision(request.form, price_cents), now=resources().clock()
+            )
+    except DomainError as error:
+        flash(localized(error.message))
+        return redirect(url_for("console.case", case_id=case_id))
+    flash(localized(N_("Decision recorded.")))
+    return _next_case(claims)  # a working day is one case after another
+
+
+def _decision(form, price_cents: int | None) -> moderation.Decision:
+    """The case page's form as a decision; its buttons and hidden fields hold nothing else than this (400)."""
+    try:
+        presence = Presence(form["presence"]) if form.get("presence") else None
+        return moderation.Decision(
+            outcome=CaseOutcome(form.get("outcome", "")),
+            price_cents=price_cents,
+            presence=presence,
             photo_id=uuid.UUID(form["photo_id"]) if form.get("photo_id") else None,
             reject_reason=form.get("reject_reason") or None,
             explanation=form.get("explanation", "").strip() or None,
         )
-        if decision.outcome not in ("approve", "reject", "no_fault"):
-            abort(400)
-        with unit_of_work() as db:
-            moderation.decide(db, case_id, claims.user_id, decision, now=resources().clock())
-    except (DomainError, ValueError) as error:
-        flash(localized(getattr(error, "message", N_("Write the price as 3,49 or 3.49."))))
-        return redirect(url_for("console.case", case_id=case_id))
-    flash(localized(N_("Decision recorded.")))
-    return _next_case(claims)  # a working day is one case after another
+    except ValueError:
+        abort(400)
 
 
 def _cents(raw: str) -> int | None:

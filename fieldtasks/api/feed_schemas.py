@@ -9,6 +9,7 @@ from marshmallow import validate
 
 from fieldtasks.api.fields import Moment, MomentOrDay
 from fieldtasks.api.pages import PageQuerySchema, next_cursor_field
+from fieldtasks.models import Availability, VerifiedBy
 from fieldtasks.moments import rfc3339
 from fieldtasks.services.deploy_spots import dropped_off_late
 from fieldtasks.services.nearby import MAX_LIMIT
@@ -30,9 +31,9 @@ class FeedQuerySchema(ma.Schema):
     until = MomentOrDay(
         end_of_day=True, metadata={"description": "Observed before this time, or up to the end of this day (UTC)"}
     )
-    verified_by = ma.fields.String(validate=validate.OneOf(["auto", "moderator"]))
-    availability = ma.fields.String(
-        validate=validate.OneOf(["in_stock", "absent"]), metadata={"description": "Prices only, or absences only"}
+    verified_by = ma.fields.Enum(VerifiedBy, by_value=True)
+    availability = ma.fields.Enum(
+        Availability, by_value=True, metadata={"description": "Prices only, or absences only"}
     )
     cursor = ma.fields.String(validate=validate.Length(1, 100))
     limit = ma.fields.Integer(load_default=100, validate=validate.Range(1, MAX_LIMIT))

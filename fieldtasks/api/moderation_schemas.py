@@ -8,7 +8,7 @@ from marshmallow import validate
 from fieldtasks.api.fields import Moment
 from fieldtasks.api.pages import PageQuerySchema
 from fieldtasks.api.task_schemas import ReasonSchema
-from fieldtasks.models import REJECT_REASONS
+from fieldtasks.models import REJECT_REASONS, CaseOutcome, Presence
 
 
 class CaseQuerySchema(PageQuerySchema):
@@ -73,11 +73,12 @@ class CaseDetailSchema(CaseSummarySchema):
 
 
 class DecisionSchema(ma.Schema):
-    outcome = ma.fields.String(required=True, validate=validate.OneOf(["approve", "reject", "no_fault"]))
+    outcome = ma.fields.Enum(CaseOutcome, by_value=True, required=True)
     price_cents = ma.fields.Integer(strict=True, validate=validate.Range(1, 10_000_000))
     gtin = ma.fields.String(validate=validate.Regexp(r"^\d{8,14}$"))
-    presence = ma.fields.String(
-        validate=validate.OneOf(["present", "absent"]),
+    presence = ma.fields.Enum(
+        Presence,
+        by_value=True,
         metadata={"description": "Placement cases, with approve: what the moderator saw on the shelf"},
     )
     photo_id = ma.fields.UUID(

@@ -7,6 +7,7 @@ from marshmallow import validate
 
 from fieldtasks.api.fields import Moment
 from fieldtasks.api.pages import PageQuerySchema, next_cursor_field
+from fieldtasks.models import PayoutStatus
 from fieldtasks.services.nearby import MAX_LIMIT
 
 MAX_CREDIT_CENTS = 100_000_000_00  # a hundred million: a typo guard, not a business rule
@@ -85,7 +86,7 @@ class PayoutSchema(ma.Schema):
 
 
 class PayoutQuerySchema(PageQuerySchema):
-    status = ma.fields.String(validate=validate.OneOf(["requested", "sent", "failed"]))
+    status = ma.fields.Enum(PayoutStatus, by_value=True)
 
 
 class PayoutSentSchema(ma.Schema):

@@ -4,42 +4,68 @@ from fieldtasks.models.accounts import Organization, RefreshToken, Role, User
 from fieldtasks.models.base import SRID, Base
 from fieldtasks.models.campaigns import Campaign, CampaignKind, CampaignStatus, DeploySpot, Product, Store, Vehicle
 from fieldtasks.models.fairness import BriefRead, FloorRevisit, FloorWeek, HiddenSource, TaskRating
-from fieldtasks.models.integrations import WEBHOOK_EVENTS, ApiKey, Webhook, WebhookDelivery
-from fieldtasks.models.ledger import AccountKind, LedgerAccount, LedgerEntry, LedgerTransaction, Payout
-from fieldtasks.models.moderation import REJECT_REASONS, ReviewCase
-from fieldtasks.models.observations import PriceObservation, ShelfCheck
-from fieldtasks.models.photos import ABSENCE, ExtractionRequest, IdempotencyKey, Photo
+from fieldtasks.models.integrations import WEBHOOK_EVENTS, ApiKey, DeliveryStatus, Webhook, WebhookDelivery
+from fieldtasks.models.ledger import AccountKind, LedgerAccount, LedgerEntry, LedgerTransaction, Payout, PayoutStatus
+from fieldtasks.models.moderation import REJECT_REASONS, WON_BY_WORKER, CaseKind, CaseOutcome, CaseStatus, ReviewCase
+from fieldtasks.models.observations import (
+    Availability,
+    DisputeStatus,
+    Presence,
+    PriceObservation,
+    PriceSource,
+    ShelfCheck,
+    VerifiedBy,
+)
+from fieldtasks.models.photos import (
+    UNFINISHED_EXTRACTIONS,
+    ExtractionRequest,
+    ExtractionStatus,
+    IdempotencyKey,
+    Photo,
+    PhotoStage,
+)
 from fieldtasks.models.qualifications import PracticeAttempt, Qualification, WorkerQualification
 from fieldtasks.models.tasks import (
     AVAILABLE_STATUSES,
     PAID_VERDICTS,
     Checkin,
+    CheckinOutcome,
     ItemStatus,
     Task,
     TaskEvent,
     TaskItem,
     TaskStatus,
     Verdict,
+    VerdictBy,
     seconds_on_task,
 )
 
 __all__ = [
-    "ABSENCE",
     "AVAILABLE_STATUSES",
     "PAID_VERDICTS",
     "REJECT_REASONS",
     "SRID",
+    "UNFINISHED_EXTRACTIONS",
     "WEBHOOK_EVENTS",
+    "WON_BY_WORKER",
     "AccountKind",
     "ApiKey",
+    "Availability",
     "Base",
     "BriefRead",
     "Campaign",
     "CampaignKind",
     "CampaignStatus",
+    "CaseKind",
+    "CaseOutcome",
+    "CaseStatus",
     "Checkin",
+    "CheckinOutcome",
+    "DeliveryStatus",
     "DeploySpot",
+    "DisputeStatus",
     "ExtractionRequest",
+    "ExtractionStatus",
     "FloorRevisit",
     "FloorWeek",
     "HiddenSource",
@@ -50,9 +76,13 @@ __all__ = [
     "LedgerTransaction",
     "Organization",
     "Payout",
+    "PayoutStatus",
     "Photo",
+    "PhotoStage",
     "PracticeAttempt",
+    "Presence",
     "PriceObservation",
+    "PriceSource",
     "Product",
     "Qualification",
     "RefreshToken",
@@ -68,6 +98,8 @@ __all__ = [
     "User",
     "Vehicle",
     "Verdict",
+    "VerdictBy",
+    "VerifiedBy",
     "Webhook",
     "WebhookDelivery",
     "WorkerQualification",

@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from fieldtasks.models.base import Base, created_at, uuid_pk
+from fieldtasks.models.base import Base, State, created_at, one_of, uuid_pk
 
 
 class Role(enum.StrEnum):
@@ -33,7 +33,7 @@ class Organization(Base):
 class User(Base):
     __tablename__ = "users"
     __table_args__ = (
-        CheckConstraint("role IN ('worker', 'client', 'moderator', 'admin')", name="role"),
+        one_of("role", Role),
         CheckConstraint("(role = 'client') = (organization_id IS NOT NULL)", name="client_has_organization"),
         CheckConstraint("email = lower(email)", name="email_lowercase"),
     )
@@ -42,7 +42,7 @@ class User(Base):
     email: Mapped[str] = mapped_column(String(254), unique=True)
     password_hash: Mapped[str] = mapped_column(String(200))
     display_name: Mapped[str] = mapped_column(String(100))
-    role: Mapped[str] = mapped_column(String(16))
+    role: Mapped[Role] = mapped_column(State(Role))
     organization_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("organizations.id"), index=True)
     is_active: Mapped[bool] = mapped_column(server_default="true", default=True)
     created_at: Mapped[datetime] = created_at()

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import enum
 import uuid
 from datetime import datetime
+from typing import Any, TypeVar
 
-from sqlalchemy import DateTime, MetaData, Uuid, func
+from sqlalchemy import CheckConstraint, DateTime, Dialect, MetaData, String, TypeDecorator, Uuid, func
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from fieldtasks.geo import SRID
@@ -26,7 +28,7 @@ class Base(DeclarativeBase):
     type_annotation_map = {datetime: DateTime(timezone=True), uuid.UUID: Uuid()}
 
 
-__all__ = ["SRID", "Base", "created_at", "uuid_pk"]
+__all__ = ["SRID", "Base", "State", "created_at", "one_of", "uuid_pk"]
 
 
 def uuid_pk() -> Mapped[uuid.UUID]:
@@ -37,3 +39,29 @@ def uuid_pk() -> Mapped[uuid.UUID]:
 
 def created_at() -> Mapped[datetime]:
     return mapped_column(server_default=func.now())
+
+
+E = TypeVar("E", bound=enum.StrEnum)
+
+
+class State(TypeDecorator[E]):
+    """A VARCHAR holding one of a StrEnum's values: written from the enum (or its value), read back as the enum."""
+
+    impl = String
+    cache_ok = True
+
+    def __init__(self, states: type[E], length: int = 16) -> None:
+        super().__init__(length)
+        self.states = states
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> str | None:
+        return None if value is None else self.states(value).value
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> E | None:
+        return None if value is None else self.states(value)
+
+
+def one_of(column: str, states: type[enum.StrEnum], *, name: str | None = None) -> CheckConstraint:
+    """The CHECK constraint that keeps a state column within its enum: the values are said once, in the enum."""
+    listed = ", ".join(f"'{state.value}'" for state in states)
+    return CheckConstraint(f"{column} IN ({listed})", name=name or column)

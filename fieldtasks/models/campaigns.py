@@ -12,7 +12,7 @@ from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, Numeric, 
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from fieldtasks.models.accounts import Organization
-from fieldtasks.models.base import SRID, Base, created_at, uuid_pk
+from fieldtasks.models.base import SRID, Base, State, created_at, one_of, uuid_pk
 
 
 class CampaignKind(enum.StrEnum):
@@ -36,8 +36,8 @@ def point_column() -> Mapped[str]:
 class Campaign(Base):
     __tablename__ = "campaigns"
     __table_args__ = (
-        CheckConstraint("kind IN ('shelf_price', 'product_placement', 'scooter_recharge')", name="kind"),
-        CheckConstraint("status IN ('draft', 'active', 'paused', 'closed')", name="status"),
+        one_of("kind", CampaignKind),
+        one_of("status", CampaignStatus),
         CheckConstraint("reward_cents > 0", name="reward_positive"),
         CheckConstraint("budget_cents >= 0", name="budget_not_negative"),
         CheckConstraint("ends_at > starts_at", name="ends_after_start"),
@@ -54,7 +54,7 @@ class Campaign(Base):
     organization_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organizations.id"), index=True)
     created_by_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))
     title: Mapped[str] = mapped_column(String(200))
-    kind: Mapped[str] = mapped_column(String(32))
+    kind: Mapped[CampaignKind] = mapped_column(State(CampaignKind, 32))
     purpose: Mapped[str] = mapped_column(Text)
     instructions: Mapped[str] = mapped_column(Text, server_default="")
     reward_cents: Mapped[int]
@@ -64,7 +64,7 @@ class Campaign(Base):
     ends_at: Mapped[datetime]
     claim_minutes: Mapped[int] = mapped_column(server_default="120")
     auto_approve_hours: Mapped[int] = mapped_column(server_default="72")
-    status: Mapped[str] = mapped_column(String(16), server_default=CampaignStatus.DRAFT.value)
+    status: Mapped[CampaignStatus] = mapped_column(State(CampaignStatus), server_default=CampaignStatus.DRAFT)
     version: Mapped[int] = mapped_column(server_default="1")
     created_at: Mapped[datetime] = created_at()
     published_at: Mapped[datetime | None]

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import enum
 import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, text
+from sqlalchemy import ForeignKey, Index, String, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
-from fieldtasks.models.base import Base, created_at, uuid_pk
+from fieldtasks.models.base import Base, State, created_at, one_of, uuid_pk
 
 WEBHOOK_EVENTS = ("price.verified", "task.completed", "campaign.budget_low")
 
@@ -28,12 +29,18 @@ class Webhook(Base):
     disabled_at: Mapped[datetime | None]
 
 
+class DeliveryStatus(enum.StrEnum):
+    PENDING = "pending"  # due at next_attempt_at
+    DELIVERED = "delivered"
+    FAILED = "failed"  # every attempt failed: a client may redeliver it
+
+
 class WebhookDelivery(Base):
     """One event for one webhook, recorded before any attempt: a lost Redis delays it, loses nothing."""
 
     __tablename__ = "webhook_deliveries"
     __table_args__ = (
-        CheckConstraint("status IN ('pending', 'delivered', 'failed')", name="status"),
+        one_of("status", DeliveryStatus),
         Index("uq_webhook_deliveries_webhook_event_key", "webhook_id", "event_key", unique=True),
         Index("ix_webhook_deliveries_due", "next_attempt_at", postgresql_where=text("status = 'pending'")),
     )
@@ -43,7 +50,7 @@ class WebhookDelivery(Base):
     event: Mapped[str] = mapped_column(String(40))
     event_key: Mapped[str] = mapped_column(String(200))  # the same event is delivered once per webhook
     payload: Mapped[dict[str, Any]] = mapped_column(JSONB)
-    status: Mapped[str] = mapped_column(String(16), server_default="pending")
+    status: Mapped[DeliveryStatus] = mapped_column(State(DeliveryStatus), server_default=DeliveryStatus.PENDING)
     attempts: Mapped[int] = mapped_column(server_default="0")
     next_attempt_at: Mapped[datetime]
     last_status_code: Mapped[int | None]

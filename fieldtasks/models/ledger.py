@@ -11,7 +11,7 @@ from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Identity, Index,
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
-from fieldtasks.models.base import Base, created_at, uuid_pk
+from fieldtasks.models.base import Base, State, created_at, one_of, uuid_pk
 
 
 class AccountKind(enum.StrEnum):
@@ -30,7 +30,7 @@ MAY_BE_NEGATIVE = (AccountKind.DEPOSITS, AccountKind.PAYOUTS, AccountKind.PLATFO
 class LedgerAccount(Base):
     __tablename__ = "ledger_accounts"
     __table_args__ = (
-        CheckConstraint("kind IN ('client', 'escrow', 'worker', 'platform', 'deposits', 'payouts')", name="kind"),
+        one_of("kind", AccountKind),
         CheckConstraint(
             "kind IN ('deposits', 'payouts', 'platform') OR balance_cents >= 0", name="balance_not_negative"
         ),
@@ -47,7 +47,7 @@ class LedgerAccount(Base):
     )
 
     id: Mapped[uuid.UUID] = uuid_pk()
-    kind: Mapped[str] = mapped_column(String(16))
+    kind: Mapped[AccountKind] = mapped_column(State(AccountKind))
     owner_id: Mapped[uuid.UUID | None]
     currency: Mapped[str] = mapped_column(String(3))
     # Kept in step with the entries in the same transaction; `flask ledger check` proves it.
@@ -83,12 +83,18 @@ class LedgerEntry(Base):
     created_at: Mapped[datetime]
 
 
+class PayoutStatus(enum.StrEnum):
+    REQUESTED = "requested"
+    SENT = "sent"  # by the operator, with the payment's reference
+    FAILED = "failed"  # the money is back in the worker's balance
+
+
 class Payout(Base):
     """A worker's withdrawal request, recorded with the ledger transaction that paid it."""
 
     __tablename__ = "payouts"
     __table_args__ = (
-        CheckConstraint("status IN ('requested', 'sent', 'failed')", name="status"),
+        one_of("status", PayoutStatus),
         Index("ix_payouts_status_requested_at", "status", "requested_at"),
     )
 
@@ -99,7 +105,7 @@ class Payout(Base):
     transaction_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("ledger_transactions.id"))
     requested_at: Mapped[datetime]
     # Requested, then sent by the operator (with the payment's reference) or failed (the money back in the balance).
-    status: Mapped[str] = mapped_column(String(12), server_default="requested")
+    status: Mapped[PayoutStatus] = mapped_column(State(PayoutStatus, 12), server_default=PayoutStatus.REQUESTED)
     settled_at: Mapped[datetime | None]
     reference: Mapped[str | None] = mapped_column(String(200))
     failure_reason: Mapped[str | None] = mapped_column(String(500))

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import enum
 import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, text
+from sqlalchemy import ForeignKey, Index, String, Text, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
-from fieldtasks.models.base import Base, uuid_pk
+from fieldtasks.models.base import Base, State, one_of, uuid_pk
 
 REJECT_REASONS = (
     "not_the_product",  # the photo shows another product
@@ -21,12 +22,33 @@ REJECT_REASONS = (
 )
 
 
+class CaseKind(enum.StrEnum):
+    REVIEW = "review"  # an item the machine could not verify
+    APPEAL = "appeal"  # a worker contests a rejection: another moderator judges
+    DISPUTE = "dispute"  # a client believes a paid price is wrong
+
+
+class CaseStatus(enum.StrEnum):
+    OPEN = "open"
+    DECIDED = "decided"  # by a moderator
+    CLOSED = "closed"  # by the deadline: approved by default
+
+
+class CaseOutcome(enum.StrEnum):
+    APPROVE = "approve"
+    REJECT = "reject"
+    NO_FAULT = "no_fault"  # not verifiable, not the worker's fault: paid
+
+
+WON_BY_WORKER = (CaseOutcome.APPROVE, CaseOutcome.NO_FAULT)  # the outcomes that pay
+
+
 class ReviewCase(Base):
     __tablename__ = "review_cases"
     __table_args__ = (
-        CheckConstraint("kind IN ('review', 'appeal', 'dispute')", name="kind"),
-        CheckConstraint("status IN ('open', 'decided', 'closed')", name="status"),
-        CheckConstraint("outcome IN ('approve', 'reject', 'no_fault')", name="outcome"),
+        one_of("kind", CaseKind),
+        one_of("status", CaseStatus),
+        one_of("outcome", CaseOutcome),
         # One open case per item at a time.
         Index("uq_review_cases_open_item", "item_id", unique=True, postgresql_where=text("status = 'open'")),
         Index("ix_review_cases_queue", "opened_at", postgresql_where=text("status = 'open'")),
@@ -34,8 +56,8 @@ class ReviewCase(Base):
 
     id: Mapped[uuid.UUID] = uuid_pk()
     item_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("task_items.id", ondelete="CASCADE"), index=True)
-    kind: Mapped[str] = mapped_column(String(16))
-    status: Mapped[str] = mapped_column(String(16), server_default="open")
+    kind: Mapped[CaseKind] = mapped_column(State(CaseKind))
+    status: Mapped[CaseStatus] = mapped_column(State(CaseStatus), server_default=CaseStatus.OPEN)
     reasons: Mapped[list[dict[str, str]]] = mapped_column(JSONB, server_default="[]")
     opened_at: Mapped[datetime]
     due_at: Mapped[datetime]  # paid by default when nobody decided by then
@@ -45,7 +67,7 @@ class ReviewCase(Base):
     appeal_comment: Mapped[str | None] = mapped_column(Text)
     decided_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
     decided_at: Mapped[datetime | None]
-    outcome: Mapped[str | None] = mapped_column(String(16))
+    outcome: Mapped[CaseOutcome | None] = mapped_column(State(CaseOutcome))
     reject_reason: Mapped[str | None] = mapped_column(String(32))
     explanation: Mapped[str | None] = mapped_column(Text)  # shown to the worker
     corrections: Mapped[dict[str, Any]] = mapped_column(JSONB, server_default="{}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 import uuid
 from datetime import datetime
 from typing import Any
@@ -10,10 +11,26 @@ from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, String
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
-from fieldtasks.models.base import Base, created_at, uuid_pk
+from fieldtasks.models.base import Base, State, created_at, one_of, uuid_pk
 from fieldtasks.models.campaigns import point_column
 
-ABSENCE = "absence"  # the stage of a photo showing the empty place of a product reported missing
+
+class PhotoStage(enum.StrEnum):
+    """What a photo shows besides a label (a label's photo has no stage)."""
+
+    PICKUP = "pickup"  # a scooter as it was picked up
+    DROPOFF = "dropoff"  # a scooter put back at a deploy spot
+    ABSENCE = "absence"  # the empty place of a product reported missing
+
+
+class ExtractionStatus(enum.StrEnum):
+    PENDING = "pending"
+    RUNNING = "running"  # held by one run until it finishes or its timeout passes
+    DONE = "done"
+    FAILED = "failed"  # for good: `error` says why
+
+
+UNFINISHED_EXTRACTIONS = (ExtractionStatus.PENDING, ExtractionStatus.RUNNING)
 
 
 class Photo(Base):
@@ -23,6 +40,7 @@ class Photo(Base):
         Index("ix_photos_phash", "phash"),
         CheckConstraint("typed_price_cents > 0", name="typed_price_positive"),
         CheckConstraint("typed_unit_price_cents > 0", name="typed_unit_price_positive"),
+        one_of("stage", PhotoStage),
     )
 
     id: Mapped[uuid.UUID] = uuid_pk()
@@ -40,8 +58,7 @@ class Photo(Base):
     fine_hash: Mapped[str | None] = mapped_column(String(64))
     # Reported by the worker (people in the picture, say): moderators see it blurred until they reveal it.
     sensitive: Mapped[bool] = mapped_column(server_default="false")
-    # A scooter's "pickup" or "dropoff" photo; ABSENCE: the empty place of a product reported missing.
-    stage: Mapped[str | None] = mapped_column(String(16))
+    stage: Mapped[PhotoStage | None] = mapped_column(State(PhotoStage))
     original_key: Mapped[str] = mapped_column(String(200))
     clean_key: Mapped[str] = mapped_column(String(200))
     taken_at: Mapped[datetime | None]
@@ -74,7 +91,7 @@ class ExtractionRequest(Base):
 
     __tablename__ = "extraction_requests"
     __table_args__ = (
-        CheckConstraint("status IN ('pending', 'running', 'done', 'failed')", name="status"),
+        one_of("status", ExtractionStatus),
         Index("uq_extraction_requests_photo_generation", "photo_id", "generation", unique=True),
         Index("ix_extraction_requests_status", "status"),
     )
@@ -82,7 +99,7 @@ class ExtractionRequest(Base):
     id: Mapped[uuid.UUID] = uuid_pk()
     photo_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("photos.id", ondelete="CASCADE"))
     generation: Mapped[int] = mapped_column(server_default="1")
-    status: Mapped[str] = mapped_column(String(16), server_default="pending")
+    status: Mapped[ExtractionStatus] = mapped_column(State(ExtractionStatus), server_default=ExtractionStatus.PENDING)
     requested_at: Mapped[datetime]
     enqueued_at: Mapped[datetime | None]
     started_at: Mapped[datetime | None]  # by the run that holds it; a run past its timeout is presumed dead

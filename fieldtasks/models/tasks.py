@@ -13,8 +13,8 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from fieldtasks.geo import MERCATOR_MAX_LAT, MERCATOR_SRID
-from fieldtasks.models.base import Base, created_at, uuid_pk
-from fieldtasks.models.campaigns import point_column
+from fieldtasks.models.base import Base, State, created_at, one_of, uuid_pk
+from fieldtasks.models.campaigns import CampaignKind, point_column
 
 
 class TaskStatus(enum.StrEnum):
@@ -36,7 +36,7 @@ AVAILABLE_STATUSES = ("open", "claimed")  # claimed counts once its claim expire
 class Task(Base):
     __tablename__ = "tasks"
     __table_args__ = (
-        CheckConstraint("status IN ('open', 'claimed', 'submitted', 'cancelled')", name="status"),
+        one_of("status", TaskStatus),
         CheckConstraint("(store_id IS NULL) <> (vehicle_id IS NULL)", name="store_or_vehicle"),
         CheckConstraint(
             "status <> 'claimed' OR (claimed_by_id IS NOT NULL AND claim_expires_at IS NOT NULL)", name="claim"
@@ -55,7 +55,7 @@ class Task(Base):
 
     id: Mapped[uuid.UUID] = uuid_pk()
     campaign_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"))
-    kind: Mapped[str] = mapped_column(String(32))
+    kind: Mapped[CampaignKind] = mapped_column(State(CampaignKind, 32))
     store_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("stores.id", ondelete="CASCADE"))
     vehicle_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("campaign_vehicles.id", ondelete="CASCADE"))
     # Copied from the store or vehicle at publication, so that nearby search reads one table.
@@ -75,7 +75,7 @@ class Task(Base):
     place_address: Mapped[str] = mapped_column(String(500), server_default="")
     geofence_m: Mapped[int]
     item_count: Mapped[int]
-    status: Mapped[str] = mapped_column(String(16), server_default=TaskStatus.OPEN.value)
+    status: Mapped[TaskStatus] = mapped_column(State(TaskStatus), server_default=TaskStatus.OPEN)
     claimed_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
     claimed_at: Mapped[datetime | None]
     claim_expires_at: Mapped[datetime | None]
@@ -107,13 +107,31 @@ class Verdict(enum.StrEnum):
 PAID_VERDICTS = (Verdict.VERIFIED, Verdict.APPROVED, Verdict.NO_FAULT)
 
 
+class VerdictBy(enum.StrEnum):
+    AUTO = "auto"  # the machine
+    DEADLINE = "deadline"  # nobody decided by the review deadline: approved by default
+    MODERATOR = "moderator"
+
+
+class CheckinOutcome(enum.StrEnum):
+    ACCEPTED = "accepted"
+    OUTSIDE_GEOFENCE = "outside_geofence"
+    MOCK_LOCATION = "mock_location"
+    IMPLAUSIBLE_SPEED = "implausible_speed"
+    OUTSIDE_RELEASE_WINDOW = "outside_release_window"
+    INACCURATE_FIX = "inaccurate_fix"
+    STALE_FIX = "stale_fix"
+    FIX_BEFORE_CLAIM = "fix_before_claim"
+
+
 class TaskItem(Base):
     """What a worker photographs: a product in a store, or the vehicle itself."""
 
     __tablename__ = "task_items"
     __table_args__ = (
-        CheckConstraint("status IN ('pending', 'photographed', 'not_found')", name="status"),
-        CheckConstraint("verdict IN ('verified', 'needs_review', 'approved', 'rejected', 'no_fault')", name="verdict"),
+        one_of("status", ItemStatus),
+        one_of("verdict", Verdict),
+        one_of("verdict_by", VerdictBy),
         # The auto-approval sweep reads only what is still waiting.
         Index("ix_task_items_review_due_at", "review_due_at", postgresql_where=text("verdict = 'needs_review'")),
         Index("uq_task_items_task_product", "task_id", "product_id", unique=True),
@@ -123,10 +141,10 @@ class TaskItem(Base):
     task_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("tasks.id", ondelete="CASCADE"), index=True)
     product_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("campaign_products.id", ondelete="CASCADE"))
     vehicle_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("campaign_vehicles.id", ondelete="CASCADE"))
-    status: Mapped[str] = mapped_column(String(16), server_default=ItemStatus.PENDING.value)
+    status: Mapped[ItemStatus] = mapped_column(State(ItemStatus), server_default=ItemStatus.PENDING)
     updated_at: Mapped[datetime] = created_at()
-    verdict: Mapped[str | None] = mapped_column(String(16))  # NULL until submitted and read
-    verdict_by: Mapped[str | None] = mapped_column(String(16))  # auto, deadline or moderator
+    verdict: Mapped[Verdict | None] = mapped_column(State(Verdict))  # NULL until submitted and read
+    verdict_by: Mapped[VerdictBy | None] = mapped_column(State(VerdictBy))
     verdict_at: Mapped[datetime | None]
     reasons: Mapped[list[dict[str, str]]] = mapped_column(JSONB, server_default="[]")
     review_due_at: Mapped[datetime | None]  # paid by default when nobody decided by then
@@ -137,11 +155,7 @@ class Checkin(Base):
 
     __tablename__ = "checkins"
     __table_args__ = (
-        CheckConstraint(
-            "outcome IN ('accepted', 'outside_geofence', 'mock_location', 'implausible_speed',"
-            " 'outside_release_window', 'inaccurate_fix', 'stale_fix', 'fix_before_claim')",
-            name="outcome",
-        ),
+        one_of("outcome", CheckinOutcome),
         Index("ix_checkins_worker_id_recorded_at", "worker_id", "recorded_at"),  # the floor's travel
         Index("ix_checkins_worker_id_received_at", "worker_id", "received_at"),  # the last fix, for speed
     )
@@ -156,7 +170,7 @@ class Checkin(Base):
     recorded_at: Mapped[datetime]
     received_at: Mapped[datetime]
     distance_m: Mapped[float]
-    outcome: Mapped[str] = mapped_column(String(32))
+    outcome: Mapped[CheckinOutcome] = mapped_column(State(CheckinOutcome, 32))
     # A scooter's drop-off: checked against the nearest deploy spot, not the task's place.
     deploy_spot_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("deploy_spots.id", ondelete="SET NULL"))
 

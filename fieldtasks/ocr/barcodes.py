@@ -25,7 +25,7 @@ from pyzbar.pyzbar import ZBarSymbol
 from fieldtasks.ocr.bars import LAYOUTS, Span, confirms
 from fieldtasks.ocr.codes import canonical_gtin
 from fieldtasks.ocr.looks import Variant, first_pass_variants, photo_box, photo_points, retry_variants, tiles
-from fieldtasks.ocr.types import BarcodeRead, Box, CodeRead
+from fieldtasks.ocr.types import BarcodeRead, Box, CodeRead, Confidence
 
 SINGLE_DECODER_SHARE = 0.7  # of the variants that showed its place, for a code only one decoder reads
 FIRST_PASS_MAX_SIDE = 1600  # large photos are read downscaled first: barcodes stay legible, work drops
@@ -224,7 +224,9 @@ def summarise(reads: list[Read], shown: list[Box], refused: AbstractSet[str] = f
             for other, rival in rivals_of(code, groups).items()
         )
         decoders = tuple(sorted({read.decoder for read in group}))
-        results.append((code, group[0].symbology, box, decoders, len(group), "high" if confident else "low"))
+        results.append(
+            (code, group[0].symbology, box, decoders, len(group), Confidence.HIGH if confident else Confidence.LOW)
+        )
     return sorted(results, key=lambda found: -found[4])
 
 

@@ -22,7 +22,7 @@ import dataclasses
 from collections.abc import Iterable
 
 from fieldtasks.ocr.readings import drops_characters
-from fieldtasks.ocr.types import Box, PriceCandidate, PriceCheck, TextLine, TypedPrice
+from fieldtasks.ocr.types import Box, Confidence, PriceCandidate, PriceCheck, TextLine, TypedPrice
 
 GLYPHS, NEURAL = "glyphs", "neural"
 NEURAL_SURE = 95.0  # a neural reading this sure (0 to 100) is enough to doubt a different one
@@ -40,7 +40,7 @@ def is_sure(candidate: PriceCandidate) -> bool:
     """Sure on its own: a glyph reading both of whose looks agree, or a very sure neural reading."""
     if family(candidate) == NEURAL:
         return candidate.score >= NEURAL_SURE
-    return candidate.confidence == "high"
+    return candidate.confidence == Confidence.HIGH
 
 
 def is_usable(candidate: PriceCandidate) -> bool:
@@ -111,14 +111,14 @@ def shelf_price(candidates: list[PriceCandidate], lines: Iterable[TextLine] = ()
     if not readings:
         prices = [candidate for candidate in candidates if candidate.kind == "price"]
         best = max(prices, key=lambda candidate: candidate.score, default=None)
-        return dataclasses.replace(best, confidence="low") if best else None
+        return dataclasses.replace(best, confidence=Confidence.LOW) if best else None
     amount = agreed_amount(readings)
     if amount is not None:
         agreeing = [reading for reading in readings if reading.amount_cents == amount]
         best = max(agreeing, key=lambda reading: (family(reading) == GLYPHS, reading.score))
-        return dataclasses.replace(best, confidence="high")
+        return dataclasses.replace(best, confidence=Confidence.HIGH)
     best = max(readings, key=lambda reading: (is_sure(reading), family(reading) == GLYPHS, reading.score))
-    return dataclasses.replace(best, confidence="low")
+    return dataclasses.replace(best, confidence=Confidence.LOW)
 
 
 def check_typed_price(candidates: list[PriceCandidate], typed_cents: int, lines: Iterable[TextLine] = ()) -> PriceCheck:
@@ -126,7 +126,7 @@ def check_typed_price(candidates: list[PriceCandidate], typed_cents: int, lines:
     lines = tuple(lines)
     shelf = shelf_price(candidates, lines)
     read = shelf.amount_cents if shelf else None
-    if shelf is not None and shelf.confidence == "high" and read != typed_cents:
+    if shelf is not None and shelf.confidence == Confidence.HIGH and read != typed_cents:
         return PriceCheck(typed_cents, TypedPrice.CONTRADICTED, read)
     readings = at_shelf_price(candidates, lines)
     readers = {family(reading) for reading in readings if reading.amount_cents == typed_cents}

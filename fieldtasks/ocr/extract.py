@@ -17,7 +17,7 @@ from fieldtasks.ocr.confirm import check_typed_price
 from fieldtasks.ocr.grammar import unit_price_agrees
 from fieldtasks.ocr.readings import with_printed_digits
 from fieldtasks.ocr.shelf_label import read_label
-from fieldtasks.ocr.types import BarcodeRead, Extraction, Hints, PriceCandidate
+from fieldtasks.ocr.types import BarcodeRead, Confidence, Extraction, Hints, PriceCandidate, UnitPriceCheck
 
 
 class UnreadablePhotoError(ValueError):
@@ -101,10 +101,10 @@ def extract(image_bytes: bytes, hints: Hints | None = None) -> Extraction:
     shelf = label.shelf_price if label else None
     unit_price = label.unit_price if label else None
     check = cross_check(shelf, unit_price, hints, barcodes)
-    if check == "disagrees":  # one of the two numbers is misread, and nothing says which
-        shelf = dataclasses.replace(shelf, confidence="low")
-    elif check == "agrees":  # two readings of the label confirm each other
-        unit_price = dataclasses.replace(unit_price, confidence="high")
+    if check == UnitPriceCheck.DISAGREES:  # one of the two numbers is misread, and nothing says which
+        shelf = dataclasses.replace(shelf, confidence=Confidence.LOW)
+    elif check == UnitPriceCheck.AGREES:  # two readings of the label confirm each other
+        unit_price = dataclasses.replace(unit_price, confidence=Confidence.HIGH)
     typed = None
     if label and hints.typed_price_cents is not None:
         typed = check_typed_price(list(label.prices), hints.typed_price_cents, label.text_lines)
@@ -135,9 +135,9 @@ def cross_check(
     label surely another product's (its quantity is not the one hinted)."""
     if shelf is None or unit_price is None or not hints.net_quantity:
         return None
-    if hints.gtins and any(read.confidence == "high" and not read.expected for read in barcodes):
+    if hints.gtins and any(read.confidence == Confidence.HIGH and not read.expected for read in barcodes):
         return None
     if hints.net_unit and unit_price.unit != hints.net_unit:
         return None
     agrees = unit_price_agrees(shelf.amount_cents, unit_price.amount_cents, hints.net_quantity)
-    return "agrees" if agrees else "disagrees"
+    return UnitPriceCheck.AGREES if agrees else UnitPriceCheck.DISAGREES

@@ -27,7 +27,7 @@ from PIL import Image
 from scipy import ndimage
 
 from fieldtasks.ocr.segments import Cells, Display, is_drawn, place_cents, place_units
-from fieldtasks.ocr.types import Box, PriceCandidate
+from fieldtasks.ocr.types import Box, Confidence, PriceCandidate
 
 WORKING_HEIGHT = 300  # a label crop is read at this height; a larger photo at twice that as well
 _STROKE_OFFSETS = (3, 5, 7, 9)  # a bar is darker than the pixels this far on both sides (working px)
@@ -199,7 +199,7 @@ def read_lcd_price(gray: Image.Image, photo_scale: float, currency: str) -> Pric
         kind="price",
         box=box,
         raw_text=f"{units.digits} {cents.digits}",
-        confidence="high" if sure else "low",
+        confidence=Confidence.HIGH if sure else Confidence.LOW,
         score=HIGH_SCORE if sure else 50.0,
         reader="lcd",
     )

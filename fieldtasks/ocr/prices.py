@@ -23,7 +23,7 @@ from PIL import Image, ImageOps
 from scipy import ndimage
 
 from fieldtasks.ocr.lcd import read_lcd_price
-from fieldtasks.ocr.types import Box, PriceCandidate
+from fieldtasks.ocr.types import Box, Confidence, PriceCandidate
 
 WORKING_HEIGHT = 480  # a label crop is read at this height; a whole photo at up to twice that
 MIN_GLYPH_SHARE = 0.03  # of the working height: the cents of a label a third of the frame wide
@@ -256,17 +256,17 @@ def read_prices(gray: Image.Image, photo_scale: float, currency: str, *, lcd: bo
         readings = _read_arrangements(batch, currency, to_working) if batch else []
         for (images, units, cents), both in zip(batch, readings, strict=True):
             found = agreed(both)
-            if found and retries and not any(reading.confidence == "high" for reading in found):
+            if found and retries and not any(reading.confidence == Confidence.HIGH for reading in found):
                 # Read, but not for sure: as a block, lines can come out differently; each crop alone, again.
                 retries -= 1
                 again = agreed(_read_alone(images, units, cents, currency, to_working))
-                found = again if any(reading.confidence == "high" for reading in again) else found
+                found = again if any(reading.confidence == Confidence.HIGH for reading in again) else found
             height = units[0][3] - units[0][1]
             if found and height < SMALLER_PRINT * tallest_read:  # likely the unit price, the price misread
-                found = [dataclasses.replace(reading, confidence="low") for reading in found]
+                found = [dataclasses.replace(reading, confidence=Confidence.LOW) for reading in found]
             tallest_read = max(tallest_read, height if found else 0)
             candidates += found
-            if any(reading.confidence == "high" for reading in found):
+            if any(reading.confidence == Confidence.HIGH for reading in found):
                 return candidates
     largest = max((units[0][3] - units[0][1] for _, units, _ in arrangements), default=0)
     rows = [
@@ -276,7 +276,7 @@ def read_prices(gray: Image.Image, photo_scale: float, currency: str, *, lcd: bo
     ]
     for found in _read_one_line(rows, currency, to_working):
         candidates += found
-        if any(reading.confidence == "high" for reading in found):
+        if any(reading.confidence == Confidence.HIGH for reading in found):
             return candidates
     fitted = read_lcd_price(gray, photo_scale, currency) if lcd else None  # Tesseract reads an LCD as noise
     return [*candidates, fitted] if fitted is not None else candidates
@@ -312,7 +312,7 @@ def agreed(readings: list[PriceCandidate | None]) -> list[PriceCandidate]:
     found = [reading for reading in readings if reading is not None]
     if len(found) == 2 and found[0].amount_cents == found[1].amount_cents:
         return found
-    return [dataclasses.replace(reading, confidence="low") for reading in found]
+    return [dataclasses.replace(reading, confidence=Confidence.LOW) for reading in found]
 
 
 def _read_arrangements(arrangements, currency, to_working) -> list[list[PriceCandidate | None]]:
@@ -373,6 +373,6 @@ def price_candidate(glyphs, whole: str, fraction: str, confidence: float, curren
         kind="price",
         box=box,
         raw_text=f"{whole} {fraction}",
-        confidence="high" if confidence >= HIGH_CONFIDENCE else "low",
+        confidence=Confidence.HIGH if confidence >= HIGH_CONFIDENCE else Confidence.LOW,
         score=confidence,
     )

@@ -13,7 +13,7 @@ import re
 
 from fieldtasks.ocr.codes import canonical_gtin
 from fieldtasks.ocr.grammar import parse_prices, parse_promotions
-from fieldtasks.ocr.types import BarcodeRead, Box, PriceCandidate, PrintedGtin, TextLine
+from fieldtasks.ocr.types import BarcodeRead, Box, Confidence, PriceCandidate, PrintedGtin, TextLine
 
 _CURRENCY = re.compile(r"€|eur|kr\.?|nok|sek|dkk|£", re.IGNORECASE)  # the French model reads some € as £
 _SEPARATED = re.compile(r"(\d{1,4})[,.:€](\d{2})")
@@ -59,7 +59,7 @@ def neural_prices(lines: tuple[TextLine, ...], currency: str) -> list[PriceCandi
                 kind="price",
                 box=line.box,
                 raw_text=f"{units} {cents}",
-                confidence="low",  # one reader alone is never sure (fieldtasks.ocr.confirm)
+                confidence=Confidence.LOW,  # one reader alone is never sure (fieldtasks.ocr.confirm)
                 score=round(100 * line.score, 1),
                 reader="neural",
             )
@@ -97,8 +97,9 @@ def neural_unit_price(lines: tuple[TextLine, ...], currency: str) -> PriceCandid
             if found.kind == "unit_price":
                 score = round(100 * line.score, 1)
                 return PriceCandidate(
-                    found.amount_cents, currency, "unit_price", line.box, found.text, "low", score, found.unit, "neural"
-                )
+                    amount_cents=found.amount_cents, currency=currency, kind="unit_price", box=line.box,
+                    raw_text=found.text, confidence=Confidence.LOW, score=score, unit=found.unit, reader="neural",
+                )  # fmt: skip
     return None
 
 
@@ -137,16 +138,17 @@ def with_printed_digits(barcodes: tuple[BarcodeRead, ...], printed: tuple[Printe
         same = [code for code in near if code.gtin == read.gtin]
         if same:
             matched.add(read.gtin)
-            read = dataclasses.replace(read, decoders=(*read.decoders, "digits"), confidence="high")
+            read = dataclasses.replace(read, decoders=(*read.decoders, "digits"), confidence=Confidence.HIGH)
         elif any(code.score >= PRINTED_SURE for code in near):
-            read = dataclasses.replace(read, confidence="low")
+            read = dataclasses.replace(read, confidence=Confidence.LOW)
         reads.append(read)
     for code in printed:
         if code.gtin in matched or any(read.gtin == code.gtin for read in reads):
             continue
         contradicted = any(read.box is not None and _under(code.box, read.box) for read in barcodes)
         sure = code.score >= PRINTED_SURE and not contradicted
-        reads.append(BarcodeRead(code.gtin, "printed", code.box, ("digits",), 1, "high" if sure else "low"))
+        confidence = Confidence.HIGH if sure else Confidence.LOW
+        reads.append(BarcodeRead(code.gtin, "printed", code.box, ("digits",), votes=1, confidence=confidence))
     return tuple(reads)
 
 

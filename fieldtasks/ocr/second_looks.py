@@ -15,7 +15,7 @@ from PIL import Image, ImageOps
 from fieldtasks.ocr.prices import PRINT, glyph_crop, price_candidate, read_digits, read_prices
 from fieldtasks.ocr.readings import neural_prices, split_price
 from fieldtasks.ocr.scene_text import read_place
-from fieldtasks.ocr.types import Box, PriceCandidate
+from fieldtasks.ocr.types import Box, Confidence, PriceCandidate
 
 MARGIN = 0.5  # of the place's height, around it: the glyph finder needs room to see digits as glyphs
 
@@ -37,7 +37,7 @@ def glyphs_at(gray: Image.Image, box: Box, photo_scale: float, currency: str) ->
     if parts is None:
         return []
     candidate = price_candidate(glyphs, parts[0], parts[1], confidence, currency, photo_scale)
-    return [dataclasses.replace(candidate, confidence="low")]
+    return [dataclasses.replace(candidate, confidence=Confidence.LOW)]
 
 
 def neural_at(gray: Image.Image, box: Box, photo_scale: float, currency: str) -> list[PriceCandidate]:

@@ -6,6 +6,20 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 
+class Confidence(StrEnum):
+    """How sure a reading is: only a high one pays without a moderator."""
+
+    HIGH = "high"
+    LOW = "low"
+
+
+class UnitPriceCheck(StrEnum):
+    """The unit price times the product's net quantity, held against the shelf price."""
+
+    AGREES = "agrees"  # two readings of the label confirm each other
+    DISAGREES = "disagrees"  # one of the two numbers is misread, and nothing says which
+
+
 @dataclass(frozen=True)
 class Box:
     """An axis-aligned box in the coordinates of the photo as uploaded (after EXIF orientation)."""
@@ -41,7 +55,7 @@ class BarcodeRead:
     box: Box | None
     decoders: tuple[str, ...]  # which decoders read it: zbar, zxing, and bars when the fitted bars confirm it
     votes: int  # how many (decoder, image variant) pairs read it
-    confidence: str  # "high" or "low"
+    confidence: Confidence
     expected: bool | None = None  # in the task's hints, when hints name GTINs
 
 
@@ -54,7 +68,7 @@ class CodeRead:
     box: Box | None
     decoders: tuple[str, ...]
     votes: int
-    confidence: str  # "high" or "low"
+    confidence: Confidence
     expected: bool | None = None  # in the task's hints, when hints name vehicle codes
 
 
@@ -67,7 +81,7 @@ class PriceCandidate:
     kind: str  # "price", or "unit_price" (then `unit` says per what)
     box: Box
     raw_text: str  # the digits as read, units and cents apart (the text, for a unit price)
-    confidence: str  # "high" or "low" (a unit price is read from small print: always "low")
+    confidence: Confidence  # a unit price is read from small print: always low
     score: float  # the reader's own confidence, 0 to 100 (Tesseract's lowest word confidence behind it)
     unit: str | None = None  # "kg", "l" or "unit", for a unit price
     reader: str = "tesseract"  # "tesseract", "lcd" (fitted seven-segment digits) or "neural" (scene_text)
@@ -134,7 +148,7 @@ class Extraction:
     unit_price: PriceCandidate | None = None  # printed near the shelf price
     promotion_percent: int | None = None  # "-30%" near the shelf price
     codes: tuple[CodeRead, ...] = ()  # vehicle codes, read only when the hints name some
-    price_check: str | None = None  # "agrees" or "disagrees": unit price times net quantity against the price
+    price_check: UnitPriceCheck | None = None  # unit price times net quantity against the price
     text_lines: tuple[TextLine, ...] = ()  # what the neural reader saw, for moderators and the printed GTIN
     printed_gtins: tuple[PrintedGtin, ...] = ()  # GTINs read as printed digits (under the bars)
     typed_price: PriceCheck | None = None  # the hinted typed price, confirmed or not

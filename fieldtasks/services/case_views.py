@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from fieldtasks.errors import NotFoundError
 from fieldtasks.models import (
     Campaign,
+    CaseStatus,
     Checkin,
     Organization,
     Photo,
@@ -55,7 +56,7 @@ def _open_cases():
         .join(Task, Task.id == TaskItem.task_id)
         .join(Campaign, Campaign.id == Task.campaign_id)
         .join(Organization, Organization.id == Campaign.organization_id)
-        .where(ReviewCase.status == "open")
+        .where(ReviewCase.status == CaseStatus.OPEN)
     )
 
 
@@ -90,7 +91,7 @@ def queue_choices(session: Session) -> dict[str, list[tuple[str, str]]]:
     """What the open cases can be filtered by: their reasons, campaigns and clients, as (value, label)."""
     cases = _open_cases().subquery()
     codes = select(func.jsonb_array_elements(ReviewCase.reasons).op("->>")("code").label("code")).where(
-        ReviewCase.status == "open"
+        ReviewCase.status == CaseStatus.OPEN
     )
     reasons = session.scalars(select(codes.subquery().c.code).distinct().order_by("code"))
     campaigns = session.execute(select(cases.c.campaign_id, cases.c.title).distinct().order_by(cases.c.title))

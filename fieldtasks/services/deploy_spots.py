@@ -12,7 +12,18 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from fieldtasks.i18n import Sentence
-from fieldtasks.models import Campaign, DeploySpot, ExtractionRequest, Photo, Task, Vehicle
+from fieldtasks.models import (
+    UNFINISHED_EXTRACTIONS,
+    Campaign,
+    CheckinOutcome,
+    DeploySpot,
+    ExtractionRequest,
+    ExtractionStatus,
+    Photo,
+    PhotoStage,
+    Task,
+    Vehicle,
+)
 from fieldtasks.moments import rfc3339
 from fieldtasks.services.verdicts import shows_vehicle
 from fieldtasks.windows import next_window, open_window
@@ -24,7 +35,7 @@ class SpotCheck:
 
     spot: DeploySpot
     distance_m: float
-    outcome: str | None  # None, or "outside_release_window"
+    outcome: CheckinOutcome | None  # None, or OUTSIDE_RELEASE_WINDOW
     message: str | None
 
 
@@ -45,7 +56,7 @@ def nearest_spot(session: Session, task: Task, point, *, now: datetime) -> SpotC
             opens=opens.strftime("%H:%M"),
             zone=zone.key,
         )
-        return SpotCheck(spot, distance, "outside_release_window", message)
+        return SpotCheck(spot, distance, CheckinOutcome.OUTSIDE_RELEASE_WINDOW, message)
     return SpotCheck(spot, distance, None, None)
 
 
@@ -125,11 +136,18 @@ def _pickup_code(session: Session, task: Task) -> str | None:
     results = session.execute(
         select(ExtractionRequest.status, ExtractionRequest.result)
         .join(Photo, Photo.id == ExtractionRequest.photo_id)
-        .where(Photo.task_id == task.id, Photo.claim_generation == task.claim_generation, Photo.stage == "pickup")
+        .where(
+            Photo.task_id == task.id, Photo.claim_generation == task.claim_generation, Photo.stage == PhotoStage.PICKUP
+        )
     ).all()
-    codes = [code for status, result in results if status == "done" and result for code in result.get("codes", [])]
+    codes = [
+        code
+        for status, result in results
+        if status == ExtractionStatus.DONE and result
+        for code in result.get("codes", [])
+    ]
     if shows_vehicle(codes, expected):  # the rule the drop-off's verification applies
         return "matches"
-    if any(status in ("pending", "running") for status, _ in results):
+    if any(status in UNFINISHED_EXTRACTIONS for status, _ in results):
         return "reading"
     return "no_match"

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from fieldtasks.errors import ConflictError, NotFoundError
 from fieldtasks.i18n import Sentence
-from fieldtasks.models import PriceObservation, ReviewCase
+from fieldtasks.models import CaseKind, DisputeStatus, PriceObservation, ReviewCase
 from fieldtasks.services.moderation import open_case
 from fieldtasks.services.observations import back_in_feed
 from fieldtasks.services.tasks import record_event
@@ -37,7 +37,7 @@ def dispute_price(
     )
     if observation is None:
         raise NotFoundError("No such price in your feed.")
-    if observation.dispute_status == "open":
+    if observation.dispute_status == DisputeStatus.OPEN:
         return _dispute(session, observation), False
     if observation.dispute_status is not None:
         message = Sentence(
@@ -50,11 +50,11 @@ def dispute_price(
     reasons = [{"code": "client_dispute", "message": f"The client says the feed's {shown} is wrong: {comment}"}]
     due = now + timedelta(hours=decision_hours)
     case_id = open_case(
-        session, observation.item_id, kind="dispute", reasons=reasons, now=now, due_at=due, comment=comment
+        session, observation.item_id, kind=CaseKind.DISPUTE, reasons=reasons, now=now, due_at=due, comment=comment
     )
     if case_id is None:
         raise ConflictError("This item has an open case; dispute it once that is settled.", code="case_open")
-    observation.dispute_status = "open"
+    observation.dispute_status = DisputeStatus.OPEN
     back_in_feed(session, observation)
     record_event(session, observation.task_id, actor_id, "price_disputed", now, item_id=str(observation.item_id),
                  case_id=str(case_id))  # fmt: skip
@@ -64,7 +64,7 @@ def dispute_price(
 def _dispute(session: Session, observation: PriceObservation) -> dict[str, Any]:
     case = session.scalar(
         select(ReviewCase)
-        .where(ReviewCase.item_id == observation.item_id, ReviewCase.kind == "dispute")
+        .where(ReviewCase.item_id == observation.item_id, ReviewCase.kind == CaseKind.DISPUTE)
         .order_by(ReviewCase.opened_at.desc())
         .limit(1)
     )

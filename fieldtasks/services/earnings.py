@@ -15,6 +15,7 @@ from fieldtasks.models import (
     LedgerEntry,
     LedgerTransaction,
     Payout,
+    PayoutStatus,
     Task,
     TaskItem,
     TaskStatus,
@@ -26,7 +27,6 @@ from fieldtasks.services.briefs import BRIEFING
 from fieldtasks.services.cursors import encode_cursor
 from fieldtasks.services.floor import TOPUP
 from fieldtasks.services.payments import ELECTRICITY, REWARD
-from fieldtasks.services.payouts import FAILED
 from fieldtasks.services.qualifications import PRACTICE
 
 # What the balance is made of: each kind of money a worker receives, in its own field.
@@ -73,7 +73,7 @@ def worker_earnings(session: Session, worker_id: uuid.UUID) -> list[dict[str, An
         row(currency)["available_cents"] = int(balance)
     for currency, paid in session.execute(
         select(Payout.currency, func.sum(Payout.amount_cents))
-        .where(Payout.worker_id == worker_id, Payout.status != FAILED)  # a failed one's money came back
+        .where(Payout.worker_id == worker_id, Payout.status != PayoutStatus.FAILED)  # a failed one's money came back
         .group_by(Payout.currency)
     ):
         row(currency)["paid_out_cents"] = int(paid)

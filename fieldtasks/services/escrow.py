@@ -12,6 +12,7 @@ from fieldtasks.models import (
     AccountKind,
     Campaign,
     CampaignStatus,
+    CaseStatus,
     LedgerAccount,
     LedgerTransaction,
     ReviewCase,
@@ -30,7 +31,7 @@ def still_payable(session: Session, campaign: Campaign, *, now: datetime) -> int
     """Items of the campaign that may yet be paid: in a task not cancelled, not paid, and not a rejection
     whose appeal window has closed without an appeal."""
     paid = exists().where(LedgerTransaction.key == func.concat("item:", TaskItem.id, ":reward"))  # pay_item's key
-    open_case = exists().where(ReviewCase.item_id == TaskItem.id, ReviewCase.status == "open")
+    open_case = exists().where(ReviewCase.item_id == TaskItem.id, ReviewCase.status == CaseStatus.OPEN)
     final_rejection = and_(  # IS NOT DISTINCT FROM: an unsettled item (NULL verdict) is still payable
         TaskItem.verdict.is_not_distinct_from(Verdict.REJECTED),
         TaskItem.verdict_at <= now - APPEAL_WINDOW,

@@ -10,7 +10,18 @@ from typing import Any
 from sqlalchemy import and_, exists, or_, select, update
 from sqlalchemy.orm import Session, aliased
 
-from fieldtasks.models import Campaign, CampaignKind, ExtractionRequest, Photo, Product, Task, TaskItem, Vehicle
+from fieldtasks.models import (
+    UNFINISHED_EXTRACTIONS,
+    Campaign,
+    CampaignKind,
+    ExtractionRequest,
+    ExtractionStatus,
+    Photo,
+    Product,
+    Task,
+    TaskItem,
+    Vehicle,
+)
 
 MAX_ATTEMPTS = 5  # a photo that kills every run it gets (out of memory, say) is given up on after this
 
@@ -51,12 +62,14 @@ def claim_extraction(
             ExtractionRequest.photo_id == photo_id,
             ExtractionRequest.generation == generation,
             or_(
-                ExtractionRequest.status == "pending",
-                and_(ExtractionRequest.status == "running", ExtractionRequest.started_at <= now - timeout),
+                ExtractionRequest.status == ExtractionStatus.PENDING,
+                and_(
+                    ExtractionRequest.status == ExtractionStatus.RUNNING, ExtractionRequest.started_at <= now - timeout
+                ),
             ),
             _is_latest(ExtractionRequest),
         )
-        .values(status="running", started_at=now, attempts=ExtractionRequest.attempts + 1)
+        .values(status=ExtractionStatus.RUNNING, started_at=now, attempts=ExtractionRequest.attempts + 1)
         .returning(ExtractionRequest.id)
     )
     if request_id is None:
@@ -116,8 +129,13 @@ def record_extraction(
     session.scalar(select(Task.id).where(Task.id == claimed.task_id).with_for_update())
     recorded = session.scalar(
         update(ExtractionRequest)
-        .where(ExtractionRequest.id == claimed.request_id, ExtractionRequest.status == "running")
-        .values(status="failed" if error else "done", result=result, error=error, finished_at=now)
+        .where(ExtractionRequest.id == claimed.request_id, ExtractionRequest.status == ExtractionStatus.RUNNING)
+        .values(
+            status=ExtractionStatus.FAILED if error else ExtractionStatus.DONE,
+            result=result,
+            error=error,
+            finished_at=now,
+        )
         .returning(ExtractionRequest.id)
     )
     return recorded is not None
@@ -127,8 +145,8 @@ def release_extraction(session: Session, request_id: uuid.UUID) -> None:
     """A transient failure: back to pending, so that a retry may claim it at once."""
     session.execute(
         update(ExtractionRequest)
-        .where(ExtractionRequest.id == request_id, ExtractionRequest.status == "running")
-        .values(status="pending", started_at=None)
+        .where(ExtractionRequest.id == request_id, ExtractionRequest.status == ExtractionStatus.RUNNING)
+        .values(status=ExtractionStatus.PENDING, started_at=None)
     )
 
 
@@ -148,11 +166,11 @@ def find_lost_extractions(
     """
     stale = or_(
         and_(
-            ExtractionRequest.status == "pending",
+            ExtractionRequest.status == ExtractionStatus.PENDING,
             ExtractionRequest.requested_at <= now - grace,
             or_(ExtractionRequest.enqueued_at.is_(None), ExtractionRequest.enqueued_at <= now - grace),
         ),
-        and_(ExtractionRequest.status == "running", ExtractionRequest.started_at <= now - timeout),
+        and_(ExtractionRequest.status == ExtractionStatus.RUNNING, ExtractionRequest.started_at <= now - timeout),
     )
     rows = session.execute(
         select(ExtractionRequest, Photo.task_id)
@@ -165,7 +183,7 @@ def find_lost_extractions(
     enqueue, given_up = [], []
     for request, task_id in rows:
         if request.attempts >= MAX_ATTEMPTS:
-            request.status, request.finished_at = "failed", now
+            request.status, request.finished_at = ExtractionStatus.FAILED, now
             request.error = f"gave up after {request.attempts} attempts"
             given_up.append(task_id)
         else:
@@ -182,7 +200,7 @@ def unfinished_extractions(session: Session, task: Task, stage: str | None = Non
         .where(
             Photo.task_id == task.id,
             Photo.claim_generation == task.claim_generation,
-            ExtractionRequest.status.in_(("pending", "running")),
+            ExtractionRequest.status.in_(UNFINISHED_EXTRACTIONS),
         )
     )
     if stage is not None:

@@ -18,9 +18,11 @@ from fieldtasks.models import (
     Campaign,
     CampaignKind,
     Checkin,
+    CheckinOutcome,
     ExtractionRequest,
     ItemStatus,
     Photo,
+    PhotoStage,
     Task,
     TaskItem,
     TaskStatus,
@@ -34,7 +36,7 @@ from fieldtasks.services.verification import settle_task
 CLOCK_SKEW = timedelta(minutes=5)  # how far ahead of the server a phone's clock may run
 CLAIM_CLOCK_TOLERANCE = timedelta(seconds=30)  # how far behind the server's a phone's clock may be at a claim
 # Fixes that come from a real receiver: compared with the next one for speed.
-_REAL_FIX_OUTCOMES = ("accepted", "outside_geofence")
+_REAL_FIX_OUTCOMES = (CheckinOutcome.ACCEPTED, CheckinOutcome.OUTSIDE_GEOFENCE)
 
 
 @dataclass(frozen=True)
@@ -72,11 +74,11 @@ def check_in(
     # (allowed below zero) is refused as inaccurate whatever its distance.
     details: dict[str, float] = {"distance_m": round(distance, 1), "allowed_m": round(max(allowed, 0.0), 1),
                                  "accuracy_m": round(fix.accuracy_m, 1)}  # fmt: skip
-    outcome, refusal = "accepted", None
+    outcome, refusal = CheckinOutcome.ACCEPTED, None
     if fix.is_mock:
         outcome, refusal = "mock_location", N_("Your phone reports a simulated location; turn off mock locations.")
     elif now - fix.recorded_at > max_fix_age:
-        outcome = "stale_fix"
+        outcome = CheckinOutcome.STALE_FIX
         refusal = Sentence(
             "This position was taken {age} ago; check in with a fresh one (at most {max_age} old), connected.",
             age=_minutes(now - fix.recorded_at), max_age=_minutes(max_fix_age),
@@ -87,24 +89,24 @@ def check_in(
         }
     elif fix.recorded_at < task.claimed_at - CLAIM_CLOCK_TOLERANCE:
         outcome, refusal = (
-            "fix_before_claim",
+            CheckinOutcome.FIX_BEFORE_CLAIM,
             N_("This position was taken before you claimed the task; take a new one."),
         )
     elif (speed := _speed_from_previous_fix(session, worker_id, fix)) > MAX_PLAUSIBLE_SPEED_KMH:
-        outcome = "implausible_speed"
+        outcome = CheckinOutcome.IMPLAUSIBLE_SPEED
         refusal = Sentence(
             "Coming here from your previous position would mean {speed:.0f} km/h, faster than the {max_speed:.0f} "
             "km/h the service believes; wait for a fresh GPS fix.", speed=speed, max_speed=MAX_PLAUSIBLE_SPEED_KMH,
         )  # fmt: skip
         details |= {"speed_kmh": round(speed, 1), "max_speed_kmh": MAX_PLAUSIBLE_SPEED_KMH}
     elif distance > allowed + fix.accuracy_m:
-        outcome = "outside_geofence"
+        outcome = CheckinOutcome.OUTSIDE_GEOFENCE
         refusal = Sentence(
             "You are {distance} from the place; come within {allowed}.",
             distance=_distance(distance), allowed=_distance(max(allowed, 0.0)),
         )  # fmt: skip
     elif distance > allowed:
-        outcome = "inaccurate_fix"
+        outcome = CheckinOutcome.INACCURATE_FIX
         refusal = Sentence(
             "Your position is known to ±{accuracy:.0f} m only; wait for a sharper GPS fix, outdoors.",
             accuracy=fix.accuracy_m,
@@ -254,7 +256,7 @@ def _check_dropoff(session: Session, task: Task) -> None:
     if task.picked_up_at is None:
         raise ConflictError("Pick the vehicle up before handing the task in.", code="not_picked_up")
     dropoff_photo = select(Photo.id).where(
-        Photo.task_id == task.id, Photo.claim_generation == task.claim_generation, Photo.stage == "dropoff"
+        Photo.task_id == task.id, Photo.claim_generation == task.claim_generation, Photo.stage == PhotoStage.DROPOFF
     )
     if session.scalar(dropoff_photo.limit(1)) is None:
         raise ConflictError("Photograph the vehicle's code at the deploy spot.", code="missing_photo")

@@ -26,10 +26,14 @@ from sqlalchemy.orm import Session, aliased
 
 from fieldtasks.models import (
     PAID_VERDICTS,
+    WON_BY_WORKER,
     AccountKind,
     BriefRead,
     Campaign,
+    CaseKind,
+    CaseStatus,
     Checkin,
+    CheckinOutcome,
     FloorRevisit,
     FloorWeek,
     LedgerAccount,
@@ -102,7 +106,7 @@ def _counted_share():
     appeal. Junk is not work; an item in review, an appeal still open, a no-fault item all count, and an
     appeal won after the week was settled settles it again (revisit_won_appeals)."""
     case = aliased(ReviewCase)
-    open_case = select(case.id).where(case.item_id == TaskItem.id, case.status == "open").exists()
+    open_case = select(case.id).where(case.item_id == TaskItem.id, case.status == CaseStatus.OPEN).exists()
     stands = (TaskItem.verdict == Verdict.REJECTED) & ~open_case
     share = (
         select(func.count().filter(~stands) / func.nullif(func.count(), 0).cast(Float))
@@ -126,7 +130,7 @@ def _add_travel(session: Session, weeks, start: datetime, end: datetime, share) 
             func.extract("epoch", Checkin.recorded_at - previous_at).label("seconds"),
             previous_task.label("previous_task"),
         )
-        .where(Checkin.outcome == "accepted", Checkin.recorded_at >= start, Checkin.recorded_at < end)
+        .where(Checkin.outcome == CheckinOutcome.ACCEPTED, Checkin.recorded_at >= start, Checkin.recorded_at < end)
         .subquery()
     )
     rows = session.execute(
@@ -217,8 +221,8 @@ def revisit_won_appeals(session: Session, *, wages: Mapping[str, int], now: date
     the worker's week is settled again, the item's time now counting, and the difference topped up; once
     per case. Returns the cents paid."""
     week = func.date_trunc("week", func.timezone("UTC", Task.submitted_at)).cast(Date)
-    won = ((ReviewCase.status == "decided") & ReviewCase.outcome.in_(("approve", "no_fault"))) | (
-        ReviewCase.status == "closed"
+    won = ((ReviewCase.status == CaseStatus.DECIDED) & ReviewCase.outcome.in_(WON_BY_WORKER)) | (
+        ReviewCase.status == CaseStatus.CLOSED
     )
     revisited = select(FloorRevisit.case_id).where(FloorRevisit.case_id == ReviewCase.id).exists()
     due = session.execute(
@@ -227,7 +231,7 @@ def revisit_won_appeals(session: Session, *, wages: Mapping[str, int], now: date
         .join(Task, Task.id == TaskItem.task_id)
         .join(Campaign, Campaign.id == Task.campaign_id)
         .join(FloorWeek, FloorWeek.week_start == week)
-        .where(ReviewCase.kind == "appeal", won, ~revisited)
+        .where(ReviewCase.kind == CaseKind.APPEAL, won, ~revisited)
         .where(func.coalesce(ReviewCase.decided_at, ReviewCase.closed_at) > FloorWeek.settled_at)
         .limit(limit)
     ).all()

@@ -5,10 +5,10 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from fieldtasks.models import ABSENCE, ExtractionRequest, ItemStatus, Photo, Task, TaskItem
+from fieldtasks.models import ExtractionRequest, ExtractionStatus, ItemStatus, Photo, PhotoStage, Task, TaskItem
 from fieldtasks.services.verdicts import shows_product
 
-TERMINAL = ("done", "failed")
+TERMINAL = (ExtractionStatus.DONE, ExtractionStatus.FAILED)
 
 
 def item_photos(session: Session, task: Task, item: TaskItem) -> list[tuple[Photo, ExtractionRequest]] | None:
@@ -40,8 +40,8 @@ def item_photos(session: Session, task: Task, item: TaskItem) -> list[tuple[Phot
 def evidence_of(status: str):
     """Which photos are evidence for an item in this status."""
     if status == ItemStatus.NOT_FOUND:
-        return Photo.stage == ABSENCE
-    return Photo.stage.is_distinct_from(ABSENCE)
+        return Photo.stage == PhotoStage.ABSENCE
+    return Photo.stage.is_distinct_from(PhotoStage.ABSENCE)
 
 
 def proof_photos(

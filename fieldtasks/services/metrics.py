@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from fieldtasks.models import (
+    CaseStatus,
     ExtractionRequest,
     LedgerAccount,
     LedgerEntry,
@@ -22,7 +23,7 @@ from fieldtasks.services.payments import REWARD
 
 def operational_figures(session: Session, *, now: datetime) -> dict[str, Any]:
     """Counts by state, so that several API processes report the same thing (no per-process counters)."""
-    oldest = session.scalar(select(func.min(ReviewCase.opened_at)).where(ReviewCase.status == "open"))
+    oldest = session.scalar(select(func.min(ReviewCase.opened_at)).where(ReviewCase.status == CaseStatus.OPEN))
     paid = session.execute(
         select(LedgerAccount.currency, func.count(), func.coalesce(func.sum(LedgerEntry.amount_cents), 0))
         .join(LedgerTransaction, LedgerTransaction.id == LedgerEntry.transaction_id)
@@ -31,10 +32,10 @@ def operational_figures(session: Session, *, now: datetime) -> dict[str, Any]:
         .group_by(LedgerAccount.currency)
     ).all()
     return {
-        "open_cases": _by(session, ReviewCase.kind, ReviewCase.status == "open"),
+        "open_cases": _by(session, ReviewCase.kind, ReviewCase.status == CaseStatus.OPEN),
         "oldest_case_age_s": (now - oldest).total_seconds() if oldest else 0.0,
-        "decisions": _by(session, ReviewCase.outcome, ReviewCase.status == "decided"),
-        "closed_by_deadline": session.scalar(select(func.count()).where(ReviewCase.status == "closed")),
+        "decisions": _by(session, ReviewCase.outcome, ReviewCase.status == CaseStatus.DECIDED),
+        "closed_by_deadline": session.scalar(select(func.count()).where(ReviewCase.status == CaseStatus.CLOSED)),
         "extractions": _by(session, ExtractionRequest.status),
         "payments": {currency: (count, cents) for currency, count, cents in paid},
         "webhook_deliveries": _by(session, WebhookDelivery.status),

@@ -14,14 +14,25 @@ from sqlalchemy.orm import Session
 from fieldtasks.errors import ConflictError, InvalidError, NotFoundError
 from fieldtasks.i18n import N_, Sentence
 from fieldtasks.models import (
+    WON_BY_WORKER,
+    Availability,
     Campaign,
+    CaseKind,
+    CaseOutcome,
+    CaseStatus,
+    DisputeStatus,
     ItemStatus,
+    Presence,
+    PriceSource,
     Product,
     ReviewCase,
     Task,
     TaskItem,
     Verdict,
+    VerdictBy,
+    VerifiedBy,
 )
+from fieldtasks.ocr.types import Confidence
 from fieldtasks.services import payments
 from fieldtasks.services.item_photos import item_photos, photo_price, proof_photos
 from fieldtasks.services.observations import record_observation, record_shelf_check, settle_dispute
@@ -54,7 +65,7 @@ def open_case(
             excluded_moderator_id=excluded_moderator_id,
             appeal_comment=comment,
         )
-        .on_conflict_do_nothing(index_elements=["item_id"], index_where=ReviewCase.status == "open")
+        .on_conflict_do_nothing(index_elements=["item_id"], index_where=ReviewCase.status == CaseStatus.OPEN)
         .returning(ReviewCase.id)
     )
 
@@ -71,7 +82,7 @@ def next_case(
     appeal, nor one they skipped)."""
     held = session.scalar(
         select(ReviewCase.id).where(
-            ReviewCase.status == "open", ReviewCase.held_by_id == moderator_id, ReviewCase.held_until > now
+            ReviewCase.status == CaseStatus.OPEN, ReviewCase.held_by_id == moderator_id, ReviewCase.held_until > now
         )
     )
     if held is not None:
@@ -97,7 +108,9 @@ def next_case(
 def _takeable_by(moderator_id: uuid.UUID, now: datetime):
     """Open, not the moderator's own decision under appeal, and in nobody else's hands (SQL)."""
     free = ReviewCase.held_until.is_(None) | (ReviewCase.held_until <= now) | (ReviewCase.held_by_id == moderator_id)
-    return (ReviewCase.status == "open") & ReviewCase.excluded_moderator_id.is_distinct_from(moderator_id) & free
+    return (
+        (ReviewCase.status == CaseStatus.OPEN) & ReviewCase.excluded_moderator_id.is_distinct_from(moderator_id) & free
+    )
 
 
 def hold_case(session: Session, case_id: uuid.UUID, moderator_id: uuid.UUID, *, now: datetime) -> bool:
@@ -118,7 +131,7 @@ def release_case(session: Session, case_id: uuid.UUID, moderator_id: uuid.UUID) 
         raise NotFoundError("No such case.")
     session.execute(
         update(ReviewCase)
-        .where(ReviewCase.id == case_id, ReviewCase.held_by_id == moderator_id, ReviewCase.status == "open")
+        .where(ReviewCase.id == case_id, ReviewCase.held_by_id == moderator_id, ReviewCase.status == CaseStatus.OPEN)
         .values(held_by_id=None, held_until=None)
     )
 
@@ -132,12 +145,12 @@ def decided_today(session: Session, moderator_id: uuid.UUID, *, now: datetime) -
 
 @dataclass(frozen=True)
 class Decision:
-    outcome: str  # approve, reject, no_fault
+    outcome: CaseOutcome
     price_cents: int | None = None  # a correction, with approve
     gtin: str | None = None  # a correction, with approve: one of the campaign's products
     reject_reason: str | None = None
     explanation: str | None = None
-    presence: str | None = None  # placement, with approve: "present" or "absent" on the shelf, as seen
+    presence: Presence | None = None  # placement, with approve: on the shelf or not, as seen
     photo_id: uuid.UUID | None = None  # shelf price, with approve: the photo that proves the price
 
 
@@ -149,29 +162,33 @@ def decide(
     if case is None:
         raise NotFoundError("No such case.")
     _check_may_decide(case, moderator_id, decision, now=now)
-    case.status, case.decided_by_id, case.decided_at = "decided", moderator_id, now
+    case.status, case.decided_by_id, case.decided_at = CaseStatus.DECIDED, moderator_id, now
     case.outcome, case.reject_reason, case.explanation = decision.outcome, decision.reject_reason, decision.explanation
-    if case.kind == "dispute":
+    if case.kind == CaseKind.DISPUTE:
         return _settle_dispute(session, case, moderator_id, decision, now=now)
     item = session.get(TaskItem, case.item_id, with_for_update=True)
     task = session.get(Task, item.task_id)
     campaign = session.get(Campaign, task.campaign_id)
-    verdict = {"approve": Verdict.APPROVED, "reject": Verdict.REJECTED, "no_fault": Verdict.NO_FAULT}
+    verdict = {
+        CaseOutcome.APPROVE: Verdict.APPROVED,
+        CaseOutcome.REJECT: Verdict.REJECTED,
+        CaseOutcome.NO_FAULT: Verdict.NO_FAULT,
+    }
     before, reasons_before = item.verdict, item.reasons
-    item.verdict, item.verdict_by, item.verdict_at = verdict[decision.outcome], "moderator", now
+    item.verdict, item.verdict_by, item.verdict_at = verdict[decision.outcome], VerdictBy.MODERATOR, now
     # The item's current reasons: a rejection's; none once it is paid (the old ones stay in its history).
     item.reasons = (
         [{"code": decision.reject_reason, "message": decision.explanation or ""}]
-        if decision.outcome == "reject"
+        if decision.outcome == CaseOutcome.REJECT
         else []
     )
     corrections = (("price_cents", decision.price_cents), ("gtin", decision.gtin), ("presence", decision.presence))
     case.corrections = {k: v for k, v in corrections if v}
-    if decision.outcome == "approve" and campaign.kind == "shelf_price":
+    if decision.outcome == CaseOutcome.APPROVE and campaign.kind == "shelf_price":
         _observe_approved(session, task, campaign, item, decision, now=now)
-    if decision.outcome == "approve" and campaign.kind == "product_placement":
+    if decision.outcome == CaseOutcome.APPROVE and campaign.kind == "product_placement":
         _check_shelf(session, task, campaign, item, decision, now=now)
-    if decision.outcome in ("approve", "no_fault"):
+    if decision.outcome in WON_BY_WORKER:
         payments.pay_item(session, item.id, now=now)
     session.flush()
     record_event(
@@ -191,7 +208,7 @@ def _settle_dispute(
         message = N_("A disputed price is upheld, corrected (price_cents) or withdrawn; nothing else changes.")
         raise InvalidError(message, code="correction_not_applicable", errors={"price_cents": [message]})
     status = settle_dispute(session, case.item_id, decision.outcome, decision.price_cents, now=now)
-    case.corrections = {"price_cents": decision.price_cents} if status == "corrected" else {}
+    case.corrections = {"price_cents": decision.price_cents} if status == DisputeStatus.CORRECTED else {}
     item = session.get(TaskItem, case.item_id)
     record_event(
         session, item.task_id, moderator_id, f"dispute_{status}", now, case_id=str(case.id), item_id=str(item.id),
@@ -201,16 +218,16 @@ def _settle_dispute(
 
 
 def _check_may_decide(case: ReviewCase, moderator_id: uuid.UUID, decision: Decision, *, now: datetime) -> None:
-    if case.status != "open":
+    if case.status != CaseStatus.OPEN:
         raise ConflictError("This case is settled; a decision is final.", code="case_closed")
     if case.excluded_moderator_id == moderator_id:
         raise ConflictError("You made the decision under appeal; another moderator settles it.", code="own_decision")
     if case.held_by_id not in (None, moderator_id) and case.held_until and case.held_until > now:
         raise ConflictError("Another moderator holds this case.", code="held_by_other")
-    if decision.outcome == "reject" and not (decision.reject_reason and decision.explanation):
+    if decision.outcome == CaseOutcome.REJECT and not (decision.reject_reason and decision.explanation):
         message = N_("A rejection needs a reason and an explanation for the worker.")
         raise InvalidError(message, code="rejection_unexplained", errors={"explanation": [message]})
-    if decision.outcome != "approve" and (
+    if decision.outcome != CaseOutcome.APPROVE and (
         decision.price_cents or decision.gtin or decision.presence or decision.photo_id
     ):
         raise InvalidError("Corrections go with an approval.", code="correction_without_approval")
@@ -223,7 +240,7 @@ def _check_shelf(session, task, campaign, item, decision: Decision, *, now: date
         raise InvalidError(message, code="presence_required", errors={"presence": [message]})
     photos = item_photos(session, task, item) or []
     photo = photos[0][0] if photos else None
-    record_shelf_check(session, task, campaign, item, decision.presence, photo, "moderator", now=now)
+    record_shelf_check(session, task, campaign, item, decision.presence, photo, VerifiedBy.MODERATOR, now=now)
 
 
 def _observe_approved(session, task, campaign, item, decision: Decision, *, now: datetime) -> None:
@@ -245,13 +262,13 @@ def _observe_approved(session, task, campaign, item, decision: Decision, *, now:
     read_cents, confidence = photo_price(*proof)
     price_cents = decision.price_cents or read_cents
     if decision.price_cents:
-        confidence = "high"  # a moderator read it on the photo
+        confidence = Confidence.HIGH  # a moderator read it on the photo
     if price_cents is None:
         return
     record_observation(
         session, task, campaign, item.id, product_id=product.id, photo_id=proof[0].id, price_cents=price_cents,
-        confidence=confidence, observed_at=task.submitted_at, verified_by="moderator", price_source="moderator",
-        now=now,
+        confidence=confidence, observed_at=task.submitted_at, verified_by=VerifiedBy.MODERATOR,
+        price_source=PriceSource.MODERATOR, now=now,
     )  # fmt: skip
 
 
@@ -266,8 +283,8 @@ def _observe_absence(session, task, campaign, item, product, decision: Decision,
         return
     record_observation(
         session, task, campaign, item.id, product_id=product.id, photo_id=proof[0].id, price_cents=None,
-        confidence="high", observed_at=task.submitted_at, verified_by="moderator", price_source="moderator",
-        now=now, availability="absent",
+        confidence=Confidence.HIGH, observed_at=task.submitted_at, verified_by=VerifiedBy.MODERATOR,
+        price_source=PriceSource.MODERATOR, now=now, availability=Availability.ABSENT,
     )  # fmt: skip
 
 
@@ -304,13 +321,13 @@ def appeal(
         raise ConflictError("The 7 days to appeal this rejection have passed.", code="appeal_window_closed")
     judge = session.scalar(
         select(ReviewCase.decided_by_id)
-        .where(ReviewCase.item_id == item.id, ReviewCase.status == "decided")
+        .where(ReviewCase.item_id == item.id, ReviewCase.status == CaseStatus.DECIDED)
         .order_by(ReviewCase.decided_at.desc())
         .limit(1)
     )
     reasons = [{"code": "appeal", "message": comment}]
     case_id = open_case(
-        session, item.id, kind="appeal", reasons=reasons, now=now, due_at=now + timedelta(hours=decision_hours),
+        session, item.id, kind=CaseKind.APPEAL, reasons=reasons, now=now, due_at=now + timedelta(hours=decision_hours),
         excluded_moderator_id=judge, comment=comment,
     )  # fmt: skip
     if case_id is None:
@@ -327,15 +344,17 @@ def pay_overdue_cases(session: Session, *, now: datetime, limit: int = 500, ahea
     """
     cases = session.scalars(
         select(ReviewCase)  # a client's dispute waits for a moderator: the item was paid already
-        .where(ReviewCase.status == "open", ReviewCase.kind != "dispute", ReviewCase.due_at <= now + ahead)
+        .where(
+            ReviewCase.status == CaseStatus.OPEN, ReviewCase.kind != CaseKind.DISPUTE, ReviewCase.due_at <= now + ahead
+        )
         .order_by(ReviewCase.due_at)
         .limit(limit)
         .with_for_update(skip_locked=True)
     ).all()
     for case in cases:
         item = session.get(TaskItem, case.item_id, with_for_update=True)
-        item.verdict, item.verdict_by, item.verdict_at = Verdict.APPROVED, "deadline", now
-        case.status, case.closed_at = "closed", now
+        item.verdict, item.verdict_by, item.verdict_at = Verdict.APPROVED, VerdictBy.DEADLINE, now
+        case.status, case.closed_at = CaseStatus.CLOSED, now
         payments.pay_item(session, item.id, now=now)
         record_event(session, item.task_id, None, "item_approved_by_deadline", now, item_id=str(item.id),
                      case_id=str(case.id))  # fmt: skip

@@ -11,8 +11,23 @@ from sqlalchemy.orm import Session
 
 from fieldtasks.errors import InvalidError
 from fieldtasks.i18n import N_
-from fieldtasks.models import Campaign, Photo, PriceObservation, Product, ShelfCheck, Store, Task, TaskItem
+from fieldtasks.models import (
+    Availability,
+    Campaign,
+    CaseOutcome,
+    DisputeStatus,
+    Photo,
+    PriceObservation,
+    PriceSource,
+    Product,
+    ShelfCheck,
+    Store,
+    Task,
+    TaskItem,
+    VerifiedBy,
+)
 from fieldtasks.moments import rfc3339
+from fieldtasks.ocr.types import Confidence
 from fieldtasks.services import webhooks
 
 
@@ -33,7 +48,7 @@ def record_observation(
     unit_price_cents: int | None = None,
     unit: str | None = None,
     promo: bool = False,
-    availability: str = "in_stock",
+    availability: Availability = Availability.IN_STOCK,
 ) -> PriceObservation:
     """A verified price (by the machine or a moderator), or a confirmed absence (no price), joins the feed,
     and subscribed webhooks hear of it."""
@@ -131,15 +146,15 @@ def settle_dispute(
     (same id) with its new status. The worker's verdict and pay are not touched: a reading handed in in good faith
     stays paid."""
     observation = session.scalar(select(PriceObservation).where(PriceObservation.item_id == item_id).with_for_update())
-    if price_cents and observation.availability != "in_stock":
+    if price_cents and observation.availability != Availability.IN_STOCK:
         message = N_("The product was found missing: there is no price to correct.")
         raise InvalidError(message, code="correction_not_applicable", errors={"price_cents": [message]})
-    status = {"approve": "upheld", "no_fault": "upheld", "reject": "withdrawn"}[outcome]
-    if outcome == "approve" and price_cents and price_cents != observation.price_cents:
-        status = "corrected"
+    status = {CaseOutcome.REJECT: DisputeStatus.WITHDRAWN}.get(outcome, DisputeStatus.UPHELD)
+    if outcome == CaseOutcome.APPROVE and price_cents and price_cents != observation.price_cents:
+        status = DisputeStatus.CORRECTED
         observation.price_cents, observation.unit_price_cents, observation.unit = price_cents, None, None
-        observation.price_source = observation.verified_by = "moderator"
-        observation.confidence, observation.verified_at = "high", now
+        observation.price_source, observation.verified_by = PriceSource.MODERATOR, VerifiedBy.MODERATOR
+        observation.confidence, observation.verified_at = Confidence.HIGH, now
     observation.dispute_status = status
     back_in_feed(session, observation)
     return status

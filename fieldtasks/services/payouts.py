@@ -11,11 +11,10 @@ from sqlalchemy.orm import Session
 
 from fieldtasks.errors import ConflictError, NotFoundError
 from fieldtasks.i18n import Sentence
-from fieldtasks.models import AccountKind, Payout
+from fieldtasks.models import AccountKind, Payout, PayoutStatus
 from fieldtasks.services import ledger
 from fieldtasks.services.cursors import keyset_page
 
-REQUESTED, SENT, FAILED = "requested", "sent", "failed"
 RETURNED = "payout_returned"  # the ledger kind of a failed payout's money coming back
 PAYOUTS = "o"  # the tag of payout list cursors
 
@@ -42,11 +41,11 @@ def list_payouts(
 def mark_sent(session: Session, payout_id: uuid.UUID, reference: str, *, now: datetime) -> Payout:
     """The operator sent the money; saying so again with the same reference changes nothing."""
     payout = _locked(session, payout_id)
-    if payout.status == SENT and payout.reference == reference:
+    if payout.status == PayoutStatus.SENT and payout.reference == reference:
         return payout
-    if payout.status != REQUESTED:
+    if payout.status != PayoutStatus.REQUESTED:
         raise ConflictError(Sentence("This payout is {status} already.", status=payout.status), code="payout_settled")
-    payout.status, payout.reference, payout.settled_at = SENT, reference, now
+    payout.status, payout.reference, payout.settled_at = PayoutStatus.SENT, reference, now
     return payout
 
 
@@ -54,13 +53,13 @@ def mark_failed(session: Session, payout_id: uuid.UUID, reason: str, *, now: dat
     """The payment failed or came back (even after it was sent): the amount returns to the worker's available
     balance, once."""
     payout = _locked(session, payout_id)
-    if payout.status == FAILED:
+    if payout.status == PayoutStatus.FAILED:
         return payout
     worker = ledger.account_id(session, AccountKind.WORKER, payout.worker_id, payout.currency)
     outside = ledger.account_id(session, AccountKind.PAYOUTS, None, payout.currency)
     ledger.transfer(session, f"payout:{payout.id}:returned", RETURNED, outside, worker, payout.amount_cents,
                     payout.currency, now=now, details={"payout_id": str(payout.id), "reason": reason})  # fmt: skip
-    payout.status, payout.failure_reason, payout.settled_at = FAILED, reason, now
+    payout.status, payout.failure_reason, payout.settled_at = PayoutStatus.FAILED, reason, now
     return payout
 
 

@@ -23,7 +23,17 @@ from fieldtasks.errors import (
 from fieldtasks.geo import point_wkt
 from fieldtasks.i18n import N_, Sentence
 from fieldtasks.images import ImageError, PreparedPhoto, blur
-from fieldtasks.models import ABSENCE, CampaignKind, IdempotencyKey, ItemStatus, Photo, Product, Task, TaskItem, Vehicle
+from fieldtasks.models import (
+    CampaignKind,
+    IdempotencyKey,
+    ItemStatus,
+    Photo,
+    PhotoStage,
+    Product,
+    Task,
+    TaskItem,
+    Vehicle,
+)
 from fieldtasks.moments import rfc3339
 from fieldtasks.photo_processes import PhotoProcesses
 from fieldtasks.products import normalize_gtin
@@ -137,7 +147,7 @@ class Target:
 
     item: TaskItem | None
     generation: int
-    stage: str | None = None  # a scooter's "pickup" or "dropoff"
+    stage: PhotoStage | None = None  # a scooter's pickup or dropoff
 
 
 def _item_for(session: Session, upload: Upload, now: datetime) -> Target:
@@ -172,9 +182,9 @@ def _item_for(session: Session, upload: Upload, now: datetime) -> Target:
     item = session.scalar(query)
     if item is None:
         raise NotFoundError("This task has no such item.", code="item_not_found")
-    stage = ABSENCE if upload.absent else None
+    stage = PhotoStage.ABSENCE if upload.absent else None
     if task.kind == CampaignKind.SCOOTER_RECHARGE:
-        stage = "dropoff" if task.picked_up_at else "pickup"
+        stage = PhotoStage.DROPOFF if task.picked_up_at else PhotoStage.PICKUP
     return Target(item, task.claim_generation, stage)
 
 
@@ -205,13 +215,15 @@ def _record_photo(session: Session, upload: Upload, prepared: PreparedPhoto, now
     )
     session.add(photo)
     photographed = (TaskItem.id == target.item.id) if target.item else (TaskItem.status == ItemStatus.PENDING)
-    status = ItemStatus.NOT_FOUND if target.stage == ABSENCE else ItemStatus.PHOTOGRAPHED  # the latest photo says
+    status = (
+        ItemStatus.NOT_FOUND if target.stage == PhotoStage.ABSENCE else ItemStatus.PHOTOGRAPHED
+    )  # the latest photo says
     session.execute(
         update(TaskItem).where(TaskItem.task_id == upload.task_id, photographed).values(status=status, updated_at=now)
     )
     session.flush()
     record_event(session, upload.task_id, upload.worker_id, "photo_uploaded", now, photo_id=str(photo.id))
-    if target.stage == ABSENCE:
+    if target.stage == PhotoStage.ABSENCE:
         record_event(session, upload.task_id, upload.worker_id, "item_not_found", now, item_id=str(target.item.id))
     return {
         "id": str(photo.id),

@@ -11,7 +11,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session
 
 from fieldtasks.errors import ConflictError
-from fieldtasks.models import CampaignKind, ExtractionRequest, Photo
+from fieldtasks.models import CampaignKind, ExtractionRequest, Photo, PhotoStage
 from fieldtasks.moments import rfc3339
 from fieldtasks.services import deploy_spots
 from fieldtasks.services.extraction import unfinished_extractions
@@ -41,7 +41,7 @@ def pick_up(session: Session, task_id: uuid.UUID, worker_id: uuid.UUID, *, now: 
         if task.checked_in_at is None:
             raise ConflictError("Check in at the vehicle before picking it up.", code="not_checked_in")
         photos = select(Photo.id, literal(now)).where(
-            Photo.task_id == task.id, Photo.claim_generation == task.claim_generation, Photo.stage == "pickup"
+            Photo.task_id == task.id, Photo.claim_generation == task.claim_generation, Photo.stage == PhotoStage.PICKUP
         )
         if not session.execute(photos.limit(1)).first():
             raise ConflictError("Photograph the vehicle's code before picking it up.", code="missing_photo")
@@ -52,5 +52,5 @@ def pick_up(session: Session, task_id: uuid.UUID, worker_id: uuid.UUID, *, now: 
         task.claim_expires_at = now + DROPOFF_LIMIT
         task.dropoff_due_at = deploy_spots.latest_due(session, task)
         record_event(session, task.id, worker_id, "picked_up", now, claim_expires_at=rfc3339(task.claim_expires_at))
-    pending = unfinished_extractions(session, task, stage="pickup")
+    pending = unfinished_extractions(session, task, stage=PhotoStage.PICKUP)
     return Pickup(task.id, task.picked_up_at, task.claim_expires_at, pending)

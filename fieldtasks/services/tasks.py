@@ -30,7 +30,10 @@ from fieldtasks.models import (
     Campaign,
     CampaignKind,
     CampaignStatus,
+    CaseKind,
+    CaseStatus,
     ExtractionRequest,
+    ExtractionStatus,
     ItemStatus,
     Organization,
     Photo,
@@ -174,14 +177,16 @@ def task_items(session: Session, task_id: uuid.UUID) -> list[dict[str, Any]]:
     typed = select(Photo.typed_price_cents).where(Photo.id == latest).scalar_subquery()
     read = (  # once the photo is read (after submission: it cannot sway what the worker typed)
         select(ExtractionRequest.result["shelf_price"]["amount_cents"].as_integer())
-        .where(ExtractionRequest.photo_id == latest, ExtractionRequest.status == "done")
+        .where(ExtractionRequest.photo_id == latest, ExtractionRequest.status == ExtractionStatus.DONE)
         .order_by(ExtractionRequest.generation.desc())
         .limit(1)
         .scalar_subquery()
     )
     appealed = (
         select(ReviewCase.id)
-        .where(ReviewCase.item_id == TaskItem.id, ReviewCase.kind == "appeal", ReviewCase.status == "open")
+        .where(
+            ReviewCase.item_id == TaskItem.id, ReviewCase.kind == CaseKind.APPEAL, ReviewCase.status == CaseStatus.OPEN
+        )
         .correlate(TaskItem)
         .exists()
     )

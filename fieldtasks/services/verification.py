@@ -13,10 +13,13 @@ from sqlalchemy.orm import Session, aliased
 
 from fieldtasks.models import (
     Campaign,
+    CaseKind,
     DeploySpot,
     ExtractionRequest,
+    ExtractionStatus,
     ItemStatus,
     Photo,
+    PhotoStage,
     PriceObservation,
     Product,
     Task,
@@ -24,6 +27,8 @@ from fieldtasks.models import (
     TaskStatus,
     Vehicle,
     Verdict,
+    VerdictBy,
+    VerifiedBy,
 )
 from fieldtasks.services import payments, webhooks
 from fieldtasks.services.item_photos import item_photos
@@ -94,14 +99,18 @@ def gather_evidence(
     vehicle = session.get(Vehicle, item.vehicle_id) if item.vehicle_id else None
     price_history = _recent_prices(session, campaign.id, product.id, task.submitted_at) if product else []
     farthest_m, geofence_m = _farthest_photo(session, task, [photo.id for photo, _ in photos])
-    readable = [(photo, request) for photo, request in photos if request.status == "done" and request.result]
+    readable = [
+        (photo, request) for photo, request in photos if request.status == ExtractionStatus.DONE and request.result
+    ]
     return Evidence(
         kind=campaign.kind,
         absence=item.status == ItemStatus.NOT_FOUND,
         expected_gtin=product.gtin if product else None,
         expected_vehicle_code=vehicle.vehicle_code if vehicle else None,
         extractions=[{**request.result, "stage": photo.stage} for photo, request in readable],
-        unreadable=[request.error or "unreadable" for _, request in photos if request.status == "failed"],
+        unreadable=[
+            request.error or "unreadable" for _, request in photos if request.status == ExtractionStatus.FAILED
+        ],
         geofence_m=geofence_m,
         farthest_photo_m=farthest_m,
         stale_taken_at=_stale_time(task, [photo for photo, _ in photos]),
@@ -113,7 +122,7 @@ def gather_evidence(
 def _farthest_photo(session: Session, task: Task, photo_ids: list[uuid.UUID]) -> tuple[float | None, int]:
     """The photo position farthest outside its place (a drop-off photo's place is the deploy spot),
     as (distance in metres, that place's geofence)."""
-    at_spot = (Photo.stage == "dropoff") & DeploySpot.id.is_not(None)
+    at_spot = (Photo.stage == PhotoStage.DROPOFF) & DeploySpot.id.is_not(None)
     place = case((at_spot, DeploySpot.location), else_=Task.location)
     geofence = case((at_spot, DeploySpot.geofence_m), else_=Task.geofence_m)
     distance = func.ST_Distance(Photo.exif_location, place)
@@ -181,7 +190,7 @@ def _recent_prices(session: Session, campaign_id: uuid.UUID, product_id: uuid.UU
 
 def _unproven_absence(session: Session, task: Task, item: TaskItem, *, now: datetime) -> None:
     """Reported missing with no photo of the empty place: nothing to verify, so not paid (appealable)."""
-    item.verdict, item.verdict_by, item.verdict_at = Verdict.REJECTED, "auto", now
+    item.verdict, item.verdict_by, item.verdict_at = Verdict.REJECTED, VerdictBy.AUTO, now
     item.reasons = [reason("absence_unproven")]
     session.flush()
     record_event(session, task.id, None, "item_rejected", now, item_id=str(item.id), reasons=["absence_unproven"])
@@ -198,7 +207,7 @@ def _record(
     now: datetime,
 ) -> None:
     item.verdict = Verdict.VERIFIED if judgement.verified else Verdict.NEEDS_REVIEW
-    item.verdict_by = "auto"
+    item.verdict_by = VerdictBy.AUTO
     item.verdict_at = now
     item.reasons = judgement.reasons
     details: dict[str, Any] = {"item_id": str(item.id), "reasons": [r["code"] for r in judgement.reasons]}
@@ -208,17 +217,19 @@ def _record(
         if judgement.presence is not None:
             details["presence"] = judgement.presence
             first_photo = photos[0][0] if photos else None
-            record_shelf_check(session, task, campaign, item, judgement.presence, first_photo, "auto", now=now)
+            record_shelf_check(session, task, campaign, item, judgement.presence, first_photo, VerifiedBy.AUTO, now=now)
         payments.pay_item(session, item.id, now=now)
     else:
         item.review_due_at = now + timedelta(hours=campaign.auto_approve_hours)
-        open_case(session, item.id, kind="review", reasons=judgement.reasons, now=now, due_at=item.review_due_at)
+        open_case(session, item.id, kind=CaseKind.REVIEW, reasons=judgement.reasons, now=now, due_at=item.review_due_at)
     session.flush()
     record_event(session, task.id, None, f"item_{item.verdict}", now, **details)
 
 
 def _observe(session, task, campaign, item, judgement, photos, *, now) -> None:
-    photo, request = [pair for pair in photos if pair[1].status == "done" and pair[1].result][judgement.photo_index]
+    photo, request = [pair for pair in photos if pair[1].status == ExtractionStatus.DONE and pair[1].result][
+        judgement.photo_index
+    ]
     unit_price = request.result.get("unit_price") or {}
     record_observation(
         session,
@@ -230,7 +241,7 @@ def _observe(session, task, campaign, item, judgement, photos, *, now) -> None:
         price_cents=judgement.price["amount_cents"],
         confidence=judgement.price["confidence"],
         observed_at=photo.taken_at or photo.created_at,  # EXIF times carry no zone
-        verified_by="auto",
+        verified_by=VerifiedBy.AUTO,
         price_source=judgement.price["source"],
         now=now,
         unit_price_cents=unit_price.get("amount_cents"),

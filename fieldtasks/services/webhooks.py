@@ -16,7 +16,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session
 
 from fieldtasks.errors import InvalidError, NotFoundError
-from fieldtasks.models import Webhook, WebhookDelivery
+from fieldtasks.models import DeliveryStatus, Webhook, WebhookDelivery
 from fieldtasks.moments import rfc3339
 from fieldtasks.services.cursors import keyset_page
 
@@ -107,7 +107,7 @@ def redeliver(
     )
     if delivery is None:
         raise NotFoundError("No such delivery.")
-    delivery.status, delivery.next_attempt_at, delivery.created_at = "pending", now, now
+    delivery.status, delivery.next_attempt_at, delivery.created_at = DeliveryStatus.PENDING, now, now
     return delivery
 
 
@@ -147,7 +147,7 @@ def due_deliveries(session: Session, *, now: datetime, limit: int = 500) -> list
     return list(
         session.scalars(
             select(WebhookDelivery.id)
-            .where(WebhookDelivery.status == "pending", WebhookDelivery.next_attempt_at <= now)
+            .where(WebhookDelivery.status == DeliveryStatus.PENDING, WebhookDelivery.next_attempt_at <= now)
             .order_by(WebhookDelivery.next_attempt_at)
             .limit(limit)
         )
@@ -169,7 +169,7 @@ def start_attempt(session: Session, delivery_id: uuid.UUID, *, now: datetime) ->
         update(WebhookDelivery)
         .where(
             WebhookDelivery.id == delivery_id,
-            WebhookDelivery.status == "pending",
+            WebhookDelivery.status == DeliveryStatus.PENDING,
             WebhookDelivery.next_attempt_at <= now,
         )
         .values(attempts=WebhookDelivery.attempts + 1, next_attempt_at=now + ATTEMPT_LEASE)
@@ -188,11 +188,11 @@ def finish_attempt(
     delivery = session.get(WebhookDelivery, delivery_id, with_for_update=True)
     delivery.last_status_code, delivery.last_error = status_code, (error or "")[:500] or None
     if status_code is not None and 200 <= status_code < 300:
-        delivery.status, delivery.delivered_at = "delivered", now
+        delivery.status, delivery.delivered_at = DeliveryStatus.DELIVERED, now
         return delivery.status
     wait = min(FIRST_RETRY * 2 ** (delivery.attempts - 1), MAX_RETRY)
     if now + wait > delivery.created_at + RETRY_FOR:
-        delivery.status = "failed"
+        delivery.status = DeliveryStatus.FAILED
     else:
         delivery.next_attempt_at = now + wait
     return delivery.status
