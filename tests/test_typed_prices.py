@@ -4,25 +4,27 @@ from __future__ import annotations
 
 from sqlalchemy import text
 
-from fieldtasks.services.verdicts import Evidence, judge
+from fieldtasks.models import PriceSource
+from fieldtasks.ocr.types import Confidence
+from fieldtasks.services.verdicts import Evidence, ReadPhoto, judge
+from tests.extractions import typed as typed_photo
 from tests.fieldwork import HERE, NUTELLA, PARIS, checkin_body, published_campaign, upload
 from tests.helpers import bearer, register, sign_in
 from tests.verification import hand_in, item_of, label_photo, read_photo
 
 
-def typed(outcome: str, typed_cents: int = 349, read_cents: int | None = 349) -> dict:
-    barcodes = [{"gtin": NUTELLA, "confidence": "high"}]
-    check = {"typed_cents": typed_cents, "outcome": outcome, "read_cents": read_cents}
-    return {"barcodes": barcodes, "shelf_price": None, "typed_price": check}
+def typed(outcome: str, typed_cents: int = 349, read_cents: int | None = 349) -> ReadPhoto:
+    return typed_photo(outcome, NUTELLA, typed_cents, read_cents)
 
 
 def test_a_typed_price_the_photo_confirms_is_verified_as_typed_and_read():
     judgement = judge(Evidence("shelf_price", NUTELLA, [typed("confirmed")]))
-    assert judgement.verified and judgement.price == {
-        "amount_cents": 349,
-        "confidence": "high",
-        "source": "typed_and_read",
-    }
+    assert judgement.verified and judgement.price is not None
+    assert (judgement.price.amount_cents, judgement.price.confidence, judgement.price.source) == (
+        349,
+        Confidence.HIGH,
+        PriceSource.TYPED_AND_READ,
+    )
 
 
 def test_a_typed_price_the_label_contradicts_goes_to_review_saying_both_prices():

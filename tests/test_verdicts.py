@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
+from fieldtasks.models import PriceSource
+from fieldtasks.ocr.types import UnitPriceCheck
 from fieldtasks.services.verdicts import Evidence, judge
+from tests.extractions import barcode, label, photo, price, vehicle
 
 NUTELLA = "3017620422003"
-
-
-def extraction(barcodes=(), price=None, price_confidence="high") -> dict:
-    shelf = {"amount_cents": price, "confidence": price_confidence, "kind": "price"} if price else None
-    return {"barcodes": [{"gtin": g, "confidence": c} for g, c in barcodes], "shelf_price": shelf}
 
 
 def codes(**evidence) -> list[str]:
@@ -18,47 +16,47 @@ def codes(**evidence) -> list[str]:
 
 
 def test_a_clear_label_of_the_expected_product_is_verified():
-    judgement = judge(Evidence("shelf_price", NUTELLA, [extraction([(NUTELLA, "high")], 349)]))
-    assert judgement.verified and judgement.price["amount_cents"] == 349
+    judgement = judge(Evidence("shelf_price", NUTELLA, [label([(NUTELLA, "high")], 349)]))
+    assert judgement.verified and judgement.price.amount_cents == 349 and judgement.price.source == PriceSource.READ
 
 
 def test_a_barcode_read_without_confidence_is_low_confidence():
-    assert codes(extractions=[extraction([(NUTELLA, "low")], 349)]) == ["low_confidence"]
+    assert codes(photos=[label([(NUTELLA, "low")], 349)]) == ["low_confidence"]
 
 
 def test_a_price_read_without_confidence_is_low_confidence():
-    assert codes(extractions=[extraction([(NUTELLA, "high")], 349, "low")]) == ["low_confidence"]
+    assert codes(photos=[label([(NUTELLA, "high")], 349, "low")]) == ["low_confidence"]
 
 
 def test_a_price_at_odds_with_the_unit_price_says_so_with_both_numbers():
-    found = extraction([(NUTELLA, "high")], 349, "low")
-    found |= {"price_check": "disagrees", "unit_price": {"amount_cents": 1324, "unit": "kg", "confidence": "low"}}
+    unit_price = price(1324, "low", kind="unit_price", unit="kg")
+    found = photo((barcode(NUTELLA),), price(349, "low"), unit_price=unit_price, price_check=UnitPriceCheck.DISAGREES)
     [why] = judge(Evidence("shelf_price", NUTELLA, [found])).reasons
     assert why["code"] == "price_disagrees"
     assert "3.49" in why["message"] and "13.24 per kg" in why["message"]
 
 
 def test_two_photos_with_two_confident_prices_are_low_confidence():
-    photos = [extraction([(NUTELLA, "high")], 349), extraction([(NUTELLA, "high")], 399)]
-    assert codes(extractions=photos) == ["low_confidence"]
+    photos = [label([(NUTELLA, "high")], 349), label([(NUTELLA, "high")], 399)]
+    assert codes(photos=photos) == ["low_confidence"]
 
 
 def test_a_label_without_price_is_price_unreadable():
-    assert codes(extractions=[extraction([(NUTELLA, "high")])]) == ["price_unreadable"]
+    assert codes(photos=[label([(NUTELLA, "high")])]) == ["price_unreadable"]
 
 
 def test_another_code_read_with_confidence_is_the_wrong_product_even_beside_a_low_read_of_the_right_one():
-    photos = [extraction([("3068320114453", "high"), (NUTELLA, "low")], 349)]
-    assert codes(extractions=photos) == ["wrong_product"]
+    photos = [label([("3068320114453", "high"), (NUTELLA, "low")], 349)]
+    assert codes(photos=photos) == ["wrong_product"]
 
 
 def test_an_undecodable_photo_says_why_and_nothing_else():
-    assert codes(extractions=[], unreadable=["cannot decode the photo: truncated"]) == ["unreadable_photo"]
+    assert codes(photos=[], unreadable=["cannot decode the photo: truncated"]) == ["unreadable_photo"]
 
 
 def test_geofence_staleness_duplicates_and_outliers_add_up():
     found = codes(
-        extractions=[extraction([(NUTELLA, "high")], 1299)],
+        photos=[label([(NUTELLA, "high")], 1299)],
         geofence_m=100,
         farthest_photo_m=450.0,
         stale_taken_at="2026-11-01 10:00",
@@ -69,47 +67,39 @@ def test_geofence_staleness_duplicates_and_outliers_add_up():
 
 
 def test_a_price_within_three_times_the_median_is_not_an_outlier():
-    assert codes(extractions=[extraction([(NUTELLA, "high")], 999)], median_price_cents=349) == []
+    assert codes(photos=[label([(NUTELLA, "high")], 999)], median_price_cents=349) == []
 
 
 def test_placement_photos_need_the_product_but_no_price():
-    evidence = Evidence("product_placement", NUTELLA, [extraction([(NUTELLA, "high")])])
+    evidence = Evidence("product_placement", NUTELLA, [label([(NUTELLA, "high")])])
     assert judge(evidence).verified
 
 
-def shelf_read(gtin: str, confidence: str, left: int) -> dict:
-    return {"gtin": gtin, "confidence": confidence, "box": {"left": left, "top": 100, "width": 300, "height": 80}}
-
-
-def placement(reads: list[dict]) -> tuple[str | None, list[str]]:
-    judgement = judge(Evidence("product_placement", NUTELLA, [{"barcodes": reads, "shelf_price": None}]))
+def placement(reads: list) -> tuple[str | None, list[str]]:
+    judgement = judge(Evidence("product_placement", NUTELLA, [photo(tuple(reads))]))
     return judgement.presence, [reason["code"] for reason in judgement.reasons]
 
 
 def test_placement_present_when_the_product_is_read_for_sure_anywhere_on_the_shelf():
-    assert placement([shelf_read("3068320114453", "high", 0), shelf_read(NUTELLA, "high", 900)]) == ("present", [])
+    assert placement([barcode("3068320114453", "high", 0), barcode(NUTELLA, "high", 900)]) == ("present", [])
 
 
 def test_placement_absent_only_when_every_label_seen_was_read():
-    assert placement([shelf_read("3068320114453", "high", 0)]) == ("absent", [])
+    assert placement([barcode("3068320114453", "high", 0)]) == ("absent", [])
     # a stray misread on a label read for sure elsewhere does not hide anything
-    stray = shelf_read("3068320114460", "low", 20)
-    assert placement([shelf_read("3068320114453", "high", 0), stray]) == ("absent", [])
+    stray = barcode("3068320114460", "low", 20)
+    assert placement([barcode("3068320114453", "high", 0), stray]) == ("absent", [])
 
 
 def test_placement_unreadable_when_a_label_could_be_the_product_or_nothing_was_read():
-    doubtful = shelf_read("3068320114460", "low", 900)  # a place where no code was read for sure
-    assert placement([shelf_read("3068320114453", "high", 0), doubtful]) == (None, ["shelf_unreadable"])
+    doubtful = barcode("3068320114460", "low", 900)  # a place where no code was read for sure
+    assert placement([barcode("3068320114453", "high", 0), doubtful]) == (None, ["shelf_unreadable"])
     assert placement([]) == (None, ["shelf_unreadable"])
-    assert placement([shelf_read(NUTELLA, "low", 0)]) == (None, ["low_confidence"])
+    assert placement([barcode(NUTELLA, "low", 0)]) == (None, ["low_confidence"])
 
 
 def scooter(*photos: tuple[str, str, str]) -> list[str]:
-    extractions = [
-        {"barcodes": [], "codes": [{"text": text, "confidence": confidence}], "stage": stage}
-        for stage, text, confidence in photos
-    ]
-    evidence = Evidence("scooter_recharge", None, extractions, expected_vehicle_code="SCT-1")
+    evidence = Evidence("scooter_recharge", None, [vehicle(*found) for found in photos], expected_vehicle_code="SCT-1")
     return [reason["code"] for reason in judge(evidence).reasons]
 
 

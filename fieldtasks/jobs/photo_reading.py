@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import uuid
 from datetime import timedelta
@@ -11,6 +10,7 @@ from fieldtasks.jobs.context import job_resources
 from fieldtasks.jobs.webhooks import enqueue_deliveries
 from fieldtasks.ocr import Hints, UnreadablePhotoError, extract, scene_text
 from fieldtasks.ocr.extract import engine_versions
+from fieldtasks.ocr.stored import to_json
 from fieldtasks.resources import Resources
 from fieldtasks.services import extraction, verification, webhooks
 
@@ -38,9 +38,9 @@ def run_extraction(res: Resources, photo_id: uuid.UUID, generation: int) -> str:
     if claimed is None:
         return "skipped"
     hints = Hints(
-        claimed.gtins,
-        claimed.vehicle_codes,
-        claimed.currency,
+        gtins=claimed.gtins,
+        vehicle_codes=claimed.vehicle_codes,
+        currency=claimed.currency,
         prices=claimed.read_prices,
         whole_shelf=claimed.whole_shelf,
         net_quantity=claimed.net_quantity,
@@ -49,7 +49,7 @@ def run_extraction(res: Resources, photo_id: uuid.UUID, generation: int) -> str:
     )
     result, error = None, None
     try:
-        result = dataclasses.asdict(extract(res.storage.get(claimed.storage_key), hints))
+        result = to_json(extract(res.storage.get(claimed.storage_key), hints))
     except UnreadablePhotoError as unreadable:
         error = str(unreadable)[:500]
     except Exception:

@@ -25,6 +25,7 @@ from fieldtasks.models import (
     Vehicle,
 )
 from fieldtasks.moments import rfc3339
+from fieldtasks.ocr.stored import from_json
 from fieldtasks.services.verdicts import shows_vehicle
 from fieldtasks.windows import next_window, open_window
 
@@ -144,7 +145,7 @@ def _pickup_code(session: Session, task: Task) -> str | None:
         code
         for status, result in results
         if status == ExtractionStatus.DONE and result
-        for code in result.get("codes", [])
+        for code in from_json(result).codes
     ]
     if shows_vehicle(codes, expected):  # the rule the drop-off's verification applies
         return "matches"

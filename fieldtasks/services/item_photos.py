@@ -6,6 +6,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from fieldtasks.models import ExtractionRequest, ExtractionStatus, ItemStatus, Photo, PhotoStage, Task, TaskItem
+from fieldtasks.ocr.stored import from_json
+from fieldtasks.ocr.types import Confidence
 from fieldtasks.services.verdicts import shows_product
 
 TERMINAL = (ExtractionStatus.DONE, ExtractionStatus.FAILED)
@@ -52,15 +54,15 @@ def proof_photos(
     showing = [
         (photo, request)
         for photo, request in photos
-        if request.result and shows_product(request.result.get("barcodes", []), gtin)
+        if request.result and shows_product(from_json(request.result).barcodes, gtin)
     ]
     return showing or photos
 
 
-def photo_price(photo: Photo, request: ExtractionRequest) -> tuple[int | None, str]:
+def photo_price(photo: Photo, request: ExtractionRequest) -> tuple[int | None, Confidence]:
     """The shelf price one photo states and how sure it is: the price the worker typed with it (a moderator
     approving the case accepts it), else the one read on it."""
     if photo.typed_price_cents:
-        return photo.typed_price_cents, "low"
-    read = (request.result or {}).get("shelf_price")
-    return (read["amount_cents"], read["confidence"]) if read else (None, "low")
+        return photo.typed_price_cents, Confidence.LOW
+    read = from_json(request.result).shelf_price if request.result else None
+    return (read.amount_cents, read.confidence) if read else (None, Confidence.LOW)

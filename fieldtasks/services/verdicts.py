@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from fieldtasks.i18n import N_, Sentence
-from fieldtasks.ocr.types import TypedPrice
+from fieldtasks.models import CampaignKind, PhotoStage, Presence, PriceSource
+from fieldtasks.ocr.types import BarcodeRead, CodeRead, Confidence, Extraction, TypedPrice, UnitPriceCheck
 
 OUTLIER_FACTOR = 3  # a price more than 3 times (or less than a third of) the recent median is flagged
 
@@ -42,7 +45,7 @@ REASONS = {
     "no_vehicle_code": N_("The vehicle's code could not be read on the {stage} photo; keep it sharp and in frame."),
     "wrong_vehicle": N_("The code on the {stage} photo ({found}) is not this task's vehicle ({expected})."),
 }
-SCOOTER_STAGES = ("pickup", "dropoff")
+SCOOTER_STAGES = (PhotoStage.PICKUP, PhotoStage.DROPOFF)
 
 
 def reason(code: str, **values: Any) -> dict[str, Any]:
@@ -59,12 +62,31 @@ def reason_sentence(found: dict[str, Any]) -> str:
 
 
 @dataclass(frozen=True)
+class ReadPhoto:
+    """One readable photo of the item: what extraction found on it, and what it shows (a scooter's stage)."""
+
+    extraction: Extraction
+    stage: PhotoStage | None = None
+    photo_id: uuid.UUID | None = None
+
+
+@dataclass(frozen=True)
+class ShelfPrice:
+    """The price the verdict establishes, and the photo that proves it."""
+
+    amount_cents: int
+    source: PriceSource  # typed and confirmed on the photo, or read by the machine alone
+    proof: ReadPhoto
+    confidence: Confidence = Confidence.HIGH  # nothing less pays by itself
+
+
+@dataclass(frozen=True)
 class Evidence:
     """What is known of one photographed item once every photo of it was read."""
 
-    kind: str  # the campaign's kind
+    kind: CampaignKind
     expected_gtin: str | None
-    extractions: list[dict[str, Any]]  # one per readable photo: the Extraction as stored, and its "stage"
+    photos: list[ReadPhoto]  # one per readable photo
     absence: bool = False  # reported missing: the photos show the product's empty place
     unreadable: list[str] = field(default_factory=list)  # why each unreadable photo failed
     geofence_m: int = 100
@@ -78,9 +100,8 @@ class Evidence:
 @dataclass(frozen=True)
 class Judgement:
     reasons: list[dict[str, str]]
-    price: dict[str, Any] | None  # the confident shelf price, when there is exactly one
-    photo_index: int | None  # which extraction it came from
-    presence: str | None = None  # placement: "present" or "absent" on the shelf, when sure
+    price: ShelfPrice | None  # the confident shelf price, when there is exactly one
+    presence: Presence | None = None  # placement: on the shelf or not, when sure
 
     @property
     def verified(self) -> bool:
@@ -90,17 +111,17 @@ class Judgement:
 def judge(evidence: Evidence) -> Judgement:
     """Verified when nothing is wrong; otherwise every reason that applies."""
     reasons = [reason("unreadable_photo", error=error) for error in evidence.unreadable]
-    price, index, presence = None, None, None
+    price, presence = None, None
     if evidence.absence:
         reasons += [reason("not_found"), *_other_product(evidence)]  # the gap is for a moderator to see
-    elif evidence.kind == "product_placement":
+    elif evidence.kind == CampaignKind.PRODUCT_PLACEMENT:
         presence, presence_reasons = _presence(evidence)
         reasons += presence_reasons
-    elif evidence.kind == "scooter_recharge":
+    elif evidence.kind == CampaignKind.SCOOTER_RECHARGE:
         reasons += _vehicle_reasons(evidence)
     else:
         reasons += _barcode_reasons(evidence)
-        price, index, price_reasons = _price(evidence)
+        price, price_reasons = _price(evidence)
         reasons += price_reasons
     if evidence.farthest_photo_m is not None and evidence.farthest_photo_m > evidence.geofence_m:
         reasons.append(
@@ -110,79 +131,74 @@ def judge(evidence: Evidence) -> Judgement:
         reasons.append(reason("stale_photo", taken_at=evidence.stale_taken_at))
     if evidence.duplicate:
         reasons.append(reason("duplicate_photo"))
-    return Judgement(_unique(reasons), price, index, presence if not reasons else None)
+    return Judgement(_unique(reasons), price, presence if not reasons else None)
+
+
+def _reads(evidence: Evidence) -> list[BarcodeRead]:
+    return [read for photo in evidence.photos for read in photo.extraction.barcodes]
 
 
 def _other_product(evidence: Evidence) -> list[dict[str, str]]:
     """Another product's barcode read for sure, and not this one's: the photo is of another place."""
-    reads = [read for extraction in evidence.extractions for read in extraction["barcodes"]]
-    expected = evidence.expected_gtin
+    reads, expected = _reads(evidence), evidence.expected_gtin
     if shows_product(reads, expected):
         return []
-    others = sorted({r["gtin"] for r in reads if r["confidence"] == "high" and r["gtin"] != expected})
+    others = sorted({r.gtin for r in reads if r.confidence == Confidence.HIGH and r.gtin != expected})
     return [reason("wrong_product", found=", ".join(others), expected=expected)] if others else []
 
 
 def _barcode_reasons(evidence: Evidence) -> list[dict[str, str]]:
-    reads = [read for extraction in evidence.extractions for read in extraction["barcodes"]]
+    reads = _reads(evidence)
     if shows_product(reads, evidence.expected_gtin):
         return []
     if other := _other_product(evidence):
         return other
     if reads:
         return [reason("low_confidence", what="barcode")]
-    return [reason("no_barcode")] if evidence.extractions or not evidence.unreadable else []
+    return [reason("no_barcode")] if evidence.photos or not evidence.unreadable else []
 
 
-def _presence(evidence: Evidence) -> tuple[str | None, list[dict[str, str]]]:
+def _presence(evidence: Evidence) -> tuple[Presence | None, list[dict[str, str]]]:
     """On the shelf when its code was read for sure; absent only when every label seen was read."""
-    reads = [read for extraction in evidence.extractions for read in extraction["barcodes"]]
-    mine = [read for read in reads if read["gtin"] == evidence.expected_gtin]
-    if any(read["confidence"] == "high" for read in mine):
-        return "present", []
+    reads = _reads(evidence)
+    mine = [read for read in reads if read.gtin == evidence.expected_gtin]
+    if any(read.confidence == Confidence.HIGH for read in mine):
+        return Presence.PRESENT, []
     if mine:
         return None, [reason("low_confidence", what="barcode")]
-    if not evidence.extractions:
+    if not evidence.photos:
         return None, []  # every photo unreadable: said already
-    confident = [read for read in reads if read["confidence"] == "high"]
+    confident = [read for read in reads if read.confidence == Confidence.HIGH]
     # A doubtful read where no code was read for sure may be this product's label, misread.
-    doubtful = [r for r in reads if r["confidence"] != "high" and not any(_overlap(r, c) for c in confident)]
+    doubtful = [r for r in reads if r.confidence != Confidence.HIGH and not any(_overlap(r, c) for c in confident)]
     if not confident or doubtful:
         return None, [reason("shelf_unreadable")]
-    return "absent", []
+    return Presence.ABSENT, []
 
 
-def _overlap(one: dict[str, Any], other: dict[str, Any]) -> bool:
-    a, b = one.get("box"), other.get("box")
-    if not (a and b):
-        return False
-    return (
-        a["left"] < b["left"] + b["width"]
-        and b["left"] < a["left"] + a["width"]
-        and a["top"] < b["top"] + b["height"]
-        and b["top"] < a["top"] + a["height"]
-    )
+def _overlap(one: BarcodeRead, other: BarcodeRead) -> bool:
+    return one.box is not None and other.box is not None and one.box.overlaps(other.box)
 
 
-def shows_product(barcodes: list[dict[str, Any]], gtin: str | None) -> bool:
+def shows_product(barcodes: Iterable[BarcodeRead], gtin: str | None) -> bool:
     """The product's own barcode is among the codes read, read for sure."""
-    return any(read["gtin"] == gtin and read["confidence"] == "high" for read in barcodes)
+    return any(read.gtin == gtin and read.confidence == Confidence.HIGH for read in barcodes)
 
 
-def shows_vehicle(codes: list[dict[str, Any]], expected: str | None) -> bool:
+def shows_vehicle(codes: Iterable[CodeRead], expected: str | None) -> bool:
     """The vehicle's own code is among the codes read, read for sure."""
-    return any(code["text"] == expected and code["confidence"] == "high" for code in codes)
+    return any(code.text == expected and code.confidence == Confidence.HIGH for code in codes)
 
 
 def _vehicle_reasons(evidence: Evidence) -> list[dict[str, str]]:
     """The vehicle's own code, read for sure on a pickup photo and on a drop-off photo."""
     expected, found = evidence.expected_vehicle_code, []
     for stage in SCOOTER_STAGES:
-        photos = [extraction for extraction in evidence.extractions if extraction.get("stage") == stage]
-        codes = [code for extraction in photos for code in extraction.get("codes", [])]
+        photos = [photo for photo in evidence.photos if photo.stage == stage]
+        codes = [code for photo in photos for code in photo.extraction.codes]
         if shows_vehicle(codes, expected):
             continue
-        others = sorted({code["text"] for code in codes if code["confidence"] == "high"})
+        others = sorted({code.text for code in codes if code.confidence == Confidence.HIGH})
         if others:
             found.append(reason("wrong_vehicle", stage=stage, found=", ".join(others), expected=expected))
         elif codes:
@@ -194,68 +210,55 @@ def _vehicle_reasons(evidence: Evidence) -> list[dict[str, str]]:
     return found
 
 
-def _price(evidence: Evidence) -> tuple[dict[str, Any] | None, int | None, list[dict[str, str]]]:
+def _price(evidence: Evidence) -> tuple[ShelfPrice | None, list[dict[str, str]]]:
     """The shelf price: the worker's, when they typed one and the photo confirms it; else read blind. Only
     the photos showing the product count when one does: another label's price is not this product's."""
-    proofs = _showing_product(evidence) or list(enumerate(evidence.extractions))
-    typed = [(i, e["typed_price"]) for i, e in proofs if e.get("typed_price")]
+    proofs = [photo for photo in evidence.photos if shows_product(photo.extraction.barcodes, evidence.expected_gtin)]
+    proofs = proofs or evidence.photos
+    typed = [photo for photo in proofs if photo.extraction.typed_price]
     if typed:
         return _typed_price(evidence, typed)
-    shelf = [(i, e["shelf_price"]) for i, e in proofs if e.get("shelf_price")]
-    confident = [(i, p) for i, p in shelf if p["confidence"] == "high"]
-    amounts = {p["amount_cents"] for _, p in confident}
+    shelf = [photo for photo in proofs if photo.extraction.shelf_price]
+    confident = [photo for photo in shelf if photo.extraction.shelf_price.confidence == Confidence.HIGH]
+    amounts = {photo.extraction.shelf_price.amount_cents for photo in confident}
     if len(amounts) > 1 or (shelf and not confident):
-        return None, None, [_disagreement(evidence) or reason("low_confidence", what="price")]
+        return None, [_disagreement(evidence) or reason("low_confidence", what="price")]
     if not confident:
-        return None, None, [reason("price_unreadable")] if evidence.extractions else []
-    index, price = confident[0]
-    return _unless_outlier(evidence, {**price, "source": "read"}, index)
+        return None, [reason("price_unreadable")] if evidence.photos else []
+    proof = confident[0]
+    return _unless_outlier(evidence, ShelfPrice(proof.extraction.shelf_price.amount_cents, PriceSource.READ, proof))
 
 
-def _showing_product(evidence: Evidence) -> list[tuple[int, dict[str, Any]]]:
-    return [
-        (i, found)
-        for i, found in enumerate(evidence.extractions)
-        if shows_product(found["barcodes"], evidence.expected_gtin)
-    ]
-
-
-def _typed_price(
-    evidence: Evidence, typed: list[tuple[int, dict[str, Any]]]
-) -> tuple[dict[str, Any] | None, int | None, list[dict[str, str]]]:
+def _typed_price(evidence: Evidence, typed: list[ReadPhoto]) -> tuple[ShelfPrice | None, list[dict[str, str]]]:
     """Confirmed by a photo, and no photo reads otherwise for sure: the typed price, established twice."""
-    for _, check in typed:
-        if check["outcome"] == TypedPrice.CONTRADICTED:
-            found = reason("price_mismatch", typed=_money(check["typed_cents"]), read=_money(check["read_cents"]))
-            return None, None, [found]
-    confirmed = [(i, check) for i, check in typed if check["outcome"] == TypedPrice.CONFIRMED]
-    if not confirmed or len({check["typed_cents"] for _, check in typed}) > 1:
-        return None, None, [reason("price_unconfirmed", typed=_money(typed[0][1]["typed_cents"]))]
-    index, check = confirmed[0]
-    price = {"amount_cents": check["typed_cents"], "confidence": "high", "source": "typed_and_read"}
-    return _unless_outlier(evidence, price, index)
+    checks = [(photo, photo.extraction.typed_price) for photo in typed]
+    for _, check in checks:
+        if check.outcome == TypedPrice.CONTRADICTED:
+            return None, [reason("price_mismatch", typed=_money(check.typed_cents), read=_money(check.read_cents))]
+    confirmed = [(photo, check) for photo, check in checks if check.outcome == TypedPrice.CONFIRMED]
+    if not confirmed or len({check.typed_cents for _, check in checks}) > 1:
+        return None, [reason("price_unconfirmed", typed=_money(checks[0][1].typed_cents))]
+    proof, check = confirmed[0]
+    return _unless_outlier(evidence, ShelfPrice(check.typed_cents, PriceSource.TYPED_AND_READ, proof))
 
 
-def _unless_outlier(
-    evidence: Evidence, price: dict[str, Any], index: int
-) -> tuple[dict[str, Any] | None, int | None, list[dict[str, str]]]:
+def _unless_outlier(evidence: Evidence, price: ShelfPrice) -> tuple[ShelfPrice, list[dict[str, str]]]:
     median = evidence.median_price_cents
-    if median and not median / OUTLIER_FACTOR <= price["amount_cents"] <= median * OUTLIER_FACTOR:
-        flagged = reason("price_outlier", price=_money(price["amount_cents"]), median=_money(median))
-        return price, index, [flagged]
-    return price, index, []
+    if median and not median / OUTLIER_FACTOR <= price.amount_cents <= median * OUTLIER_FACTOR:
+        return price, [reason("price_outlier", price=_money(price.amount_cents), median=_money(median))]
+    return price, []
 
 
 def _disagreement(evidence: Evidence) -> dict[str, str] | None:
     """Why a price is unsure when it is because the label's two numbers disagree (see ocr.extract)."""
-    for found in evidence.extractions:
-        if found.get("price_check") == "disagrees":
-            price, unit_price = found["shelf_price"], found["unit_price"]
+    for photo in evidence.photos:
+        found = photo.extraction
+        if found.price_check == UnitPriceCheck.DISAGREES and found.shelf_price and found.unit_price:
             return reason(
                 "price_disagrees",
-                price=_money(price["amount_cents"]),
-                unit_price=_money(unit_price["amount_cents"]),
-                unit=unit_price["unit"],
+                price=_money(found.shelf_price.amount_cents),
+                unit_price=_money(found.unit_price.amount_cents),
+                unit=found.unit_price.unit,
             )
     return None
 

@@ -30,12 +30,13 @@ from fieldtasks.models import (
     VerdictBy,
     VerifiedBy,
 )
+from fieldtasks.ocr.stored import from_json
 from fieldtasks.services import payments, webhooks
 from fieldtasks.services.item_photos import item_photos
 from fieldtasks.services.moderation import open_case
 from fieldtasks.services.observations import record_observation, record_shelf_check
 from fieldtasks.services.tasks import record_event
-from fieldtasks.services.verdicts import Evidence, Judgement, judge, reason
+from fieldtasks.services.verdicts import Evidence, Judgement, ReadPhoto, ShelfPrice, judge, reason
 
 # A copy (resized, re-encoded) stays within a few bits of both perceptual hashes; two photos of
 # look-alike labels on plain backgrounds can share the coarse one, never the fine one.
@@ -99,15 +100,16 @@ def gather_evidence(
     vehicle = session.get(Vehicle, item.vehicle_id) if item.vehicle_id else None
     price_history = _recent_prices(session, campaign.id, product.id, task.submitted_at) if product else []
     farthest_m, geofence_m = _farthest_photo(session, task, [photo.id for photo, _ in photos])
-    readable = [
-        (photo, request) for photo, request in photos if request.status == ExtractionStatus.DONE and request.result
-    ]
     return Evidence(
         kind=campaign.kind,
         absence=item.status == ItemStatus.NOT_FOUND,
         expected_gtin=product.gtin if product else None,
         expected_vehicle_code=vehicle.vehicle_code if vehicle else None,
-        extractions=[{**request.result, "stage": photo.stage} for photo, request in readable],
+        photos=[
+            ReadPhoto(from_json(request.result), photo.stage, photo.id)
+            for photo, request in photos
+            if request.status == ExtractionStatus.DONE and request.result
+        ],
         unreadable=[
             request.error or "unreadable" for _, request in photos if request.status == ExtractionStatus.FAILED
         ],
@@ -213,7 +215,7 @@ def _record(
     details: dict[str, Any] = {"item_id": str(item.id), "reasons": [r["code"] for r in judgement.reasons]}
     if judgement.verified:
         if judgement.price is not None:
-            _observe(session, task, campaign, item, judgement, photos, now=now)
+            _observe(session, task, campaign, item, judgement.price, photos, now=now)
         if judgement.presence is not None:
             details["presence"] = judgement.presence
             first_photo = photos[0][0] if photos else None
@@ -226,11 +228,9 @@ def _record(
     record_event(session, task.id, None, f"item_{item.verdict}", now, **details)
 
 
-def _observe(session, task, campaign, item, judgement, photos, *, now) -> None:
-    photo, request = [pair for pair in photos if pair[1].status == ExtractionStatus.DONE and pair[1].result][
-        judgement.photo_index
-    ]
-    unit_price = request.result.get("unit_price") or {}
+def _observe(session, task, campaign, item, price: ShelfPrice, photos, *, now) -> None:
+    photo = next(photo for photo, _ in photos if photo.id == price.proof.photo_id)
+    found = price.proof.extraction
     record_observation(
         session,
         task,
@@ -238,13 +238,13 @@ def _observe(session, task, campaign, item, judgement, photos, *, now) -> None:
         item.id,
         product_id=item.product_id,
         photo_id=photo.id,
-        price_cents=judgement.price["amount_cents"],
-        confidence=judgement.price["confidence"],
+        price_cents=price.amount_cents,
+        confidence=price.confidence,
         observed_at=photo.taken_at or photo.created_at,  # EXIF times carry no zone
         verified_by=VerifiedBy.AUTO,
-        price_source=judgement.price["source"],
+        price_source=price.source,
         now=now,
-        unit_price_cents=unit_price.get("amount_cents"),
-        unit=unit_price.get("unit"),
-        promo=request.result.get("promotion_percent") is not None,
+        unit_price_cents=found.unit_price.amount_cents if found.unit_price else None,
+        unit=found.unit_price.unit if found.unit_price else None,
+        promo=found.promotion_percent is not None,
     )
