@@ -22,6 +22,7 @@ from fieldtasks.api.feeds import photo_url
 from fieldtasks.api.languages import CONSOLE_LANGUAGE
 from fieldtasks.errors import AuthenticationError, DomainError, TooManyRequestsError
 from fieldtasks.i18n import N_, localized
+from fieldtasks.jobs.webhooks import deliver_after_commit
 from fieldtasks.models import REJECT_REASONS, CaseOutcome, Presence, Role
 from fieldtasks.services import accounts, case_views, moderation
 
@@ -269,12 +270,13 @@ def decide(claims, case_id):
         return redirect(url_for("console.case", case_id=case_id))
     try:
         with unit_of_work() as db:
-            moderation.decide(
+            decided = moderation.decide(
                 db, case_id, claims.user_id, _decision(request.form, price_cents), now=resources().clock()
             )
     except DomainError as error:
         flash(localized(error.message))
         return redirect(url_for("console.case", case_id=case_id))
+    deliver_after_commit(resources().redis, decided.deliveries)
     flash(localized(N_("Decision recorded.")))
     return _next_case(claims)  # a working day is one case after another
 

@@ -21,6 +21,7 @@ from fieldtasks.api.moderation_schemas import (
     DecisionSchema,
 )
 from fieldtasks.api.pages import as_page, page_args, page_of
+from fieldtasks.jobs.webhooks import deliver_after_commit
 from fieldtasks.models import Role
 from fieldtasks.services import case_views, moderation
 
@@ -117,10 +118,13 @@ class CaseDecision(MethodView):
     )  # fmt: skip
     def post(self, decision, case_id):
         """Approve (optionally correcting price or GTIN), reject with a reason, or settle as no fault: final"""
+        res = resources()
         with unit_of_work() as session:
-            return moderation.decide(
-                session, case_id, current_caller().user_id, moderation.Decision(**decision), now=resources().clock()
+            decided = moderation.decide(
+                session, case_id, current_caller().user_id, moderation.Decision(**decision), now=res.clock()
             )
+        deliver_after_commit(res.redis, decided.deliveries)
+        return decided.case
 
 
 @blp.route("/items/<uuid:item_id>/appeal")

@@ -30,6 +30,7 @@ from fieldtasks.api.task_schemas import (
     card_json,
 )
 from fieldtasks.jobs.extraction import enqueue_after_commit
+from fieldtasks.jobs.webhooks import deliver_after_commit
 from fieldtasks.models import Role
 from fieldtasks.services import briefs, fieldwork, nearby, photos, scooters, tasks
 
@@ -233,6 +234,7 @@ class TaskSubmit(MethodView):
                 session, task_id, worker_id(), now=res.clock(), wages=res.config.min_hourly_wage_cents
             )
         enqueue_after_commit(res.redis, submission.extractions, timeout_s=res.config.extraction_timeout_s)
+        deliver_after_commit(res.redis, submission.deliveries)
         return submission
 
 

@@ -12,7 +12,7 @@ from fieldtasks.ocr import Hints, UnreadablePhotoError, extract, scene_text
 from fieldtasks.ocr.extract import engine_versions
 from fieldtasks.ocr.stored import to_json
 from fieldtasks.resources import Resources
-from fieldtasks.services import extraction, verification, webhooks
+from fieldtasks.services import extraction, verification
 
 log = logging.getLogger("fieldtasks.jobs")
 
@@ -62,6 +62,7 @@ def run_extraction(res: Resources, photo_id: uuid.UUID, generation: int) -> str:
             return "already recorded"
         settled = verification.settle_task(session, claimed.task_id, now=res.clock())
     # After the commit: the deliveries are safe in PostgreSQL (the sweep would find them anyway).
-    enqueue_deliveries(res.redis, session.info.get(webhooks.NEW_DELIVERIES, []))
-    log.info("photo extracted", extra={"photo_id": str(photo_id), "generation": generation, "settled": len(settled)})
+    enqueue_deliveries(res.redis, settled.deliveries)
+    extra = {"photo_id": str(photo_id), "generation": generation, "settled": len(settled.items)}
+    log.info("photo extracted", extra=extra)
     return "failed" if error else "done"

@@ -6,12 +6,14 @@ import hashlib
 import hmac
 import http.client
 import json
+import logging
 import socket
 import uuid
 from datetime import datetime
 from urllib.parse import urlsplit, urlunsplit
 
 from redis import Redis
+from redis.exceptions import RedisError
 from rq.job import JobStatus
 
 from fieldtasks.errors import InvalidError
@@ -23,6 +25,8 @@ from fieldtasks.services import webhooks
 DELIVER = "fieldtasks.jobs.webhooks.deliver_webhook"
 TIMEOUT_S = 10  # a receiver that takes longer is counted as failing this attempt
 SIGNATURE_HEADER = "Fieldtasks-Signature"
+
+log = logging.getLogger("fieldtasks.jobs")
 
 
 def enqueue_deliveries(redis: Redis, delivery_ids: list[uuid.UUID]) -> int:
@@ -40,6 +44,16 @@ def enqueue_deliveries(redis: Redis, delivery_ids: list[uuid.UUID]) -> int:
         )
         for delivery_id in delivery_ids
     )
+
+
+def deliver_after_commit(redis: Redis, delivery_ids: list[uuid.UUID]) -> None:
+    """From work that is committed: with Redis down, the deliveries wait in PostgreSQL for the sweeper."""
+    try:
+        enqueue_deliveries(redis, delivery_ids)
+    except RedisError as error:
+        log.warning(
+            "webhook deliveries left to the sweeper", extra={"deliveries": len(delivery_ids), "error": repr(error)}
+        )
 
 
 def signature(secret: str, timestamp: int, body: bytes) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, literal, select
@@ -199,6 +199,7 @@ class Submission:
     task_id: uuid.UUID
     submitted_at: datetime
     extractions: list[tuple[uuid.UUID, int]]  # (photo id, generation) to read
+    deliveries: list[uuid.UUID] = field(default_factory=list)  # webhook deliveries (items settled at once)
 
 
 def submit_task(
@@ -248,8 +249,8 @@ def submit_task(
     if wages:
         briefs.pay_briefing(session, session.get(Campaign, task.campaign_id), worker_id, wages=wages, now=now)
     session.flush()
-    settle_task(session, task.id, now=now)  # items marked not found need no photo read
-    return Submission(task.id, now, unfinished_extractions(session, task))
+    settled = settle_task(session, task.id, now=now)  # items marked not found need no photo read
+    return Submission(task.id, now, unfinished_extractions(session, task), settled.deliveries)
 
 
 def _check_dropoff(session: Session, task: Task) -> None:

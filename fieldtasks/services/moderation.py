@@ -17,6 +17,7 @@ from fieldtasks.models import (
     WON_BY_WORKER,
     Availability,
     Campaign,
+    CampaignKind,
     CaseKind,
     CaseOutcome,
     CaseStatus,
@@ -154,9 +155,15 @@ class Decision:
     photo_id: uuid.UUID | None = None  # shelf price, with approve: the photo that proves the price
 
 
+@dataclass(frozen=True)
+class Decided:
+    case: ReviewCase
+    deliveries: list[uuid.UUID]  # webhook deliveries it set off, for the caller to enqueue after its commit
+
+
 def decide(
     session: Session, case_id: uuid.UUID, moderator_id: uuid.UUID, decision: Decision, *, now: datetime
-) -> ReviewCase:
+) -> Decided:
     """Settle the case for good: the item's verdict, its pay (once), its price in the feed; audited."""
     case = session.scalar(select(ReviewCase).where(ReviewCase.id == case_id).with_for_update())
     if case is None:
@@ -165,7 +172,7 @@ def decide(
     case.status, case.decided_by_id, case.decided_at = CaseStatus.DECIDED, moderator_id, now
     case.outcome, case.reject_reason, case.explanation = decision.outcome, decision.reject_reason, decision.explanation
     if case.kind == CaseKind.DISPUTE:
-        return _settle_dispute(session, case, moderator_id, decision, now=now)
+        return Decided(_settle_dispute(session, case, moderator_id, decision, now=now), [])
     item = session.get(TaskItem, case.item_id, with_for_update=True)
     task = session.get(Task, item.task_id)
     campaign = session.get(Campaign, task.campaign_id)
@@ -184,12 +191,13 @@ def decide(
     )
     corrections = (("price_cents", decision.price_cents), ("gtin", decision.gtin), ("presence", decision.presence))
     case.corrections = {k: v for k, v in corrections if v}
-    if decision.outcome == CaseOutcome.APPROVE and campaign.kind == "shelf_price":
-        _observe_approved(session, task, campaign, item, decision, now=now)
-    if decision.outcome == CaseOutcome.APPROVE and campaign.kind == "product_placement":
+    deliveries = []
+    if decision.outcome == CaseOutcome.APPROVE and campaign.kind == CampaignKind.SHELF_PRICE:
+        deliveries += _observe_approved(session, task, campaign, item, decision, now=now)
+    if decision.outcome == CaseOutcome.APPROVE and campaign.kind == CampaignKind.PRODUCT_PLACEMENT:
         _check_shelf(session, task, campaign, item, decision, now=now)
     if decision.outcome in WON_BY_WORKER:
-        payments.pay_item(session, item.id, now=now)
+        deliveries += payments.pay_item(session, item.id, now=now)
     session.flush()
     record_event(
         session, task.id, moderator_id, f"case_{decision.outcome}", now,
@@ -197,7 +205,7 @@ def decide(
         reasons_before=reasons_before,
         corrections=case.corrections, reject_reason=decision.reject_reason,
     )  # fmt: skip
-    return case
+    return Decided(case, deliveries)
 
 
 def _settle_dispute(
@@ -243,13 +251,12 @@ def _check_shelf(session, task, campaign, item, decision: Decision, *, now: date
     record_shelf_check(session, task, campaign, item, decision.presence, photo, VerifiedBy.MODERATOR, now=now)
 
 
-def _observe_approved(session, task, campaign, item, decision: Decision, *, now: datetime) -> None:
+def _observe_approved(session, task, campaign, item, decision: Decision, *, now: datetime) -> list[uuid.UUID]:
     """The approved price joins the client feed with its proof photo: the correction if any, else the price
     that photo states."""
     product = session.get(Product, item.product_id)
     if item.status == ItemStatus.NOT_FOUND:
-        _observe_absence(session, task, campaign, item, product, decision, now=now)
-        return
+        return _observe_absence(session, task, campaign, item, product, decision, now=now)
     if decision.gtin:
         product = session.scalar(
             select(Product).where(Product.campaign_id == campaign.id, Product.gtin == decision.gtin)
@@ -258,21 +265,21 @@ def _observe_approved(session, task, campaign, item, decision: Decision, *, now:
             raise InvalidError("That GTIN is not one of the campaign's products.", code="unknown_gtin")
     proof = _proof_photo(item_photos(session, task, item) or [], product.gtin, decision.photo_id)
     if proof is None:
-        return
+        return []
     read_cents, confidence = photo_price(*proof)
     price_cents = decision.price_cents or read_cents
     if decision.price_cents:
         confidence = Confidence.HIGH  # a moderator read it on the photo
     if price_cents is None:
-        return
-    record_observation(
+        return []
+    return record_observation(
         session, task, campaign, item.id, product_id=product.id, photo_id=proof[0].id, price_cents=price_cents,
         confidence=confidence, observed_at=task.submitted_at, verified_by=VerifiedBy.MODERATOR,
         price_source=PriceSource.MODERATOR, now=now,
     )  # fmt: skip
 
 
-def _observe_absence(session, task, campaign, item, product, decision: Decision, *, now: datetime) -> None:
+def _observe_absence(session, task, campaign, item, product, decision: Decision, *, now: datetime) -> list[uuid.UUID]:
     """A confirmed absence joins the client feed with the photo of the empty place (there is one: an absence
     without a photo is never in review)."""
     if decision.price_cents or decision.gtin:
@@ -280,8 +287,8 @@ def _observe_absence(session, task, campaign, item, product, decision: Decision,
         raise InvalidError(message, code="correction_not_applicable", errors={"price_cents": [message]})
     proof = _proof_photo(item_photos(session, task, item) or [], product.gtin, decision.photo_id)
     if proof is None:
-        return
-    record_observation(
+        return []
+    return record_observation(
         session, task, campaign, item.id, product_id=product.id, photo_id=proof[0].id, price_cents=None,
         confidence=Confidence.HIGH, observed_at=task.submitted_at, verified_by=VerifiedBy.MODERATOR,
         price_source=PriceSource.MODERATOR, now=now, availability=Availability.ABSENT,
@@ -355,7 +362,7 @@ def pay_overdue_cases(session: Session, *, now: datetime, limit: int = 500, ahea
         item = session.get(TaskItem, case.item_id, with_for_update=True)
         item.verdict, item.verdict_by, item.verdict_at = Verdict.APPROVED, VerdictBy.DEADLINE, now
         case.status, case.closed_at = CaseStatus.CLOSED, now
-        payments.pay_item(session, item.id, now=now)
+        payments.pay_item(session, item.id, now=now)  # its deliveries are due now: the same sweep enqueues them
         record_event(session, item.task_id, None, "item_approved_by_deadline", now, item_id=str(item.id),
                      case_id=str(case.id))  # fmt: skip
     return len(cases)

@@ -40,18 +40,18 @@ def record_observation(
     product_id: uuid.UUID,
     photo_id: uuid.UUID,
     price_cents: int | None,
-    confidence: str,
+    confidence: Confidence,
     observed_at: datetime,
-    verified_by: str,
-    price_source: str,
+    verified_by: VerifiedBy,
+    price_source: PriceSource,
     now: datetime,
     unit_price_cents: int | None = None,
     unit: str | None = None,
     promo: bool = False,
     availability: Availability = Availability.IN_STOCK,
-) -> PriceObservation:
+) -> list[uuid.UUID]:
     """A verified price (by the machine or a moderator), or a confirmed absence (no price), joins the feed,
-    and subscribed webhooks hear of it."""
+    and subscribed webhooks hear of it: returns their new deliveries, to enqueue after commit."""
     observation = PriceObservation(
         organization_id=campaign.organization_id,
         campaign_id=campaign.id,
@@ -76,8 +76,7 @@ def record_observation(
     session.flush()
     event = observation_event(session, observation)
     key = f"price.verified:{observation.id}"
-    webhooks.record_event(session, campaign.organization_id, "price.verified", key, event, now=now)
-    return observation
+    return webhooks.record_event(session, campaign.organization_id, "price.verified", key, event, now=now)
 
 
 def observation_event(session: Session, observation: PriceObservation) -> dict[str, Any]:

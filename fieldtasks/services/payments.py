@@ -92,8 +92,9 @@ def fund_campaign(session: Session, campaign: Campaign, *, now: datetime) -> int
     return missing
 
 
-def pay_item(session: Session, item_id: uuid.UUID, *, now: datetime) -> bool:
-    """The item's reward from the campaign's escrow to its worker; False when it was paid before.
+def pay_item(session: Session, item_id: uuid.UUID, *, now: datetime) -> list[uuid.UUID]:
+    """The item's reward from the campaign's escrow to its worker, once (nothing happens when it was paid before).
+    Returns the webhook deliveries it set off (the budget running low), to enqueue after commit.
 
     A scooter dropped off late earns the campaign's late reward, and its charge is reimbursed apart.
     """
@@ -128,12 +129,10 @@ def pay_item(session: Session, item_id: uuid.UUID, *, now: datetime) -> bool:
         # The electricity the worker paid for: its own line, so it reads as a cost repaid, not pay.
         ledger.transfer(session, f"item:{item.id}:electricity", ELECTRICITY, escrow, worker,
                         campaign.charge_reimbursement_cents, campaign.currency, now=now, details=details)  # fmt: skip
-    if posted is not None:
-        _warn_if_budget_low(session, campaign, escrow, now=now)
-    return posted is not None
+    return _warn_if_budget_low(session, campaign, escrow, now=now) if posted is not None else []
 
 
-def _warn_if_budget_low(session: Session, campaign: Campaign, escrow, *, now: datetime) -> None:
+def _warn_if_budget_low(session: Session, campaign: Campaign, escrow, *, now: datetime) -> list[uuid.UUID]:
     """Once per campaign, when what is left in escrow falls below a tenth of the budget."""
     left = session.scalar(select(LedgerAccount.balance_cents).where(LedgerAccount.id == escrow))
     if left * 10 < campaign.budget_cents:
@@ -144,7 +143,8 @@ def _warn_if_budget_low(session: Session, campaign: Campaign, escrow, *, now: da
             "currency": campaign.currency,
         }
         key = f"campaign.budget_low:{campaign.id}"
-        webhooks.record_event(session, campaign.organization_id, "campaign.budget_low", key, data, now=now)
+        return webhooks.record_event(session, campaign.organization_id, "campaign.budget_low", key, data, now=now)
+    return []
 
 
 def request_payout(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import statistics
 import uuid
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -47,20 +48,25 @@ EXIF_ZONE_SLACK = timedelta(hours=14, minutes=5)
 MEDIAN_WINDOW = timedelta(days=30)
 
 
-def settle_task(session: Session, task_id: uuid.UUID, *, now: datetime) -> list[uuid.UUID]:
+@dataclass(frozen=True)
+class Settlement:
+    items: list[uuid.UUID]  # settled now
+    deliveries: list[uuid.UUID]  # webhook deliveries it set off, for the caller to enqueue after its commit
+
+
+def settle_task(session: Session, task_id: uuid.UUID, *, now: datetime) -> Settlement:
     """Give a verdict to every submitted item of the task whose photos are all read; pay the verified.
 
     The task row is locked first, so two photo jobs finishing together settle each item once.
-    Returns the ids of the items settled now.
     """
     task = session.scalar(select(Task).where(Task.id == task_id).with_for_update())
     if task is None or task.status != TaskStatus.SUBMITTED:
-        return []
+        return Settlement([], [])
     campaign = session.get(Campaign, task.campaign_id)
     items = session.scalars(
         select(TaskItem).where(TaskItem.task_id == task.id, TaskItem.verdict.is_(None)).order_by(TaskItem.id)
     ).all()
-    settled = []
+    settled, deliveries = [], []
     for item in items:
         if item.status not in (ItemStatus.NOT_FOUND, ItemStatus.PHOTOGRAPHED):
             continue
@@ -71,14 +77,14 @@ def settle_task(session: Session, task_id: uuid.UUID, *, now: datetime) -> list[
             _unproven_absence(session, task, item, now=now)
         else:
             evidence = gather_evidence(session, task, campaign, item, photos)
-            _record(session, task, campaign, item, judge(evidence), photos, now=now)
+            deliveries += _record(session, task, campaign, item, judge(evidence), photos, now=now)
         settled.append(item.id)
     if settled and len(settled) == len(items):
-        _task_completed(session, task, campaign, now=now)
-    return settled
+        deliveries += _task_completed(session, task, campaign, now=now)
+    return Settlement(settled, deliveries)
 
 
-def _task_completed(session: Session, task: Task, campaign: Campaign, *, now: datetime) -> None:
+def _task_completed(session: Session, task: Task, campaign: Campaign, *, now: datetime) -> list[uuid.UUID]:
     verdicts = session.execute(
         select(TaskItem.verdict, func.count()).where(TaskItem.task_id == task.id).group_by(TaskItem.verdict)
     ).all()
@@ -90,7 +96,7 @@ def _task_completed(session: Session, task: Task, campaign: Campaign, *, now: da
         "items": {verdict: count for verdict, count in verdicts},
     }
     key = f"task.completed:{task.id}:{task.claim_generation}"
-    webhooks.record_event(session, campaign.organization_id, "task.completed", key, data, now=now)
+    return webhooks.record_event(session, campaign.organization_id, "task.completed", key, data, now=now)
 
 
 def gather_evidence(
@@ -207,31 +213,34 @@ def _record(
     photos: list[tuple[Photo, ExtractionRequest]],
     *,
     now: datetime,
-) -> None:
+) -> list[uuid.UUID]:
+    """The machine's verdict on one item: paid and in the feed, or in review. Returns the deliveries it set off."""
     item.verdict = Verdict.VERIFIED if judgement.verified else Verdict.NEEDS_REVIEW
     item.verdict_by = VerdictBy.AUTO
     item.verdict_at = now
     item.reasons = judgement.reasons
     details: dict[str, Any] = {"item_id": str(item.id), "reasons": [r["code"] for r in judgement.reasons]}
+    deliveries = []
     if judgement.verified:
         if judgement.price is not None:
-            _observe(session, task, campaign, item, judgement.price, photos, now=now)
+            deliveries += _observe(session, task, campaign, item, judgement.price, photos, now=now)
         if judgement.presence is not None:
             details["presence"] = judgement.presence
             first_photo = photos[0][0] if photos else None
             record_shelf_check(session, task, campaign, item, judgement.presence, first_photo, VerifiedBy.AUTO, now=now)
-        payments.pay_item(session, item.id, now=now)
+        deliveries += payments.pay_item(session, item.id, now=now)
     else:
         item.review_due_at = now + timedelta(hours=campaign.auto_approve_hours)
         open_case(session, item.id, kind=CaseKind.REVIEW, reasons=judgement.reasons, now=now, due_at=item.review_due_at)
     session.flush()
     record_event(session, task.id, None, f"item_{item.verdict}", now, **details)
+    return deliveries
 
 
-def _observe(session, task, campaign, item, price: ShelfPrice, photos, *, now) -> None:
+def _observe(session, task, campaign, item, price: ShelfPrice, photos, *, now) -> list[uuid.UUID]:
     photo = next(photo for photo, _ in photos if photo.id == price.proof.photo_id)
     found = price.proof.extraction
-    record_observation(
+    return record_observation(
         session,
         task,
         campaign,

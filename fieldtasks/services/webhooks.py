@@ -24,7 +24,6 @@ RETRY_FOR = timedelta(hours=24)  # then a delivery is marked failed
 FIRST_RETRY = timedelta(seconds=30)  # doubled at each attempt, up to MAX_RETRY
 MAX_RETRY = timedelta(hours=2)
 ATTEMPT_LEASE = timedelta(seconds=60)  # an attempt in flight is not taken again before this
-NEW_DELIVERIES = "fieldtasks.new_deliveries"
 DELIVERIES, WEBHOOKS = "d", "w"  # the tags of their page cursors
 
 
@@ -113,8 +112,9 @@ def redeliver(
 
 def record_event(
     session: Session, organization_id: uuid.UUID, event: str, event_key: str, data: dict[str, Any], *, now: datetime
-) -> int:
-    """One delivery per subscribed webhook of the organization, in the caller's transaction; once per key."""
+) -> list[uuid.UUID]:
+    """One delivery per subscribed webhook of the organization, in the caller's transaction; once per key.
+    Returns the new deliveries' ids: the entrypoint enqueues them after its commit (the sweep would find them)."""
     payload = {"event": event, "created_at": rfc3339(now), "data": data}
     rows = session.execute(
         pg_insert(WebhookDelivery)
@@ -136,10 +136,7 @@ def record_event(
         .on_conflict_do_nothing()
         .returning(WebhookDelivery.id)
     ).scalars()
-    created = list(rows)
-    # The entrypoint enqueues these after its commit (an outbox in the session).
-    session.info.setdefault(NEW_DELIVERIES, []).extend(created)
-    return len(created)
+    return list(rows)
 
 
 def due_deliveries(session: Session, *, now: datetime, limit: int = 500) -> list[uuid.UUID]:

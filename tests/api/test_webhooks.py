@@ -12,6 +12,7 @@ import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from rq.job import Job
 from sqlalchemy import text
 
 from fieldtasks.api.context import EXTENSION
@@ -20,7 +21,7 @@ from fieldtasks.jobs.maintenance import run_sweep
 from fieldtasks.jobs.webhooks import run_delivery, signature
 from fieldtasks.services.webhooks import check_url
 from tests.database import ROOT
-from tests.fieldwork import EVIAN, credit, new_client
+from tests.fieldwork import EVIAN, HERE, PARIS, credit, fresh_fix, new_client
 from tests.helpers import bearer, pages, register, sign_in
 from tests.verification import hand_in, label_photo, read_photo, stores_campaign
 
@@ -254,6 +255,28 @@ def test_a_price_approved_by_a_moderator_is_announced_too(client, receiver, staf
     assert client.post(f"/moderation/cases/{case['id']}/decision", json=decision, headers=moderator).status_code == 200
     announced = deliveries(client, campaign, webhook_id)["price.verified"]
     res = client.application.extensions[EXTENSION]
+    # Enqueued by the decision itself, after its commit: no sweep needed.
+    assert Job.exists(f"webhook-{announced['id']}", connection=res.redis)
     assert run_delivery(res, uuid.UUID(announced["id"])) == "delivered"
     assert server.received[0]["data"]["verified_by"] == "moderator"
     assert server.received[0]["data"]["price_cents"] == 359
+
+
+def test_a_task_settled_at_submission_announces_itself_from_the_submit(client, receiver):
+    campaign = stores_campaign(client, 1)
+    server, box = receiver()
+    webhook_id = subscribe(client, campaign, server.url, box, events=["task.completed"])
+    worker = bearer(sign_in(client, register(client, "worker")["email"]))
+    task_id = client.get("/tasks/nearby", query_string={"lat": PARIS[0], "lon": PARIS[1]}, headers=worker).json[
+        "items"
+    ][0]["id"]
+    assert client.post(f"/tasks/{task_id}/claim", json=HERE, headers=worker).status_code == 200
+    assert client.post(f"/tasks/{task_id}/checkin", json=fresh_fix(client), headers=worker).status_code == 201
+    [item] = client.get(f"/tasks/{task_id}", headers=worker).json["items"]
+    assert client.post(f"/tasks/{task_id}/items/{item['id']}/not-found", headers=worker).status_code == 200
+    assert client.post(f"/tasks/{task_id}/submit", headers=worker).status_code == 202
+    announced = deliveries(client, campaign, webhook_id)["task.completed"]
+    res = client.application.extensions[EXTENSION]
+    assert Job.exists(f"webhook-{announced['id']}", connection=res.redis)  # no photo to read, no sweep to wait for
+    assert run_delivery(res, uuid.UUID(announced["id"])) == "delivered"
+    assert server.received[0]["data"]["items"] == {"rejected": 1}  # missing, with nothing to show it
