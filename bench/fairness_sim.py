@@ -35,7 +35,7 @@ from bench.databases import prepare_database
 from fieldtasks import create_app
 from fieldtasks.api.context import EXTENSION
 from fieldtasks.imports import StoreRow
-from fieldtasks.models import ExtractionRequest, ItemStatus, Photo, PhotoStage, ReviewCase, Task, TaskItem
+from fieldtasks.models import CaseOutcome, ExtractionRequest, ItemStatus, Photo, PhotoStage, ReviewCase, Task, TaskItem
 from fieldtasks.resources import Resources
 from fieldtasks.services import (
     accounts,
@@ -231,9 +231,9 @@ def moderate(res: Resources, rng: random.Random, monday: datetime, junk: set) ->
             if action == "sweep":
                 moderation.pay_overdue_cases(session, now=at, ahead=SWEEP_EVERY)
                 continue
-            decision = moderation.Decision(action)
-            if action == "reject":
-                decision = moderation.Decision("reject", reject_reason="unusable_photo", explanation="Simulated.")
+            decision = moderation.Decision(CaseOutcome(action))
+            if action == CaseOutcome.REJECT:
+                decision = moderation.Decision(action, reject_reason="unusable_photo", explanation="Simulated.")
             try:
                 moderation.decide(session, case_id, moderator.id, decision, now=at)
                 decided += 1
