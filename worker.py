@@ -16,6 +16,7 @@ from fieldtasks.jobs.maintenance import sweeper_main
 from fieldtasks.jobs.photo_reading import warm_up
 from fieldtasks.jobs.queues import QUEUE_NAMES, queue
 from fieldtasks.logs import configure_logging
+from fieldtasks.ocr.extract import one_thread_per_process
 from fieldtasks.resources import make_redis
 
 
@@ -36,6 +37,7 @@ def main(argv: list[str] | None = None) -> int:
         print(error, file=sys.stderr)
         return 2
     configure_logging(config.log_level)
+    one_thread_per_process()  # inherited by every work horse and the Tesseract processes they start
     redis = make_redis(config)
     queues = [queue(name, redis) for name in (args.queues or QUEUE_NAMES)]
     worker = Worker(queues, connection=redis, serializer=JSONSerializer)

@@ -233,7 +233,9 @@ def moderate(res: Resources, rng: random.Random, monday: datetime, junk: set) ->
                 continue
             decision = moderation.Decision(CaseOutcome(action))
             if action == CaseOutcome.REJECT:
-                decision = moderation.Decision(CaseOutcome.REJECT, reject_reason="unusable_photo", explanation="Simulated.")
+                decision = moderation.Decision(
+                    CaseOutcome.REJECT, reject_reason="unusable_photo", explanation="Simulated."
+                )
             try:
                 moderation.decide(session, case_id, moderator.id, decision, now=at)
                 decided += 1

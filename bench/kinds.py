@@ -16,6 +16,7 @@ import statistics
 import time
 
 from fieldtasks.ocr import Hints, extract
+from fieldtasks.ocr.extract import one_thread_per_process
 from fieldtasks_dev.scenes import shelf_photo, vehicle_photo
 from fieldtasks_dev.synthetic import careful_photograph, random_label, render_label
 
@@ -66,6 +67,7 @@ def measure(kind: str, count: int) -> tuple[float, int, int]:
 
 
 def main(argv: list[str] | None = None) -> int:
+    one_thread_per_process()
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--photos", type=int, default=6, help="photos of each kind (default 6)")
     args = parser.parse_args(argv)

@@ -30,6 +30,7 @@ from bench.databases import prepare_database
 from fieldtasks import create_app
 from fieldtasks.api.context import EXTENSION
 from fieldtasks.ocr import Hints, extract
+from fieldtasks.ocr.extract import one_thread_per_process
 
 TWELVE_MP = (4000, 3000)
 
@@ -61,6 +62,7 @@ def extraction_only(env: dict[str, str]) -> list[float]:
 
 
 def main(argv: list[str] | None = None) -> int:
+    one_thread_per_process()
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--photos", type=int, default=30, help="a multiple of 3 (3 products per store)")
     args = parser.parse_args(argv)

@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 from fieldtasks.ocr import Hints, extract
-from fieldtasks.ocr.extract import cpu_ms
+from fieldtasks.ocr.extract import cpu_ms, one_thread_per_process
 from fieldtasks_dev.evaluate import neural_start_ms, plain_tesseract_ms, truth_cents
 
 GOAL = 8.0
@@ -23,6 +23,7 @@ DEFAULT = Path(__file__).resolve().parents[2] / "shared" / "data" / "price-tags-
 
 
 def main(argv: list[str] | None = None) -> int:
+    one_thread_per_process()
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("folder", type=Path, nargs="?", default=DEFAULT)
     parser.add_argument("--photos", type=int, default=40, help="photos to read, spread over the folder")

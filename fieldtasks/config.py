@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -13,6 +12,7 @@ from urllib.parse import urlsplit
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from fieldtasks import base64url
 from fieldtasks.storage import parse_storage_url
 
 
@@ -136,7 +136,7 @@ def _wages(raw: str) -> dict[str, int]:
 
 def _ed25519_seed(raw: str) -> bytes:
     try:
-        seed = base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4))
+        seed = base64url.decode(raw)
     except ValueError:
         raise ValueError("must be base64") from None
     if len(seed) != 32:

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import hmac
 import json
@@ -22,6 +21,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from fieldtasks import base64url
 from fieldtasks.errors import AuthenticationError
 
 _ALGORITHM = "HS256"
@@ -150,14 +150,6 @@ def _legacy_canonical_json(value: Any) -> bytes:
 LEGACY_FORMAT = "fieldtasks.work-record/1"
 
 
-def _b64url(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
-
-
-def _unb64url(text: str) -> bytes:
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
-
-
 class RecordSigner:
     """Signs work records with the platform's Ed25519 key; anyone can check them with the public key."""
 
@@ -178,7 +170,7 @@ class RecordSigner:
         signature = self._private.sign(canonical_json(record))
         return {
             "record": record,
-            "signature": {"alg": self.ALGORITHM, "key_id": self.key_id, "value": _b64url(signature)},
+            "signature": {"alg": self.ALGORITHM, "key_id": self.key_id, "value": base64url.encode(signature)},
         }
 
     def verify(self, document: Any) -> str | None:
@@ -193,11 +185,17 @@ class RecordSigner:
         record = document["record"]
         signed = _legacy_canonical_json if record.get("format") == LEGACY_FORMAT else canonical_json
         try:
-            self._public.verify(_unb64url(str(signature.get("value", ""))), signed(record))
+            self._public.verify(base64url.decode(str(signature.get("value", ""))), signed(record))
         except (InvalidSignature, ValueError, rfc8785.CanonicalizationError):
             return "the signature does not match the record: it was changed, or not signed by this platform"
         return None
 
     def public_jwk(self) -> dict[str, str]:
         """The public key as a JSON Web Key (RFC 8037), for anyone who checks records offline."""
-        return {"kty": "OKP", "crv": "Ed25519", "x": _b64url(self.public_bytes), "kid": self.key_id, "use": "sig"}
+        return {
+            "kty": "OKP",
+            "crv": "Ed25519",
+            "x": base64url.encode(self.public_bytes),
+            "kid": self.key_id,
+            "use": "sig",
+        }

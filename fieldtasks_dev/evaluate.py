@@ -37,7 +37,7 @@ from PIL import Image
 
 from fieldtasks.ocr.codes import canonical_gtin
 from fieldtasks.ocr.confirm import check_typed_price
-from fieldtasks.ocr.extract import UnreadablePhotoError, cpu_ms, extract
+from fieldtasks.ocr.extract import UnreadablePhotoError, cpu_ms, extract, one_thread_per_process
 from fieldtasks.ocr.scene_text import engine, read_text_lines
 from fieldtasks.ocr.types import Extraction, Hints, TypedPrice
 
@@ -216,6 +216,7 @@ def evaluate(folder: Path, rows: list[dict[str, str]], progress: bool) -> Iterat
 
 
 def main(argv: list[str] | None = None) -> int:
+    one_thread_per_process()
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("folder", type=Path)
     parser.add_argument("--verbose", action="store_true", help="one row per file")

@@ -37,6 +37,7 @@ from fieldtasks.models.tasks import (
     TaskStatus,
     Verdict,
     VerdictBy,
+    is_claim_lapsed,
     seconds_on_task,
 )
 
@@ -103,5 +104,6 @@ __all__ = [
     "Webhook",
     "WebhookDelivery",
     "WorkerQualification",
+    "is_claim_lapsed",
     "seconds_on_task",
 ]

@@ -10,7 +10,9 @@ from typing import Any
 from geoalchemy2 import Geometry
 from sqlalchemy import BigInteger, CheckConstraint, Computed, ForeignKey, Identity, Index, String, func, text
 from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.ext.hybrid import hybrid_method
 from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.sql.elements import ColumnElement
 
 from fieldtasks.geo import MERCATOR_MAX_LAT, MERCATOR_SRID
 from fieldtasks.models.base import Base, State, created_at, one_of, uuid_pk
@@ -89,6 +91,20 @@ class Task(Base):
     dropoff_spot_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("deploy_spots.id", ondelete="SET NULL"))
     dropped_off_at: Mapped[datetime | None]
     dropoff_due_at: Mapped[datetime | None]
+
+    @hybrid_method
+    def claim_lapsed(self, now: datetime) -> bool:
+        """Claimed, and the claim's time is up: free for the next claimer (the expiry lives in the row: no cron)."""
+        return is_claim_lapsed(self.status, self.claim_expires_at, now)
+
+    @claim_lapsed.expression
+    def claim_lapsed(cls, now: Any) -> ColumnElement[bool]:
+        return (cls.status == TaskStatus.CLAIMED) & (cls.claim_expires_at <= now)
+
+
+def is_claim_lapsed(status: str, claim_expires_at: datetime | None, now: datetime) -> bool:
+    """The rule of Task.claim_lapsed, for a task read as columns (a card) rather than as a Task."""
+    return status == TaskStatus.CLAIMED and claim_expires_at is not None and claim_expires_at <= now
 
 
 def seconds_on_task():

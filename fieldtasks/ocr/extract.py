@@ -51,6 +51,12 @@ def load_photo(image_bytes: bytes, max_side: int | None = None) -> tuple[Image.I
     return upright, (width, height)
 
 
+def one_thread_per_process() -> None:
+    """Tesseract reads with one thread: workers read photos in parallel, and OpenMP threads would only fight
+    over the same cores. Called once by each process that reads photos (worker.py, the evaluation, the benches)."""
+    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+
+
 def cpu_ms() -> float:
     """CPU time of this process and of the Tesseract processes it waited for, in milliseconds."""
     children = os.times()

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
-import os
 import re
 from collections.abc import Iterator
 
@@ -198,7 +197,6 @@ def _line_height(crop: Image.Image) -> Image.Image:
 def read_digits(crop: Image.Image, modes: tuple[str, ...] = (_LINE,)) -> tuple[str, float]:
     """Digits Tesseract reads on one line, and its lowest word confidence: read in each of `modes` until
     one returns something (a lone glyph: line mode, then word mode)."""
-    os.environ.setdefault("OMP_THREAD_LIMIT", "1")  # one thread per call: workers run in parallel instead
     for config in modes:
         data = pytesseract.image_to_data(crop, config=config, output_type=pytesseract.Output.DICT)
         words = [(text, float(conf)) for text, conf in zip(data["text"], data["conf"], strict=True) if text.strip()]
@@ -210,7 +208,6 @@ def read_digits(crop: Image.Image, modes: tuple[str, ...] = (_LINE,)) -> tuple[s
 def read_lines(crops: list[Image.Image], config: str = _BLOCK) -> list[tuple[str, float]]:
     """Each crop's digits and Tesseract's lowest word confidence, from one Tesseract run over the crops
     stacked as lines of a sheet: starting Tesseract (loading its model) costs more than reading a line."""
-    os.environ.setdefault("OMP_THREAD_LIMIT", "1")  # one thread per call: workers run in parallel instead
     gap = 30
     sheet = Image.new("L", (max(c.width for c in crops) + 2 * gap, sum(c.height + gap for c in crops) + gap), 255)
     spans, y = [], gap

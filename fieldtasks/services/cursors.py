@@ -3,7 +3,6 @@ refused with 422 `invalid_cursor`."""
 
 from __future__ import annotations
 
-import base64
 import json
 import uuid
 from collections.abc import Sequence
@@ -16,19 +15,20 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.types import TypeEngine
 
+from fieldtasks import base64url
 from fieldtasks.errors import InvalidError
 from fieldtasks.i18n import N_
 
 
 def encode_cursor(tag: str, *numbers: int) -> str:
     raw = tag + ".".join(str(number) for number in numbers)
-    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+    return base64url.encode(raw.encode())
 
 
 def decode_cursor(tag: str, cursor: str, count: int) -> tuple[int, ...]:
     """The `count` integers of a cursor made by encode_cursor(tag, ...); InvalidError `invalid_cursor` else."""
     try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        raw = base64url.decode(cursor).decode()
         if not raw.startswith(tag):
             raise ValueError(raw)
         numbers = tuple(int(part) for part in raw[len(tag) :].split("."))
@@ -84,13 +84,13 @@ def encode_keys(tag: str, values: Sequence[Any]) -> str:
     """A cursor holding sort keys: times as microseconds, ids as hex, numbers and text as they are."""
     plain = [_plain(value) for value in values]
     raw = tag + json.dumps(plain, separators=(",", ":"), ensure_ascii=False)
-    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+    return base64url.encode(raw.encode())
 
 
 def decode_keys(tag: str, cursor: str, columns: Sequence[ColumnElement]) -> list[Any]:
     """The sort keys of a cursor made by encode_keys(tag, ...) for these columns; InvalidError `invalid_cursor` else."""
     try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        raw = base64url.decode(cursor).decode()
         if not raw.startswith(tag):
             raise ValueError(raw)
         plain = json.loads(raw[len(tag) :])

@@ -13,9 +13,9 @@ from sqlalchemy.orm import Session
 from fieldtasks.errors import ConflictError, NotFoundError
 from fieldtasks.i18n import Sentence
 from fieldtasks.models import CaseKind, DisputeStatus, PriceObservation, ReviewCase
+from fieldtasks.services.history import record_event
 from fieldtasks.services.moderation import open_case
 from fieldtasks.services.observations import back_in_feed
-from fieldtasks.services.tasks import record_event
 
 
 def dispute_price(

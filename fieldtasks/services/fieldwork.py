@@ -29,8 +29,9 @@ from fieldtasks.models import (
 )
 from fieldtasks.services import briefs, deploy_spots
 from fieldtasks.services.extraction import unfinished_extractions
+from fieldtasks.services.history import record_event
 from fieldtasks.services.item_photos import evidence_of
-from fieldtasks.services.tasks import held_task, record_event
+from fieldtasks.services.tasks import held_task
 from fieldtasks.services.verification import settle_task
 
 CLOCK_SKEW = timedelta(minutes=5)  # how far ahead of the server a phone's clock may run

@@ -35,9 +35,9 @@ from fieldtasks.models import (
 )
 from fieldtasks.ocr.types import Confidence
 from fieldtasks.services import payments
+from fieldtasks.services.history import record_event
 from fieldtasks.services.item_photos import item_photos, photo_price, proof_photos
 from fieldtasks.services.observations import record_observation, record_shelf_check, settle_dispute
-from fieldtasks.services.tasks import record_event
 
 HOLD = timedelta(minutes=15)  # a case taken by a moderator is theirs this long
 APPEAL_WINDOW = timedelta(days=7)  # a rejection can be appealed this long

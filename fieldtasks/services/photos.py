@@ -38,7 +38,8 @@ from fieldtasks.moments import rfc3339
 from fieldtasks.photo_processes import PhotoProcesses
 from fieldtasks.products import normalize_gtin
 from fieldtasks.services import deploy_spots
-from fieldtasks.services.tasks import held_task, record_event
+from fieldtasks.services.history import record_event
+from fieldtasks.services.tasks import held_task
 from fieldtasks.storage import PhotoStorage, blurred_key, clean_key, original_key
 
 IDEMPOTENCY_TTL = timedelta(days=7)

@@ -27,13 +27,7 @@ def campaign_progress(
     wages: Mapping[str, int] | None = None,
 ) -> dict[str, Any]:
     campaign = get_campaign(session, organization_id, campaign_id)
-    effective = case(
-        (
-            (Task.status == TaskStatus.CLAIMED) & (Task.claim_expires_at <= now),
-            TaskStatus.OPEN.value,
-        ),
-        else_=Task.status,
-    )
+    effective = case((Task.claim_lapsed(now), TaskStatus.OPEN.value), else_=Task.status)
     tasks = dict(
         session.execute(
             select(effective, func.count()).where(Task.campaign_id == campaign.id).group_by(effective)

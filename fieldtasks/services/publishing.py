@@ -177,7 +177,7 @@ def close_campaign(session: Session, organization_id: uuid.UUID, campaign_id: uu
         update(Task)
         .where(
             Task.campaign_id == campaign.id,
-            (Task.status == TaskStatus.OPEN) | ((Task.status == TaskStatus.CLAIMED) & (Task.claim_expires_at <= now)),
+            (Task.status == TaskStatus.OPEN) | Task.claim_lapsed(now),
         )
         .values(status=TaskStatus.CANCELLED)
     )

@@ -15,7 +15,8 @@ from fieldtasks.models import CampaignKind, ExtractionRequest, Photo, PhotoStage
 from fieldtasks.moments import rfc3339
 from fieldtasks.services import deploy_spots
 from fieldtasks.services.extraction import unfinished_extractions
-from fieldtasks.services.tasks import held_task, record_event
+from fieldtasks.services.history import record_event
+from fieldtasks.services.tasks import held_task
 
 DROPOFF_LIMIT = timedelta(hours=48)  # once picked up, the claim lasts this long: charged, then put back
 

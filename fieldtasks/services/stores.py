@@ -157,7 +157,7 @@ def _refuse_if_worked_at(task: Task, now: datetime, *, held: bool = False) -> No
     """409 once the task was handed in, or while a worker holds it (`held`) or has checked in under a live claim."""
     if task.status == TaskStatus.SUBMITTED:
         raise ConflictError("Work was handed in at this store; it stays as it was.", code="store_visited")
-    live = task.status == TaskStatus.CLAIMED and task.claim_expires_at > now
+    live = task.status == TaskStatus.CLAIMED and not task.claim_lapsed(now)
     if live and (held or task.checked_in_at is not None):
         message = Sentence(
             "A worker holds this store's task until {until} UTC; try again after.",

@@ -48,29 +48,23 @@ from fieldtasks.models import (
     User,
     Vehicle,
     WorkerQualification,
+    is_claim_lapsed,
 )
 from fieldtasks.services import deploy_spots
 from fieldtasks.services.cursors import keyset_page
+from fieldtasks.services.history import record_event
 
 MY_TASKS = "m"  # the tag of the worker's task list's page cursors
+CLAIM_EXPIRED = "claim_expired"  # the status a worker reads for a claim past its time (the row still says claimed)
 # What one claim's progress leaves on the task row, cleared for the next claim.
 FRESH_CLAIM = {"checked_in_at": None, "picked_up_at": None, "dropoff_spot_id": None, "dropped_off_at": None,
                "dropoff_due_at": None}  # fmt: skip
 
 
-def record_event(
-    session: Session, task_id: uuid.UUID, actor_id: uuid.UUID | None, event: str, now: datetime, **details: Any
-) -> None:
-    """Append to the task's history; rows are only ever added."""
-    session.add(TaskEvent(task_id=task_id, actor_id=actor_id, event=event, details=details, at=now))
-
-
 def is_available(now: datetime):
     """Open, or claimed by someone whose claim has expired: the expiry lives in the row, no cron frees it."""
-    return and_(
-        Task.status.in_(AVAILABLE_STATUSES),
-        or_(Task.status == TaskStatus.OPEN, Task.claim_expires_at <= now),
-    )
+    # The IN is what the nearby index's predicate matches; the OR says which of those are free.
+    return and_(Task.status.in_(AVAILABLE_STATUSES), or_(Task.status == TaskStatus.OPEN, Task.claim_lapsed(now)))
 
 
 def is_running(now: datetime):
@@ -140,9 +134,7 @@ def get_task(session: Session, task_id: uuid.UUID, worker_id: uuid.UUID, *, now:
         raise NotFoundError("No such task.")
     card = dict(row._mapping)
     is_mine = card["claimed_by_id"] == worker_id
-    claimable = card["status"] in AVAILABLE_STATUSES and (
-        card["status"] == TaskStatus.OPEN or card["claim_expires_at"] <= now
-    )
+    claimable = card["status"] == TaskStatus.OPEN or is_claim_lapsed(card["status"], card["claim_expires_at"], now)
     if not is_mine and not (claimable and _campaign_running(session, task_id, now)):
         raise NotFoundError("No such task.")
     card["status"] = effective_status(card["status"], card["claim_expires_at"], now)
@@ -159,8 +151,8 @@ def _campaign_running(session: Session, task_id: uuid.UUID, now: datetime) -> bo
 
 def effective_status(status: str, claim_expires_at: datetime | None, now: datetime) -> str:
     """What the worker should read: a claim past its expiry is shown as expired."""
-    if status == TaskStatus.CLAIMED and claim_expires_at is not None and claim_expires_at <= now:
-        return "claim_expired"
+    if is_claim_lapsed(status, claim_expires_at, now):
+        return CLAIM_EXPIRED
     return status
 
 
@@ -220,9 +212,9 @@ def my_tasks_page(
     """Tasks this worker holds or held last, newest claim first, filtered by effective status; and the next cursor."""
     query = with_campaign(select(*task_card_columns())).where(Task.claimed_by_id == worker_id)
     if status == TaskStatus.CLAIMED:
-        query = query.where(Task.status == TaskStatus.CLAIMED, Task.claim_expires_at > now)
-    elif status == "claim_expired":
-        query = query.where(Task.status == TaskStatus.CLAIMED, Task.claim_expires_at <= now)
+        query = query.where(Task.status == TaskStatus.CLAIMED, ~Task.claim_lapsed(now))
+    elif status == CLAIM_EXPIRED:
+        query = query.where(Task.claim_lapsed(now))
     elif status is not None:
         query = query.where(Task.status == status)
     order = [Task.claimed_at, Task.id]
@@ -298,7 +290,7 @@ class _ClaimStatements:
         worker = bindparam("worker", type_=Uuid)
         self.lock_worker = select(User.id).where(User.id == worker).with_for_update()
         self.held = select(Task.id, Task.claim_expires_at, Task.claim_generation).where(
-            Task.claimed_by_id == worker, Task.status == TaskStatus.CLAIMED, Task.claim_expires_at > now
+            Task.claimed_by_id == worker, Task.status == TaskStatus.CLAIMED, ~Task.claim_lapsed(now)
         )
         near = _within(Task.location, bindparam("point"), bindparam("within_m"))
         self.take = (
@@ -399,6 +391,6 @@ def held_task(session: Session, task_id: uuid.UUID, worker_id: uuid.UUID, *, now
         raise ConflictError("Claim this task first.", code="not_claimed")
     if task.status == TaskStatus.SUBMITTED:
         raise ConflictError("This task is already submitted.", code="task_submitted")
-    if task.status != TaskStatus.CLAIMED or task.claim_expires_at is None or task.claim_expires_at <= now:
+    if task.status != TaskStatus.CLAIMED or task.claim_lapsed(now):
         raise ConflictError("Your claim on this task has expired; claim it again.", code="claim_expired")
     return task

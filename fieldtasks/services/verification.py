@@ -33,10 +33,10 @@ from fieldtasks.models import (
 )
 from fieldtasks.ocr.stored import from_json
 from fieldtasks.services import payments, webhooks
+from fieldtasks.services.history import record_event
 from fieldtasks.services.item_photos import item_photos
 from fieldtasks.services.moderation import open_case
 from fieldtasks.services.observations import record_observation, record_shelf_check
-from fieldtasks.services.tasks import record_event
 from fieldtasks.services.verdicts import Evidence, Judgement, ReadPhoto, ShelfPrice, judge, reason
 
 # A copy (resized, re-encoded) stays within a few bits of both perceptual hashes; two photos of
