@@ -9,6 +9,7 @@ import sys
 import time
 import uuid
 
+import pytest
 from redis import Redis
 from redis.backoff import NoBackoff
 from redis.retry import Retry
@@ -83,6 +84,28 @@ def test_a_run_that_died_is_run_again_after_its_timeout(client, clock, redis):
     assert run_sweep(res).requeued == 1
     assert read_photo(client, handed_in) == "done"
     assert item_of(client, handed_in)["verdict"] == "verified"
+
+
+def test_a_photo_missing_from_storage_is_released_for_another_run(client, connection):
+    """Transient (the storage may catch up): the request is freed and the error raised, for RQ to retry."""
+    handed_in = hand_in(client, label_photo())
+    connection.execute(text("UPDATE photos SET original_key = 'photos/not-there-yet.jpg'"))
+    with pytest.raises(FileNotFoundError):
+        read_photo(client, handed_in)
+    assert connection.execute(text("SELECT status, attempts FROM extraction_requests")).one() == ("pending", 1)
+    assert item_of(client, handed_in)["verdict"] is None
+
+
+def test_a_failure_another_run_would_repeat_sends_the_photo_to_a_moderator_at_once(client, connection):
+    """Not transient (here a storage key the storage refuses): no retry, the item goes to review, saying so."""
+    handed_in = hand_in(client, label_photo())
+    connection.execute(text("UPDATE photos SET original_key = '../outside.jpg'"))
+    assert read_photo(client, handed_in) == "failed"
+    assert connection.execute(text("SELECT status, attempts FROM extraction_requests")).one() == ("failed", 1)
+    item = item_of(client, handed_in)
+    assert item["verdict"] == "needs_review"
+    assert [r["code"] for r in item["reasons"]] == ["unreadable_photo"]
+    assert "internal error (ValueError)" in item["reasons"][0]["message"]
 
 
 def test_a_photo_that_kills_every_run_is_given_up_and_its_item_reviewed(client, clock, connection):

@@ -6,6 +6,10 @@ import logging
 import uuid
 from datetime import timedelta
 
+from redis.exceptions import RedisError
+from rq.timeouts import JobTimeoutException
+from sqlalchemy.exc import OperationalError
+
 from fieldtasks.jobs.context import job_resources
 from fieldtasks.jobs.webhooks import enqueue_deliveries
 from fieldtasks.ocr import Hints, UnreadablePhotoError, extract, scene_text
@@ -13,8 +17,14 @@ from fieldtasks.ocr.extract import engine_versions
 from fieldtasks.ocr.stored import to_json
 from fieldtasks.resources import Resources
 from fieldtasks.services import extraction, verification
+from fieldtasks.storage import StorageUnavailableError
 
 log = logging.getLogger("fieldtasks.jobs")
+
+# Worth another run (RQ's retries, then the sweeper's): the storage, the database or Redis may be back, memory
+# free, the machine less busy. Anything else is a bug, or a photo that breaks a reader: another run would fail
+# the same way, so the photo goes to a moderator at once, its error logged with its traceback.
+TRANSIENT = (OSError, MemoryError, StorageUnavailableError, OperationalError, RedisError, JobTimeoutException)
 
 
 def warm_up() -> None:
@@ -52,11 +62,14 @@ def run_extraction(res: Resources, photo_id: uuid.UUID, generation: int) -> str:
         result = to_json(extract(res.storage.get(claimed.storage_key), hints))
     except UnreadablePhotoError as unreadable:
         error = str(unreadable)[:500]
-    except Exception:
-        # Transient (storage, memory...): free the request so RQ's retry, or the sweeper, runs it again.
+    except TRANSIENT:
+        # Free the request so RQ's retry, or the sweeper, runs it again.
         with res.database.unit_of_work() as session:
             extraction.release_extraction(session, claimed.request_id)
         raise
+    except Exception as failure:
+        log.exception("photo reading failed", extra={"photo_id": str(photo_id), "generation": generation})
+        error = f"an internal error ({type(failure).__name__}); a moderator will look at the photo"
     with res.database.unit_of_work() as session:
         if not extraction.record_extraction(session, claimed, result=result, error=error, now=res.clock()):
             return "already recorded"
