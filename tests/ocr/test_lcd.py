@@ -1,15 +1,13 @@
 """Seven-segment LCD prices: drawn displays, a printed label, and real photos of LCD labels."""
 
 import random
-from pathlib import Path
 
 import pytest
 from PIL import Image, ImageDraw, ImageFilter
 
 from fieldtasks.ocr import lcd
 from fieldtasks_dev.synthetic import careful_photograph, photograph, random_label, render_label, seven_segment_digit
-
-PRICE_TAGS = Path(__file__).resolve().parents[3] / "shared" / "data" / "price-tags-dev"
+from tests.shared_data import PRICE_TAGS, shared_file
 
 
 def lcd_label(units, cents, blur=1.2, seed=0):
@@ -80,7 +78,7 @@ def test_an_empty_display_or_a_printed_label_gives_no_confident_price():
 
 @pytest.mark.parametrize(("name", "cents"), [("rema1000_4.jpg", 1200), ("rema1000_1511343190402.jpg", 2780)])
 def test_real_lcd_labels_are_read(name, cents):
-    photo = Image.open(PRICE_TAGS / name).convert("L")
+    photo = Image.open(shared_file(PRICE_TAGS, name)).convert("L")
     reading = lcd.read_lcd_price(photo, 1.0, "NOK")
     assert reading is not None
     assert (reading.amount_cents, reading.confidence) == (cents, "high")
