@@ -14,6 +14,8 @@ from fieldtasks.api.context import EXTENSION
 from fieldtasks.services import payments
 from tests.helpers import bearer, register, sign_in
 
+ZERO = timedelta(0)
+
 PARIS = (48.8566, 2.3522)
 HERE = {"lat": PARIS[0], "lon": PARIS[1]}  # where a test worker claims from: the test campaigns are in Paris
 NUTELLA = "3017620422003"
@@ -101,19 +103,19 @@ def on_site(client):
     worker = new_worker(client)
     task = task_at(client, worker)
     client.post(f"/tasks/{task['id']}/claim", json=HERE, headers=worker)
-    client.post(f"/tasks/{task['id']}/checkin", json=checkin_body(), headers=worker)
+    client.post(f"/tasks/{task['id']}/checkin", json=fresh_fix(client), headers=worker)
     return worker, task
 
 
-def fresh_fix(client, lat: float = PARIS[0], lon: float = PARIS[1], **overrides) -> dict:
-    """A check-in body taken now by the app's clock (the test's clock may have moved on)."""
+def fresh_fix(client, lat: float = PARIS[0], lon: float = PARIS[1], *, ago: timedelta = ZERO, **overrides) -> dict:
+    """A check-in body taken `ago` before now by the app's clock (the test's clock, which a test may move)."""
     now = client.application.extensions[EXTENSION].clock()
-    return checkin_body(lat, lon, recorded_at=now.isoformat(), **overrides)
+    return checkin_body(lat, lon, recorded_at=(now - ago).isoformat(), **overrides)
 
 
-def checkin_body(lat: float = PARIS[0], lon: float = PARIS[1], **overrides) -> dict:
-    body = {"lat": lat, "lon": lon, "accuracy_m": 10, "is_mock": False, "recorded_at": datetime.now(UTC).isoformat()}
-    return {**body, **overrides}
+def checkin_body(lat: float = PARIS[0], lon: float = PARIS[1], *, recorded_at: str, **overrides) -> dict:
+    """A check-in body taken at `recorded_at` (never the wall clock: the app runs on the test's clock)."""
+    return {"lat": lat, "lon": lon, "accuracy_m": 10, "is_mock": False, "recorded_at": recorded_at, **overrides}
 
 
 def report_missing(client, worker: dict, task_id: str, gtin: str) -> str:

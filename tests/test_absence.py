@@ -9,7 +9,7 @@ import uuid
 
 from sqlalchemy import text
 
-from tests.fieldwork import EVIAN, HERE, NUTELLA, checkin_body, new_client, published_campaign, upload
+from tests.fieldwork import EVIAN, HERE, NUTELLA, fresh_fix, new_client, published_campaign, upload
 from tests.helpers import bearer, register, sign_in
 from tests.test_proof_photos import case_of, hand_in_photos
 from tests.verification import earnings, label_photo, stores_campaign
@@ -50,7 +50,7 @@ def test_a_product_reported_missing_without_a_photo_is_not_paid_and_can_be_appea
         "items"
     ][0]
     assert client.post(f"/tasks/{task['id']}/claim", json=HERE, headers=worker).status_code == 200
-    assert client.post(f"/tasks/{task['id']}/checkin", json=checkin_body(), headers=worker).status_code == 201
+    assert client.post(f"/tasks/{task['id']}/checkin", json=fresh_fix(client), headers=worker).status_code == 201
     for item in client.get(f"/tasks/{task['id']}", headers=worker).json["items"]:
         assert client.post(f"/tasks/{task['id']}/items/{item['id']}/not-found", headers=worker).status_code == 200
     assert client.post(f"/tasks/{task['id']}/submit", headers=worker).status_code == 202
@@ -91,7 +91,7 @@ def test_an_absence_takes_no_price_and_only_on_shelf_prices(client, staff):
     ]
     task_id = next(t["id"] for t in task_id if t["campaign_id"] == campaign["id"])
     client.post(f"/tasks/{task_id}/claim", json=HERE, headers=worker)
-    client.post(f"/tasks/{task_id}/checkin", json=checkin_body(), headers=worker)
+    client.post(f"/tasks/{task_id}/checkin", json=fresh_fix(client), headers=worker)
     gtin = client.get(f"/tasks/{task_id}", headers=worker).json["items"][0]["gtin"]
     priced = upload(client, worker, task_id, "key-abs-1", label_photo(seed=15), gtin=gtin, price_cents="349", **ABSENT)
     assert (priced.status_code, priced.json["code"]) == (422, "price_not_expected")
@@ -109,7 +109,7 @@ def test_a_placement_task_reports_absence_with_its_shelf_photo_not_with_absent(c
         "items"
     ][0]
     client.post(f"/tasks/{task['id']}/claim", json=HERE, headers=worker)
-    client.post(f"/tasks/{task['id']}/checkin", json=checkin_body(), headers=worker)
+    client.post(f"/tasks/{task['id']}/checkin", json=fresh_fix(client), headers=worker)
     refused = upload(client, worker, task["id"], f"key-{uuid.uuid4()}", label_photo(seed=17), **ABSENT)
     assert (refused.status_code, refused.json["code"]) == (422, "absence_not_expected")
 

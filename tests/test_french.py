@@ -3,7 +3,7 @@ sentence in French, through a review, a rejection and an appeal; the codes and t
 
 from __future__ import annotations
 
-from tests.fieldwork import EVIAN, HERE, checkin_body, new_worker, published_campaign, task_at
+from tests.fieldwork import EVIAN, HERE, fresh_fix, new_worker, published_campaign, task_at
 from tests.helpers import bearer, sign_in
 from tests.verification import hand_in, item_of, label_photo, read_photo, stores_campaign
 
@@ -54,7 +54,7 @@ def test_a_check_in_refused_in_french_keeps_its_figures_as_numbers(client):
     worker = {**new_worker(client), **FRENCH}
     task = task_at(client, worker, "Carrefour City Bastille")
     assert client.post(f"/tasks/{task['id']}/claim", json=HERE, headers=worker).status_code == 200
-    refused = client.post(f"/tasks/{task['id']}/checkin", json=checkin_body(), headers=worker)
+    refused = client.post(f"/tasks/{task['id']}/checkin", json=fresh_fix(client), headers=worker)
     assert (refused.status_code, refused.json["code"]) == (422, "outside_geofence")
     distance = refused.json["errors"]["distance_m"]
     assert isinstance(distance, float) and distance > 1000

@@ -12,7 +12,7 @@ from fieldtasks.api.context import EXTENSION
 from fieldtasks.jobs.photo_reading import run_extraction
 from fieldtasks_dev.scenes import shelf_photo
 from fieldtasks_dev.synthetic import random_label
-from tests.fieldwork import HERE, PARIS, checkin_body, photo_bytes, published_campaign, upload
+from tests.fieldwork import HERE, PARIS, fresh_fix, photo_bytes, published_campaign, upload
 from tests.helpers import bearer, pages, register, sign_in
 from tests.verification import earnings, run_worker_burst
 
@@ -37,7 +37,7 @@ def photograph_shelf(client, campaign: dict, photo: bytes) -> tuple[dict, str, s
     [task] = [t for t in client.get("/tasks/nearby", query_string=dict(zip(("lat", "lon"), PARIS, strict=True)),
                                     headers=worker).json["items"] if t["campaign_id"] == campaign["id"]]  # fmt: skip
     client.post(f"/tasks/{task['id']}/claim", json=HERE, headers=worker)
-    assert client.post(f"/tasks/{task['id']}/checkin", json=checkin_body(), headers=worker).status_code == 201
+    assert client.post(f"/tasks/{task['id']}/checkin", json=fresh_fix(client), headers=worker).status_code == 201
     uploaded = upload(client, worker, task["id"], f"key-{uuid.uuid4()}", photo)
     assert uploaded.status_code == 201 and uploaded.json["item_id"] is None, uploaded.json
     assert client.post(f"/tasks/{task['id']}/submit", headers=worker).status_code == 202
@@ -71,7 +71,7 @@ def test_a_placement_photo_is_of_the_whole_shelf_not_of_one_product(client):
     task = next(t for t in client.get("/tasks/nearby", query_string={"lat": PARIS[0], "lon": PARIS[1]},
                                       headers=worker).json["items"] if t["campaign_id"] == campaign["id"])  # fmt: skip
     client.post(f"/tasks/{task['id']}/claim", json=HERE, headers=worker)
-    client.post(f"/tasks/{task['id']}/checkin", json=checkin_body(), headers=worker)
+    client.post(f"/tasks/{task['id']}/checkin", json=fresh_fix(client), headers=worker)
     refused = upload(client, worker, task["id"], "key-shelf-1", photo_bytes(), gtin=GTINS[0])
     assert (refused.status_code, refused.json["code"]) == (422, "shelf_photo"), refused.json
 

@@ -8,7 +8,7 @@ from sqlalchemy import text
 
 from fieldtasks.api.context import EXTENSION
 from fieldtasks.jobs.photo_reading import run_extraction
-from tests.fieldwork import EVIAN, HERE, NUTELLA, checkin_body, upload
+from tests.fieldwork import EVIAN, HERE, NUTELLA, fresh_fix, upload
 from tests.helpers import bearer, register, sign_in
 from tests.test_console import csrf_of, signed_in
 from tests.verification import label_photo, stores_campaign
@@ -22,7 +22,7 @@ def hand_in_photos(client, campaign: dict, photos: list[tuple[bytes, dict]]) -> 
         0
     ]["id"]
     assert client.post(f"/tasks/{task_id}/claim", json=HERE, headers=worker).status_code == 200
-    assert client.post(f"/tasks/{task_id}/checkin", json=checkin_body(), headers=worker).status_code == 201
+    assert client.post(f"/tasks/{task_id}/checkin", json=fresh_fix(client), headers=worker).status_code == 201
     item = client.get(f"/tasks/{task_id}", headers=worker).json["items"][0]
     ids = []
     for data, form in photos:

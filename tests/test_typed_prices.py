@@ -8,7 +8,7 @@ from fieldtasks.models import PriceSource
 from fieldtasks.ocr.types import Confidence
 from fieldtasks.services.verdicts import Evidence, ReadPhoto, judge
 from tests.extractions import typed as typed_photo
-from tests.fieldwork import HERE, NUTELLA, PARIS, checkin_body, published_campaign, upload
+from tests.fieldwork import HERE, NUTELLA, PARIS, fresh_fix, published_campaign, upload
 from tests.helpers import bearer, register, sign_in
 from tests.verification import hand_in, item_of, label_photo, read_photo
 
@@ -81,7 +81,7 @@ def test_a_typed_price_on_a_placement_photo_or_not_a_number_is_refused(client):
         if t["campaign_id"] == campaign["id"]
     )
     assert client.post(f"/tasks/{task_id}/claim", json=HERE, headers=worker).status_code == 200
-    assert client.post(f"/tasks/{task_id}/checkin", json=checkin_body(), headers=worker).status_code == 201
+    assert client.post(f"/tasks/{task_id}/checkin", json=fresh_fix(client), headers=worker).status_code == 201
     refused = upload(client, worker, task_id, "key-one-1", label_photo(), price_cents="349")
     assert (refused.status_code, refused.json["code"]) == (422, "price_not_expected"), refused.json
     refused = upload(client, worker, task_id, "key-two-2", label_photo(), price_cents="3,49")

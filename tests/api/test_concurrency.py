@@ -7,7 +7,7 @@ from collections import Counter
 import pytest
 from sqlalchemy import text
 
-from tests.fieldwork import HERE, NUTELLA, campaign_body, checkin_body, new_client, new_worker
+from tests.fieldwork import HERE, NUTELLA, campaign_body, fresh_fix, new_client, new_worker
 
 THREADS = 32
 TASKS = 10
@@ -90,7 +90,7 @@ def test_only_the_holder_checks_in_and_one_submission_is_recorded(committing_app
         holders[tid] = holder
     for tid in task_ids:
         place = client.get(f"/tasks/{tid}", headers=holders[tid]).json["place"]
-        fix = checkin_body(place["lat"], place["lon"])
+        fix = fresh_fix(client, place["lat"], place["lon"])
         attempts = [later(committing_app, "post", f"/tasks/{tid}/checkin", w, json=fix) for w in workers]
         statuses = Counter(response.status_code for response in run_together(attempts))
         assert statuses[201] == 1 and statuses[409] == THREADS - 1

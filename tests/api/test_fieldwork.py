@@ -33,7 +33,9 @@ def claimed_task(client):
 def test_checkin_outside_the_geofence_says_how_far(client, connection):
     worker, task = claimed_task(client)
     # About 300 m north of the store, with a 10 m fix: allowed is 100 + 10 m.
-    response = client.post(f"/tasks/{task['id']}/checkin", json=checkin_body(lat=PARIS[0] + 0.0027), headers=worker)
+    response = client.post(
+        f"/tasks/{task['id']}/checkin", json=fresh_fix(client, lat=PARIS[0] + 0.0027), headers=worker
+    )
     assert response.status_code == 422
     assert response.json["code"] == "outside_geofence"
     assert 290 < response.json["errors"]["distance_m"] < 310  # numbers a program can use, not lists of them
@@ -45,12 +47,12 @@ def test_checkin_outside_the_geofence_says_how_far(client, connection):
 
 def test_a_fix_counts_only_when_its_accuracy_circle_is_inside_the_geofence(client, connection):
     worker, task = claimed_task(client)
-    vague = client.post(f"/tasks/{task['id']}/checkin", json=checkin_body(accuracy_m=900), headers=worker)
+    vague = client.post(f"/tasks/{task['id']}/checkin", json=fresh_fix(client, accuracy_m=900), headers=worker)
     assert (vague.status_code, vague.json["code"]) == (422, "inaccurate_fix") and "900 m" in vague.json["message"]
-    at_110_m_roughly = checkin_body(lat=PARIS[0] + 0.00099, accuracy_m=30)  # reaches 140 m: beyond 100 + 25
+    at_110_m_roughly = fresh_fix(client, lat=PARIS[0] + 0.00099, accuracy_m=30)  # reaches 140 m: beyond 100 + 25
     refused = client.post(f"/tasks/{task['id']}/checkin", json=at_110_m_roughly, headers=worker)
     assert refused.json["code"] == "inaccurate_fix"
-    at_110_m_sharp = checkin_body(lat=PARIS[0] + 0.00099, accuracy_m=8)  # reaches 118 m
+    at_110_m_sharp = fresh_fix(client, lat=PARIS[0] + 0.00099, accuracy_m=8)  # reaches 118 m
     assert client.post(f"/tasks/{task['id']}/checkin", json=at_110_m_sharp, headers=worker).status_code == 201
     outcomes = connection.execute(text("SELECT outcome FROM checkins ORDER BY received_at, id")).scalars().all()
     assert sorted(outcomes) == ["accepted", "inaccurate_fix", "inaccurate_fix"]
@@ -58,34 +60,34 @@ def test_a_fix_counts_only_when_its_accuracy_circle_is_inside_the_geofence(clien
 
 def test_mock_location_is_refused(client):
     worker, task = claimed_task(client)
-    response = client.post(f"/tasks/{task['id']}/checkin", json=checkin_body(is_mock=True), headers=worker)
+    response = client.post(f"/tasks/{task['id']}/checkin", json=fresh_fix(client, is_mock=True), headers=worker)
     assert response.status_code == 422 and response.json["code"] == "mock_location"
 
 
 def test_teleporting_is_refused(client, connection):
     worker, task = claimed_task(client)
-    lyon = checkin_body(lat=45.7640, lon=4.8357)
+    lyon = fresh_fix(client, lat=45.7640, lon=4.8357)
     assert client.post(f"/tasks/{task['id']}/checkin", json=lyon, headers=worker).json["code"] == "outside_geofence"
-    response = client.post(f"/tasks/{task['id']}/checkin", json=checkin_body(), headers=worker)
+    response = client.post(f"/tasks/{task['id']}/checkin", json=fresh_fix(client), headers=worker)
     assert response.status_code == 422 and response.json["code"] == "implausible_speed"
     # Three hours after Lyon (the server's clock says so), the same trip is a train ride.
     three_hours = "recorded_at = recorded_at - interval '3 hours', received_at = received_at - interval '3 hours'"
     connection.execute(text(f"UPDATE checkins SET {three_hours} WHERE outcome = 'outside_geofence'"))
-    assert client.post(f"/tasks/{task['id']}/checkin", json=checkin_body(), headers=worker).status_code == 201
+    assert client.post(f"/tasks/{task['id']}/checkin", json=fresh_fix(client), headers=worker).status_code == 201
 
 
-def test_an_old_fix_is_refused_however_it_is_dated(client, connection):
+def test_an_old_fix_is_refused_however_it_is_dated(client, connection, clock):
     """Dating a fix yesterday (or in 2020) used to make any trip look slow enough: now it is just stale."""
     worker, task = claimed_task(client)
-    lyon = checkin_body(lat=45.7640, lon=4.8357)
+    lyon = fresh_fix(client, lat=45.7640, lon=4.8357)
     assert client.post(f"/tasks/{task['id']}/checkin", json=lyon, headers=worker).json["code"] == "outside_geofence"
-    for when in (datetime.now(UTC) - timedelta(days=1), datetime(2020, 1, 1, tzinfo=UTC)):
+    for when in (clock.now - timedelta(days=1), datetime(2020, 1, 1, tzinfo=UTC)):
         old = client.post(
             f"/tasks/{task['id']}/checkin", json=checkin_body(recorded_at=when.isoformat()), headers=worker
         )
         assert (old.status_code, old.json["code"]) == (422, "stale_fix")
         assert "fresh" in old.json["message"]
-    four_minutes_ago = checkin_body(recorded_at=(datetime.now(UTC) - timedelta(minutes=4)).isoformat())
+    four_minutes_ago = fresh_fix(client, ago=timedelta(minutes=4))
     refused = client.post(f"/tasks/{task['id']}/checkin", json=four_minutes_ago, headers=worker)
     assert refused.json["code"] == "stale_fix" and "at most 3 min old" in refused.json["message"]
     outcomes = connection.execute(text("SELECT outcome FROM checkins ORDER BY received_at")).scalars().all()
@@ -103,11 +105,11 @@ def test_the_fix_age_is_configuration(app, client, clock, monkeypatch):
 
 def test_a_fix_taken_before_the_claim_is_refused(client):
     worker, task = claimed_task(client)
-    earlier = checkin_body(recorded_at=(datetime.now(UTC) - timedelta(minutes=2)).isoformat())
+    earlier = fresh_fix(client, ago=timedelta(minutes=2))
     refused = client.post(f"/tasks/{task['id']}/checkin", json=earlier, headers=worker)
     assert (refused.status_code, refused.json["code"]) == (422, "fix_before_claim")
     assert "before you claimed" in refused.json["message"]
-    assert client.post(f"/tasks/{task['id']}/checkin", json=checkin_body(), headers=worker).status_code == 201
+    assert client.post(f"/tasks/{task['id']}/checkin", json=fresh_fix(client), headers=worker).status_code == 201
 
 
 def test_speed_counts_from_when_the_previous_fix_arrived(client, clock):
@@ -129,7 +131,7 @@ def test_checkin_needs_a_current_claim(client):
     published_campaign(client)
     worker = new_worker(client)
     task = task_at(client, worker)
-    response = client.post(f"/tasks/{task['id']}/checkin", json=checkin_body(), headers=worker)
+    response = client.post(f"/tasks/{task['id']}/checkin", json=fresh_fix(client), headers=worker)
     assert response.status_code == 409 and response.json["code"] == "not_claimed"
 
 
@@ -137,7 +139,7 @@ def test_submit_needs_a_checkin_and_every_item_done(client):
     worker, task = claimed_task(client)
     not_yet = client.post(f"/tasks/{task['id']}/submit", headers=worker)
     assert not_yet.status_code == 409 and not_yet.json["code"] == "not_checked_in"
-    client.post(f"/tasks/{task['id']}/checkin", json=checkin_body(), headers=worker)
+    client.post(f"/tasks/{task['id']}/checkin", json=fresh_fix(client), headers=worker)
     upload(client, worker, task["id"], "key-a-000001", photo_bytes(seed=1), gtin=NUTELLA)
     incomplete = client.post(f"/tasks/{task['id']}/submit", headers=worker)
     assert incomplete.status_code == 409 and incomplete.json["code"] == "items_incomplete"
@@ -146,7 +148,7 @@ def test_submit_needs_a_checkin_and_every_item_done(client):
 
 def test_submit_records_and_enqueues_one_extraction_per_photo_and_is_idempotent(client, connection, redis):
     worker, task = claimed_task(client)
-    client.post(f"/tasks/{task['id']}/checkin", json=checkin_body(), headers=worker)
+    client.post(f"/tasks/{task['id']}/checkin", json=fresh_fix(client), headers=worker)
     items = client.get(f"/tasks/{task['id']}", headers=worker).json["items"]
     for n, item in enumerate(items):
         assert (
@@ -171,7 +173,7 @@ def test_submit_records_and_enqueues_one_extraction_per_photo_and_is_idempotent(
 
 def test_not_found_item_counts_as_done(client, redis):
     worker, task = claimed_task(client)
-    client.post(f"/tasks/{task['id']}/checkin", json=checkin_body(), headers=worker)
+    client.post(f"/tasks/{task['id']}/checkin", json=fresh_fix(client), headers=worker)
     for item in client.get(f"/tasks/{task['id']}", headers=worker).json["items"]:
         marked = client.post(f"/tasks/{task['id']}/items/{item['id']}/not-found", headers=worker)
         assert marked.status_code == 200 and marked.json["status"] == "not_found"
@@ -181,8 +183,8 @@ def test_not_found_item_counts_as_done(client, redis):
 
 def test_every_step_is_in_the_task_history(client, connection, redis):
     worker, task = claimed_task(client)
-    client.post(f"/tasks/{task['id']}/checkin", json=checkin_body(is_mock=True), headers=worker)
-    client.post(f"/tasks/{task['id']}/checkin", json=checkin_body(), headers=worker)
+    client.post(f"/tasks/{task['id']}/checkin", json=fresh_fix(client, is_mock=True), headers=worker)
+    client.post(f"/tasks/{task['id']}/checkin", json=fresh_fix(client), headers=worker)
     items = client.get(f"/tasks/{task['id']}", headers=worker).json["items"]
     upload(client, worker, task["id"], "key-h-000001", photo_bytes(), gtin=items[0]["gtin"])
     client.post(f"/tasks/{task['id']}/items/{items[1]['id']}/not-found", headers=worker)
@@ -201,8 +203,9 @@ def test_every_step_is_in_the_task_history(client, connection, redis):
 
 def test_a_fix_from_the_future_is_refused(client):
     worker, task = claimed_task(client)
-    future = (datetime.now(UTC) + timedelta(hours=1)).isoformat()
-    response = client.post(f"/tasks/{task['id']}/checkin", json=checkin_body(recorded_at=future), headers=worker)
+    response = client.post(
+        f"/tasks/{task['id']}/checkin", json=fresh_fix(client, ago=-timedelta(hours=1)), headers=worker
+    )
     assert response.status_code == 422 and response.json["code"] == "future_fix"
 
 

@@ -4,7 +4,7 @@ from tests.fieldwork import (
     EVIAN,
     HERE,
     NUTELLA,
-    checkin_body,
+    fresh_fix,
     new_worker,
     photo_bytes,
     published_campaign,
@@ -21,7 +21,7 @@ def test_the_whole_path(client, redis):
     assert task["reward_total_cents"] == 80
     claim = client.post(f"/tasks/{task['id']}/claim", json=HERE, headers=worker)
     assert claim.status_code == 200, claim.json
-    checkin = client.post(f"/tasks/{task['id']}/checkin", json=checkin_body(), headers=worker)
+    checkin = client.post(f"/tasks/{task['id']}/checkin", json=fresh_fix(client), headers=worker)
     assert checkin.status_code == 201, checkin.json
     first = upload(client, worker, task["id"], "key-0000001", photo_bytes(seed=1), gtin=NUTELLA)
     assert first.status_code == 201, first.json

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import uuid
 
-from tests.fieldwork import HERE, checkin_body, credit, photo_bytes, upload
+from tests.fieldwork import HERE, credit, fresh_fix, photo_bytes, upload
 from tests.helpers import bearer, register, sign_in
 from tests.verification import ONE_PRODUCT
 
@@ -128,7 +128,7 @@ def build_world(client, staff) -> dict:
     worker = actors["worker_a"]
     task = client.get("/tasks/nearby", query_string={"lat": 48.8566, "lon": 2.3522}, headers=worker).json["items"][0]
     client.post(f"/tasks/{task['id']}/claim", json=HERE, headers=worker)
-    client.post(f"/tasks/{task['id']}/checkin", json=checkin_body(), headers=worker)
+    client.post(f"/tasks/{task['id']}/checkin", json=fresh_fix(client), headers=worker)
     item = client.get(f"/tasks/{task['id']}", headers=worker).json["items"][0]
     photo = upload(client, worker, task["id"], "isolation-key-1", photo_bytes(seed=8), gtin=item["gtin"]).json
     webhook = client.post(

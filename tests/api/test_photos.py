@@ -14,7 +14,7 @@ from fieldtasks.images import CLEAN_MAX_PIXELS, MAX_PHOTO_BYTES, ImageError, pre
 from tests.fieldwork import (
     HERE,
     NUTELLA,
-    checkin_body,
+    fresh_fix,
     new_worker,
     on_site,
     photo_bytes,
@@ -165,7 +165,7 @@ def test_photos_need_a_current_claim(client):
     client.post(f"/tasks/{task['id']}/claim", json=HERE, headers=worker)
     early = upload(client, worker, task["id"], "no-checkin-01", photo_bytes(), gtin=NUTELLA)
     assert (early.status_code, early.json["code"]) == (409, "not_checked_in")  # a photo is taken on the visit
-    assert client.post(f"/tasks/{task['id']}/checkin", json=checkin_body(), headers=worker).status_code == 201
+    assert client.post(f"/tasks/{task['id']}/checkin", json=fresh_fix(client), headers=worker).status_code == 201
     assert upload(client, worker, task["id"], "checked-in-01", photo_bytes(), gtin=NUTELLA).status_code == 201
 
 

@@ -9,7 +9,7 @@ from tests.fieldwork import (
     HERE,
     PARIS,
     campaign_body,
-    checkin_body,
+    fresh_fix,
     nearby,
     new_client,
     new_worker,
@@ -99,7 +99,7 @@ def test_a_store_a_worker_is_at_is_neither_removed_nor_moved_nor_changed_once_ha
     assert (refused.status_code, refused.json["code"]) == (409, "store_in_use")
     assert refused.json["errors"]["claim_expires_at"].endswith("Z")
     assert edit(client, campaign, store["id"], geofence_m=200).status_code == 200  # not there yet: it moves
-    assert client.post(f"/tasks/{task['id']}/checkin", json=checkin_body(), headers=worker).status_code == 201
+    assert client.post(f"/tasks/{task['id']}/checkin", json=fresh_fix(client), headers=worker).status_code == 201
     moved = edit(client, campaign, store["id"], lat=48.87)
     assert (moved.status_code, moved.json["code"]) == (409, "store_in_use")
     renamed = edit(client, campaign, store["id"], name="Monoprix Rivoli-Sébastopol")
