@@ -3,6 +3,7 @@ next case, corrects the price with the keyboard and approves; the worker is paid
 
 from __future__ import annotations
 
+import pytest
 from playwright.sync_api import sync_playwright
 from sqlalchemy import text
 
@@ -11,6 +12,8 @@ from tests.browser import CHROMIUM, new_moderator, open_next_case
 from tests.fieldwork import EVIAN
 from tests.test_proof_photos import hand_in_photos
 from tests.verification import earnings, hand_in, label_photo, read_photo, stores_campaign
+
+pytestmark = pytest.mark.slow
 
 
 def test_a_moderator_corrects_a_price_and_approves_in_a_real_browser(committing_app, live_server):

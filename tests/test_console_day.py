@@ -9,12 +9,15 @@ from __future__ import annotations
 import statistics
 import time
 
+import pytest
 from playwright.sync_api import sync_playwright
 from sqlalchemy import text
 
 from tests.browser import CHROMIUM, new_moderator, open_next_case
 from tests.fieldwork import EVIAN, photo_bytes
 from tests.verification import hand_in, label_photo, read_photo, stores_campaign
+
+pytestmark = pytest.mark.slow
 
 # What the moderator sees, and does with the keyboard: a typed price the label contradicts (correct it),
 # another product's label (reject), an empty place (approve the absence), an unreadable photo (no fault).

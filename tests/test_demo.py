@@ -5,6 +5,7 @@ import os
 import subprocess
 import sys
 
+import pytest
 from sqlalchemy import text
 
 from fieldtasks import demo
@@ -32,6 +33,7 @@ def test_demo_seeds_once_and_a_worker_finds_its_tasks(app, client, connection, c
     assert tasks.json["items"][0]["client_name"] == demo.DEMO_ORGANIZATION
 
 
+@pytest.mark.slow
 def test_the_demo_phone_plays_the_whole_flow_through_a_real_worker(committing_app):
     res = committing_app.extensions[EXTENSION]
     demo.seed(res)

@@ -123,6 +123,7 @@ def test_a_photo_that_kills_every_run_is_given_up_and_its_item_reviewed(client, 
     assert "gave up after 5 attempts" in item["reasons"][0]["message"]
 
 
+@pytest.mark.slow
 def test_a_real_worker_reads_the_photo_and_pays_the_item(committing_app, engine, redis):
     client = committing_app.test_client()
     handed_in = hand_in(client, label_photo(seed=11))
@@ -135,6 +136,7 @@ def test_a_real_worker_reads_the_photo_and_pays_the_item(committing_app, engine,
         assert paid.scalar_one() == 40
 
 
+@pytest.mark.slow
 def test_a_retry_left_scheduled_by_a_killed_worker_is_run_by_the_next_workers_sweeper(committing_app, engine, redis):
     # A transient failure (the photo's file unreadable for a moment) makes RQ schedule a retry; the worker is killed
     # before its scheduler moves it; the dead scheduler's lock keeps the next worker's scheduler away for minutes.

@@ -6,6 +6,7 @@ import io
 import random
 import uuid
 
+import pytest
 from sqlalchemy import text
 
 from fieldtasks.api.context import EXTENSION
@@ -98,6 +99,7 @@ def test_an_unreadable_shelf_goes_to_review_and_the_moderator_says_what_was_ther
     assert earnings(client, worker)["available_cents"] == 40
 
 
+@pytest.mark.slow
 def test_a_real_worker_reads_a_shelf_and_pays_each_product(committing_app, engine, redis):
     client = committing_app.test_client()
     campaign = placement_campaign(client)

@@ -8,6 +8,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
 from sqlalchemy import text
 
 from fieldtasks.api.context import EXTENSION
@@ -174,6 +175,7 @@ def test_a_claim_not_picked_up_in_time_expires(client, clock):
     assert phone.check_in(PARIS).json["code"] == "claim_expired"
 
 
+@pytest.mark.slow
 def test_a_real_worker_reads_both_codes_and_pays_the_drop_off(committing_app, engine, redis, clock):
     phone = Scooter(committing_app.test_client(), clock)
     assert phone.pick_up(code_jpeg("SCT-0001", seed=7)).status_code == 200

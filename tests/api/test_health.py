@@ -2,10 +2,8 @@
 
 import shutil
 import subprocess
-import time
 
 import pytest
-from redis import Redis
 from sqlalchemy import text
 
 from fieldtasks import create_app
@@ -13,7 +11,7 @@ from fieldtasks.api.context import EXTENSION
 from fieldtasks.storage import S3Storage
 from tests.conftest import make_environ
 from tests.fieldwork import NUTELLA, on_site, photo_bytes, upload
-from tests.servers import free_port
+from tests.servers import free_port, wait_until_listening
 from tests.storage_server import s3_server
 
 
@@ -25,17 +23,13 @@ def private_redis(tmp_path):
         [shutil.which("redis-server") or "redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", ""],
         cwd=tmp_path,
         stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
     )
-    probe = Redis(port=port)
-    for _ in range(100):
-        try:
-            probe.ping()
-            break
-        except Exception:
-            time.sleep(0.05)
+    wait_until_listening(port, server, "redis-server")
     yield server, f"redis://127.0.0.1:{port}/0"
     server.kill()
     server.wait()
+    server.stderr.close()
 
 
 def test_healthz(client):

@@ -14,10 +14,14 @@ import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import pytest
+
 from tests.browser import live_server, new_staff  # noqa: F401  (fixture)
 from tests.conftest import METRICS_TOKEN
 from tests.fieldwork import HERE, NUTELLA, fresh_fix, new_client, new_worker, photo_bytes, published_campaign, upload
 from tests.helpers import bearer, sign_in
+
+pytestmark = pytest.mark.slow
 
 CHECKS = ",".join((
     "not_a_server_error", "status_code_conformance", "content_type_conformance", "response_schema_conformance",

@@ -16,6 +16,7 @@ from tests.database import ROOT
 
 
 @pytest.mark.chaos
+@pytest.mark.slow
 def test_every_item_is_settled_and_paid_exactly_once_through_kills_flushes_and_a_restart():
     env = {**os.environ, "DATABASE_URL": make_environ()["DATABASE_URL"]}
     result = subprocess.run(

@@ -186,6 +186,7 @@ def test_a_small_turned_barcode_in_a_large_photo_is_read_for_sure_around_its_reg
     assert all(other.confidence == "low" for other in extraction.barcodes if other.gtin != read.gtin)
 
 
+@pytest.mark.slow
 def test_boxes_are_in_the_coordinates_of_the_full_photo():
     code = Image.open(io.BytesIO(photo("ean13-3_01.png"))).convert("RGB")
     scene = Image.new("RGB", (4000, 3000), "white")
