@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any
-from urllib.parse import urlsplit
+from typing import Any, NamedTuple
 
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
-
-from fieldtasks import base64url
-from fieldtasks.storage import parse_storage_url
+from fieldtasks import config_values as parsers
 
 
 class ConfigError(Exception):
@@ -25,206 +20,266 @@ class ConfigError(Exception):
         super().__init__(f"fieldtasks cannot start, fix its configuration:\n{lines}")
 
 
+MISSING: Any = dataclasses.MISSING
+
+
+def setting(
+    name: str,
+    parse: Callable[[str], Any],
+    doc: str,
+    *,
+    default: Any = MISSING,
+    factory: Callable[[], Any] | None = None,
+    required: str = "no",
+) -> Any:
+    """A Config field read from the environment variable `name`; `required` is what the README says ("yes", or when)."""
+    metadata = {"env": name, "parse": parse, "doc": doc, "required": required}
+    if factory is not None:
+        return field(default_factory=factory, metadata=metadata)
+    return field(default=default, metadata=metadata)
+
+
 @dataclass(frozen=True)
 class Config:
-    """Everything the API, the worker and the CLI need to build their resources."""
+    """Everything the API, the worker and the CLI need to build their resources. Each field declares the environment
+    variable it is read from, its parser, its default and what it means: the README's table is made of these."""
 
-    database_url: str
-    redis_url: str
-    storage_url: str  # file:///a/folder or s3://bucket/prefix (STORAGE_URL, or STORAGE_DIR as a folder)
-    secret_key: str
-    access_token_minutes: int = 15
-    refresh_token_days: int = 30
-    max_content_length: int = 20 * 1024 * 1024
-    log_level: str = "INFO"
-    # Connections per process: at most db_pool_size + db_max_overflow; a request waits db_pool_timeout_s for one.
-    db_pool_size: int = 5
-    db_max_overflow: int = 5
-    db_pool_timeout_s: int = 10
-    password_hash_profile: str = "strong"
-    claim_limit: int = 3
-    claim_max_distance_km: int = 50  # a worker claims tasks within this distance of where they are
-    proxy_hops: int = 0  # reverse proxies in front that set X-Forwarded-For: the client's address is behind them
-    rate_limits_enabled: bool = True
-    auth_limit_per_address: str = "20 per minute; 200 per hour"  # sign-in, sign-up and refresh, per IP address
-    auth_limit_per_account: str = "5 per minute; 20 per hour"  # refused sign-ins, per account
-    rate_limit_prefix: str = "fieldtasks-limits"
-    console_cookie_secure: bool = True  # the console's session cookie goes over HTTPS only (make run: plain HTTP)
-    metrics_token: str | None = None  # what a Prometheus scraper sends as its bearer token; unset: /metrics is off
-    checkin_max_fix_age_s: int = 180  # a check-in's fix must reach the server this soon after it was taken
-    payout_minimum_cents: int = 1000  # below this, a withdrawal costs more than it moves
-    sweep_interval_s: int = 60  # how often the worker looks for lost jobs and overdue reviews
-    sweep_grace_s: int = 60  # a photo waiting longer than this for its job may have lost it
-    extraction_timeout_s: int = 120  # a photo job running longer is killed (and its photo read again)
-    photo_link_minutes: int = 60  # how long a photo link in the client feed opens the photo
-    photo_processes: int = 2  # child processes per API process that decode uploads (0: in the request's thread)
-    webhook_allow_private: bool = False  # webhooks to private or loopback addresses (tests, local demos)
-    moderator_daily_cap: int = 200  # cases one moderator may decide in a day
-    appeal_decision_hours: int = 72  # an appeal nobody decided by then is paid
-    # Per currency, in cents: pays reading briefs and practice tasks. France's SMIC, gross, on 2026-01-01.
-    min_hourly_wage_cents: dict[str, int] = field(default_factory=lambda: {"EUR": 1202})
-    # 32 bytes, base64: the Ed25519 key that signs work records. Default: derived from SECRET_KEY (set this to
-    # keep records verifiable across a change of SECRET_KEY).
-    work_record_signing_key: bytes | None = None
+    database_url: str = setting(
+        "DATABASE_URL",
+        parsers.parse_database_url,
+        "PostgreSQL with PostGIS, e.g. `postgresql://user:pass@host:5432/fieldtasks`",
+        required="yes",
+    )
+    redis_url: str = setting(
+        "REDIS_URL",
+        parsers.redis_url,
+        "e.g. `redis://host:6379/0`; holds only the job queues, it may be wiped at any time",
+        required="yes",
+    )
+    storage_url: str = setting(
+        "STORAGE_URL",
+        parsers.storage_url,
+        "where photos are kept: `s3://bucket/prefix` (any S3-compatible server, through boto3) or "
+        "`file:///a/folder`; wins over `STORAGE_DIR`",
+        required="yes, or `STORAGE_DIR`",
+    )
+    secret_key: str = setting(
+        "SECRET_KEY",
+        parsers.secret_key,
+        "at least 32 characters; signs access tokens",
+        required="yes",
+    )
+    access_token_minutes: int = setting(
+        "ACCESS_TOKEN_MINUTES",
+        parsers.positive_int,
+        "access token lifetime, default 15",
+        default=15,
+    )
+    refresh_token_days: int = setting(
+        "REFRESH_TOKEN_DAYS",
+        parsers.positive_int,
+        "refresh token lifetime, default 30",
+        default=30,
+    )
+    max_content_length: int = setting(
+        "MAX_CONTENT_LENGTH",
+        parsers.positive_int,
+        "largest request body in bytes, default 20 MiB (413 beyond)",
+        default=20 * 1024 * 1024,
+    )
+    log_level: str = setting(
+        "LOG_LEVEL",
+        parsers.log_level,
+        "default `INFO`",
+        default="INFO",
+    )
+    db_pool_size: int = setting(
+        "DB_POOL_SIZE",
+        parsers.positive_int,
+        "database connections each process keeps open, default 5",
+        default=5,
+    )
+    db_max_overflow: int = setting(
+        "DB_MAX_OVERFLOW",
+        parsers.non_negative_int,
+        "connections a process may open beyond the pool when busy, default 5",
+        default=5,
+    )
+    db_pool_timeout_s: int = setting(
+        "DB_POOL_TIMEOUT_S",
+        parsers.positive_int,
+        "how long a request waits for a free connection before a 503 `backend_unavailable`, default 10",
+        default=10,
+    )
+    claim_limit: int = setting(
+        "CLAIM_LIMIT",
+        parsers.positive_int,
+        "tasks a worker may hold at once, default 3",
+        default=3,
+    )
+    claim_max_distance_km: int = setting(
+        "CLAIM_MAX_DISTANCE_KM",
+        parsers.positive_int,
+        "how far from where they are a worker may claim a task, default 50",
+        default=50,
+    )
+    rate_limits_enabled: bool = setting(
+        "RATE_LIMITS_ENABLED",
+        parsers.boolean,
+        "`true` (default): brute-force limits on `/auth/token`, `/auth/register`, `/auth/refresh` and the "
+        "console sign-in, counted in Redis (429 `rate_limited` with `Retry-After`; without Redis nobody "
+        "is limited)",
+        default=True,
+    )
+    auth_limit_per_address: str = setting(
+        "AUTH_LIMIT_PER_ADDRESS",
+        parsers.rate_limit,
+        "attempts per IP address and action, default `20 per minute; 200 per hour`",
+        default="20 per minute; 200 per hour",
+    )
+    proxy_hops: int = setting(
+        "PROXY_HOPS",
+        parsers.non_negative_int,
+        "how many reverse proxies in front set `X-Forwarded-For` (default 0): set it behind a load "
+        "balancer, or every client shares the proxy's address limits",
+        default=0,
+    )
+    auth_limit_per_account: str = setting(
+        "AUTH_LIMIT_PER_ACCOUNT",
+        parsers.rate_limit,
+        "refused sign-ins per account, default `5 per minute; 20 per hour`: over it, even the right password waits",
+        default="5 per minute; 20 per hour",
+    )
+    rate_limit_prefix: str = setting(
+        "RATE_LIMIT_PREFIX",
+        str,
+        "the prefix of the rate limits' counters in Redis, default `fieldtasks-limits` (deployments sharing one Redis "
+        "keep apart with their own)",
+        default="fieldtasks-limits",
+    )
+    console_cookie_secure: bool = setting(
+        "CONSOLE_COOKIE_SECURE",
+        parsers.boolean,
+        "`true` (default): the console's session cookie is sent over HTTPS only; `make run` sets `false` "
+        "(plain HTTP on 127.0.0.1)",
+        default=True,
+    )
+    metrics_token: str | None = setting(
+        "METRICS_TOKEN",
+        parsers.metrics_token,
+        "the bearer token a Prometheus scraper sends to `/metrics` (at least 24 characters); unset, `/metrics` is off",
+        default=None,
+    )
+    checkin_max_fix_age_s: int = setting(
+        "CHECKIN_MAX_FIX_AGE_S",
+        parsers.positive_int,
+        "how soon after it was taken a check-in's fix must reach the server, default 180",
+        default=180,
+    )
+    password_hash_profile: str = setting(
+        "PASSWORD_HASH_PROFILE",
+        parsers.password_hash_profile,
+        "`strong` (default, argon2id) or `fast` (tests only)",
+        default="strong",
+    )
+    payout_minimum_cents: int = setting(
+        "PAYOUT_MINIMUM_CENTS",
+        parsers.positive_int,
+        "smallest withdrawal, default 1000",
+        default=1000,
+    )
+    extraction_timeout_s: int = setting(
+        "EXTRACTION_TIMEOUT_S",
+        parsers.positive_int,
+        "a photo job running longer is killed and its photo read again, default 120",
+        default=120,
+    )
+    sweep_interval_s: int = setting(
+        "SWEEP_INTERVAL_S",
+        parsers.positive_int,
+        "how often each worker's sweeper looks for lost jobs and overdue reviews, default 60",
+        default=60,
+    )
+    sweep_grace_s: int = setting(
+        "SWEEP_GRACE_S",
+        parsers.positive_int,
+        "a photo queued longer than this without being read may have lost its job, default 60",
+        default=60,
+    )
+    photo_link_minutes: int = setting(
+        "PHOTO_LINK_MINUTES",
+        parsers.positive_int,
+        "how long a photo link from the client feed, the moderation API and the console works, default 60 "
+        "(the service's own signed link on a folder, a SigV4 presigned URL of the bucket on S3)",
+        default=60,
+    )
+    photo_processes: int = setting(
+        "PHOTO_PROCESSES",
+        parsers.non_negative_int,
+        "child processes per API process that decode, hash and re-encode uploaded photos, default 2 (they "
+        "also bound how many are decoded at once); `0` does it in the request's thread, which then holds "
+        "up the process's other requests",
+        default=2,
+    )
+    webhook_allow_private: bool = setting(
+        "WEBHOOK_ALLOW_PRIVATE",
+        parsers.boolean,
+        "`true` lets webhooks target private or loopback addresses (default `false`)",
+        default=False,
+    )
+    moderator_daily_cap: int = setting(
+        "MODERATOR_DAILY_CAP",
+        parsers.positive_int,
+        "cases one moderator may decide in a day, default 200",
+        default=200,
+    )
+    appeal_decision_hours: int = setting(
+        "APPEAL_DECISION_HOURS",
+        parsers.positive_int,
+        "an appeal nobody decided by then is paid, default 72; also the time a client's price dispute is "
+        "due (a dispute is never settled by default: the worker was paid already)",
+        default=72,
+    )
+    work_record_signing_key: bytes | None = setting(
+        "WORK_RECORD_SIGNING_KEY",
+        parsers.ed25519_seed,
+        "32 bytes, base64: the Ed25519 key that signs work records; by default derived from `SECRET_KEY` "
+        "(set it so records stay verifiable when `SECRET_KEY` changes)",
+        default=None,
+    )
+    min_hourly_wage_cents: dict[str, int] = setting(
+        "MIN_HOURLY_WAGE_CENTS",
+        parsers.wages,
+        "the minimum hourly rate per currency, `EUR:1202,NOK:16000`; default `EUR:1202` (France's gross "
+        "SMIC on 1 January 2026); pays reading briefs",
+        factory=lambda: {"EUR": 1202},
+    )
 
-    def hourly_wage_cents(self, currency: str) -> int | None:
-        """The minimum hourly rate in this currency, if one is configured."""
-        return self.min_hourly_wage_cents.get(currency)
+
+class Variable(NamedTuple):
+    """A variable that is not one Config field's own."""
+
+    name: str
+    required: str
+    doc: str
+    parse: Callable[[str], Any] | None = None
 
 
-def parse_database_url(raw: str) -> str:
-    """A PostgreSQL URL for SQLAlchemy with the psycopg2 driver; ValueError says what is wrong."""
-    try:
-        url = make_url(raw)
-    except ArgumentError:
-        raise ValueError("is not a database URL (postgresql://user:password@host:5432/name)") from None
-    if url.get_backend_name() != "postgresql":
-        raise ValueError(f"must be a PostgreSQL URL, got the {url.get_backend_name()!r} scheme")
-    if not url.database:
-        raise ValueError("names no database")
-    if url.drivername == "postgresql":
-        url = url.set(drivername="postgresql+psycopg2")
-    return url.render_as_string(hide_password=False)
-
-
-def _redis_url(raw: str) -> str:
-    parts = urlsplit(raw)
-    if parts.scheme not in ("redis", "rediss", "unix"):
-        raise ValueError("must be a redis://, rediss:// or unix:// URL (redis://host:6379/0)")
-    if parts.scheme != "unix" and not parts.hostname:
-        raise ValueError("names no host")
-    return raw
-
-
-def _storage_url(raw: str) -> str:
-    parse_storage_url(raw)  # raises ValueError naming what is accepted
-    return raw
-
-
-def _storage_dir(raw: str) -> str:
-    """A folder, as the file:// URL it stands for (STORAGE_URL wins when both are set)."""
-    return Path(raw).absolute().as_uri()
-
-
-def _secret_key(raw: str) -> str:
-    if len(raw) < 32:
-        hint = "python -c 'import secrets; print(secrets.token_urlsafe(48))'"
-        raise ValueError(f"must be at least 32 characters long; make one with `{hint}`")
-    return raw
-
-
-def _positive_int(raw: str) -> int:
-    try:
-        value = int(raw)
-    except ValueError:
-        raise ValueError(f"must be a whole number, got {raw!r}") from None
-    if value <= 0:
-        raise ValueError(f"must be positive, got {value}")
-    return value
-
-
-def _wages(raw: str) -> dict[str, int]:
-    """EUR:1202,NOK:15000 (cents per hour, per currency)."""
-    wages = {}
-    for part in raw.split(","):
-        currency, _, cents = part.strip().partition(":")
-        if not (len(currency) == 3 and currency.isalpha() and currency.isupper()):
-            raise ValueError(f"write CUR:cents,... (EUR:1202), got {part.strip()!r}")
-        wages[currency] = _positive_int(cents)
-    return wages
-
-
-def _ed25519_seed(raw: str) -> bytes:
-    try:
-        seed = base64url.decode(raw)
-    except ValueError:
-        raise ValueError("must be base64") from None
-    if len(seed) != 32:
-        raise ValueError(f"must be 32 bytes (an Ed25519 seed), got {len(seed)}")
-    return seed
-
-
-def _boolean(raw: str) -> bool:
-    if raw.lower() in ("1", "true", "yes", "on"):
-        return True
-    if raw.lower() in ("0", "false", "no", "off"):
-        return False
-    raise ValueError(f"must be true or false, got {raw!r}")
-
-
-def _log_level(raw: str) -> str:
-    level = raw.upper()
-    if level not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
-        raise ValueError(f"must be DEBUG, INFO, WARNING, ERROR or CRITICAL, got {raw!r}")
-    return level
-
-
-def _non_negative_int(raw: str) -> int:
-    value = int(raw)
-    if value < 0:
-        raise ValueError(f"must be 0 or more, got {raw!r}")
-    return value
-
-
-def _rate_limit(raw: str) -> str:
-    from limits import parse_many
-
-    try:
-        parse_many(raw)
-    except ValueError:
-        raise ValueError(f"must read like '5 per minute; 20 per hour', got {raw!r}") from None
-    return raw
-
-
-def _metrics_token(raw: str) -> str:
-    if len(raw) < 24:
-        raise ValueError("must be at least 24 characters (a random token)")
-    return raw
-
-
-def _password_hash_profile(raw: str) -> str:
-    if raw not in ("strong", "fast"):
-        raise ValueError(f"must be strong (the default) or fast (tests only), got {raw!r}")
-    return raw
-
-
-# Environment variable -> (Config field, parser, required)
-_VARIABLES: dict[str, tuple[str, Callable[[str], Any], bool]] = {
-    "DATABASE_URL": ("database_url", parse_database_url, True),
-    "REDIS_URL": ("redis_url", _redis_url, True),
-    "STORAGE_URL": ("storage_url", _storage_url, False),
-    "STORAGE_DIR": ("storage_dir", _storage_dir, False),
-    "SECRET_KEY": ("secret_key", _secret_key, True),
-    "ACCESS_TOKEN_MINUTES": ("access_token_minutes", _positive_int, False),
-    "REFRESH_TOKEN_DAYS": ("refresh_token_days", _positive_int, False),
-    "MAX_CONTENT_LENGTH": ("max_content_length", _positive_int, False),
-    "LOG_LEVEL": ("log_level", _log_level, False),
-    "DB_POOL_SIZE": ("db_pool_size", _positive_int, False),
-    "DB_MAX_OVERFLOW": ("db_max_overflow", _non_negative_int, False),
-    "DB_POOL_TIMEOUT_S": ("db_pool_timeout_s", _positive_int, False),
-    "CLAIM_LIMIT": ("claim_limit", _positive_int, False),
-    "CLAIM_MAX_DISTANCE_KM": ("claim_max_distance_km", _positive_int, False),
-    "CHECKIN_MAX_FIX_AGE_S": ("checkin_max_fix_age_s", _positive_int, False),
-    "METRICS_TOKEN": ("metrics_token", _metrics_token, False),
-    "CONSOLE_COOKIE_SECURE": ("console_cookie_secure", _boolean, False),
-    "RATE_LIMITS_ENABLED": ("rate_limits_enabled", _boolean, False),
-    "PROXY_HOPS": ("proxy_hops", _non_negative_int, False),
-    "AUTH_LIMIT_PER_ADDRESS": ("auth_limit_per_address", _rate_limit, False),
-    "AUTH_LIMIT_PER_ACCOUNT": ("auth_limit_per_account", _rate_limit, False),
-    "RATE_LIMIT_PREFIX": ("rate_limit_prefix", str, False),
-    "PAYOUT_MINIMUM_CENTS": ("payout_minimum_cents", _positive_int, False),
-    "SWEEP_INTERVAL_S": ("sweep_interval_s", _positive_int, False),
-    "SWEEP_GRACE_S": ("sweep_grace_s", _positive_int, False),
-    "EXTRACTION_TIMEOUT_S": ("extraction_timeout_s", _positive_int, False),
-    "PHOTO_LINK_MINUTES": ("photo_link_minutes", _positive_int, False),
-    "PHOTO_PROCESSES": ("photo_processes", _non_negative_int, False),
-    "WEBHOOK_ALLOW_PRIVATE": ("webhook_allow_private", _boolean, False),
-    "MODERATOR_DAILY_CAP": ("moderator_daily_cap", _positive_int, False),
-    "APPEAL_DECISION_HOURS": ("appeal_decision_hours", _positive_int, False),
-    "PASSWORD_HASH_PROFILE": ("password_hash_profile", _password_hash_profile, False),
-    "MIN_HOURLY_WAGE_CENTS": ("min_hourly_wage_cents", _wages, False),
-    "WORK_RECORD_SIGNING_KEY": ("work_record_signing_key", _ed25519_seed, False),
-}
+# A second way to give storage_url: a folder (STORAGE_URL wins when both are set).
+STORAGE_DIR = Variable(
+    "STORAGE_DIR",
+    "(see above)",
+    "a folder for photos, the same as `STORAGE_URL=file:///that/folder`; `make run`'s default is `var/storage`",
+    parsers.storage_dir,
+)
+# Read by boto3 itself, not by load_config: in the README's table for whoever configures a bucket.
+BOTO3_VARIABLES = Variable(
+    "AWS_ENDPOINT_URL`, `AWS_DEFAULT_REGION`, `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY",
+    "with `s3://`",
+    "the S3 server and its credentials, as boto3 reads them (or any other way boto3 finds them: "
+    "profiles, instance roles); leave the endpoint unset for AWS itself. Clients open presigned links "
+    "on that endpoint: it must be reachable from where the feed is read",
+)
 
 
 def load_config(environ: Mapping[str, str] | None = None) -> Config:
@@ -232,16 +287,18 @@ def load_config(environ: Mapping[str, str] | None = None) -> Config:
     environ = os.environ if environ is None else environ
     values: dict[str, Any] = {}
     problems: dict[str, str] = {}
-    for name, (attribute, parse, required) in _VARIABLES.items():
-        raw = environ.get(name, "").strip()
+    declared = [(f.name, f.metadata) for f in dataclasses.fields(Config)]
+    folder_variable = {"env": STORAGE_DIR.name, "parse": STORAGE_DIR.parse, "required": "no"}
+    for attribute, meta in [*declared, ("storage_dir", folder_variable)]:
+        raw = environ.get(meta["env"], "").strip()
         if not raw:
-            if required:
-                problems[name] = "is missing"
+            if meta["required"] == "yes":
+                problems[meta["env"]] = "is missing"
             continue
         try:
-            values[attribute] = parse(raw)
+            values[attribute] = meta["parse"](raw)
         except ValueError as error:
-            problems[name] = str(error)
+            problems[meta["env"]] = str(error)
     folder = values.pop("storage_dir", None)
     values.setdefault("storage_url", folder)
     if values["storage_url"] is None and "STORAGE_URL" not in problems:
@@ -249,3 +306,12 @@ def load_config(environ: Mapping[str, str] | None = None) -> Config:
     if problems:
         raise ConfigError(problems)
     return Config(**values)
+
+
+def markdown_table() -> str:
+    """The README's configuration table, from the declarations above (tests/test_config.py holds them equal)."""
+    rows = [(f.metadata["env"], f.metadata["required"], f.metadata["doc"]) for f in dataclasses.fields(Config)]
+    rows[3:3] = [STORAGE_DIR[:3], BOTO3_VARIABLES[:3]]  # after STORAGE_URL
+    lines = ["| variable | required | meaning |", "|---|---|---|"]
+    lines += [f"| `{name}` | {required} | {doc} |" for name, required, doc in rows]
+    return "\n".join(lines)

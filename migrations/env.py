@@ -9,7 +9,7 @@ from alembic import context
 from geoalchemy2 import alembic_helpers
 from sqlalchemy import create_engine, pool
 
-from fieldtasks.config import parse_database_url
+from fieldtasks.config_values import parse_database_url
 from fieldtasks.models import Base
 
 config = context.config

@@ -1,5 +1,6 @@
 """Start-up refuses a missing or malformed configuration with a message naming each variable."""
 
+import dataclasses
 import os
 import subprocess
 import sys
@@ -8,7 +9,7 @@ import pytest
 
 from fieldtasks import create_app
 from fieldtasks.api.context import EXTENSION
-from fieldtasks.config import ConfigError, load_config
+from fieldtasks.config import Config, ConfigError, load_config, markdown_table
 from tests.conftest import make_environ
 from tests.database import ROOT
 
@@ -49,13 +50,28 @@ def test_malformed_variable_is_named_with_its_reason(name, value, reason):
 
 
 def test_the_minimum_hourly_rate_is_the_smic_unless_configured_per_currency():
-    assert load_config(make_environ()).hourly_wage_cents("EUR") == 1202
+    assert load_config(make_environ()).min_hourly_wage_cents == {"EUR": 1202}
     config = load_config(make_environ(MIN_HOURLY_WAGE_CENTS="EUR:1300, NOK:16000"))
-    assert (config.hourly_wage_cents("EUR"), config.hourly_wage_cents("NOK"), config.hourly_wage_cents("USD")) == (
-        1300,
-        16000,
-        None,
-    )
+    assert config.min_hourly_wage_cents == {"EUR": 1300, "NOK": 16000}
+
+
+def test_the_readme_table_is_the_configuration_declared():
+    """Each variable is declared once, on its Config field (name, parser, default, meaning): the README's table
+    must be exactly the one those declarations make (`python -c 'from fieldtasks.config import markdown_table;
+    print(markdown_table())'` prints it)."""
+    readme = (ROOT / "README.md").read_text()
+    start = readme.index("| variable | required | meaning |")
+    assert readme[start : readme.index("\n\n", start)] == markdown_table()
+
+
+def test_every_declared_variable_is_read_with_its_own_parser():
+    fields = {f.metadata["env"]: f for f in dataclasses.fields(Config)}
+    assert len(fields) == len(dataclasses.fields(Config)) >= 30  # one variable per field, none shared
+    config = load_config(make_environ(CLAIM_LIMIT="7", WEBHOOK_ALLOW_PRIVATE="yes", LOG_LEVEL="debug"))
+    assert (config.claim_limit, config.webhook_allow_private, config.log_level) == (7, True, "DEBUG")
+    with pytest.raises(ConfigError) as error:
+        load_config(make_environ(**{name: "  not a value  " for name in fields if name != "RATE_LIMIT_PREFIX"}))
+    assert set(error.value.problems) == set(fields) - {"RATE_LIMIT_PREFIX"}
 
 
 def test_photos_go_to_storage_url_which_wins_over_storage_dir(tmp_path):
