@@ -63,27 +63,23 @@ def _box(data: Stored) -> Box:
 
 
 def _barcode(data: Stored) -> BarcodeRead:
-    return BarcodeRead(
-        gtin=data["gtin"],
-        symbology=data["symbology"],
-        box=_maybe(_box, data.get("box")),
-        decoders=tuple(data.get("decoders", ())),
-        votes=data.get("votes", 1),
-        confidence=Confidence(data["confidence"]),
-        expected=data.get("expected"),
-    )
+    return BarcodeRead(data["gtin"], **_read_fields(data))
 
 
 def _code(data: Stored) -> CodeRead:
-    return CodeRead(
-        text=data["text"],
-        symbology=data["symbology"],
-        box=_maybe(_box, data.get("box")),
-        decoders=tuple(data.get("decoders", ())),
-        votes=data.get("votes", 1),
-        confidence=Confidence(data["confidence"]),
-        expected=data.get("expected"),
-    )
+    return CodeRead(data["text"], **_read_fields(data))
+
+
+def _read_fields(data: Stored) -> dict[str, Any]:
+    """What a product code and a vehicle code share: how they were read, and how sure that is."""
+    return {
+        "symbology": data["symbology"],
+        "box": _maybe(_box, data.get("box")),
+        "decoders": tuple(data.get("decoders", ())),
+        "votes": data.get("votes", 1),
+        "confidence": Confidence(data["confidence"]),
+        "expected": data.get("expected"),
+    }
 
 
 def _price(data: Stored) -> PriceCandidate:
