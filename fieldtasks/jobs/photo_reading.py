@@ -11,7 +11,7 @@ from rq.timeouts import JobTimeoutException
 from sqlalchemy.exc import OperationalError
 
 from fieldtasks.jobs.context import job_resources
-from fieldtasks.jobs.webhooks import enqueue_deliveries
+from fieldtasks.jobs.webhooks import deliver_after_commit
 from fieldtasks.ocr import Hints, UnreadablePhotoError, extract, scene_text
 from fieldtasks.ocr.extract import engine_versions
 from fieldtasks.ocr.stored import to_json
@@ -74,8 +74,8 @@ def run_extraction(res: Resources, photo_id: uuid.UUID, generation: int) -> str:
         if not extraction.record_extraction(session, claimed, result=result, error=error, now=res.clock()):
             return "already recorded"
         settled = verification.settle_task(session, claimed.task_id, now=res.clock())
-    # After the commit: the deliveries are safe in PostgreSQL (the sweep would find them anyway).
-    enqueue_deliveries(res.redis, settled.deliveries)
+    # After the commit: the deliveries are safe in PostgreSQL (with Redis down, the sweep finds them).
+    deliver_after_commit(res.redis, settled.deliveries)
     extra = {"photo_id": str(photo_id), "generation": generation, "settled": len(settled.items)}
     log.info("photo extracted", extra=extra)
     return "failed" if error else "done"
