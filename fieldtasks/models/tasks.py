@@ -97,8 +97,9 @@ class Task(Base):
         """Claimed, and the claim's time is up: free for the next claimer (the expiry lives in the row: no cron)."""
         return is_claim_lapsed(self.status, self.claim_expires_at, now)
 
-    @claim_lapsed.expression
-    def claim_lapsed(cls, now: Any) -> ColumnElement[bool]:
+    @claim_lapsed.inplace.expression  # type: ignore[attr-defined]  # mypy sees the hybrid as a plain callable here
+    @classmethod
+    def _claim_lapsed_expression(cls, now: Any) -> ColumnElement[bool]:
         return (cls.status == TaskStatus.CLAIMED) & (cls.claim_expires_at <= now)
 
 

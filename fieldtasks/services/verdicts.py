@@ -9,7 +9,7 @@ from typing import Any
 
 from fieldtasks.i18n import N_, Sentence
 from fieldtasks.models import CampaignKind, PhotoStage, Presence, PriceSource
-from fieldtasks.ocr.types import BarcodeRead, CodeRead, Confidence, Extraction, TypedPrice, UnitPriceCheck
+from fieldtasks.ocr.types import BarcodeRead, CodeRead, Confidence, Extraction, PriceCheck, TypedPrice, UnitPriceCheck
 
 OUTLIER_FACTOR = 3  # a price more than 3 times (or less than a third of) the recent median is flagged
 
@@ -215,23 +215,24 @@ def _price(evidence: Evidence) -> tuple[ShelfPrice | None, list[dict[str, str]]]
     the photos showing the product count when one does: another label's price is not this product's."""
     proofs = [photo for photo in evidence.photos if shows_product(photo.extraction.barcodes, evidence.expected_gtin)]
     proofs = proofs or evidence.photos
-    typed = [photo for photo in proofs if photo.extraction.typed_price]
+    typed = [(photo, check) for photo in proofs if (check := photo.extraction.typed_price) is not None]
     if typed:
         return _typed_price(evidence, typed)
-    shelf = [photo for photo in proofs if photo.extraction.shelf_price]
-    confident = [photo for photo in shelf if photo.extraction.shelf_price.confidence == Confidence.HIGH]
-    amounts = {photo.extraction.shelf_price.amount_cents for photo in confident}
+    shelf = [(photo, read) for photo in proofs if (read := photo.extraction.shelf_price) is not None]
+    confident = [(photo, read) for photo, read in shelf if read.confidence == Confidence.HIGH]
+    amounts = {read.amount_cents for _, read in confident}
     if len(amounts) > 1 or (shelf and not confident):
         return None, [_disagreement(evidence) or reason("low_confidence", what="price")]
     if not confident:
         return None, [reason("price_unreadable")] if evidence.photos else []
-    proof = confident[0]
-    return _unless_outlier(evidence, ShelfPrice(proof.extraction.shelf_price.amount_cents, PriceSource.READ, proof))
+    proof, read = confident[0]
+    return _unless_outlier(evidence, ShelfPrice(read.amount_cents, PriceSource.READ, proof))
 
 
-def _typed_price(evidence: Evidence, typed: list[ReadPhoto]) -> tuple[ShelfPrice | None, list[dict[str, str]]]:
+def _typed_price(
+    evidence: Evidence, checks: list[tuple[ReadPhoto, PriceCheck]]
+) -> tuple[ShelfPrice | None, list[dict[str, str]]]:
     """Confirmed by a photo, and no photo reads otherwise for sure: the typed price, established twice."""
-    checks = [(photo, photo.extraction.typed_price) for photo in typed]
     for _, check in checks:
         if check.outcome == TypedPrice.CONTRADICTED:
             return None, [reason("price_mismatch", typed=_money(check.typed_cents), read=_money(check.read_cents))]
@@ -263,7 +264,9 @@ def _disagreement(evidence: Evidence) -> dict[str, str] | None:
     return None
 
 
-def _money(cents: int) -> str:
+def _money(cents: int | None) -> str:
+    if cents is None:
+        return "?"
     return f"{cents // 100}.{cents % 100:02d}"
 
 
