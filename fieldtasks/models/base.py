@@ -61,7 +61,8 @@ class State(TypeDecorator[E]):
         return None if value is None else self.states(value)
 
 
-def one_of(column: str, states: type[enum.StrEnum], *, name: str | None = None) -> CheckConstraint:
-    """The CHECK constraint that keeps a state column within its enum: the values are said once, in the enum."""
+def one_of(column: str, states: type[enum.StrEnum]) -> CheckConstraint:
+    """The CHECK constraint that keeps a state column within its enum (named after the column, as the migrations
+    name it): the values are said once, in the enum."""
     listed = ", ".join(f"'{state.value}'" for state in states)
-    return CheckConstraint(f"{column} IN ({listed})", name=name or column)
+    return CheckConstraint(f"{column} IN ({listed})", name=column)
