@@ -2,29 +2,34 @@
 
 from __future__ import annotations
 
-import secrets
 import uuid
-from collections.abc import Callable
 from datetime import UTC, datetime
-from functools import wraps
 from typing import Any
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 
-from fieldtasks.api.access import ACCESS_ATTRIBUTE, public
-from fieldtasks.api.blueprint import clean_text
+from fieldtasks.api.access import public
 from fieldtasks.api.console_words import SUGGESTED_REJECTION, kind_words, reason_words
 from fieldtasks.api.context import resources, unit_of_work
 from fieldtasks.api.errors import DOMAIN_STATUS
 from fieldtasks.api.feeds import photo_url
 from fieldtasks.api.languages import CONSOLE_LANGUAGE
-from fieldtasks.errors import AuthenticationError, DomainError, TooManyRequestsError
+from fieldtasks.api.page_sessions import (
+    is_own_path,
+    login_csrf,
+    protect,
+    sign_in_from_form,
+    signed_in_page,
+    start_session,
+)
+from fieldtasks.errors import DomainError
 from fieldtasks.i18n import N_, localized
 from fieldtasks.jobs.webhooks import deliver_after_commit
 from fieldtasks.models import REJECT_REASONS, CaseOutcome, Presence, Role
-from fieldtasks.services import accounts, case_views, moderation
+from fieldtasks.services import case_views, moderation
+from fieldtasks.services.accounts import TokenPair
 
 blp = Blueprint("console", __name__, url_prefix="/console", template_folder="../templates")
 LANGUAGES = (("fr", "Français"), ("en", "English"))  # the console's switch
@@ -49,44 +54,8 @@ def _when(moment: datetime | str | None, seconds: bool = False) -> Markup:
     return Markup('<time datetime="{}" data-precision="{}">{} UTC</time>').format(utc.isoformat(), kind, shown)
 
 
-def moderator_page(view: Callable) -> Callable:
-    """Signed in as a moderator (a token in the session cookie), or back to the sign-in page."""
-
-    @wraps(view)
-    def wrapper(*args: Any, **kwargs: Any):
-        res = resources()
-        try:
-            claims = res.access_tokens.decode(session.get("token", ""), now=res.clock())
-        except AuthenticationError:
-            return redirect(url_for("console.sign_in"))
-        if claims.role != Role.MODERATOR:
-            session.clear()
-            flash(localized(N_("The console is for moderators.")))
-            return redirect(url_for("console.sign_in"))
-        if request.method == "POST" and request.form.get("csrf") != session.get("csrf"):
-            abort(400)
-        return view(claims, *args, **kwargs)
-
-    setattr(wrapper, ACCESS_ATTRIBUTE, frozenset({Role.MODERATOR}))
-    return wrapper
-
-
-@blp.before_request
-def csp_nonce() -> None:
-    g.csp_nonce = secrets.token_urlsafe(16)
-
-
-@blp.after_request
-def security_headers(response):
-    """The console runs only its own scripts (each with this page's nonce), in no one else's frame."""
-    response.headers["Content-Security-Policy"] = (
-        f"default-src 'self'; script-src 'nonce-{g.get('csp_nonce', '')}'; style-src 'self' 'unsafe-inline'; "
-        "img-src 'self' data:; frame-ancestors 'none'; form-action 'self'; base-uri 'none'; object-src 'none'"
-    )
-    response.headers["X-Frame-Options"] = "DENY"
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Referrer-Policy"] = "same-origin"
-    return response
+moderator_page = signed_in_page(Role.MODERATOR, "console.sign_in", N_("The console is for moderators."))
+protect(blp)
 
 
 @blp.errorhandler(DomainError)
@@ -116,37 +85,18 @@ def language(code: str):
         abort(404)
     session[CONSOLE_LANGUAGE] = code
     back = request.args.get("next", "")
-    return redirect(back if back.startswith("/console") and not back.startswith("//") else url_for("console.queue"))
+    return redirect(back if is_own_path(back, "/console") else url_for("console.queue"))
 
 
 @blp.route("/login", methods=["GET", "POST"])
 @public
 def sign_in():
     if request.method == "GET":
-        session.setdefault("login_csrf", secrets.token_urlsafe(16))
-        return render_template("console/login.html", login_csrf=session["login_csrf"])
-    if not session.get("login_csrf") or request.form.get("csrf") != session["login_csrf"]:
-        abort(400)  # a sign-in form posted from elsewhere (login CSRF)
-    res = resources()
-    if not clean_text(request.form.values()):
-        flash(localized(N_("Text may not contain NUL characters or unpaired surrogates.")))
-        return render_template("console/login.html", login_csrf=session["login_csrf"]), 400
-    try:
-        res.auth_limits.check_address("console", request.remote_addr)
-        with res.auth_limits.account(request.form.get("email", "")), unit_of_work() as db:
-            tokens = accounts.sign_in(
-                db, email=request.form.get("email", ""), password=request.form.get("password", ""),
-                passwords=res.passwords, credentials=res.credentials(),
-            )  # fmt: skip
-    except TooManyRequestsError as error:
-        flash(localized(error.message))
-        page = render_template("console/login.html", login_csrf=session["login_csrf"])
-        return page, 429, {"Retry-After": str(error.retry_after)}
-    except DomainError as error:
-        flash(localized(error.message))
-        return render_template("console/login.html", login_csrf=session["login_csrf"]), 401
-    session.clear()
-    session["token"], session["csrf"] = tokens.access_token, secrets.token_urlsafe(16)
+        return render_template("console/login.html", login_csrf=login_csrf())
+    signed_in = sign_in_from_form("console/login.html", "console")
+    if not isinstance(signed_in, TokenPair):
+        return signed_in  # the form again, saying why
+    start_session(signed_in)
     return redirect(url_for("console.queue"))
 
 

@@ -1,0 +1,106 @@
+"""What the service's server-rendered pages share (the moderators' console, the workers' app): the access token
+kept in the signed, HttpOnly session cookie (never in the browser's storage), a CSRF token per session, a nonce per
+page for the page's own scripts, and headers that keep every other script and frame out."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, session, url_for
+from werkzeug.wrappers import Response
+
+from fieldtasks.api.access import ACCESS_ATTRIBUTE
+from fieldtasks.api.blueprint import clean_text
+from fieldtasks.api.context import resources, unit_of_work
+from fieldtasks.errors import AuthenticationError, DomainError, TooManyRequestsError
+from fieldtasks.i18n import N_, localized
+from fieldtasks.models import Role
+from fieldtasks.services import accounts
+from fieldtasks.services.accounts import TokenPair
+
+
+def signed_in_page(role: Role, sign_in_endpoint: str, wrong_role: str) -> Callable[[Callable], Callable]:
+    """Signed in with `role` (a token in the session cookie), or back to the sign-in page; a POST must carry the
+    session's CSRF token. The view gets the access claims first."""
+
+    def decorate(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapper(*args: Any, **kwargs: Any):
+            res = resources()
+            try:
+                claims = res.access_tokens.decode(session.get("token", ""), now=res.clock())
+            except AuthenticationError:
+                return redirect(url_for(sign_in_endpoint))
+            if claims.role != role:
+                session.clear()
+                flash(localized(wrong_role))
+                return redirect(url_for(sign_in_endpoint))
+            if request.method == "POST" and request.form.get("csrf") != session.get("csrf"):
+                abort(400)
+            return view(claims, *args, **kwargs)
+
+        setattr(wrapper, ACCESS_ATTRIBUTE, frozenset({role}))
+        return wrapper
+
+    return decorate
+
+
+def protect(blueprint: Blueprint) -> None:
+    """A nonce for each page's own scripts, and the headers: only those scripts, in no one else's frame."""
+
+    @blueprint.before_request
+    def csp_nonce() -> None:
+        g.csp_nonce = secrets.token_urlsafe(16)
+
+    @blueprint.after_request
+    def security_headers(response: Response) -> Response:
+        response.headers["Content-Security-Policy"] = (
+            f"default-src 'self'; script-src 'nonce-{g.get('csp_nonce', '')}'; style-src 'self' 'unsafe-inline'; "
+            "img-src 'self' data:; frame-ancestors 'none'; form-action 'self'; base-uri 'none'; object-src 'none'"
+        )
+        response.headers["X-Frame-Options"] = "DENY"
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Referrer-Policy"] = "same-origin"
+        return response
+
+
+def login_csrf() -> str:
+    """The sign-in form's own CSRF token (no session yet): a sign-in posted from elsewhere is refused."""
+    return session.setdefault("login_csrf", secrets.token_urlsafe(16))
+
+
+def sign_in_from_form(template: str, limit_key: str) -> TokenPair | tuple[str, int, dict[str, str]]:
+    """The sign-in form posted: the tokens, or the form again with what went wrong (and its status)."""
+    if not session.get("login_csrf") or request.form.get("csrf") != session["login_csrf"]:
+        abort(400)  # a sign-in form posted from elsewhere (login CSRF)
+    res = resources()
+    if not clean_text(request.form.values()):
+        flash(localized(N_("Text may not contain NUL characters or unpaired surrogates.")))
+        return render_template(template, login_csrf=session["login_csrf"]), 400, {}
+    try:
+        res.auth_limits.check_address(limit_key, request.remote_addr)
+        with res.auth_limits.account(request.form.get("email", "")), unit_of_work() as db:
+            return accounts.sign_in(
+                db, email=request.form.get("email", ""), password=request.form.get("password", ""),
+                passwords=res.passwords, credentials=res.credentials(),
+            )  # fmt: skip
+    except TooManyRequestsError as error:
+        flash(localized(error.message))
+        return render_template(template, login_csrf=session["login_csrf"]), 429, {"Retry-After": str(error.retry_after)}
+    except DomainError as error:
+        flash(localized(error.message))
+        return render_template(template, login_csrf=session["login_csrf"]), 401, {}
+
+
+def start_session(tokens: TokenPair) -> None:
+    """A new session (nothing of the one before it survives) holding the access token and a fresh CSRF token."""
+    session.clear()
+    session["token"], session["csrf"] = tokens.access_token, secrets.token_urlsafe(16)
+
+
+def is_own_path(path: str, prefix: str) -> bool:
+    """A path to come back to after a language switch: one of ours, never another site (`//host`)."""
+    return path.startswith(prefix) and not path.startswith("//")
