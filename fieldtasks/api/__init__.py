@@ -25,6 +25,7 @@ from fieldtasks.api import (
     tasks,
     users,
     voice,
+    worker_app,
 )
 from fieldtasks.api.errors import ErrorSchema, register_error_handlers
 from fieldtasks.api.languages import init_languages
@@ -100,5 +101,6 @@ def init_api(app: Flask) -> Api:
         api.register_blueprint(blueprint)
     app.add_url_rule(f"{DOCS_ASSETS}<path:filename>", "docs_asset", _docs_asset)
     app.register_blueprint(console.blp)  # HTML pages, outside the OpenAPI document
+    app.register_blueprint(worker_app.blp)  # the workers' app: HTML pages too
     init_request_tracking(app)
     return api
