@@ -3,12 +3,17 @@ its claim."""
 
 from __future__ import annotations
 
+import io
 import re
 
 from markupsafe import escape
+from sqlalchemy import text
 
-from tests.fieldwork import PARIS, published_campaign
+from fieldtasks.api.context import EXTENSION
+from fieldtasks.jobs.photo_reading import run_extraction
+from tests.fieldwork import NUTELLA, PARIS, published_campaign
 from tests.helpers import PASSWORD, register
+from tests.verification import label_photo, stores_campaign
 
 
 def csrf_of(page: str) -> str:
@@ -59,3 +64,38 @@ def test_the_app_is_for_workers_signed_in_and_speaks_french(client, staff):
     assert '<html lang="fr">' in french.get_data(as_text=True)
     assert "Trouver les tâches autour de moi" in french.get_data(as_text=True)
     assert "script-src 'nonce-" in french.headers["Content-Security-Policy"]
+
+
+def fix_form(client, page: str, lat: float = PARIS[0], lon: float = PARIS[1], accuracy_m: float = 12) -> dict:
+    """What the check-in form's script fills in from the browser's fix (taken now, by the app's clock)."""
+    now = client.application.extensions[EXTENSION].clock()
+    return {"csrf": csrf_of(page), "lat": lat, "lon": lon, "accuracy_m": accuracy_m, "recorded_at": now.isoformat()}
+
+
+def test_a_worker_checks_in_photographs_the_label_types_its_price_hands_in_and_sees_it_paid(client, connection, clock):
+    stores_campaign(client, 1)
+    signed_in(client, register(client, "worker")["email"])
+    near = client.get("/app", query_string={"lat": PARIS[0], "lon": PARIS[1]}).get_data(as_text=True)
+    task_link = re.search(r'href="(/app/tasks/[^"?]+)', near).group(1)
+    client.post(f"{task_link}/claim", data={"csrf": csrf_of(near), "lat": PARIS[0], "lon": PARIS[1]})
+    page = client.get(task_link).get_data(as_text=True)
+    far = client.post(f"{task_link}/checkin", data=fix_form(client, page, lat=PARIS[0] + 0.0027), follow_redirects=True)
+    assert "You are 300 m from the place; come within 113 m." in far.get_data(as_text=True)  # in words, how far
+    clock.advance(minutes=1)  # walking the 300 m to the shop
+    checked = client.post(f"{task_link}/checkin", data=fix_form(client, page), follow_redirects=True)
+    page = checked.get_data(as_text=True)
+    assert "Checked in" in page and 'capture="environment"' in page and 'placeholder="3,49"' in page
+    assert 'value=""' not in page.split('name="price"')[1].split(">")[0]  # the price is never pre-filled
+    form = {"csrf": csrf_of(page), "key": re.search(r'name="key" value="([^"]+)"', page).group(1), "gtin": NUTELLA}
+    for _ in range(2):  # sent twice (a retry): one photo
+        sent = client.post(
+            f"{task_link}/photos", data={**form, "price": "3,49", "file": (io.BytesIO(label_photo()), "label.jpg")},
+            content_type="multipart/form-data", follow_redirects=True,
+        )  # fmt: skip
+        assert "Photo sent, with the price 3.49 EUR." in sent.get_data(as_text=True)
+    assert connection.execute(text("SELECT count(*) FROM photos")).scalar() == 1
+    handed = client.post(f"{task_link}/submit", data={"csrf": csrf_of(page)}, follow_redirects=True)
+    assert "Handed in" in handed.get_data(as_text=True)
+    photo_id = connection.execute(text("SELECT id FROM photos")).scalar()
+    assert run_extraction(client.application.extensions[EXTENSION], photo_id, 1) == "done"
+    assert "Verified: paid." in client.get(task_link).get_data(as_text=True)

@@ -10,6 +10,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 
+from fieldtasks.api import typed
 from fieldtasks.api.access import public
 from fieldtasks.api.console_words import SUGGESTED_REJECTION, kind_words, reason_words
 from fieldtasks.api.context import resources, unit_of_work
@@ -214,7 +215,7 @@ def _rejections_for(reasons: list[dict[str, str]]) -> list[str]:
 @moderator_page
 def decide(claims, case_id):
     try:
-        price_cents = _cents(request.form.get("price", ""))
+        price_cents = typed.price_cents(request.form.get("price", ""))
     except ValueError:  # the one field a moderator types freely
         flash(localized(N_("Write the price as 3,49 or 3.49.")))
         return redirect(url_for("console.case", case_id=case_id))
@@ -245,14 +246,3 @@ def _decision(form, price_cents: int | None) -> moderation.Decision:
         )
     except ValueError:
         abort(400)
-
-
-def _cents(raw: str) -> int | None:
-    """A corrected price as a moderator types it: 3,49 or 3.49 (or empty)."""
-    raw = raw.strip().replace(",", ".").replace("€", "").strip()
-    if not raw:
-        return None
-    cents = round(float(raw) * 100)
-    if not 0 < cents < 10_000_000:
-        raise ValueError(raw)
-    return cents

@@ -1,25 +1,30 @@
 """The workers' app at /app: pages for a phone's browser over the same services as the API (sign in, tasks near
-me, a task and its claim). Signed in like the console: the token stays in the session cookie, never in the
-browser's storage. The photographing, offline queue and earnings pages come next (issue 23)."""
+me, a task: claim, check in, photograph each label with the price read on it, hand in, see each verdict). Signed in
+like the console: the token stays in the session cookie, never in the browser's storage. The offline queue, the
+earnings pages and the PWA come next (issue 23)."""
 
 from __future__ import annotations
 
 import uuid
+from datetime import datetime, timedelta
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from werkzeug.exceptions import HTTPException
 
+from fieldtasks.api import typed
 from fieldtasks.api.access import public
 from fieldtasks.api.context import resources, unit_of_work
 from fieldtasks.api.errors import DOMAIN_STATUS
 from fieldtasks.api.page_sessions import login_csrf, protect, sign_in_from_form, signed_in_page, start_session
-from fieldtasks.api.task_schemas import card_json
+from fieldtasks.api.task_schemas import ItemSchema, card_json
 from fieldtasks.errors import DomainError
 from fieldtasks.geo import is_valid_coordinate
 from fieldtasks.i18n import N_, localized
+from fieldtasks.jobs.extraction import enqueue_after_commit
+from fieldtasks.jobs.webhooks import deliver_after_commit
 from fieldtasks.models import Role
-from fieldtasks.services import nearby, tasks
+from fieldtasks.services import fieldwork, nearby, photos, tasks
 from fieldtasks.services.accounts import TokenPair
 
 blp = Blueprint("app", __name__, url_prefix="/app", template_folder="../templates")
@@ -32,7 +37,18 @@ protect(blp)
 
 @blp.context_processor
 def page_helpers() -> dict[str, Any]:
-    return {"money": _money, "csrf": session.get("csrf")}
+    words = {verdict: localized(sentence) for verdict, sentence in VERDICT_WORDS.items()}
+    return {"money": _money, "csrf": session.get("csrf"), "verdict_words": words}
+
+
+VERDICT_WORDS = {
+    "verified": N_("Verified: paid."),
+    "approved": N_("Approved by a moderator: paid."),
+    "no_fault": N_("Not verifiable, not your fault: paid."),
+    "needs_review": N_("A moderator checks it; paid by default if nobody decides in time."),
+    "rejected": N_("Not paid."),
+    "under_appeal": N_("Your appeal is with another moderator."),
+}
 
 
 def _money(cents: int | None, currency: str) -> str:
@@ -96,10 +112,11 @@ def task(claims, task_id: uuid.UUID):
     with unit_of_work() as db:
         view = tasks.get_task(db, task_id, claims.user_id, now=res.clock())
     card = card_json(view.card, res.config.min_hourly_wage_cents)
-    mine = view.card["claimed_by_id"] == claims.user_id and card["status"] == "claimed"
+    mine = view.card["claimed_by_id"] == claims.user_id
     return render_template(
-        "app/task.html", card=card, items=view.items, instructions=view.card["instructions"], mine=mine,
-        position=_position(request.args),
+        "app/task.html", card=card, items=ItemSchema(many=True).dump(view.items), mine=mine,
+        instructions=view.card["instructions"], checked_in=mine and view.card["checked_in_at"] is not None,
+        position=_position(request.args), new_key=lambda: str(uuid.uuid4()),
     )  # fmt: skip
 
 
@@ -117,6 +134,81 @@ def claim(claims, task_id: uuid.UUID):
         tasks.claim_task(db, task_id, claims.user_id, near, now=res.clock(), claim_limit=res.config.claim_limit)
     flash(localized(N_("The task is yours: go to the place and check in there.")))
     return redirect(url_for("app.task", task_id=task_id))
+
+
+@blp.post("/tasks/<uuid:task_id>/checkin")
+@worker_page
+def check_in(claims, task_id: uuid.UUID):
+    """Check in with the fix the page took from the browser (position, accuracy, when): a refusal says why."""
+    res = resources()
+    try:
+        fix = fieldwork.Fix(
+            lat=float(request.form["lat"]), lon=float(request.form["lon"]),
+            accuracy_m=float(request.form["accuracy_m"]), is_mock=False,
+            recorded_at=_moment(request.form["recorded_at"]),
+        )  # fmt: skip
+    except (KeyError, ValueError):
+        return _back_to(task_id, N_("Your phone did not give its position: allow it, then check in again."))
+    max_fix_age = timedelta(seconds=res.config.checkin_max_fix_age_s)
+    try:
+        with unit_of_work() as db:
+            fieldwork.check_in(db, task_id, claims.user_id, fix, now=res.clock(), max_fix_age=max_fix_age)
+    except DomainError as refused:  # too far, too vague, too old: the sentence says it, with the figures
+        return _back_to(task_id, refused.message)
+    return _back_to(task_id, N_("Checked in: photograph each product's label."))
+
+
+@blp.post("/tasks/<uuid:task_id>/photos")
+@worker_page
+def photo(claims, task_id: uuid.UUID):
+    """One label's photo and the price read on it (or the empty place of a missing product). The form carries its
+    own idempotency key: sending it again, by hand or from the phone's queue, never makes a second photo."""
+    res, form, file = resources(), request.form, request.files.get("file")
+    if file is None or not form.get("key"):
+        return _back_to(task_id, N_("Take the photo first."))
+    try:
+        typed_cents = typed.price_cents(form.get("price", ""))
+    except ValueError:
+        return _back_to(task_id, N_("Write the price as 3,49 or 3.49."))
+    upload = photos.Upload(
+        task_id=task_id, worker_id=claims.user_id, idempotency_key=form["key"], data=file.read(),
+        gtin=form.get("gtin") or None, vehicle_code=None, taken_at=None, absent=form.get("absent") == "1",
+        price_cents=typed_cents,
+    )  # fmt: skip
+    try:
+        photos.upload_photo(res.database, res.storage, res.photo_processes, upload, now=res.clock())
+    except DomainError as refused:
+        return _back_to(task_id, refused.message)
+    return _back_to(task_id, N_("Photo received."))
+
+
+@blp.post("/tasks/<uuid:task_id>/submit")
+@worker_page
+def submit(claims, task_id: uuid.UUID):
+    res = resources()
+    try:
+        with unit_of_work() as db:
+            submission = fieldwork.submit_task(
+                db, task_id, claims.user_id, now=res.clock(), wages=res.config.min_hourly_wage_cents
+            )
+    except DomainError as refused:
+        return _back_to(task_id, refused.message)
+    enqueue_after_commit(res.redis, submission.extractions, timeout_s=res.config.extraction_timeout_s)
+    deliver_after_commit(res.redis, submission.deliveries)
+    return _back_to(task_id, N_("Handed in: each product's verdict shows here once its photo is read."))
+
+
+def _back_to(task_id: uuid.UUID, message: str):
+    flash(localized(message))
+    return redirect(url_for("app.task", task_id=task_id))
+
+
+def _moment(raw: str) -> datetime:
+    """The browser's ISO time of a fix; one without its zone is refused (its moment is unknown)."""
+    moment = datetime.fromisoformat(raw)
+    if moment.utcoffset() is None:
+        raise ValueError(raw)
+    return moment
 
 
 def _position(values) -> tuple[float, float] | None:

@@ -128,7 +128,7 @@ class TaskView:
 
 def get_task(session: Session, task_id: uuid.UUID, worker_id: uuid.UUID, *, now: datetime) -> TaskView:
     """A task this worker holds (or held last), or one it could claim now; any other is not found."""
-    query = select(*task_card_columns(), Campaign.instructions)
+    query = select(*task_card_columns(), Campaign.instructions, Task.checked_in_at)
     row = session.execute(with_campaign(query).where(Task.id == task_id)).one_or_none()
     if row is None:
         raise NotFoundError("No such task.")
