@@ -4,6 +4,7 @@ its claim."""
 from __future__ import annotations
 
 import io
+import json
 import re
 
 from markupsafe import escape
@@ -11,8 +12,8 @@ from sqlalchemy import text
 
 from fieldtasks.api.context import EXTENSION
 from fieldtasks.jobs.photo_reading import run_extraction
-from tests.fieldwork import NUTELLA, PARIS, published_campaign
-from tests.helpers import PASSWORD, register
+from tests.fieldwork import HERE, NUTELLA, PARIS, fresh_fix, published_campaign
+from tests.helpers import PASSWORD, bearer, register, sign_in
 from tests.verification import label_photo, stores_campaign
 
 
@@ -99,3 +100,34 @@ def test_a_worker_checks_in_photographs_the_label_types_its_price_hands_in_and_s
     photo_id = connection.execute(text("SELECT id FROM photos")).scalar()
     assert run_extraction(client.application.extensions[EXTENSION], photo_id, 1) == "done"
     assert "Verified: paid." in client.get(task_link).get_data(as_text=True)
+    earned = client.get("/app/earnings").get_data(as_text=True)
+    assert "0.40 EUR" in earned and "Item paid" in earned
+    record = client.get("/app/record")
+    assert record.headers["Content-Disposition"] == 'attachment; filename="fieldtasks-work-record.json"'
+    document = record.json
+    assert document["signature"]["alg"] == "Ed25519"
+    assert client.post("/work-records/verify", json=json.loads(record.get_data())).json["valid"] is True
+    rated = client.post(f"{task_link}/rating", data={"csrf": csrf_of(page), "clarity": "5", "client": "4"})
+    assert "Thank you" in client.get(rated.headers["Location"]).get_data(as_text=True)
+
+
+def test_a_rejected_item_can_be_appealed_from_its_task_page(client):
+    stores_campaign(client, 1)
+    account = register(client, "worker")
+    worker = bearer(sign_in(client, account["email"]))
+    task = client.get("/tasks/nearby", query_string={"lat": PARIS[0], "lon": PARIS[1]}, headers=worker).json["items"][0]
+    client.post(f"/tasks/{task['id']}/claim", json=HERE, headers=worker)
+    client.post(f"/tasks/{task['id']}/checkin", json=fresh_fix(client), headers=worker)
+    [item] = client.get(f"/tasks/{task['id']}", headers=worker).json["items"]
+    client.post(f"/tasks/{task['id']}/items/{item['id']}/not-found", headers=worker)  # missing, and no photo of it
+    assert client.post(f"/tasks/{task['id']}/submit", headers=worker).status_code == 202
+    signed_in(client, account["email"])
+    page = client.get(f"/app/tasks/{task['id']}").get_data(as_text=True)
+    assert "Not paid." in page and "Why is this rejection wrong?" in page
+    appealed = client.post(
+        f"/app/tasks/{task['id']}/items/{item['id']}/appeal",
+        data={"csrf": csrf_of(page), "comment": "The shelf was empty; I forgot the photo."},
+        follow_redirects=True,
+    )
+    page = appealed.get_data(as_text=True)
+    assert "Appeal sent" in page and "Your appeal is with another moderator." in page

@@ -26,6 +26,7 @@ from fieldtasks.api import (
     users,
     voice,
     worker_app,
+    worker_app_money,  # noqa: F401  (its pages join worker_app's blueprint)
 )
 from fieldtasks.api.errors import ErrorSchema, register_error_handlers
 from fieldtasks.api.languages import init_languages

@@ -148,14 +148,14 @@ def check_in(claims, task_id: uuid.UUID):
             recorded_at=_moment(request.form["recorded_at"]),
         )  # fmt: skip
     except (KeyError, ValueError):
-        return _back_to(task_id, N_("Your phone did not give its position: allow it, then check in again."))
+        return back_to_task(task_id, N_("Your phone did not give its position: allow it, then check in again."))
     max_fix_age = timedelta(seconds=res.config.checkin_max_fix_age_s)
     try:
         with unit_of_work() as db:
             fieldwork.check_in(db, task_id, claims.user_id, fix, now=res.clock(), max_fix_age=max_fix_age)
     except DomainError as refused:  # too far, too vague, too old: the sentence says it, with the figures
-        return _back_to(task_id, refused.message)
-    return _back_to(task_id, N_("Checked in: photograph each product's label."))
+        return back_to_task(task_id, refused.message)
+    return back_to_task(task_id, N_("Checked in: photograph each product's label."))
 
 
 @blp.post("/tasks/<uuid:task_id>/photos")
@@ -165,11 +165,11 @@ def photo(claims, task_id: uuid.UUID):
     own idempotency key: sending it again, by hand or from the phone's queue, never makes a second photo."""
     res, form, file = resources(), request.form, request.files.get("file")
     if file is None or not form.get("key"):
-        return _back_to(task_id, N_("Take the photo first."))
+        return back_to_task(task_id, N_("Take the photo first."))
     try:
         typed_cents = typed.price_cents(form.get("price", ""))
     except ValueError:
-        return _back_to(task_id, N_("Write the price as 3,49 or 3.49."))
+        return back_to_task(task_id, N_("Write the price as 3,49 or 3.49."))
     upload = photos.Upload(
         task_id=task_id, worker_id=claims.user_id, idempotency_key=form["key"], data=file.read(),
         gtin=form.get("gtin") or None, vehicle_code=None, taken_at=None, absent=form.get("absent") == "1",
@@ -178,8 +178,8 @@ def photo(claims, task_id: uuid.UUID):
     try:
         photos.upload_photo(res.database, res.storage, res.photo_processes, upload, now=res.clock())
     except DomainError as refused:
-        return _back_to(task_id, refused.message)
-    return _back_to(task_id, N_("Photo received."))
+        return back_to_task(task_id, refused.message)
+    return back_to_task(task_id, N_("Photo received."))
 
 
 @blp.post("/tasks/<uuid:task_id>/submit")
@@ -192,13 +192,14 @@ def submit(claims, task_id: uuid.UUID):
                 db, task_id, claims.user_id, now=res.clock(), wages=res.config.min_hourly_wage_cents
             )
     except DomainError as refused:
-        return _back_to(task_id, refused.message)
+        return back_to_task(task_id, refused.message)
     enqueue_after_commit(res.redis, submission.extractions, timeout_s=res.config.extraction_timeout_s)
     deliver_after_commit(res.redis, submission.deliveries)
-    return _back_to(task_id, N_("Handed in: each product's verdict shows here once its photo is read."))
+    return back_to_task(task_id, N_("Handed in: each product's verdict shows here once its photo is read."))
 
 
-def _back_to(task_id: uuid.UUID, message: str):
+def back_to_task(task_id: uuid.UUID, message: str):
+    """To the task's page, saying what happened (a refusal, in its own words)."""
     flash(localized(message))
     return redirect(url_for("app.task", task_id=task_id))
 

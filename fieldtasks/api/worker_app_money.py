@@ -1,0 +1,96 @@
+"""The workers' app, money and voice: earnings (what is pending, available, paid out, the effective hourly rate, the
+ledger's lines and the payouts), the signed work record to take elsewhere, an appeal of a rejection, a rating."""
+
+from __future__ import annotations
+
+import json
+import uuid
+
+from flask import Response, render_template, request
+
+from fieldtasks.api.context import resources, unit_of_work
+from fieldtasks.api.records import KIND_NAMES
+from fieldtasks.api.worker_app import back_to_task, blp, worker_page
+from fieldtasks.errors import DomainError
+from fieldtasks.i18n import N_, localized
+from fieldtasks.services import earnings, moderation, payouts, voice, work_records
+
+LEDGER_LINES = 20  # the most recent; the API pages through the rest
+PAYOUTS_SHOWN = 10
+LEDGER_WORDS = {
+    "item_reward": N_("Item paid"),
+    "charge_reimbursement": N_("Electricity repaid"),
+    "hourly_floor": N_("Top-up to the minimum hourly rate"),
+    "briefing": N_("Brief read"),
+    "practice": N_("Practice task"),
+    "payout": N_("Paid out to you"),
+    "payout_returned": N_("Payout failed: money back"),
+}
+PAYOUT_WORDS = {"requested": N_("requested"), "sent": N_("sent"), "failed": N_("failed, the money is back")}
+
+
+@blp.get("/earnings")
+@worker_page
+def earnings_page(claims):
+    with unit_of_work() as db:
+        balances = earnings.worker_earnings(db, claims.user_id)
+        lines = earnings.worker_ledger(db, claims.user_id, None, LEDGER_LINES)["items"]
+        paid_out, _ = payouts.list_payouts(db, worker_id=claims.user_id, cursor=None, limit=PAYOUTS_SHOWN)
+    words = {kind: localized(sentence) for kind, sentence in {**LEDGER_WORDS, **PAYOUT_WORDS}.items()}
+    return render_template("app/earnings.html", balances=balances, lines=lines, payouts=paid_out, words=words)
+
+
+@blp.get("/record")
+@worker_page
+def record(claims):
+    """My work record, signed: a file to keep and show elsewhere (format=html: the printable page)."""
+    res = resources()
+    with unit_of_work() as db:
+        found = work_records.work_record(db, claims.user_id, issuer=request.host_url, now=res.clock())
+    document = res.record_signer.sign(found)
+    if request.args.get("format") == "html":
+        return render_template("work_record.html", document=document, kinds=KIND_NAMES)
+    body = json.dumps(document, ensure_ascii=False, indent=2)
+    disposition = {"Content-Disposition": 'attachment; filename="fieldtasks-work-record.json"'}
+    return Response(body, mimetype="application/json", headers=disposition)
+
+
+@blp.post("/tasks/<uuid:task_id>/items/<uuid:item_id>/appeal")
+@worker_page
+def appeal(claims, task_id: uuid.UUID, item_id: uuid.UUID):
+    res = resources()
+    comment = request.form.get("comment", "").strip()
+    if not comment:
+        return back_to_task(task_id, N_("Say why the rejection is wrong: another moderator reads it."))
+    try:
+        with unit_of_work() as db:
+            moderation.appeal(db, item_id, claims.user_id, comment, now=res.clock(),
+                              decision_hours=res.config.appeal_decision_hours)  # fmt: skip
+    except DomainError as refused:
+        return back_to_task(task_id, refused.message)
+    return back_to_task(task_id, N_("Appeal sent: another moderator decides, and it is paid if nobody does in time."))
+
+
+@blp.post("/tasks/<uuid:task_id>/rating")
+@worker_page
+def rate(claims, task_id: uuid.UUID):
+    try:
+        clarity, client = (_stars(request.form.get(name, "")) for name in ("clarity", "client"))
+    except ValueError:
+        return back_to_task(task_id, N_("Give from 1 to 5 stars."))
+    try:
+        with unit_of_work() as db:
+            voice.rate_task(db, task_id, claims.user_id, clarity=clarity, client=client,
+                            comment=request.form.get("comment", "").strip(), now=resources().clock())  # fmt: skip
+    except DomainError as refused:
+        return back_to_task(task_id, refused.message)
+    return back_to_task(task_id, N_("Thank you: your rating is counted in the campaign's averages."))
+
+
+def _stars(raw: str) -> int | None:
+    if not raw:
+        return None
+    stars = int(raw)
+    if not 1 <= stars <= 5:
+        raise ValueError(raw)
+    return stars
