@@ -8,6 +8,7 @@ import json
 import re
 
 from markupsafe import escape
+from PIL import Image
 from sqlalchemy import text
 
 from fieldtasks.api.context import EXTENSION
@@ -131,3 +132,32 @@ def test_a_rejected_item_can_be_appealed_from_its_task_page(client):
     )
     page = appealed.get_data(as_text=True)
     assert "Appeal sent" in page and "Your appeal is with another moderator." in page
+
+
+def test_the_app_installs_as_a_pwa_and_its_pages_allow_only_its_own_worker_and_scripts(client):
+    manifest = client.get("/app/manifest.webmanifest")
+    assert manifest.mimetype == "application/manifest+json"
+    assert (manifest.json["start_url"], manifest.json["scope"], manifest.json["display"]) == (
+        "/app",
+        "/app/",
+        "standalone",
+    )
+    for icon in manifest.json["icons"]:
+        image = Image.open(io.BytesIO(client.get(icon["src"]).get_data()))
+        assert f"{image.width}x{image.height}" == icon["sizes"] and image.format == "PNG"
+    worker = client.get("/app/sw.js")
+    assert worker.mimetype == "text/javascript" and worker.headers["Service-Worker-Allowed"] == "/app/"
+    assert "caches" in worker.get_data(as_text=True)
+    page = client.get("/app/login")
+    assert "worker-src 'self'" in page.headers["Content-Security-Policy"]
+    assert 'rel="manifest"' in page.get_data(as_text=True) and "indexedDB" in client.get("/app/offline.js").get_data(
+        as_text=True
+    )
+
+
+def test_a_worker_stays_signed_in_past_the_access_tokens_life(client, clock):
+    signed_in(client, register(client, "worker")["email"])
+    clock.advance(hours=2)  # the access token lasts 15 minutes; the session renews it with its refresh token
+    assert client.get("/app").status_code == 200
+    clock.advance(days=31)  # past the refresh token's life too: signed out
+    assert client.get("/app").headers["Location"] == "/app/login"

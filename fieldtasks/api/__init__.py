@@ -27,6 +27,7 @@ from fieldtasks.api import (
     voice,
     worker_app,
     worker_app_money,  # noqa: F401  (its pages join worker_app's blueprint)
+    worker_app_pwa,  # noqa: F401  (so do the PWA's files)
 )
 from fieldtasks.api.errors import ErrorSchema, register_error_handlers
 from fieldtasks.api.languages import init_languages

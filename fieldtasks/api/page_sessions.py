@@ -18,6 +18,7 @@ from fieldtasks.api.context import resources, unit_of_work
 from fieldtasks.errors import AuthenticationError, DomainError, TooManyRequestsError
 from fieldtasks.i18n import N_, localized
 from fieldtasks.models import Role
+from fieldtasks.security import AccessClaims
 from fieldtasks.services import accounts
 from fieldtasks.services.accounts import TokenPair
 
@@ -29,10 +30,8 @@ def signed_in_page(role: Role, sign_in_endpoint: str, wrong_role: str) -> Callab
     def decorate(view: Callable) -> Callable:
         @wraps(view)
         def wrapper(*args: Any, **kwargs: Any):
-            res = resources()
-            try:
-                claims = res.access_tokens.decode(session.get("token", ""), now=res.clock())
-            except AuthenticationError:
+            claims = _session_claims()
+            if claims is None:
                 return redirect(url_for(sign_in_endpoint))
             if claims.role != role:
                 session.clear()
@@ -48,6 +47,26 @@ def signed_in_page(role: Role, sign_in_endpoint: str, wrong_role: str) -> Callab
     return decorate
 
 
+def _session_claims() -> AccessClaims | None:
+    """The session's access claims; an expired access token is renewed with the session's refresh token (a
+    worker in a shop stays signed in for the refresh token's life, not the access token's minutes)."""
+    res = resources()
+    try:
+        return res.access_tokens.decode(session.get("token", ""), now=res.clock())
+    except AuthenticationError:
+        pass
+    if not session.get("refresh"):
+        return None
+    try:
+        with unit_of_work() as db:
+            tokens = accounts.refresh_tokens(db, refresh_token=session["refresh"], credentials=res.credentials())
+    except AuthenticationError:
+        session.pop("refresh", None)
+        return None
+    session["token"], session["refresh"] = tokens.access_token, tokens.refresh_token
+    return res.access_tokens.decode(tokens.access_token, now=res.clock())
+
+
 def protect(blueprint: Blueprint) -> None:
     """A nonce for each page's own scripts, and the headers: only those scripts, in no one else's frame."""
 
@@ -59,7 +78,8 @@ def protect(blueprint: Blueprint) -> None:
     def security_headers(response: Response) -> Response:
         response.headers["Content-Security-Policy"] = (
             f"default-src 'self'; script-src 'nonce-{g.get('csp_nonce', '')}'; style-src 'self' 'unsafe-inline'; "
-            "img-src 'self' data:; frame-ancestors 'none'; form-action 'self'; base-uri 'none'; object-src 'none'"
+            "img-src 'self' data:; worker-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'; "
+            "object-src 'none'"
         )
         response.headers["X-Frame-Options"] = "DENY"
         response.headers["X-Content-Type-Options"] = "nosniff"
@@ -98,7 +118,8 @@ def sign_in_from_form(template: str, limit_key: str) -> TokenPair | tuple[str, i
 def start_session(tokens: TokenPair) -> None:
     """A new session (nothing of the one before it survives) holding the access token and a fresh CSRF token."""
     session.clear()
-    session["token"], session["csrf"] = tokens.access_token, secrets.token_urlsafe(16)
+    session["token"], session["refresh"] = tokens.access_token, tokens.refresh_token
+    session["csrf"] = secrets.token_urlsafe(16)
 
 
 def is_own_path(path: str, prefix: str) -> bool:

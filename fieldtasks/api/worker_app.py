@@ -164,14 +164,15 @@ def photo(claims, task_id: uuid.UUID):
     """One label's photo and the price read on it (or the empty place of a missing product). The form carries its
     own idempotency key: sending it again, by hand or from the phone's queue, never makes a second photo."""
     res, form, file = resources(), request.form, request.files.get("file")
-    if file is None or not form.get("key"):
+    key = request.headers.get("Idempotency-Key") or form.get("key")  # the outbox sends it as a header too
+    if file is None or not key:
         return back_to_task(task_id, N_("Take the photo first."))
     try:
         typed_cents = typed.price_cents(form.get("price", ""))
     except ValueError:
         return back_to_task(task_id, N_("Write the price as 3,49 or 3.49."))
     upload = photos.Upload(
-        task_id=task_id, worker_id=claims.user_id, idempotency_key=form["key"], data=file.read(),
+        task_id=task_id, worker_id=claims.user_id, idempotency_key=key, data=file.read(),
         gtin=form.get("gtin") or None, vehicle_code=None, taken_at=None, absent=form.get("absent") == "1",
         price_cents=typed_cents,
     )  # fmt: skip
