@@ -127,8 +127,8 @@ class Config:
         "RATE_LIMITS_ENABLED",
         parsers.boolean,
         "`true` (default): brute-force limits on `/auth/token`, `/auth/register`, `/auth/refresh` and the "
-        "console sign-in, counted in Redis (429 `rate_limited` with `Retry-After`; without Redis nobody "
-        "is limited)",
+        "sign-in pages of the console and the app, counted in Redis (429 `rate_limited` with `Retry-After`; "
+        "without Redis nobody is limited)",
         default=True,
     )
     auth_limit_per_address: str = setting(
@@ -160,7 +160,7 @@ class Config:
     console_cookie_secure: bool = setting(
         "CONSOLE_COOKIE_SECURE",
         parsers.boolean,
-        "`true` (default): the console's session cookie is sent over HTTPS only; `make run` sets `false` "
+        "`true` (default): the console's and the app's session cookie is sent over HTTPS only; `make run` sets `false` "
         "(plain HTTP on 127.0.0.1)",
         default=True,
     )
