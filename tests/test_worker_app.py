@@ -161,3 +161,20 @@ def test_a_worker_stays_signed_in_past_the_access_tokens_life(client, clock):
     assert client.get("/app").status_code == 200
     clock.advance(days=31)  # past the refresh token's life too: signed out
     assert client.get("/app").headers["Location"] == "/app/login"
+
+
+def test_a_worker_signs_up_from_the_app_and_opening_a_task_records_its_brief_as_read(client, connection):
+    published_campaign(client)
+    form = client.get("/app/signup").get_data(as_text=True)
+    account = {"csrf": csrf_of(form), "display_name": "Amina", "password": PASSWORD}
+    refused = client.post("/app/signup", data={**account, "email": "not an address"})
+    assert refused.status_code == 422 and "Not a valid email address." in refused.get_data(as_text=True)
+    created = client.post("/app/signup", data={**account, "email": "amina@example.org"})
+    assert created.headers["Location"] == "/app"
+    other_phone = client.application.test_client()
+    again = {**account, "csrf": csrf_of(other_phone.get("/app/signup").get_data(as_text=True))}
+    taken = other_phone.post("/app/signup", data={**again, "email": "amina@example.org"})
+    assert taken.status_code == 409 and 'class="flash"' in taken.get_data(as_text=True)
+    near = client.get("/app", query_string={"lat": PARIS[0], "lon": PARIS[1]}).get_data(as_text=True)
+    client.get(re.search(r'href="(/app/tasks/[^"?]+)', near).group(1))
+    assert connection.execute(text("SELECT count(*) FROM brief_reads")).scalar() == 1  # paid with the next hand-in

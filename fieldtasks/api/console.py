@@ -14,7 +14,7 @@ from fieldtasks.api import typed
 from fieldtasks.api.access import public
 from fieldtasks.api.console_words import SUGGESTED_REJECTION, kind_words, reason_words
 from fieldtasks.api.context import resources, unit_of_work
-from fieldtasks.api.errors import DOMAIN_STATUS
+from fieldtasks.api.errors import status_of
 from fieldtasks.api.feeds import photo_url
 from fieldtasks.api.languages import CONSOLE_LANGUAGE
 from fieldtasks.api.page_sessions import (
@@ -62,7 +62,7 @@ protect(blp)
 @blp.errorhandler(DomainError)
 def domain_error(error: DomainError):
     """A console error is a page a moderator reads, not the API's JSON."""
-    status = next(status for kind, status in DOMAIN_STATUS.items() if isinstance(error, kind))
+    status = status_of(error)
     return _error_page(status, N_("Not possible") if status != 404 else N_("Not found"), error.message)
 
 

@@ -102,8 +102,13 @@ def handle_http_exception(error: HTTPException):
     return error_response(status, data.get("code", default_code), data.get("message", default_message), errors, headers)
 
 
+def status_of(error: DomainError) -> int:
+    """The HTTP status a domain error answers with (its class's, or its nearest base's)."""
+    return next(status for cls, status in DOMAIN_STATUS.items() if isinstance(error, cls))
+
+
 def handle_domain_error(error: DomainError):
-    status = next(status for cls, status in DOMAIN_STATUS.items() if isinstance(error, cls))
+    status = status_of(error)
     headers = [("Retry-After", str(error.retry_after))] if isinstance(error, TooManyRequestsError) else None
     return error_response(status, error.code, error.message, error.errors, headers)
 

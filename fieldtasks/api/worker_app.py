@@ -5,26 +5,28 @@ earnings pages and the PWA come next (issue 23)."""
 
 from __future__ import annotations
 
+import contextlib
 import uuid
 from datetime import datetime, timedelta
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from marshmallow import ValidationError, validate
 from werkzeug.exceptions import HTTPException
 
 from fieldtasks.api import typed
 from fieldtasks.api.access import public
 from fieldtasks.api.context import resources, unit_of_work
-from fieldtasks.api.errors import DOMAIN_STATUS
+from fieldtasks.api.errors import status_of
 from fieldtasks.api.page_sessions import login_csrf, protect, sign_in_from_form, signed_in_page, start_session
 from fieldtasks.api.task_schemas import ItemSchema, card_json
-from fieldtasks.errors import DomainError
+from fieldtasks.errors import DomainError, NotFoundError
 from fieldtasks.geo import is_valid_coordinate
 from fieldtasks.i18n import N_, localized
 from fieldtasks.jobs.extraction import enqueue_after_commit
 from fieldtasks.jobs.webhooks import deliver_after_commit
 from fieldtasks.models import Role
-from fieldtasks.services import fieldwork, nearby, photos, tasks
+from fieldtasks.services import accounts, briefs, fieldwork, nearby, photos, tasks
 from fieldtasks.services.accounts import TokenPair
 
 blp = Blueprint("app", __name__, url_prefix="/app", template_folder="../templates")
@@ -58,8 +60,7 @@ def _money(cents: int | None, currency: str) -> str:
 @blp.errorhandler(DomainError)
 def domain_error(error: DomainError):
     """A refusal is a page the worker reads, in words, never the API's JSON."""
-    status = next(status for kind, status in DOMAIN_STATUS.items() if isinstance(error, kind))
-    return render_template("app/error.html", message=localized(error.message)), status
+    return render_template("app/error.html", message=localized(error.message)), status_of(error)
 
 
 @blp.errorhandler(HTTPException)
@@ -77,6 +78,37 @@ def sign_in():
         return signed_in  # the form again, saying why
     start_session(signed_in)
     return redirect(url_for("app.near_me"))
+
+
+@blp.route("/signup", methods=["GET", "POST"])
+@public
+def sign_up():
+    """A worker's account, signed in at once (clients sign up through the API)."""
+    if request.method == "GET":
+        return render_template("app/signup.html", login_csrf=login_csrf())
+    if not session.get("login_csrf") or request.form.get("csrf") != session["login_csrf"]:
+        abort(400)
+    res, form = resources(), request.form
+    try:
+        validate.Email()(form.get("email", ""))
+        res.auth_limits.check_address("register", request.remote_addr)
+        with unit_of_work() as db:
+            _, tokens = accounts.sign_up(
+                db, email=form.get("email", ""), password=form.get("password", ""),
+                display_name=form.get("display_name", "").strip(), role=Role.WORKER, passwords=res.passwords,
+                credentials=res.credentials(),
+            )  # fmt: skip
+    except ValidationError:
+        return _sign_up_again(N_("Not a valid email address."), 422)
+    except DomainError as refused:
+        return _sign_up_again(refused.message, status_of(refused))
+    start_session(tokens)
+    return redirect(url_for("app.near_me"))
+
+
+def _sign_up_again(message: str, status: int):
+    flash(localized(message))
+    return render_template("app/signup.html", login_csrf=session["login_csrf"]), status
 
 
 @blp.post("/logout")
@@ -111,6 +143,7 @@ def task(claims, task_id: uuid.UUID):
     res = resources()
     with unit_of_work() as db:
         view = tasks.get_task(db, task_id, claims.user_id, now=res.clock())
+        _brief_opened(db, view.card["campaign_id"], claims.user_id)
     card = card_json(view.card, res.config.min_hourly_wage_cents)
     mine = view.card["claimed_by_id"] == claims.user_id
     return render_template(
@@ -118,6 +151,13 @@ def task(claims, task_id: uuid.UUID):
         instructions=view.card["instructions"], checked_in=mine and view.card["checked_in_at"] is not None,
         position=_position(request.args), new_key=lambda: str(uuid.uuid4()),
     )  # fmt: skip
+
+
+def _brief_opened(db, campaign_id: uuid.UUID, worker_id: uuid.UUID) -> None:
+    """The task's page shows the brief: its reading is recorded, to be paid with the worker's next task handed in."""
+    res = resources()
+    with contextlib.suppress(NotFoundError):  # a campaign no longer on offer: nothing new to read
+        briefs.open_brief(db, campaign_id, worker_id, wages=res.config.min_hourly_wage_cents, now=res.clock())
 
 
 @blp.post("/tasks/<uuid:task_id>/claim")
