@@ -127,3 +127,13 @@ def password_hash_profile(raw: str) -> str:
     if raw not in ("strong", "fast"):
         raise ValueError(f"must be strong (the default) or fast (tests only), got {raw!r}")
     return raw
+
+
+def tile_url(raw: str) -> str:
+    """A web-map tile URL with its {z}, {x} and {y}, over HTTPS (or http for a local server); `off`: none."""
+    if raw == "off":
+        return ""
+    parts = urlsplit(raw)
+    if parts.scheme not in ("https", "http") or not parts.hostname or not all(f"{{{k}}}" in raw for k in "zxy"):
+        raise ValueError(f"must be an https URL with {{z}}, {{x}} and {{y}}, or off; got {raw!r}")
+    return raw

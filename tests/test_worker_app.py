@@ -3,6 +3,7 @@ its claim."""
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 import re
@@ -12,6 +13,7 @@ from PIL import Image
 from sqlalchemy import text
 
 from fieldtasks.api.context import EXTENSION
+from fieldtasks.api.tile_map import tile_map
 from fieldtasks.jobs.photo_reading import run_extraction
 from tests.fieldwork import HERE, NUTELLA, PARIS, fresh_fix, published_campaign
 from tests.helpers import PASSWORD, bearer, register, sign_in
@@ -178,3 +180,27 @@ def test_a_worker_signs_up_from_the_app_and_opening_a_task_records_its_brief_as_
     near = client.get("/app", query_string={"lat": PARIS[0], "lon": PARIS[1]}).get_data(as_text=True)
     client.get(re.search(r'href="(/app/tasks/[^"?]+)', near).group(1))
     assert connection.execute(text("SELECT count(*) FROM brief_reads")).scalar() == 1  # paid with the next hand-in
+
+
+def test_tasks_near_me_come_with_a_small_map_whose_tile_server_is_configuration(app, client, monkeypatch):
+    published_campaign(client)
+    signed_in(client, register(client, "worker")["email"])
+    near = client.get("/app", query_string={"lat": PARIS[0], "lon": PARIS[1]})
+    page = near.get_data(as_text=True)
+    assert page.count('<img src="https://tile.openstreetmap.org/15/') == 9
+    assert '<span class="pin"' in page and "https://tile.openstreetmap.org" in near.headers["Content-Security-Policy"]
+    assert "Carrefour City Bastille" in page and "1300 m away" in page  # the list, with distances, either way
+    res = app.extensions[EXTENSION]
+    monkeypatch.setattr(res, "config", dataclasses.replace(res.config, map_tile_url=""))  # MAP_TILE_URL=off
+    bare = client.get("/app", query_string={"lat": PARIS[0], "lon": PARIS[1]})
+    assert 'class="map"' not in bare.get_data(as_text=True) and "1300 m away" in bare.get_data(as_text=True)
+    assert "img-src 'self' data:;" in bare.headers["Content-Security-Policy"]
+
+
+def test_the_map_places_each_task_where_it_is_around_the_phone():
+    here = (48.8566, 2.3522)
+    shown = tile_map("https://tiles.example/{z}/{x}/{y}.png", here, [here, (48.8566, 2.3622), (45.764, 4.8357)])
+    assert len(shown.tiles) == 9 and shown.tiles[0][0].startswith("https://tiles.example/15/")
+    assert 33 <= shown.here[0] <= 67 and 33 <= shown.here[1] <= 67  # the phone is on the middle tile
+    [(one, left, top), (two, east, level)] = shown.pins  # Lyon is off the map
+    assert (one, left, top) == (1, *shown.here) and two == 2 and east > left and abs(level - top) < 0.01

@@ -67,8 +67,9 @@ def _session_claims() -> AccessClaims | None:
     return res.access_tokens.decode(tokens.access_token, now=res.clock())
 
 
-def protect(blueprint: Blueprint) -> None:
-    """A nonce for each page's own scripts, and the headers: only those scripts, in no one else's frame."""
+def protect(blueprint: Blueprint, images: Callable[[], str] | None = None) -> None:
+    """A nonce for each page's own scripts, and the headers: only those scripts, in no one else's frame; images
+    from the service, and from the origin `images()` names (a map's tile server)."""
 
     @blueprint.before_request
     def csp_nonce() -> None:
@@ -76,9 +77,10 @@ def protect(blueprint: Blueprint) -> None:
 
     @blueprint.after_request
     def security_headers(response: Response) -> Response:
+        img_src = " ".join(filter(None, ["'self' data:", images() if images else ""]))
         response.headers["Content-Security-Policy"] = (
             f"default-src 'self'; script-src 'nonce-{g.get('csp_nonce', '')}'; style-src 'self' 'unsafe-inline'; "
-            "img-src 'self' data:; worker-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'; "
+            f"img-src {img_src}; worker-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'; "
             "object-src 'none'"
         )
         response.headers["X-Frame-Options"] = "DENY"

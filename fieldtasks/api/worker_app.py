@@ -9,6 +9,7 @@ import contextlib
 import uuid
 from datetime import datetime, timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from marshmallow import ValidationError, validate
@@ -20,6 +21,7 @@ from fieldtasks.api.context import resources, unit_of_work
 from fieldtasks.api.errors import status_of
 from fieldtasks.api.page_sessions import login_csrf, protect, sign_in_from_form, signed_in_page, start_session
 from fieldtasks.api.task_schemas import ItemSchema, card_json
+from fieldtasks.api.tile_map import tile_map
 from fieldtasks.errors import DomainError, NotFoundError
 from fieldtasks.geo import is_valid_coordinate
 from fieldtasks.i18n import N_, localized
@@ -34,7 +36,15 @@ NEARBY_RADIUS_M = 10_000  # how far the list looks around the phone
 NEARBY_SHOWN = 30
 
 worker_page = signed_in_page(Role.WORKER, "app.sign_in", N_("This app is for workers."))
-protect(blp)
+
+
+def _tile_origin() -> str:
+    """The map's tile server, the one other place the app's pages load images from."""
+    parts = urlsplit(resources().config.map_tile_url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.netloc else ""
+
+
+protect(blp, images=_tile_origin)
 
 
 @blp.context_processor
@@ -124,17 +134,18 @@ def sign_out():
 @worker_page
 def near_me(claims):
     """Tasks near the phone, nearest first: the page asks the browser where it is, then lists them."""
-    position = _position(request.args)
-    cards = []
-    if position is not None:
-        res = resources()
-        with unit_of_work() as db:
-            rows, _ = nearby.find_nearby_tasks(
-                db, lat=position[0], lon=position[1], radius_m=NEARBY_RADIUS_M, kind=None, limit=NEARBY_SHOWN,
-                now=res.clock(), worker_id=claims.user_id,
-            )  # fmt: skip
-        cards = [card_json(row, res.config.min_hourly_wage_cents) for row in rows]
-    return render_template("app/near_me.html", cards=cards, position=position)
+    position, res = _position(request.args), resources()
+    if position is None:
+        return render_template("app/near_me.html", cards=[], position=None, map=None)
+    with unit_of_work() as db:
+        rows, _ = nearby.find_nearby_tasks(
+            db, lat=position[0], lon=position[1], radius_m=NEARBY_RADIUS_M, kind=None, limit=NEARBY_SHOWN,
+            now=res.clock(), worker_id=claims.user_id,
+        )  # fmt: skip
+    cards = [card_json(row, res.config.min_hourly_wage_cents) for row in rows]
+    places = [(card["place"]["lat"], card["place"]["lon"]) for card in cards]
+    shown = tile_map(res.config.map_tile_url, position, places) if res.config.map_tile_url else None
+    return render_template("app/near_me.html", cards=cards, position=position, map=shown)
 
 
 @blp.get("/tasks/<uuid:task_id>")
