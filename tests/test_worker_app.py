@@ -204,3 +204,25 @@ def test_the_map_places_each_task_where_it_is_around_the_phone():
     assert 33 <= shown.here[0] <= 67 and 33 <= shown.here[1] <= 67  # the phone is on the middle tile
     [(one, left, top), (two, east, level)] = shown.pins  # Lyon is off the map
     assert (one, left, top) == (1, *shown.here) and two == 2 and east > left and abs(level - top) < 0.01
+
+
+def test_a_worker_hides_a_client_from_its_task_and_shows_it_again_from_earnings(client):
+    published_campaign(client)
+    signed_in(client, register(client, "worker")["email"])
+    near = client.get("/app", query_string={"lat": PARIS[0], "lon": PARIS[1]}).get_data(as_text=True)
+    page = client.get(re.search(r'href="(/app/tasks/[^"?]+)', near).group(1)).get_data(as_text=True)
+    client_id = re.search(r'name="client_id" value="([^"]+)"', page).group(1)
+    hidden = client.post(re.search(r'action="(/app/tasks/[^"]+/hide)"', page).group(1),
+                         data={"csrf": csrf_of(page), "client_id": client_id}, follow_redirects=True)  # fmt: skip
+    assert "You will not see this client" in hidden.get_data(as_text=True)
+    assert "Monoprix Rivoli" not in client.get("/app", query_string={"lat": PARIS[0], "lon": PARIS[1]}).get_data(
+        as_text=True
+    )
+    earnings = client.get("/app/earnings").get_data(as_text=True)
+    assert escape("Supermarchés Dupont") in earnings
+    shown = client.post(re.search(r'action="(/app/hidden/[^"]+/show)"', earnings).group(1),
+                        data={"csrf": csrf_of(earnings)}, follow_redirects=True)  # fmt: skip
+    assert "Their tasks show again." in shown.get_data(as_text=True)
+    assert "Monoprix Rivoli" in client.get("/app", query_string={"lat": PARIS[0], "lon": PARIS[1]}).get_data(
+        as_text=True
+    )

@@ -1,12 +1,13 @@
 """The workers' app, money and voice: earnings (what is pending, available, paid out, the effective hourly rate, the
-ledger's lines and the payouts), the signed work record to take elsewhere, an appeal of a rejection, a rating."""
+ledger's lines and the payouts), the signed work record to take elsewhere, an appeal of a rejection, a rating, and
+the clients a worker chose not to see."""
 
 from __future__ import annotations
 
 import json
 import uuid
 
-from flask import Response, render_template, request
+from flask import Response, flash, redirect, render_template, request, url_for
 
 from fieldtasks.api.context import resources, unit_of_work
 from fieldtasks.api.records import KIND_NAMES
@@ -17,6 +18,7 @@ from fieldtasks.services import earnings, moderation, payouts, voice, work_recor
 
 LEDGER_LINES = 20  # the most recent; the API pages through the rest
 PAYOUTS_SHOWN = 10
+HIDDEN_SHOWN = 50
 LEDGER_WORDS = {
     "item_reward": N_("Item paid"),
     "charge_reimbursement": N_("Electricity repaid"),
@@ -36,8 +38,11 @@ def earnings_page(claims):
         balances = earnings.worker_earnings(db, claims.user_id)
         lines = earnings.worker_ledger(db, claims.user_id, None, LEDGER_LINES)["items"]
         paid_out, _ = payouts.list_payouts(db, worker_id=claims.user_id, cursor=None, limit=PAYOUTS_SHOWN)
+        hidden, _ = voice.hidden_sources(db, claims.user_id, cursor=None, limit=HIDDEN_SHOWN)
     words = {kind: localized(sentence) for kind, sentence in {**LEDGER_WORDS, **PAYOUT_WORDS}.items()}
-    return render_template("app/earnings.html", balances=balances, lines=lines, payouts=paid_out, words=words)
+    return render_template(
+        "app/earnings.html", balances=balances, lines=lines, payouts=paid_out, words=words, hidden=hidden
+    )
 
 
 @blp.get("/record")
@@ -94,3 +99,26 @@ def _stars(raw: str) -> int | None:
     if not 1 <= stars <= 5:
         raise ValueError(raw)
     return stars
+
+
+@blp.post("/tasks/<uuid:task_id>/hide")
+@worker_page
+def hide(claims, task_id: uuid.UUID):
+    """Stop seeing this client's tasks (the task's page names the client)."""
+    try:
+        client_id = uuid.UUID(request.form.get("client_id", ""))
+    except ValueError:
+        return back_to_task(task_id, N_("No such client or campaign."))
+    with unit_of_work() as db:
+        voice.hide_source(db, claims.user_id, client_id=client_id, campaign_id=None, now=resources().clock())
+    flash(localized(N_("You will not see this client's tasks any more; My earnings lists whom you hid.")))
+    return redirect(url_for("app.near_me"))
+
+
+@blp.post("/hidden/<uuid:hide_id>/show")
+@worker_page
+def show_again(claims, hide_id: uuid.UUID):
+    with unit_of_work() as db:
+        voice.unhide(db, claims.user_id, hide_id)
+    flash(localized(N_("Their tasks show again.")))
+    return redirect(url_for("app.earnings_page"))
