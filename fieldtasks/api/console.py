@@ -18,6 +18,7 @@ from fieldtasks.api.errors import status_of
 from fieldtasks.api.feeds import photo_url
 from fieldtasks.api.languages import CONSOLE_LANGUAGE
 from fieldtasks.api.page_sessions import (
+    end_session,
     is_own_path,
     login_csrf,
     protect,
@@ -104,10 +105,7 @@ def sign_in():
 @blp.post("/logout")
 @public
 def sign_out():
-    if request.form.get("csrf") != session.get("csrf"):
-        abort(400)  # signing someone out from another site
-    session.clear()
-    return redirect(url_for("console.sign_in"))
+    return end_session("console.sign_in")
 
 
 @blp.get("")

@@ -124,6 +124,14 @@ def start_session(tokens: TokenPair) -> None:
     session["csrf"] = secrets.token_urlsafe(16)
 
 
+def end_session(sign_in_endpoint: str) -> Response:
+    """The sign-out form posted: the session ends, back to the sign-in page (a form from another site is refused)."""
+    if request.form.get("csrf") != session.get("csrf"):
+        abort(400)
+    session.clear()
+    return redirect(url_for(sign_in_endpoint))
+
+
 def is_own_path(path: str, prefix: str) -> bool:
     """A path to come back to after a language switch: one of ours, never another site (`//host`)."""
     return path.startswith(prefix) and not path.startswith("//")

@@ -19,7 +19,14 @@ from fieldtasks.api import typed
 from fieldtasks.api.access import public
 from fieldtasks.api.context import resources, unit_of_work
 from fieldtasks.api.errors import status_of
-from fieldtasks.api.page_sessions import login_csrf, protect, sign_in_from_form, signed_in_page, start_session
+from fieldtasks.api.page_sessions import (
+    end_session,
+    login_csrf,
+    protect,
+    sign_in_from_form,
+    signed_in_page,
+    start_session,
+)
 from fieldtasks.api.task_schemas import ItemSchema, card_json
 from fieldtasks.api.tile_map import tile_map
 from fieldtasks.errors import DomainError, NotFoundError
@@ -124,10 +131,7 @@ def _sign_up_again(message: str, status: int):
 @blp.post("/logout")
 @public
 def sign_out():
-    if request.form.get("csrf") != session.get("csrf"):
-        abort(400)  # signing someone out from another site
-    session.clear()
-    return redirect(url_for("app.sign_in"))
+    return end_session("app.sign_in")
 
 
 @blp.get("")
