@@ -31,11 +31,14 @@ def signed_in(client, email: str):
 
 def test_a_worker_signs_in_finds_the_task_near_them_and_claims_it(client):
     published_campaign(client, estimated_minutes=3)  # 2 items at 0.40 EUR in 3 minutes: 16.00 EUR an hour
+    placement = published_campaign(client, kind="product_placement", title="Placement", stores=[
+        {"name": "Franprix Marais", "lat": PARIS[0] + 1e-4, "lon": PARIS[1]}])  # fmt: skip
     assert signed_in(client, register(client, "worker")["email"]).headers["Location"] == "/app"
     asking = client.get("/app").get_data(as_text=True)
     assert "Find tasks around me" in asking and "Monoprix Rivoli" not in asking  # no position yet
     near = client.get("/app", query_string={"lat": PARIS[0], "lon": PARIS[1]}).get_data(as_text=True)
     assert "Monoprix Rivoli" in near and "m away" in near
+    assert placement["id"] and "Franprix Marais" not in near  # placement and scooters: through the API, for now
     assert escape("For Supermarchés Dupont: Supermarchés Dupont compare breakfast prices") in near
     assert "0.40 EUR per item, 2 items" in near and "About 16.00 EUR an hour" in near
     task_link = re.search(r'href="(/app/tasks/[^"?]+)', near).group(1)

@@ -34,13 +34,14 @@ from fieldtasks.geo import is_valid_coordinate
 from fieldtasks.i18n import N_, localized
 from fieldtasks.jobs.extraction import enqueue_after_commit
 from fieldtasks.jobs.webhooks import deliver_after_commit
-from fieldtasks.models import Role
+from fieldtasks.models import CampaignKind, Role
 from fieldtasks.services import accounts, briefs, fieldwork, nearby, photos, tasks
 from fieldtasks.services.accounts import TokenPair
 
 blp = Blueprint("app", __name__, url_prefix="/app", template_folder="../templates")
 NEARBY_RADIUS_M = 10_000  # how far the list looks around the phone
 NEARBY_SHOWN = 30
+APP_KIND = CampaignKind.SHELF_PRICE  # the kind the app's pages can do so far (placement and scooters: the API)
 
 worker_page = signed_in_page(Role.WORKER, "app.sign_in", N_("This app is for workers."))
 
@@ -143,7 +144,7 @@ def near_me(claims):
         return render_template("app/near_me.html", cards=[], position=None, map=None)
     with unit_of_work() as db:
         rows, _ = nearby.find_nearby_tasks(
-            db, lat=position[0], lon=position[1], radius_m=NEARBY_RADIUS_M, kind=None, limit=NEARBY_SHOWN,
+            db, lat=position[0], lon=position[1], radius_m=NEARBY_RADIUS_M, kind=APP_KIND, limit=NEARBY_SHOWN,
             now=res.clock(), worker_id=claims.user_id,
         )  # fmt: skip
     cards = [card_json(row, res.config.min_hourly_wage_cents) for row in rows]
