@@ -1,7 +1,7 @@
-"""The workers' app at /app: pages for a phone's browser over the same services as the API (sign in, tasks near
-me, a task: claim, check in, photograph each label with the price read on it, hand in, see each verdict). Signed in
-like the console: the token stays in the session cookie, never in the browser's storage. The offline queue, the
-earnings pages and the PWA come next (issue 23)."""
+"""The workers' app at /app: pages for a phone's browser over the same services as the API (sign up and in, tasks
+near me with a small map, a task: claim, check in, photograph each label with the price read on it, hand in, see
+each verdict). Signed in like the console: the token stays in the session cookie, never in the browser's storage.
+Money and voice are in worker_app_money, the PWA's files in worker_app_pwa; shelf-price tasks only, for now."""
 
 from __future__ import annotations
 
