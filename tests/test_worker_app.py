@@ -79,7 +79,9 @@ def fix_form(client, page: str, lat: float = PARIS[0], lon: float = PARIS[1], ac
     return {"csrf": csrf_of(page), "lat": lat, "lon": lon, "accuracy_m": accuracy_m, "recorded_at": now.isoformat()}
 
 
-def test_a_worker_checks_in_photographs_the_label_types_its_price_hands_in_and_sees_it_paid(client, connection, clock):
+def test_a_worker_checks_in_photographs_the_label_types_its_price_hands_in_and_sees_it_paid(
+    client, connection, clock, monkeypatch
+):
     stores_campaign(client, 1)
     signed_in(client, register(client, "worker")["email"])
     near = client.get("/app", query_string={"lat": PARIS[0], "lon": PARIS[1]}).get_data(as_text=True)
@@ -107,7 +109,19 @@ def test_a_worker_checks_in_photographs_the_label_types_its_price_hands_in_and_s
     assert run_extraction(client.application.extensions[EXTENSION], photo_id, 1) == "done"
     assert "Verified: paid." in client.get(task_link).get_data(as_text=True)
     earned = client.get("/app/earnings").get_data(as_text=True)
-    assert "0.40 EUR" in earned and "Item paid" in earned
+    assert "0.40 EUR" in earned and "Item paid" in earned and "You can withdraw from 10.00 EUR." in earned
+    res = client.application.extensions[EXTENSION]
+    monkeypatch.setattr(res, "config", dataclasses.replace(res.config, payout_minimum_cents=10))
+    earned = client.get("/app/earnings").get_data(as_text=True)
+    withdrawal = {
+        "csrf": csrf_of(earned),
+        "currency": "EUR",
+        "key": re.search(r'name="key" value="([^"]+)"', earned)[1],
+    }
+    for _ in range(2):  # a second tap: the same payout
+        paid = client.post("/app/payouts", data=withdrawal, follow_redirects=True).get_data(as_text=True)
+    assert "Payout requested" in paid and "0.40 EUR · requested" in paid
+    assert connection.execute(text("SELECT count(*) FROM payouts")).scalar() == 1
     record = client.get("/app/record")
     assert record.headers["Content-Disposition"] == 'attachment; filename="fieldtasks-work-record.json"'
     document = record.json

@@ -7,14 +7,14 @@ from __future__ import annotations
 import json
 import uuid
 
-from flask import Response, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 
 from fieldtasks.api.context import resources, unit_of_work
 from fieldtasks.api.records import KIND_NAMES
 from fieldtasks.api.worker_app import back_to_task, blp, worker_page
 from fieldtasks.errors import DomainError
 from fieldtasks.i18n import N_, localized
-from fieldtasks.services import earnings, moderation, payouts, voice, work_records
+from fieldtasks.services import earnings, moderation, payments, payouts, voice, work_records
 
 LEDGER_LINES = 20  # the most recent; the API pages through the rest
 PAYOUTS_SHOWN = 10
@@ -41,8 +41,9 @@ def earnings_page(claims):
         hidden, _ = voice.hidden_sources(db, claims.user_id, cursor=None, limit=HIDDEN_SHOWN)
     words = {kind: localized(sentence) for kind, sentence in {**LEDGER_WORDS, **PAYOUT_WORDS}.items()}
     return render_template(
-        "app/earnings.html", balances=balances, lines=lines, payouts=paid_out, words=words, hidden=hidden
-    )
+        "app/earnings.html", balances=balances, lines=lines, payouts=paid_out, words=words, hidden=hidden,
+        minimum=resources().config.payout_minimum_cents, new_key=lambda: str(uuid.uuid4()),
+    )  # fmt: skip
 
 
 @blp.get("/record")
@@ -121,4 +122,22 @@ def show_again(claims, hide_id: uuid.UUID):
     with unit_of_work() as db:
         voice.unhide(db, claims.user_id, hide_id)
     flash(localized(N_("Their tasks show again.")))
+    return redirect(url_for("app.earnings_page"))
+
+
+@blp.post("/payouts")
+@worker_page
+def withdraw(claims):
+    """All that is available in a currency, paid out; the form's own key makes a second tap the same payout."""
+    res, form = resources(), request.form
+    if not form.get("key") or not form.get("currency"):
+        abort(400)
+    try:
+        with unit_of_work() as db:
+            payments.request_payout(db, claims.user_id, None, form["currency"], form["key"],
+                                    minimum_cents=res.config.payout_minimum_cents, now=res.clock())  # fmt: skip
+    except DomainError as refused:
+        flash(localized(refused.message))
+    else:
+        flash(localized(N_("Payout requested: the operator sends it, and its line here says when.")))
     return redirect(url_for("app.earnings_page"))
