@@ -17,6 +17,10 @@ from fieldtasks.api.tile_map import tile_map
 from fieldtasks.jobs.photo_reading import run_extraction
 from tests.fieldwork import HERE, NUTELLA, PARIS, fresh_fix, published_campaign
 from tests.helpers import PASSWORD, bearer, register, sign_in
+from tests.test_placement import GTINS as PLACEMENT_GTINS
+from tests.test_placement import ONE_STORE as PLACEMENT_STORE
+from tests.test_placement import PRODUCTS as PLACEMENT_PRODUCTS
+from tests.test_placement import shelf_jpeg
 from tests.verification import label_photo, stores_campaign
 
 
@@ -38,7 +42,7 @@ def test_a_worker_signs_in_finds_the_task_near_them_and_claims_it(client):
     assert "Find tasks around me" in asking and "Monoprix Rivoli" not in asking  # no position yet
     near = client.get("/app", query_string={"lat": PARIS[0], "lon": PARIS[1]}).get_data(as_text=True)
     assert "Monoprix Rivoli" in near and "m away" in near
-    assert placement["id"] and "Franprix Marais" not in near  # placement and scooters: through the API, for now
+    assert placement["id"] and "Franprix Marais" in near  # placement, in the app too
     assert escape("For Supermarchés Dupont: Supermarchés Dupont compare breakfast prices") in near
     assert "0.40 EUR per item, 2 items" in near and "About 16.00 EUR an hour" in near
     task_link = re.search(r'href="(/app/tasks/[^"?]+)', near).group(1)
@@ -243,3 +247,25 @@ def test_a_worker_hides_a_client_from_its_task_and_shows_it_again_from_earnings(
     assert "Monoprix Rivoli" in client.get("/app", query_string={"lat": PARIS[0], "lon": PARIS[1]}).get_data(
         as_text=True
     )
+
+
+def test_a_placement_task_takes_one_photo_of_the_shelf_and_says_what_is_on_it(client, connection):
+    published_campaign(client, kind="product_placement", stores=PLACEMENT_STORE, products=PLACEMENT_PRODUCTS)
+    signed_in(client, register(client, "worker")["email"])
+    near = client.get("/app", query_string={"lat": PARIS[0], "lon": PARIS[1]}).get_data(as_text=True)
+    task_link = re.search(r'href="(/app/tasks/[^"?]+)', near).group(1)
+    client.post(f"{task_link}/claim", data={"csrf": csrf_of(near), "lat": PARIS[0], "lon": PARIS[1]})
+    page = client.get(task_link).get_data(as_text=True)
+    page = client.post(f"{task_link}/checkin", data=fix_form(client, page), follow_redirects=True).get_data(
+        as_text=True
+    )
+    assert "Photo of the whole shelf" in page and 'name="price"' not in page  # no price, no product to name
+    shelf = shelf_jpeg([*PLACEMENT_GTINS[:2], "3000000000007"])  # the third product is not there
+    form = {"csrf": csrf_of(page), "key": re.search(r'name="key" value="([^"]+)"', page)[1]}
+    client.post(f"{task_link}/photos", data={**form, "file": (io.BytesIO(shelf), "shelf.jpg")},
+                content_type="multipart/form-data")  # fmt: skip
+    client.post(f"{task_link}/submit", data={"csrf": csrf_of(page)})
+    photo_id = connection.execute(text("SELECT id FROM photos")).scalar()
+    assert run_extraction(client.application.extensions[EXTENSION], photo_id, 1) == "done"
+    page = client.get(task_link).get_data(as_text=True)
+    assert page.count("Verified: paid.") == 3 and page.count("On the shelf") == 2 and "Not on the shelf" in page

@@ -1,7 +1,8 @@
 """The workers' app at /app: pages for a phone's browser over the same services as the API (sign up and in, tasks
 near me with a small map, a task: claim, check in, photograph each label with the price read on it, hand in, see
 each verdict). Signed in like the console: the token stays in the session cookie, never in the browser's storage.
-Money and voice are in worker_app_money, the PWA's files in worker_app_pwa; shelf-price tasks only, for now."""
+Money and voice are in worker_app_money, the PWA's files in worker_app_pwa; shelf-price and placement tasks, for
+now."""
 
 from __future__ import annotations
 
@@ -41,7 +42,8 @@ from fieldtasks.services.accounts import TokenPair
 blp = Blueprint("app", __name__, url_prefix="/app", template_folder="../templates")
 NEARBY_RADIUS_M = 10_000  # how far the list looks around the phone
 NEARBY_SHOWN = 30
-APP_KIND = CampaignKind.SHELF_PRICE  # the kind the app's pages can do so far (placement and scooters: the API)
+# The kinds the app's pages can do so far (a scooter's pickup and drop-off: through the API).
+APP_KINDS = (CampaignKind.SHELF_PRICE, CampaignKind.PRODUCT_PLACEMENT)
 
 worker_page = signed_in_page(Role.WORKER, "app.sign_in", N_("This app is for workers."))
 
@@ -144,10 +146,10 @@ def near_me(claims):
         return render_template("app/near_me.html", cards=[], position=None, map=None)
     with unit_of_work() as db:
         rows, _ = nearby.find_nearby_tasks(
-            db, lat=position[0], lon=position[1], radius_m=NEARBY_RADIUS_M, kind=APP_KIND, limit=NEARBY_SHOWN,
+            db, lat=position[0], lon=position[1], radius_m=NEARBY_RADIUS_M, kind=None, limit=NEARBY_SHOWN,
             now=res.clock(), worker_id=claims.user_id,
         )  # fmt: skip
-    cards = [card_json(row, res.config.min_hourly_wage_cents) for row in rows]
+    cards = [card_json(row, res.config.min_hourly_wage_cents) for row in rows if row["kind"] in APP_KINDS]
     places = [(card["place"]["lat"], card["place"]["lon"]) for card in cards]
     shown = tile_map(res.config.map_tile_url, position, places) if res.config.map_tile_url else None
     return render_template("app/near_me.html", cards=cards, position=position, map=shown)
