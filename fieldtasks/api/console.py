@@ -20,18 +20,15 @@ from fieldtasks.api.languages import CONSOLE_LANGUAGE
 from fieldtasks.api.page_sessions import (
     end_session,
     is_own_path,
-    login_csrf,
     protect,
-    sign_in_from_form,
+    sign_in_page,
     signed_in_page,
-    start_session,
 )
 from fieldtasks.errors import DomainError
 from fieldtasks.i18n import N_, localized
 from fieldtasks.jobs.webhooks import deliver_after_commit
 from fieldtasks.models import REJECT_REASONS, CaseOutcome, Presence, Role
 from fieldtasks.services import case_views, moderation
-from fieldtasks.services.accounts import TokenPair
 
 blp = Blueprint("console", __name__, url_prefix="/console", template_folder="../templates")
 LANGUAGES = (("fr", "Français"), ("en", "English"))  # the console's switch
@@ -93,13 +90,7 @@ def language(code: str):
 @blp.route("/login", methods=["GET", "POST"])
 @public
 def sign_in():
-    if request.method == "GET":
-        return render_template("console/login.html", login_csrf=login_csrf())
-    signed_in = sign_in_from_form("console/login.html", "console")
-    if not isinstance(signed_in, TokenPair):
-        return signed_in  # the form again, saying why
-    start_session(signed_in)
-    return redirect(url_for("console.queue"))
+    return sign_in_page("console/login.html", "console", "console.queue")
 
 
 @blp.post("/logout")

@@ -117,6 +117,17 @@ def sign_in_from_form(template: str, limit_key: str) -> TokenPair | tuple[str, i
         return render_template(template, login_csrf=session["login_csrf"]), 401, {}
 
 
+def sign_in_page(template: str, limit_key: str, home_endpoint: str):
+    """The sign-in page: its form, or the form posted: the home page once signed in, else the form saying why."""
+    if request.method == "GET":
+        return render_template(template, login_csrf=login_csrf())
+    signed_in = sign_in_from_form(template, limit_key)
+    if not isinstance(signed_in, TokenPair):
+        return signed_in
+    start_session(signed_in)
+    return redirect(url_for(home_endpoint))
+
+
 def start_session(tokens: TokenPair) -> None:
     """A new session (nothing of the one before it survives) holding the access token and a fresh CSRF token."""
     session.clear()

@@ -24,7 +24,7 @@ from fieldtasks.api.page_sessions import (
     end_session,
     login_csrf,
     protect,
-    sign_in_from_form,
+    sign_in_page,
     signed_in_page,
     start_session,
 )
@@ -37,7 +37,6 @@ from fieldtasks.jobs.extraction import enqueue_after_commit
 from fieldtasks.jobs.webhooks import deliver_after_commit
 from fieldtasks.models import CampaignKind, Role
 from fieldtasks.services import accounts, briefs, fieldwork, nearby, photos, tasks
-from fieldtasks.services.accounts import TokenPair
 
 blp = Blueprint("app", __name__, url_prefix="/app", template_folder="../templates")
 NEARBY_RADIUS_M = 10_000  # how far the list looks around the phone
@@ -91,13 +90,7 @@ def http_error(error: HTTPException):
 @blp.route("/login", methods=["GET", "POST"])
 @public
 def sign_in():
-    if request.method == "GET":
-        return render_template("app/login.html", login_csrf=login_csrf())
-    signed_in = sign_in_from_form("app/login.html", "app")
-    if not isinstance(signed_in, TokenPair):
-        return signed_in  # the form again, saying why
-    start_session(signed_in)
-    return redirect(url_for("app.near_me"))
+    return sign_in_page("app/login.html", "app", "app.near_me")
 
 
 @blp.route("/signup", methods=["GET", "POST"])
