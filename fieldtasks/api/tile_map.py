@@ -7,6 +7,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from fieldtasks.geo import MERCATOR_MAX_LAT
+
 TILE = 256
 ZOOM = 15  # about 5 m a pixel in Paris: a neighbourhood on a phone's screen
 SPAN = 3  # tiles a side
@@ -22,7 +24,7 @@ class TileMap:
 def _pixel(lat: float, lon: float) -> tuple[float, float]:
     """Web Mercator pixel coordinates at ZOOM (the world is 2^ZOOM tiles a side)."""
     scale = TILE * 2**ZOOM
-    lat = max(min(lat, 85.0511), -85.0511)
+    lat = max(min(lat, MERCATOR_MAX_LAT), -MERCATOR_MAX_LAT)
     x = (lon + 180) / 360 * scale
     y = (1 - math.log(math.tan(math.radians(lat)) + 1 / math.cos(math.radians(lat))) / math.pi) / 2 * scale
     return x, y

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import contextlib
 import uuid
+from collections.abc import Callable
 from datetime import datetime, timedelta
+from functools import wraps
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -35,7 +37,7 @@ from fieldtasks.geo import is_valid_coordinate
 from fieldtasks.i18n import N_, localized
 from fieldtasks.jobs.extraction import enqueue_after_commit
 from fieldtasks.jobs.webhooks import deliver_after_commit
-from fieldtasks.models import CampaignKind, Role
+from fieldtasks.models import CampaignKind, Role, Verdict
 from fieldtasks.services import accounts, briefs, fieldwork, nearby, photos, tasks
 
 blp = Blueprint("app", __name__, url_prefix="/app", template_folder="../templates")
@@ -63,12 +65,12 @@ def page_helpers() -> dict[str, Any]:
 
 
 VERDICT_WORDS = {
-    "verified": N_("Verified: paid."),
-    "approved": N_("Approved by a moderator: paid."),
-    "no_fault": N_("Not verifiable, not your fault: paid."),
-    "needs_review": N_("A moderator checks it; paid by default if nobody decides in time."),
-    "rejected": N_("Not paid."),
-    "under_appeal": N_("Your appeal is with another moderator."),
+    Verdict.VERIFIED: N_("Verified: paid."),
+    Verdict.APPROVED: N_("Approved by a moderator: paid."),
+    Verdict.NO_FAULT: N_("Not verifiable, not your fault: paid."),
+    Verdict.NEEDS_REVIEW: N_("A moderator checks it; paid by default if nobody decides in time."),
+    Verdict.REJECTED: N_("Not paid."),
+    tasks.UNDER_APPEAL: N_("Your appeal is with another moderator."),
 }
 
 
@@ -85,6 +87,26 @@ def domain_error(error: DomainError):
 @blp.errorhandler(HTTPException)
 def http_error(error: HTTPException):
     return render_template("app/error.html", message=error.description or error.name), error.code or 500
+
+
+def refusals_on_the_task_page(view: Callable) -> Callable:
+    """A step of a task (check in, a photo, hand in...) that the service refuses goes back to the task's page,
+    saying why in the refusal's own words (the blueprint's handler would show a page of its own)."""
+
+    @wraps(view)
+    def wrapper(*args: Any, **kwargs: Any):
+        try:
+            return view(*args, **kwargs)
+        except DomainError as refused:
+            return back_to_task(kwargs["task_id"], refused.message)
+
+    return wrapper
+
+
+def back_to_task(task_id: uuid.UUID, message: str):
+    """To the task's page, saying what happened (a refusal, in its own words)."""
+    flash(localized(message))
+    return redirect(url_for("app.task", task_id=task_id))
 
 
 @blp.route("/login", methods=["GET", "POST"])
@@ -177,18 +199,17 @@ def claim(claims, task_id: uuid.UUID):
     """Claim from where the phone is (the page sends the browser's position with the form)."""
     position = _position(request.form)
     if position is None:
-        flash(localized(N_("Your phone did not give its position: allow it, then claim again.")))
-        return redirect(url_for("app.task", task_id=task_id))
+        return back_to_task(task_id, N_("Your phone did not give its position: allow it, then claim again."))
     res = resources()
     near = tasks.Nearness(position[0], position[1], res.config.claim_max_distance_km * 1000)
     with unit_of_work() as db:
         tasks.claim_task(db, task_id, claims.user_id, near, now=res.clock(), claim_limit=res.config.claim_limit)
-    flash(localized(N_("The task is yours: go to the place and check in there.")))
-    return redirect(url_for("app.task", task_id=task_id))
+    return back_to_task(task_id, N_("The task is yours: go to the place and check in there."))
 
 
 @blp.post("/tasks/<uuid:task_id>/checkin")
 @worker_page
+@refusals_on_the_task_page
 def check_in(claims, task_id: uuid.UUID):
     """Check in with the fix the page took from the browser (position, accuracy, when): a refusal says why."""
     res = resources()
@@ -201,16 +222,14 @@ def check_in(claims, task_id: uuid.UUID):
     except (KeyError, ValueError):
         return back_to_task(task_id, N_("Your phone did not give its position: allow it, then check in again."))
     max_fix_age = timedelta(seconds=res.config.checkin_max_fix_age_s)
-    try:
-        with unit_of_work() as db:
-            fieldwork.check_in(db, task_id, claims.user_id, fix, now=res.clock(), max_fix_age=max_fix_age)
-    except DomainError as refused:  # too far, too vague, too old: the sentence says it, with the figures
-        return back_to_task(task_id, refused.message)
+    with unit_of_work() as db:  # too far, too vague, too old: the refusal's sentence says it, with the figures
+        fieldwork.check_in(db, task_id, claims.user_id, fix, now=res.clock(), max_fix_age=max_fix_age)
     return back_to_task(task_id, N_("Checked in: photograph each product's label."))
 
 
 @blp.post("/tasks/<uuid:task_id>/photos")
 @worker_page
+@refusals_on_the_task_page
 def photo(claims, task_id: uuid.UUID):
     """One label's photo and the price read on it (or the empty place of a missing product). The form carries its
     own idempotency key: sending it again, by hand or from the phone's queue, never makes a second photo."""
@@ -227,33 +246,22 @@ def photo(claims, task_id: uuid.UUID):
         gtin=form.get("gtin") or None, vehicle_code=None, taken_at=None, absent=form.get("absent") == "1",
         price_cents=typed_cents,
     )  # fmt: skip
-    try:
-        photos.upload_photo(res.database, res.storage, res.photo_processes, upload, now=res.clock())
-    except DomainError as refused:
-        return back_to_task(task_id, refused.message)
+    photos.upload_photo(res.database, res.storage, res.photo_processes, upload, now=res.clock())
     return back_to_task(task_id, N_("Photo received."))
 
 
 @blp.post("/tasks/<uuid:task_id>/submit")
 @worker_page
+@refusals_on_the_task_page
 def submit(claims, task_id: uuid.UUID):
     res = resources()
-    try:
-        with unit_of_work() as db:
-            submission = fieldwork.submit_task(
-                db, task_id, claims.user_id, now=res.clock(), wages=res.config.min_hourly_wage_cents
-            )
-    except DomainError as refused:
-        return back_to_task(task_id, refused.message)
+    with unit_of_work() as db:
+        submission = fieldwork.submit_task(
+            db, task_id, claims.user_id, now=res.clock(), wages=res.config.min_hourly_wage_cents
+        )
     enqueue_after_commit(res.redis, submission.extractions, timeout_s=res.config.extraction_timeout_s)
     deliver_after_commit(res.redis, submission.deliveries)
     return back_to_task(task_id, N_("Handed in: each product's verdict shows here once its photo is read."))
-
-
-def back_to_task(task_id: uuid.UUID, message: str):
-    """To the task's page, saying what happened (a refusal, in its own words)."""
-    flash(localized(message))
-    return redirect(url_for("app.task", task_id=task_id))
 
 
 def _moment(raw: str) -> datetime:

@@ -11,24 +11,39 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 
 from fieldtasks.api.context import resources, unit_of_work
 from fieldtasks.api.records import KIND_NAMES
-from fieldtasks.api.worker_app import back_to_task, blp, worker_page
+from fieldtasks.api.worker_app import back_to_task, blp, refusals_on_the_task_page, worker_page
 from fieldtasks.errors import DomainError
 from fieldtasks.i18n import N_, localized
-from fieldtasks.services import earnings, moderation, payments, payouts, voice, work_records
+from fieldtasks.models import PayoutStatus
+from fieldtasks.services import (
+    briefs,
+    earnings,
+    floor,
+    moderation,
+    payments,
+    payouts,
+    qualifications,
+    voice,
+    work_records,
+)
 
 LEDGER_LINES = 20  # the most recent; the API pages through the rest
 PAYOUTS_SHOWN = 10
 HIDDEN_SHOWN = 50
-LEDGER_WORDS = {
-    "item_reward": N_("Item paid"),
-    "charge_reimbursement": N_("Electricity repaid"),
-    "hourly_floor": N_("Top-up to the minimum hourly rate"),
-    "briefing": N_("Brief read"),
-    "practice": N_("Practice task"),
-    "payout": N_("Paid out to you"),
-    "payout_returned": N_("Payout failed: money back"),
+LEDGER_WORDS = {  # the ledger kinds that move a worker's money
+    payments.REWARD: N_("Item paid"),
+    payments.ELECTRICITY: N_("Electricity repaid"),
+    floor.TOPUP: N_("Top-up to the minimum hourly rate"),
+    briefs.BRIEFING: N_("Brief read"),
+    qualifications.PRACTICE: N_("Practice task"),
+    payments.PAYOUT: N_("Paid out to you"),
+    payouts.RETURNED: N_("Payout failed: money back"),
 }
-PAYOUT_WORDS = {"requested": N_("requested"), "sent": N_("sent"), "failed": N_("failed, the money is back")}
+PAYOUT_WORDS = {
+    PayoutStatus.REQUESTED: N_("requested"),
+    PayoutStatus.SENT: N_("sent"),
+    PayoutStatus.FAILED: N_("failed, the money is back"),
+}
 
 
 @blp.get("/earnings")
@@ -63,33 +78,29 @@ def record(claims):
 
 @blp.post("/tasks/<uuid:task_id>/items/<uuid:item_id>/appeal")
 @worker_page
+@refusals_on_the_task_page
 def appeal(claims, task_id: uuid.UUID, item_id: uuid.UUID):
     res = resources()
     comment = request.form.get("comment", "").strip()
     if not comment:
         return back_to_task(task_id, N_("Say why the rejection is wrong: another moderator reads it."))
-    try:
-        with unit_of_work() as db:
-            moderation.appeal(db, item_id, claims.user_id, comment, now=res.clock(),
-                              decision_hours=res.config.appeal_decision_hours)  # fmt: skip
-    except DomainError as refused:
-        return back_to_task(task_id, refused.message)
+    with unit_of_work() as db:
+        moderation.appeal(db, item_id, claims.user_id, comment, now=res.clock(),
+                          decision_hours=res.config.appeal_decision_hours)  # fmt: skip
     return back_to_task(task_id, N_("Appeal sent: another moderator decides, and it is paid if nobody does in time."))
 
 
 @blp.post("/tasks/<uuid:task_id>/rating")
 @worker_page
+@refusals_on_the_task_page
 def rate(claims, task_id: uuid.UUID):
     try:
         clarity, client = (_stars(request.form.get(name, "")) for name in ("clarity", "client"))
     except ValueError:
         return back_to_task(task_id, N_("Give from 1 to 5 stars."))
-    try:
-        with unit_of_work() as db:
-            voice.rate_task(db, task_id, claims.user_id, clarity=clarity, client=client,
-                            comment=request.form.get("comment", "").strip(), now=resources().clock())  # fmt: skip
-    except DomainError as refused:
-        return back_to_task(task_id, refused.message)
+    with unit_of_work() as db:
+        voice.rate_task(db, task_id, claims.user_id, clarity=clarity, client=client,
+                        comment=request.form.get("comment", "").strip(), now=resources().clock())  # fmt: skip
     return back_to_task(task_id, N_("Thank you: your rating is counted in the campaign's averages."))
 
 

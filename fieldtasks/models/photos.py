@@ -13,6 +13,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from fieldtasks.models.base import Base, State, created_at, one_of, uuid_pk
 from fieldtasks.models.campaigns import point_column
+from fieldtasks.ocr.stored import from_json
+from fieldtasks.ocr.types import Extraction
 
 
 class PhotoStage(enum.StrEnum):
@@ -107,3 +109,8 @@ class ExtractionRequest(Base):
     attempts: Mapped[int] = mapped_column(server_default="0")
     result: Mapped[dict[str, Any] | None] = mapped_column(JSONB)  # the Extraction, as JSON
     error: Mapped[str | None] = mapped_column(String(500))  # why it failed for good
+
+    @property
+    def extraction(self) -> Extraction | None:
+        """The stored result, typed again (None until the photo is read, or when reading it failed)."""
+        return from_json(self.result) if self.result else None

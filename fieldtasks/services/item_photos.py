@@ -5,12 +5,9 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from fieldtasks.models import ExtractionRequest, ExtractionStatus, ItemStatus, Photo, PhotoStage, Task, TaskItem
-from fieldtasks.ocr.stored import from_json
+from fieldtasks.models import UNFINISHED_EXTRACTIONS, ExtractionRequest, ItemStatus, Photo, PhotoStage, Task, TaskItem
 from fieldtasks.ocr.types import Confidence
 from fieldtasks.services.verdicts import shows_product
-
-TERMINAL = (ExtractionStatus.DONE, ExtractionStatus.FAILED)
 
 
 def item_photos(session: Session, task: Task, item: TaskItem) -> list[tuple[Photo, ExtractionRequest]] | None:
@@ -34,7 +31,7 @@ def item_photos(session: Session, task: Task, item: TaskItem) -> list[tuple[Phot
         .where(evidence_of(item.status))
         .order_by(Photo.created_at)
     ).all()
-    if any(request.status not in TERMINAL for _, request in rows):
+    if any(request.status in UNFINISHED_EXTRACTIONS for _, request in rows):
         return None
     return [(photo, request) for photo, request in rows]
 
@@ -54,7 +51,7 @@ def proof_photos(
     showing = [
         (photo, request)
         for photo, request in photos
-        if request.result and shows_product(from_json(request.result).barcodes, gtin)
+        if request.extraction and shows_product(request.extraction.barcodes, gtin)
     ]
     return showing or photos
 
@@ -64,5 +61,5 @@ def photo_price(photo: Photo, request: ExtractionRequest) -> tuple[int | None, C
     approving the case accepts it), else the one read on it."""
     if photo.typed_price_cents:
         return photo.typed_price_cents, Confidence.LOW
-    read = from_json(request.result).shelf_price if request.result else None
+    read = request.extraction.shelf_price if request.extraction else None
     return (read.amount_cents, read.confidence) if read else (None, Confidence.LOW)

@@ -29,6 +29,7 @@ from fieldtasks.services.deploy_spots import is_late
 FUNDING = "campaign_funding"
 REWARD = "item_reward"
 ELECTRICITY = "charge_reimbursement"
+PAYOUT = "payout"  # a worker's withdrawal leaving for the outside world
 
 
 def credit_organization(
@@ -180,7 +181,7 @@ def request_payout(
     transaction = ledger.transfer(
         session,
         f"payout:{worker_id}:{key}",
-        "payout",
+        PAYOUT,
         account,
         payouts,
         amount,

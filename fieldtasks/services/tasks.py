@@ -55,6 +55,7 @@ from fieldtasks.services.cursors import keyset_page
 from fieldtasks.services.history import record_event
 
 MY_TASKS = "m"  # the tag of the worker's task list's page cursors
+UNDER_APPEAL = "under_appeal"  # the verdict a worker reads for a rejection they appealed, until it is decided
 CLAIM_EXPIRED = "claim_expired"  # the status a worker reads for a claim past its time (the row still says claimed)
 # What one claim's progress leaves on the task row, cleared for the next claim.
 FRESH_CLAIM = {"checked_in_at": None, "picked_up_at": None, "dropoff_spot_id": None, "dropped_off_at": None,
@@ -186,7 +187,7 @@ def task_items(session: Session, task_id: uuid.UUID) -> list[dict[str, Any]]:
         select(
             TaskItem.id,
             TaskItem.status,
-            case((appealed, literal("under_appeal")), else_=TaskItem.verdict).label("verdict"),
+            case((appealed, literal(UNDER_APPEAL)), else_=TaskItem.verdict).label("verdict"),
             TaskItem.reasons,
             TaskItem.review_due_at,
             Product.gtin,

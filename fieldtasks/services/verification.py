@@ -31,7 +31,6 @@ from fieldtasks.models import (
     VerdictBy,
     VerifiedBy,
 )
-from fieldtasks.ocr.stored import from_json
 from fieldtasks.services import payments, webhooks
 from fieldtasks.services.history import record_event
 from fieldtasks.services.item_photos import item_photos
@@ -112,7 +111,7 @@ def gather_evidence(
         expected_gtin=product.gtin if product else None,
         expected_vehicle_code=vehicle.vehicle_code if vehicle else None,
         photos=[
-            ReadPhoto(from_json(request.result), photo.stage, photo.id)
+            ReadPhoto(request.extraction, photo.stage, photo.id)
             for photo, request in photos
             if request.status == ExtractionStatus.DONE and request.result
         ],
