@@ -269,3 +269,16 @@ def test_a_placement_task_takes_one_photo_of_the_shelf_and_says_what_is_on_it(cl
     assert run_extraction(client.application.extensions[EXTENSION], photo_id, 1) == "done"
     page = client.get(task_link).get_data(as_text=True)
     assert page.count("Verified: paid.") == 3 and page.count("On the shelf") == 2 and "Not on the shelf" in page
+
+
+def test_text_the_database_cannot_store_is_refused_on_every_form_not_a_500(client):
+    form = client.get("/app/signup").get_data(as_text=True)
+    account = {"csrf": csrf_of(form), "display_name": "A\x00b", "email": "nul@example.org", "password": PASSWORD}
+    refused = client.post("/app/signup", data=account)
+    assert refused.status_code == 400 and "NUL characters" in refused.get_data(as_text=True)
+    published_campaign(client)
+    signed_in(client, register(client, "worker")["email"])
+    near = client.get("/app", query_string={"lat": PARIS[0], "lon": PARIS[1]}).get_data(as_text=True)
+    task_link = re.search(r'href="(/app/tasks/[^"?]+)', near).group(1)
+    rating = client.post(f"{task_link}/rating", data={"csrf": csrf_of(near), "clarity": "5", "comment": "ok\x00"})
+    assert rating.status_code == 400 and "NUL characters" in rating.get_data(as_text=True)  # any signed-in form

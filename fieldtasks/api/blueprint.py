@@ -48,8 +48,7 @@ class JsonParser(FlaskParser):
     def _load_location_data(self, *, schema, req, location):
         data = super()._load_location_data(schema=schema, req=req, location=location)
         if location != "headers" and not clean_text(_texts(data)):
-            message = N_("Text may not contain NUL characters or unpaired surrogates.")
-            abort(422, code="invalid_characters", message=message, errors={location: [message]})
+            abort(422, code="invalid_characters", message=UNCLEAN_TEXT, errors={location: [UNCLEAN_TEXT]})
         return data
 
     def _handle_invalid_json_error(self, error: Exception, req: flask.Request, *args: typing.Any, **kwargs: typing.Any):
@@ -78,6 +77,9 @@ def _texts(data: typing.Any) -> typing.Iterator[str]:
                 stack.append(key)
                 if isinstance(value, str):
                     stack.append(value)
+
+
+UNCLEAN_TEXT = N_("Text may not contain NUL characters or unpaired surrogates.")  # PostgreSQL stores no NUL
 
 
 def clean_text(texts: typing.Iterable[str]) -> bool:

@@ -13,10 +13,10 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, request
 from werkzeug.wrappers import Response
 
 from fieldtasks.api.access import ACCESS_ATTRIBUTE
-from fieldtasks.api.blueprint import clean_text
+from fieldtasks.api.blueprint import UNCLEAN_TEXT, clean_text
 from fieldtasks.api.context import resources, unit_of_work
 from fieldtasks.errors import AuthenticationError, DomainError, TooManyRequestsError
-from fieldtasks.i18n import N_, localized
+from fieldtasks.i18n import localized
 from fieldtasks.models import Role
 from fieldtasks.security import AccessClaims
 from fieldtasks.services import accounts
@@ -39,6 +39,8 @@ def signed_in_page(role: Role, sign_in_endpoint: str, wrong_role: str) -> Callab
                 return redirect(url_for(sign_in_endpoint))
             if request.method == "POST" and request.form.get("csrf") != session.get("csrf"):
                 abort(400)
+            if request.method == "POST" and not clean_text(request.form.values()):
+                abort(400, description=localized(UNCLEAN_TEXT))
             return view(claims, *args, **kwargs)
 
         setattr(wrapper, ACCESS_ATTRIBUTE, frozenset({role}))
@@ -94,14 +96,22 @@ def login_csrf() -> str:
     return session.setdefault("login_csrf", secrets.token_urlsafe(16))
 
 
+def login_form_refusal(template: str) -> tuple[str, int, dict[str, str]] | None:
+    """A sign-in or sign-up form posted from elsewhere is refused (login CSRF); one whose text cannot be stored comes
+    back, saying so. None when the form may be read."""
+    if not session.get("login_csrf") or request.form.get("csrf") != session["login_csrf"]:
+        abort(400)
+    if not clean_text(request.form.values()):
+        flash(localized(UNCLEAN_TEXT))
+        return render_template(template, login_csrf=session["login_csrf"]), 400, {}
+    return None
+
+
 def sign_in_from_form(template: str, limit_key: str) -> TokenPair | tuple[str, int, dict[str, str]]:
     """The sign-in form posted: the tokens, or the form again with what went wrong (and its status)."""
-    if not session.get("login_csrf") or request.form.get("csrf") != session["login_csrf"]:
-        abort(400)  # a sign-in form posted from elsewhere (login CSRF)
+    if refused := login_form_refusal(template):
+        return refused
     res = resources()
-    if not clean_text(request.form.values()):
-        flash(localized(N_("Text may not contain NUL characters or unpaired surrogates.")))
-        return render_template(template, login_csrf=session["login_csrf"]), 400, {}
     try:
         res.auth_limits.check_address(limit_key, request.remote_addr)
         with res.auth_limits.account(request.form.get("email", "")), unit_of_work() as db:

@@ -14,7 +14,7 @@ from functools import wraps
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from marshmallow import ValidationError, validate
 from werkzeug.exceptions import HTTPException
 
@@ -25,6 +25,7 @@ from fieldtasks.api.errors import status_of
 from fieldtasks.api.page_sessions import (
     end_session,
     login_csrf,
+    login_form_refusal,
     protect,
     sign_in_page,
     signed_in_page,
@@ -121,8 +122,8 @@ def sign_up():
     """A worker's account, signed in at once (clients sign up through the API)."""
     if request.method == "GET":
         return render_template("app/signup.html", login_csrf=login_csrf())
-    if not session.get("login_csrf") or request.form.get("csrf") != session["login_csrf"]:
-        abort(400)
+    if refused := login_form_refusal("app/signup.html"):
+        return refused
     res, form = resources(), request.form
     try:
         validate.Email()(form.get("email", ""))
