@@ -15,12 +15,13 @@ from sqlalchemy import text
 from fieldtasks.api.context import EXTENSION
 from fieldtasks.api.tile_map import tile_map
 from fieldtasks.jobs.photo_reading import run_extraction
-from tests.fieldwork import HERE, NUTELLA, PARIS, fresh_fix, published_campaign
+from tests.fieldwork import BASTILLE, HERE, NUTELLA, PARIS, fresh_fix, published_campaign
 from tests.helpers import PASSWORD, bearer, register, sign_in
 from tests.test_placement import GTINS as PLACEMENT_GTINS
 from tests.test_placement import ONE_STORE as PLACEMENT_STORE
 from tests.test_placement import PRODUCTS as PLACEMENT_PRODUCTS
 from tests.test_placement import shelf_jpeg
+from tests.test_scooters import code_jpeg
 from tests.verification import label_photo, stores_campaign
 
 
@@ -282,3 +283,52 @@ def test_text_the_database_cannot_store_is_refused_on_every_form_not_a_500(clien
     task_link = re.search(r'href="(/app/tasks/[^"?]+)', near).group(1)
     rating = client.post(f"{task_link}/rating", data={"csrf": csrf_of(near), "clarity": "5", "comment": "ok\x00"})
     assert rating.status_code == 400 and "NUL characters" in rating.get_data(as_text=True)  # any signed-in form
+
+
+def photo_form(page: str, client, input_id: str, photo: bytes) -> dict:
+    """The photo form whose file input is `input_id`, filled: its hidden fields as the page wrote them, the photo."""
+    form = page.split(f'id="{input_id}"')[0].rsplit("<form", 1)[1]
+    fields = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', form))
+    return {**fields, "file": (io.BytesIO(photo), "code.jpg")}
+
+
+def test_a_scooter_is_picked_up_charged_and_put_back_at_a_deploy_spot_from_the_app(client, connection, clock):
+    published_campaign(client, kind="scooter_recharge")
+    signed_in(client, register(client, "worker")["email"])
+    near = client.get("/app", query_string={"lat": PARIS[0], "lon": PARIS[1]}).get_data(as_text=True)
+    assert "SCT-0001" in near and "0.40 EUR, 0.20 EUR if late, and 0.15 EUR of electricity repaid" in near
+    task_link = re.search(r'href="(/app/tasks/[^"?]+)', near).group(1)
+    client.post(f"{task_link}/claim", data={"csrf": csrf_of(near), "lat": PARIS[0], "lon": PARIS[1]})
+    page = client.get(task_link).get_data(as_text=True)
+    assert "I am at the vehicle: check in" in page
+    page = client.post(f"{task_link}/checkin", data=fix_form(client, page), follow_redirects=True).get_data(True)
+    assert "Checked in at the vehicle: photograph its code, then pick it up." in page
+    early = client.post(f"{task_link}/pickup", data={"csrf": csrf_of(page)}, follow_redirects=True)
+    assert "Photograph the vehicle&#39;s code before picking it up." in early.get_data(as_text=True)
+    [code_input] = re.findall(r'id="(code-[^"]+)" name="file"', page)
+    sent = client.post(f"{task_link}/photos", data=photo_form(page, client, code_input, code_jpeg("SCT-0001")),
+                       content_type="multipart/form-data", follow_redirects=True)  # fmt: skip
+    assert "Photo received." in sent.get_data(as_text=True)
+    picked = client.post(f"{task_link}/pickup", data={"csrf": csrf_of(page)}, follow_redirects=True).get_data(True)
+    assert "Picked up: charge it" in picked and "Its code is being read from your photo." in picked
+    pickup_photo = connection.execute(text("SELECT id FROM photos")).scalar()
+    assert run_extraction(client.application.extensions[EXTENSION], pickup_photo, 1) == "done"
+    page = client.get(task_link).get_data(as_text=True)
+    assert "Your photo shows this vehicle&#39;s code." in page and "Bastille" in page and "open now" in page
+    assert f'href="geo:{BASTILLE[0]},{BASTILLE[1]}"' in page and "I am at a deploy spot: check in" in page
+    clock.advance(hours=6)  # charging at home
+    page = client.get(task_link).get_data(as_text=True)
+    at_spot = fix_form(client, page, lat=BASTILLE[0], lon=BASTILLE[1])
+    page = client.post(f"{task_link}/checkin", data=at_spot, follow_redirects=True).get_data(as_text=True)
+    assert "Checked in at the deploy spot" in page and "Photo of the vehicle's code at the deploy spot" in page
+    [code_input] = re.findall(r'id="(code-[^"]+)" name="file"', page)
+    client.post(f"{task_link}/photos", data=photo_form(page, client, code_input, code_jpeg("SCT-0001", "code128", 2)),
+                content_type="multipart/form-data")  # fmt: skip
+    handed = client.post(f"{task_link}/submit", data={"csrf": csrf_of(page)}, follow_redirects=True)
+    assert "Handed in" in handed.get_data(as_text=True)
+    dropoff_photo = connection.execute(text("SELECT id FROM photos WHERE stage = 'dropoff'")).scalar()
+    assert run_extraction(client.application.extensions[EXTENSION], dropoff_photo, 1) == "done"
+    page = client.get(task_link).get_data(as_text=True)
+    assert "Verified: paid." in page and "Put back on" in page
+    earned = client.get("/app/earnings").get_data(as_text=True)
+    assert "0.40 EUR" in earned and "0.15 EUR" in earned

@@ -189,10 +189,10 @@ class TaskDetailSchema(TaskCardSchema):
     scooter = ma.fields.Dict(
         allow_none=True,
         metadata={
-            "description": "Scooters: picked_up_at, dropped_off_at, dropoff_due_at, late, and deploy_spots (name,"
-            " lat, lon, geofence_m, release_window (HH:MM-HH:MM local) and its time_zone, open_now, due_window: the"
-            " window to drop off in at the full"
-            " reward), pickup_code: reading, matches or no_match (what the pickup photo showed)"
+            "description": "Scooters: picked_up_at, dropped_off_at, dropoff_due_at, late, time_zone (the deploy"
+            " spots'), and deploy_spots (name, lat, lon, geofence_m, release_window (HH:MM-HH:MM local) and its"
+            " time_zone, open_now, due_window: the window to drop off in at the full reward), pickup_code: reading,"
+            " matches or no_match (what the pickup photo showed)"
         },
     )
 

@@ -1,8 +1,8 @@
 """The workers' app at /app: pages for a phone's browser over the same services as the API (sign up and in, tasks
 near me with a small map, a task: claim, check in, photograph each label with the price read on it, hand in, see
-each verdict). Signed in like the console: the token stays in the session cookie, never in the browser's storage.
-Money and voice are in worker_app_money, the PWA's files in worker_app_pwa; shelf-price and placement tasks, for
-now."""
+each verdict; a scooter: check in at it, photograph its code, pick it up, put it back at a deploy spot). Signed in
+like the console: the token stays in the session cookie, never in the browser's storage. Money and voice are in
+worker_app_money, the PWA's files in worker_app_pwa."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from functools import wraps
 from typing import Any
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from marshmallow import ValidationError, validate
@@ -38,14 +39,12 @@ from fieldtasks.geo import is_valid_coordinate
 from fieldtasks.i18n import N_, localized
 from fieldtasks.jobs.extraction import enqueue_after_commit
 from fieldtasks.jobs.webhooks import deliver_after_commit
-from fieldtasks.models import CampaignKind, Role, Verdict
-from fieldtasks.services import accounts, briefs, fieldwork, nearby, photos, tasks
+from fieldtasks.models import CampaignKind, Role, Task, Verdict
+from fieldtasks.services import accounts, briefs, fieldwork, nearby, photos, scooters, tasks
 
 blp = Blueprint("app", __name__, url_prefix="/app", template_folder="../templates")
 NEARBY_RADIUS_M = 10_000  # how far the list looks around the phone
 NEARBY_SHOWN = 30
-# The kinds the app's pages can do so far (a scooter's pickup and drop-off: through the API).
-APP_KINDS = (CampaignKind.SHELF_PRICE, CampaignKind.PRODUCT_PLACEMENT)
 
 worker_page = signed_in_page(Role.WORKER, "app.sign_in", N_("This app is for workers."))
 
@@ -61,8 +60,11 @@ protect(blp, images=_tile_origin)
 
 @blp.context_processor
 def page_helpers() -> dict[str, Any]:
-    words = {verdict: localized(sentence) for verdict, sentence in VERDICT_WORDS.items()}
-    return {"money": _money, "csrf": session.get("csrf"), "verdict_words": words}
+    return {
+        "money": _money, "local_time": _local_time, "csrf": session.get("csrf"),
+        "verdict_words": {verdict: localized(sentence) for verdict, sentence in VERDICT_WORDS.items()},
+        "pickup_words": {reading: localized(sentence) for reading, sentence in PICKUP_WORDS.items()},
+    }  # fmt: skip
 
 
 VERDICT_WORDS = {
@@ -75,8 +77,20 @@ VERDICT_WORDS = {
 }
 
 
+PICKUP_WORDS = {  # what the pickup photo showed (deploy_spots.scooter_view's pickup_code)
+    "reading": N_("Its code is being read from your photo."),
+    "matches": N_("Your photo shows this vehicle's code."),
+    "no_match": N_("Your photo does not show this vehicle's code: a moderator will check the drop-off."),
+}
+
+
 def _money(cents: int | None, currency: str) -> str:
     return "" if cents is None else f"{cents / 100:.2f} {currency}"
+
+
+def _local_time(moment: str | None, zone: str) -> str:
+    """An RFC 3339 moment as the place's clock shows it (a deploy spot's window is in its own time zone)."""
+    return "" if moment is None else f"{datetime.fromisoformat(moment).astimezone(ZoneInfo(zone)):%d/%m %H:%M}"
 
 
 @blp.errorhandler(DomainError)
@@ -165,7 +179,7 @@ def near_me(claims):
             db, lat=position[0], lon=position[1], radius_m=NEARBY_RADIUS_M, kind=None, limit=NEARBY_SHOWN,
             now=res.clock(), worker_id=claims.user_id,
         )  # fmt: skip
-    cards = [card_json(row, res.config.min_hourly_wage_cents) for row in rows if row["kind"] in APP_KINDS]
+    cards = [card_json(row, res.config.min_hourly_wage_cents) for row in rows]
     places = [(card["place"]["lat"], card["place"]["lon"]) for card in cards]
     shown = tile_map(res.config.map_tile_url, position, places) if res.config.map_tile_url else None
     return render_template("app/near_me.html", cards=cards, position=position, map=shown)
@@ -183,7 +197,7 @@ def task(claims, task_id: uuid.UUID):
     return render_template(
         "app/task.html", card=card, items=ItemSchema(many=True).dump(view.items), mine=mine,
         instructions=view.card["instructions"], checked_in=mine and view.card["checked_in_at"] is not None,
-        position=_position(request.args), new_key=lambda: str(uuid.uuid4()),
+        position=_position(request.args), new_key=lambda: str(uuid.uuid4()), scooter=view.scooter,
     )  # fmt: skip
 
 
@@ -224,8 +238,18 @@ def check_in(claims, task_id: uuid.UUID):
         return back_to_task(task_id, N_("Your phone did not give its position: allow it, then check in again."))
     max_fix_age = timedelta(seconds=res.config.checkin_max_fix_age_s)
     with unit_of_work() as db:  # too far, too vague, too old: the refusal's sentence says it, with the figures
-        fieldwork.check_in(db, task_id, claims.user_id, fix, now=res.clock(), max_fix_age=max_fix_age)
-    return back_to_task(task_id, N_("Checked in: photograph each product's label."))
+        checkin = fieldwork.check_in(db, task_id, claims.user_id, fix, now=res.clock(), max_fix_age=max_fix_age)
+        kind = db.get(Task, task_id).kind
+    return back_to_task(task_id, _NEXT_AFTER_CHECKIN[kind, checkin.deploy_spot_id is not None])
+
+
+_NEXT_AFTER_CHECKIN = {
+    (CampaignKind.SHELF_PRICE, False): N_("Checked in: photograph each product's label."),
+    (CampaignKind.PRODUCT_PLACEMENT, False): N_("Checked in: photograph the whole shelf."),
+    (CampaignKind.SCOOTER_RECHARGE, False): N_("Checked in at the vehicle: photograph its code, then pick it up."),
+    (CampaignKind.SCOOTER_RECHARGE, True): N_("Checked in at the deploy spot: photograph the vehicle's code there, "
+                                              "then hand the task in."),
+}  # fmt: skip
 
 
 @blp.post("/tasks/<uuid:task_id>/photos")
@@ -244,11 +268,24 @@ def photo(claims, task_id: uuid.UUID):
         return back_to_task(task_id, N_("Write the price as 3,49 or 3.49."))
     upload = photos.Upload(
         task_id=task_id, worker_id=claims.user_id, idempotency_key=key, data=file.read(),
-        gtin=form.get("gtin") or None, vehicle_code=None, taken_at=None, absent=form.get("absent") == "1",
+        gtin=form.get("gtin") or None, vehicle_code=form.get("vehicle_code") or None, taken_at=None,
+        absent=form.get("absent") == "1",
         price_cents=typed_cents,
     )  # fmt: skip
     photos.upload_photo(res.database, res.storage, res.photo_processes, upload, now=res.clock())
     return back_to_task(task_id, N_("Photo received."))
+
+
+@blp.post("/tasks/<uuid:task_id>/pickup")
+@worker_page
+@refusals_on_the_task_page
+def pick_up(claims, task_id: uuid.UUID):
+    """A scooter: I have the vehicle (checked in at it, its code photographed); its code is read at once."""
+    res = resources()
+    with unit_of_work() as db:
+        pickup = scooters.pick_up(db, task_id, claims.user_id, now=res.clock())
+    enqueue_after_commit(res.redis, pickup.extractions, timeout_s=res.config.extraction_timeout_s)
+    return back_to_task(task_id, N_("Picked up: charge it, then put it back at a deploy spot during its window."))
 
 
 @blp.post("/tasks/<uuid:task_id>/submit")

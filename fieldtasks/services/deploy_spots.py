@@ -122,6 +122,7 @@ def scooter_view(session: Session, task: Task, *, now: datetime) -> dict[str, An
         "dropped_off_at": rfc3339(task.dropped_off_at),
         "dropoff_due_at": rfc3339(task.dropoff_due_at),
         "late": is_late(task),
+        "time_zone": zone.key,  # the deploy spots' and their windows'
         "deploy_spots": spots,
     }
 
