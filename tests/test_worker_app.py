@@ -181,9 +181,19 @@ def test_the_app_installs_as_a_pwa_and_its_pages_allow_only_its_own_worker_and_s
 
 def test_a_worker_stays_signed_in_past_the_access_tokens_life(client, clock):
     signed_in(client, register(client, "worker")["email"])
-    clock.advance(hours=2)  # the access token lasts 15 minutes; the session renews it with its refresh token
+    clock.advance(hours=11)  # past the access token's life (600 min in tests): renewed with the refresh token
     assert client.get("/app").status_code == 200
     clock.advance(days=31)  # past the refresh token's life too: signed out
+    assert client.get("/app").headers["Location"] == "/app/login"
+
+
+def test_signing_out_ends_the_session_for_a_copy_of_its_cookie_too(client, clock):
+    signed_in(client, register(client, "worker")["email"])
+    page = client.get("/app").get_data(as_text=True)
+    copied = client.get_cookie("session").value  # kept by whoever saw the cookie
+    assert client.post("/app/logout", data={"csrf": csrf_of(page)}).headers["Location"] == "/app/login"
+    client.set_cookie("session", copied)
+    clock.advance(hours=11)  # its access token has expired: renewing it with the refresh token is refused
     assert client.get("/app").headers["Location"] == "/app/login"
 
 

@@ -113,3 +113,18 @@ class Refresh(MethodView):
         resources().auth_limits.check_address("refresh", request.remote_addr)
         with unit_of_work() as session:
             return accounts.refresh_tokens(session, **data, credentials=resources().credentials())
+
+
+@blp.route("/revoke")
+class Revoke(MethodView):
+    @public
+    @blp.arguments(RefreshSchema)
+    @blp.response(204)
+    @blp.alt_response(429, response="TOO_MANY_REQUESTS", description=LIMITED, headers=RETRY_AFTER)
+    def post(self, data):
+        """Sign out: every refresh token of this sign-in stops working (204 for an unknown one too, RFC 7009);
+        access tokens already issued live out their minutes"""
+        res = resources()
+        res.auth_limits.check_address("refresh", request.remote_addr)
+        with unit_of_work() as session:
+            accounts.sign_out(session, **data, now=res.clock())

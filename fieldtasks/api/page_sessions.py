@@ -146,9 +146,13 @@ def start_session(tokens: TokenPair) -> None:
 
 
 def end_session(sign_in_endpoint: str) -> Response:
-    """The sign-out form posted: the session ends, back to the sign-in page (a form from another site is refused)."""
+    """The sign-out form posted: the session ends, its refresh token revoked, back to the sign-in page (a form from
+    another site is refused)."""
     if request.form.get("csrf") != session.get("csrf"):
         abort(400)
+    if refresh := session.get("refresh"):  # a copy of the cookie renews nothing after this
+        with unit_of_work() as db:
+            accounts.sign_out(db, refresh_token=refresh, now=resources().clock())
     session.clear()
     return redirect(url_for(sign_in_endpoint))
 

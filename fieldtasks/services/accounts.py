@@ -182,11 +182,17 @@ def refresh_tokens(session: Session, *, refresh_token: str, credentials: Credent
     return _issue_tokens(session, user, credentials, family_id=rotated.family_id)
 
 
+def sign_out(session: Session, *, refresh_token: str, now: datetime) -> None:
+    """The sign-in that issued this refresh token ends: none of its tokens renews an access token any more (an
+    unknown token changes nothing, and says nothing: RFC 7009)."""
+    _revoke_family_of(session, hash_opaque_token(refresh_token), now=now)
+
+
 def _revoke_family_of(session: Session, token_hash: str, *, now: datetime) -> None:
-    """A token presented again after its rotation: every token of its family stops working."""
-    family = select(RefreshToken.family_id).where(
-        RefreshToken.token_hash == token_hash, RefreshToken.revoked_at.is_not(None)
-    )
+    """Every token of the token's family stops working (a rotated token presented again, or a sign-out). The token
+    still live in a family is its newest: revoking the family of an expired one that was never rotated changes
+    nothing."""
+    family = select(RefreshToken.family_id).where(RefreshToken.token_hash == token_hash)
     session.execute(
         update(RefreshToken)
         .where(RefreshToken.family_id.in_(family.scalar_subquery()), RefreshToken.revoked_at.is_(None))

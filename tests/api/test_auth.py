@@ -123,6 +123,18 @@ def test_a_rotated_refresh_token_presented_again_revokes_its_whole_family(client
     assert elsewhere.status_code == 200  # another sign-in is another family
 
 
+def test_signing_out_revokes_every_refresh_token_of_that_sign_in_only(client):
+    email = register(client)["email"]
+    phone, laptop = sign_in(client, email), sign_in(client, email)
+    rotated = client.post("/auth/refresh", json={"refresh_token": phone["refresh_token"]}).json
+    assert client.post("/auth/revoke", json={"refresh_token": phone["refresh_token"]}).status_code == 204
+    refused = client.post("/auth/refresh", json={"refresh_token": rotated["refresh_token"]})
+    assert (refused.status_code, refused.json["code"]) == (401, "invalid_refresh_token")  # its newer token too
+    assert client.post("/auth/refresh", json={"refresh_token": laptop["refresh_token"]}).status_code == 200
+    assert client.post("/auth/revoke", json={"refresh_token": "never-issued"}).status_code == 204  # says nothing
+    assert client.post("/auth/revoke", json={}).json["code"] == "validation_error"
+
+
 def test_refresh_token_expires(client, clock):
     tokens = sign_in(client, register(client)["email"])
     clock.advance(days=31)
