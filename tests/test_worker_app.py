@@ -179,6 +179,15 @@ def test_the_app_installs_as_a_pwa_and_its_pages_allow_only_its_own_worker_and_s
     )
 
 
+def test_the_outbox_sends_with_the_sessions_csrf_token_of_the_moment_never_a_cached_one(client):
+    assert client.get("/app/csrf").headers["Location"] == "/app/login"  # signed out: the outbox waits
+    signed_in(client, register(client, "worker")["email"])
+    token = client.get("/app/csrf")
+    assert token.json["csrf"] == csrf_of(client.get("/app").get_data(as_text=True))
+    assert token.headers["Cache-Control"] == "no-store"  # and the service worker keeps no copy of it
+    assert "no-store" in client.get("/app/sw.js").get_data(as_text=True)
+
+
 def test_a_worker_stays_signed_in_past_the_access_tokens_life(client, clock):
     signed_in(client, register(client, "worker")["email"])
     clock.advance(hours=11)  # past the access token's life (600 min in tests): renewed with the refresh token

@@ -1,7 +1,8 @@
 """The workers' app in headless Chromium at 360 x 800, as on a phone: the browser's geolocation finds the task,
-checks in; two labels are photographed (a 12 MP photo, the second taken offline and sent when the connection
-returns); the task is handed in, both items are verified and the money shows in earnings. axe-core finds no serious
-accessibility problem on any page; each step's screenshot is written to var/screenshots/app/ (see the README)."""
+checks in; two labels are photographed (a 12 MP photo, the second taken offline); the task is handed in offline too,
+and both are sent in order when the connection returns; both items are verified and the money shows in earnings.
+axe-core finds no serious accessibility problem on any page; each step's screenshot is written to
+var/screenshots/app/ (see the README)."""
 
 from __future__ import annotations
 
@@ -103,12 +104,15 @@ def test_a_worker_does_a_task_in_the_phones_browser_with_one_photo_sent_after_be
         photograph(page, EVIAN, (1600, 1200))
         page.wait_for_selector("#outbox:not([hidden])")
         assert "1 photo is waiting to be sent" in page.inner_text("#outbox")
+        page.click("text=Hand the task in")  # offline too: it waits behind the photo
+        page.wait_for_selector("text=Handing the task in waits for the connection too.")
         step(page, "offline-photo-waiting", checked)
-        context.set_offline(False)  # the phone finds a network: the outbox sends it, the page shows it
+        page.click("header button")  # signing out needs the network: the page says so, nothing breaks
+        page.wait_for_selector("text=This needs a connection")
+        context.set_offline(False)  # the phone finds a network: the outbox sends both in order, the page shows it
         page.wait_for_selector("text=Photo sent, with the price 2.75 EUR.")
+        page.wait_for_selector("text=Rate this task")  # handed in
         assert page.locator("#outbox").is_hidden()
-        page.click("text=Hand the task in")
-        page.wait_for_selector("text=Handed in")
         res = committing_app.extensions[EXTENSION]
         with engine.connect() as connection:
             photo_ids = connection.execute(text("SELECT id FROM photos ORDER BY created_at")).scalars().all()

@@ -6,11 +6,11 @@ import functools
 import io
 from pathlib import Path
 
-from flask import Response, jsonify
+from flask import Response, jsonify, session
 from PIL import Image, ImageDraw
 
 from fieldtasks.api.access import public
-from fieldtasks.api.worker_app import blp
+from fieldtasks.api.worker_app import blp, worker_page
 from fieldtasks.i18n import N_, localized
 
 STATIC = Path(__file__).resolve().parent.parent / "static" / "app"
@@ -28,6 +28,14 @@ def manifest():
     )  # fmt: skip
     body.mimetype = "application/manifest+json"
     return body
+
+
+@blp.get("/csrf")
+@worker_page
+def csrf_token(claims):
+    """The session's CSRF token, for the outbox: a form kept on the phone may carry the token of a page opened
+    before the worker signed in again. Never cached (the service worker keeps no copy either)."""
+    return jsonify(csrf=session["csrf"]), 200, {"Cache-Control": "no-store"}
 
 
 @blp.get("/sw.js")

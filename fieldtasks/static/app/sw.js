@@ -1,6 +1,7 @@
 // The workers' app service worker: pages open from the cache when the network is gone (shops have bad networks),
-// the freshest copy when it is there. Nothing is sent from here: photos wait in the page's queue (offline.js).
-const CACHE = "fieldtasks-app-v1";
+// the freshest copy when it is there (a response marked no-store is never kept). Nothing is sent from here: photos
+// and hand-ins wait in the page's queue (offline.js).
+const CACHE = "fieldtasks-app-v2";
 
 self.addEventListener("install", (event) => {
   event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(["/app/offline.js", "/app/manifest.webmanifest"])));
@@ -18,7 +19,7 @@ self.addEventListener("fetch", (event) => {
   event.respondWith(
     fetch(request)
       .then((response) => {
-        if (response.ok && !response.redirected) {
+        if (response.ok && !response.redirected && !/no-store/.test(response.headers.get("Cache-Control") || "")) {
           const copy = response.clone();
           caches.open(CACHE).then((cache) => cache.put(request, copy));
         }
