@@ -63,8 +63,7 @@ def _session_claims() -> AccessClaims | None:
         with unit_of_work() as db:
             tokens = accounts.refresh_tokens(db, refresh_token=session["refresh"], credentials=res.credentials())
     except AuthenticationError:
-        session.pop("refresh", None)
-        return None
+        return None  # the cookie is left as it is: a request renewing at the same moment may have set a new one
     session["token"], session["refresh"] = tokens.access_token, tokens.refresh_token
     return res.access_tokens.decode(tokens.access_token, now=res.clock())
 

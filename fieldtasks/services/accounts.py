@@ -22,6 +22,8 @@ MIN_PASSWORD_LENGTH = 10
 MIN_GUESS_SCORE = 2  # zxcvbn's 0-4: 0 and 1 fall to an online attack within days
 GUESS_CHECK_LENGTH = 72  # zxcvbn refuses longer input; beyond this, more characters only add strength
 CONTEXT_WORDS = ("fieldtasks", "fieldtask", "moderator", "worker")
+# A refresh token presented again this soon after its rotation is a race of its own client, not a theft.
+ROTATION_GRACE = timedelta(seconds=30)
 
 
 @dataclass(frozen=True)
@@ -158,7 +160,9 @@ def refresh_tokens(session: Session, *, refresh_token: str, credentials: Credent
 
     The revocation is a conditional UPDATE, so two concurrent refreshes with the same token cannot both
     succeed. A token already rotated, presented again, was stolen or copied: its whole family is revoked
-    (OAuth 2.0 Security BCP), and everyone holding one of its tokens signs in again.
+    (OAuth 2.0 Security BCP), and everyone holding one of its tokens signs in again; unless it was rotated less
+    than ROTATION_GRACE ago: two requests of one client renewing at once (two tabs, a page and its outbox) are
+    refused, not punished, and the pair the first one got keeps working.
     """
     presented = hash_opaque_token(refresh_token)
     rotated = session.execute(
@@ -172,7 +176,8 @@ def refresh_tokens(session: Session, *, refresh_token: str, credentials: Credent
         .returning(RefreshToken.user_id, RefreshToken.family_id)
     ).one_or_none()
     if rotated is None:
-        _revoke_family_of(session, presented, now=credentials.now)
+        if not _rotated_moments_ago(session, presented, now=credentials.now):
+            _revoke_family_of(session, presented, now=credentials.now)
         raise AuthenticationError(
             "The refresh token is not valid; sign in again.", code="invalid_refresh_token", keeps_changes=True
         )
@@ -180,6 +185,13 @@ def refresh_tokens(session: Session, *, refresh_token: str, credentials: Credent
     if not user.is_active:
         raise AuthenticationError("The refresh token is not valid; sign in again.", code="invalid_refresh_token")
     return _issue_tokens(session, user, credentials, family_id=rotated.family_id)
+
+
+def _rotated_moments_ago(session: Session, token_hash: str, *, now: datetime) -> bool:
+    recent = select(RefreshToken.id).where(
+        RefreshToken.token_hash == token_hash, RefreshToken.revoked_at > now - ROTATION_GRACE
+    )
+    return session.scalar(recent) is not None
 
 
 def sign_out(session: Session, *, refresh_token: str, now: datetime) -> None:
