@@ -23,6 +23,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from fieldtasks import base64url
 from fieldtasks.errors import AuthenticationError
+from fieldtasks.i18n import N_
 
 _ALGORITHM = "HS256"
 _AUDIENCE = "fieldtasks-api"
@@ -176,18 +177,18 @@ class RecordSigner:
     def verify(self, document: Any) -> str | None:
         """None when the document is a record this key signed, unchanged; otherwise why not."""
         if not isinstance(document, dict) or not isinstance(document.get("record"), dict):
-            return "not a work record: expected {record, signature}"
+            return N_("Not a work record: a JSON file with a record and its signature was expected.")
         signature = document.get("signature")
         if not isinstance(signature, dict) or signature.get("alg") != self.ALGORITHM:
-            return "no Ed25519 signature"
+            return N_("The record carries no Ed25519 signature.")
         if signature.get("key_id") != self.key_id:
-            return "signed with another key"
+            return N_("The record is signed with another key than this platform's.")
         record = document["record"]
         signed = _legacy_canonical_json if record.get("format") == LEGACY_FORMAT else canonical_json
         try:
             self._public.verify(base64url.decode(str(signature.get("value", ""))), signed(record))
         except (InvalidSignature, ValueError, rfc8785.CanonicalizationError):
-            return "the signature does not match the record: it was changed, or not signed by this platform"
+            return N_("The signature does not match the record: it was changed, or not signed by this platform.")
         return None
 
     def public_jwk(self) -> dict[str, str]:

@@ -56,7 +56,10 @@ def test_a_record_verifies_and_any_change_is_caught(client, worked):
     checked = client.post("/work-records/verify", json=inflated).json
     assert checked["valid"] is False and "changed" in checked["reason"]
     foreign = RecordSigner(b"\x01" * 32).sign(document["record"])
-    assert client.post("/work-records/verify", json=foreign).json["reason"] == "signed with another key"
+    assert (
+        client.post("/work-records/verify", json=foreign).json["reason"]
+        == "The record is signed with another key than this platform's."
+    )
     assert client.post("/work-records/verify", json={"record": {}}).status_code == 422
 
 

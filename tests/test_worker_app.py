@@ -132,6 +132,20 @@ def test_a_worker_checks_in_photographs_the_label_types_its_price_hands_in_and_s
     document = record.json
     assert document["signature"]["alg"] == "Ed25519"
     assert client.post("/work-records/verify", json=json.loads(record.get_data())).json["valid"] is True
+    assert "/app/record/check" in earned
+    anyone = client.application.test_client()  # the person the worker shows it to: no account
+    checked = anyone.post("/app/record/check", data={"file": (io.BytesIO(record.get_data()), "record.json")},
+                          content_type="multipart/form-data")  # fmt: skip
+    assert checked.status_code == 200 and "Valid: issued by this platform" in checked.get_data(as_text=True)
+    changed = record.get_data().replace(b'"cents": 40', b'"cents": 4000')
+    assert changed != record.get_data()
+    refused = anyone.post("/app/record/check", data={"file": (io.BytesIO(changed), "record.json")},
+                          headers={"Accept-Language": "fr"}, content_type="multipart/form-data")  # fmt: skip
+    assert refused.status_code == 422 and "Non valide" in refused.get_data(as_text=True)
+    assert "La signature ne correspond pas" in refused.get_data(as_text=True)
+    junk = anyone.post("/app/record/check", data={"file": (io.BytesIO(b"\xff"), "x.json")},
+                       content_type="multipart/form-data")  # fmt: skip
+    assert junk.status_code == 422 and "Not a work record" in junk.get_data(as_text=True)
     rated = client.post(f"{task_link}/rating", data={"csrf": csrf_of(page), "clarity": "5", "client": "4"})
     assert "Thank you" in client.get(rated.headers["Location"]).get_data(as_text=True)
 

@@ -1,6 +1,6 @@
 """The workers' app, money and voice: earnings (what is pending, available, paid out, the effective hourly rate, the
-ledger's lines and the payouts), the signed work record to take elsewhere, an appeal of a rejection, a rating, and
-the clients a worker chose not to see."""
+ledger's lines and the payouts), the signed work record to take elsewhere and the page anyone checks one on, an
+appeal of a rejection, a rating, and the clients a worker chose not to see."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import uuid
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 
+from fieldtasks.api.access import public
 from fieldtasks.api.context import resources, unit_of_work
 from fieldtasks.api.records import KIND_NAMES
 from fieldtasks.api.worker_app import back_to_task, blp, refusals_on_the_task_page, worker_page
@@ -74,6 +75,31 @@ def record(claims):
     body = json.dumps(document, ensure_ascii=False, indent=2)
     disposition = {"Content-Disposition": 'attachment; filename="fieldtasks-work-record.json"'}
     return Response(body, mimetype="application/json", headers=disposition)
+
+
+@blp.route("/record/check", methods=["GET", "POST"])
+@public
+def check_record():
+    """Anyone shown a work record (another platform, an employer) checks here, without an account, that this
+    platform signed it and nothing in it changed since (the page of POST /work-records/verify)."""
+    if request.method == "GET":
+        return render_template("app/record_check.html", outcome=None)
+    upload = request.files.get("file")
+    try:
+        document = json.loads(upload.read()) if upload else None
+    except (ValueError, UnicodeDecodeError):
+        document = None
+    res = resources()
+    problem = res.record_signer.verify(document)
+    outcome = {
+        "valid": problem is None,
+        "reason": localized(problem) if problem else None,
+        "key_id": res.record_signer.key_id,
+    }
+    if problem is None:
+        outcome |= {"worker": document["record"].get("worker", {}).get("display_name"),
+                    "issued_at": document["record"].get("issued_at")}  # fmt: skip
+    return render_template("app/record_check.html", outcome=outcome), 200 if problem is None else 422
 
 
 @blp.post("/tasks/<uuid:task_id>/items/<uuid:item_id>/appeal")
