@@ -124,6 +124,13 @@ def test_a_worker_does_a_task_in_the_phones_browser_with_one_photo_sent_after_be
         page.click("text=My earnings")
         assert "0.80 EUR" in page.inner_text("main")
         step(page, "earnings", checked)
+        with page.expect_download() as download:
+            page.click("text=Download my record")
+        page.click("text=Where anyone checks a record")
+        page.set_input_files("#record-file", download.value.path())
+        page.click("text=Check it")
+        page.wait_for_selector("text=Valid: issued by this platform")
+        step(page, "record-checked", checked)
         browser.close()
     written = sorted(path.name for path in SCREENSHOTS.glob("*.png"))
     assert [f"{index:02d}-{name}.png" for index, name in enumerate(checked, start=1)] == written[: len(checked)]
