@@ -25,6 +25,7 @@ OPERATIONS: dict[tuple[str, str], tuple[object, str | None]] = {
     ("post", "/auth/register"): (PUBLIC, None),
     ("post", "/auth/token"): (PUBLIC, None),
     ("post", "/auth/refresh"): (PUBLIC, None),
+    ("post", "/auth/revoke"): (PUBLIC, None),
     ("get", "/me"): (ANY, None),
     ("post", "/admin/users"): ({"admin"}, None),
     ("get", "/admin/payouts"): ({"admin"}, None),
