@@ -19,6 +19,10 @@ from fieldtasks.api import (
     metrics,
     moderation,
     money,
+    portal,
+    portal_account,  # noqa: F401  (its pages join portal's blueprint)
+    portal_prices,  # noqa: F401  (so do these)
+    portal_setup,  # noqa: F401  (and these)
     qualifications,
     records,
     stores,
@@ -104,5 +108,6 @@ def init_api(app: Flask) -> Api:
     app.add_url_rule(f"{DOCS_ASSETS}<path:filename>", "docs_asset", _docs_asset)
     app.register_blueprint(console.blp)  # HTML pages, outside the OpenAPI document
     app.register_blueprint(worker_app.blp)  # the workers' app: HTML pages too
+    app.register_blueprint(portal.blp)  # the clients' portal: HTML pages too
     init_request_tracking(app)
     return api

@@ -95,13 +95,18 @@ class PriceFeed(MethodView):
         organization_id, where = current_caller().organization_id, _filter(query)
         chosen = query.get("format") or _asked_for_stream()
         if chosen in ("csv", "ndjson"):
-            lines = _csv_lines if chosen == "csv" else _ndjson_lines
-            mimetype = "text/csv" if chosen == "csv" else "application/x-ndjson"
-            return Response(stream_with_context(lines(organization_id, where)), mimetype=mimetype)
+            return price_stream(chosen, organization_id, where)
         with unit_of_work() as session:
             rows, cursor = feed.price_page(session, organization_id, where, query.get("cursor"), query["limit"])
         # Records are written by hand (price_record): the streams share them, and a schema dump costs more.
         return jsonify(as_page([price_record(row, photo_url(row.photo_id, row.photo_sha256)) for row in rows], cursor))
+
+
+def price_stream(chosen: str, organization_id, where: feed.FeedFilter) -> Response:
+    """Every row `where` keeps, as CSV or NDJSON, streamed (the API's feed and the portal's downloads)."""
+    lines = _csv_lines if chosen == "csv" else _ndjson_lines
+    mimetype = "text/csv" if chosen == "csv" else "application/x-ndjson"
+    return Response(stream_with_context(lines(organization_id, where)), mimetype=mimetype)
 
 
 def _records(organization_id, where) -> Iterator[dict]:
@@ -160,29 +165,35 @@ class StoresGeoJson(MethodView):
     )
     def get(self, query):
         """My stores with the latest verified price of each product, as GeoJSON"""
-        with unit_of_work() as session:
-            rows = feed.latest_prices_by_store(session, current_caller().organization_id, query.get("campaign"))
-        features: dict[str, dict] = {}
-        for row in rows:
-            feature = features.setdefault(
-                str(row.store_id),
-                {
-                    "type": "Feature",
-                    "geometry": {"type": "Point", "coordinates": [row.lon, row.lat]},
-                    "properties": {
-                        "store_id": str(row.store_id),
-                        "store_ref": row.store_ref,
-                        "name": row.store_name,
-                        "osm_type": row.osm_type,
-                        "osm_id": row.osm_id,
-                        "prices": [],
-                    },
+        body = stores_geojson(current_caller().organization_id, feed.FeedFilter(campaign_id=query.get("campaign")))
+        return Response(body, mimetype="application/geo+json")
+
+
+def stores_geojson(organization_id, where: feed.FeedFilter) -> str:
+    """A FeatureCollection of the stores, each with the latest price of each product `where` keeps (the API's
+    /feeds/stores and the portal's download)."""
+    with unit_of_work() as session:
+        rows = feed.latest_prices_by_store(session, organization_id, where)
+    features: dict[str, dict] = {}
+    for row in rows:
+        feature = features.setdefault(
+            str(row.store_id),
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [row.lon, row.lat]},
+                "properties": {
+                    "store_id": str(row.store_id),
+                    "store_ref": row.store_ref,
+                    "name": row.store_name,
+                    "osm_type": row.osm_type,
+                    "osm_id": row.osm_id,
+                    "prices": [],
                 },
-            )
-            record = price_record(row, photo_url(row.photo_id, row.photo_sha256))
-            feature["properties"]["prices"].append({k: v for k, v in record.items() if k not in ("store",)})
-        body = {"type": "FeatureCollection", "features": list(features.values())}
-        return Response(json.dumps(body, ensure_ascii=False), mimetype="application/geo+json")
+            },
+        )
+        record = price_record(row, photo_url(row.photo_id, row.photo_sha256))
+        feature["properties"]["prices"].append({k: v for k, v in record.items() if k not in ("store",)})
+    return json.dumps({"type": "FeatureCollection", "features": list(features.values())}, ensure_ascii=False)
 
 
 @blp.route("/feeds/charges")

@@ -11,7 +11,8 @@ from flask_babel import Babel, get_locale
 from fieldtasks.i18n import DEFAULT_LOCALE, LOCALES, N_
 
 TRANSLATIONS = Path(__file__).resolve().parent.parent / "translations"
-CONSOLE_LANGUAGE = "lang"  # the console session's key for the switch
+CONSOLE_LANGUAGE = "lang"  # the session's key for the language switch of the console and the portal
+SWITCHED = ("console", "portal")  # the blueprints with a language switch (the workers' app follows the phone)
 
 # Marshmallow's and webargs' own sentences, as a refused field reads them, so the catalogues carry them too.
 FIELD_SENTENCES = (
@@ -35,7 +36,7 @@ FIELD_SENTENCES = (
 
 
 def select_locale() -> str:
-    chosen = session.get(CONSOLE_LANGUAGE) if request.blueprint == "console" else None
+    chosen = session.get(CONSOLE_LANGUAGE) if request.blueprint in SWITCHED else None
     return chosen or request.accept_languages.best_match(LOCALES) or DEFAULT_LOCALE
 
 

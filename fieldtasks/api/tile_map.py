@@ -21,21 +21,32 @@ class TileMap:
     here: tuple[float, float]  # the phone, (left %, top %)
 
 
-def _pixel(lat: float, lon: float) -> tuple[float, float]:
-    """Web Mercator pixel coordinates at ZOOM (the world is 2^ZOOM tiles a side)."""
-    scale = TILE * 2**ZOOM
+def _pixel(lat: float, lon: float, zoom: int = ZOOM) -> tuple[float, float]:
+    """Web Mercator pixel coordinates at `zoom` (the world is 2^zoom tiles a side)."""
+    scale = TILE * 2**zoom
     lat = max(min(lat, MERCATOR_MAX_LAT), -MERCATOR_MAX_LAT)
     x = (lon + 180) / 360 * scale
     y = (1 - math.log(math.tan(math.radians(lat)) + 1 / math.cos(math.radians(lat))) / math.pi) / 2 * scale
     return x, y
 
 
-def tile_map(url_template: str, centre: tuple[float, float], points: list[tuple[float, float]]) -> TileMap:
-    cx, cy = _pixel(*centre)
+def zoom_to_fit(points: list[tuple[float, float]], most: int = ZOOM) -> int:
+    """The closest zoom (at most `most`) at which every point fits in the map's middle, around their centre."""
+    for zoom in range(most, 0, -1):
+        xs, ys = zip(*(_pixel(lat, lon, zoom) for lat, lon in points), strict=True)
+        if max(xs) - min(xs) <= TILE * (SPAN - 1) and max(ys) - min(ys) <= TILE * (SPAN - 1):
+            return zoom
+    return 0
+
+
+def tile_map(
+    url_template: str, centre: tuple[float, float], points: list[tuple[float, float]], zoom: int = ZOOM
+) -> TileMap:
+    cx, cy = _pixel(*centre, zoom)
     first_x, first_y = math.floor(cx / TILE) - SPAN // 2, math.floor(cy / TILE) - SPAN // 2
     side = TILE * SPAN
     tiles = [
-        (url_template.format(z=ZOOM, x=first_x + dx, y=first_y + dy), 100 * dx / SPAN, 100 * dy / SPAN)
+        (url_template.format(z=zoom, x=first_x + dx, y=first_y + dy), 100 * dx / SPAN, 100 * dy / SPAN)
         for dy in range(SPAN)
         for dx in range(SPAN)
     ]
@@ -45,7 +56,7 @@ def tile_map(url_template: str, centre: tuple[float, float], points: list[tuple[
 
     pins = []
     for number, point in enumerate(points, start=1):
-        left, top = percent(*_pixel(*point))
+        left, top = percent(*_pixel(*point, zoom))
         if 0 <= left <= 100 and 0 <= top <= 100:
             pins.append((number, round(left, 2), round(top, 2)))
     here = percent(cx, cy)

@@ -300,6 +300,13 @@ def add_campaign_products(
     return add_products(session, editable_campaign(session, organization_id, campaign_id), products)
 
 
+def campaign_products(session: Session, organization_id: uuid.UUID, campaign_id: uuid.UUID) -> list[Product]:
+    """The campaign's products, by name."""
+    campaign = get_campaign(session, organization_id, campaign_id)
+    listed = select(Product).where(Product.campaign_id == campaign.id).order_by(Product.name, Product.gtin)
+    return list(session.scalars(listed))
+
+
 def add_campaign_vehicles(
     session: Session, organization_id: uuid.UUID, campaign_id: uuid.UUID, vehicles: list[dict[str, Any]]
 ) -> ImportReport:

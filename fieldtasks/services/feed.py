@@ -129,9 +129,12 @@ def stream_prices(session: Session, organization_id: uuid.UUID, where: FeedFilte
     yield from session.execute(query)
 
 
-def latest_prices_by_store(session: Session, organization_id: uuid.UUID, campaign_id: uuid.UUID | None) -> list[Any]:
-    """For each store, the latest observation of each product (the newest observed_at)."""
-    query = feed_statement(organization_id, FeedFilter(campaign_id=campaign_id)).order_by(None)
+def latest_prices_by_store(
+    session: Session, organization_id: uuid.UUID, where: FeedFilter, limit: int | None = None
+) -> list[Any]:
+    """For each store, the latest observation of each product (the newest observed_at) among those `where` keeps,
+    by store name; the first `limit` rows only, when given."""
+    query = feed_statement(organization_id, where).order_by(None)
     latest = (
         query.add_columns(
             func.row_number()
@@ -139,7 +142,31 @@ def latest_prices_by_store(session: Session, organization_id: uuid.UUID, campaig
             .label("rank")
         )
     ).subquery()
-    return session.execute(select(latest).where(latest.c.rank == 1).order_by(latest.c.store_name)).all()
+    ordered = select(latest).where(latest.c.rank == 1).order_by(latest.c.store_name, latest.c.product_name)
+    return session.execute(ordered.limit(limit)).all()
+
+
+def one_price(session: Session, organization_id: uuid.UUID, price_id: uuid.UUID) -> Any | None:
+    """One row of the organization's feed, or None (another organization's is as if it did not exist)."""
+    query = feed_statement(organization_id, FeedFilter()).where(PriceObservation.id == price_id)
+    return session.execute(query).one_or_none()
+
+
+def price_history(session: Session, organization_id: uuid.UUID, where: FeedFilter, limit: int) -> list[Any]:
+    """The rows `where` keeps that carry a price, oldest observed first (a chart of prices over time)."""
+    query = feed_statement(organization_id, where).where(PriceObservation.price_cents.is_not(None))
+    return session.execute(query.order_by(None).order_by(PriceObservation.observed_at).limit(limit)).all()
+
+
+def price_choices(session: Session, organization_id: uuid.UUID, limit: int) -> dict[str, list[tuple[Any, str]]]:
+    """The stores and products the organization's feed has prices of, by name (a filter's choices)."""
+    settled = feed_statement(organization_id, FeedFilter()).order_by(None).subquery()
+    stores = select(settled.c.store_id, settled.c.store_name).distinct().order_by(settled.c.store_name)
+    products = select(settled.c.gtin, settled.c.product_name).distinct().order_by(settled.c.product_name)
+    return {
+        "stores": [tuple(row) for row in session.execute(stores.limit(limit))],
+        "products": [tuple(row) for row in session.execute(products.limit(limit))],
+    }
 
 
 def shelf_page(

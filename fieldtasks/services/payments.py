@@ -30,6 +30,7 @@ FUNDING = "campaign_funding"
 REWARD = "item_reward"
 ELECTRICITY = "charge_reimbursement"
 PAYOUT = "payout"  # a worker's withdrawal leaving for the outside world
+DEPOSIT = "deposit"  # money an organization puts in its account
 
 
 def credit_organization(
@@ -42,7 +43,7 @@ def credit_organization(
     deposits = ledger.account_id(session, AccountKind.DEPOSITS, None, currency)
     details = {"organization_id": str(organization_id), "amount_cents": amount_cents}
     key = f"deposit:{organization_id}:{key}"
-    moved = ledger.transfer(session, key, "deposit", deposits, client, amount_cents, currency, now=now, details=details)
+    moved = ledger.transfer(session, key, DEPOSIT, deposits, client, amount_cents, currency, now=now, details=details)
     if not moved and not _same_deposit(session, key, client, amount_cents, currency):
         message = N_("This Idempotency-Key was already used for another credit; use a new key.")
         raise InvalidError(message, code="idempotency_mismatch")

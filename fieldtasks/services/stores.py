@@ -76,6 +76,13 @@ def list_stores(
     return [_view(row, now) for row in page.rows], page.next_cursor
 
 
+def count_stores(session: Session, organization_id: uuid.UUID, campaign_id: uuid.UUID) -> int:
+    """How many stores the campaign lists (removed ones aside)."""
+    campaign = get_campaign(session, organization_id, campaign_id)
+    listed = select(func.count()).where(Store.campaign_id == campaign.id, Store.removed_at.is_(None))
+    return session.scalar(listed) or 0
+
+
 def read_store(
     session: Session, organization_id: uuid.UUID, campaign_id: uuid.UUID, store_id: uuid.UUID, *, now: datetime
 ) -> dict[str, Any]:

@@ -1,0 +1,256 @@
+"""The clients' portal at /portal: pages for the people at a retailer who are not developers (the pricing analyst,
+the category manager) over the same services as the API. Signed in like the console (the token stays in the
+session cookie). Here: signing in and up, the campaigns, one campaign's progress with its stores on a map (a table
+when no tile loads), publish, pause and close. Setting a campaign up is in portal_setup, prices in portal_prices,
+integrations and the account in portal_account."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from datetime import UTC, datetime
+from functools import wraps
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from markupsafe import Markup
+from marshmallow import ValidationError, validate
+from werkzeug.exceptions import HTTPException
+
+from fieldtasks.api.access import public
+from fieldtasks.api.context import resources, unit_of_work
+from fieldtasks.api.errors import status_of
+from fieldtasks.api.languages import CONSOLE_LANGUAGE
+from fieldtasks.api.page_sessions import (
+    end_session,
+    is_own_path,
+    login_csrf,
+    login_form_refusal,
+    protect,
+    sign_in_page,
+    signed_in_page,
+    start_session,
+)
+from fieldtasks.api.tile_map import tile_map, zoom_to_fit
+from fieldtasks.errors import DomainError
+from fieldtasks.i18n import N_, localized
+from fieldtasks.models import CampaignKind, CampaignStatus, Role, TaskStatus
+from fieldtasks.services import accounts, campaigns, progress, publishing, statements, stores, voice
+
+blp = Blueprint("portal", __name__, url_prefix="/portal", template_folder="../templates")
+LANGUAGES = (("fr", "Français"), ("en", "English"))
+CAMPAIGNS_SHOWN = 100
+STORES_SHOWN = 500  # a campaign's stores on its page; the API pages through more
+COMMENTS_SHOWN = 20
+PORTAL_KINDS = (CampaignKind.SHELF_PRICE, CampaignKind.PRODUCT_PLACEMENT)  # scooter fleets: through the API
+
+client_page = signed_in_page(Role.CLIENT, "portal.sign_in", N_("The portal is for clients."))
+
+KIND_WORDS = {
+    CampaignKind.SHELF_PRICE: N_("Shelf prices"),
+    CampaignKind.PRODUCT_PLACEMENT: N_("Product placement"),
+    CampaignKind.SCOOTER_RECHARGE: N_("Scooter recharge"),
+}
+STATUS_WORDS = {
+    CampaignStatus.DRAFT: N_("Draft"),
+    CampaignStatus.ACTIVE: N_("Published"),
+    CampaignStatus.PAUSED: N_("Paused"),
+    CampaignStatus.CLOSED: N_("Closed"),
+}
+TASK_WORDS = {
+    TaskStatus.OPEN: N_("Open"),
+    TaskStatus.CLAIMED: N_("Claimed"),
+    TaskStatus.SUBMITTED: N_("Handed in"),
+    TaskStatus.CANCELLED: N_("Cancelled"),
+    "none": N_("Not published yet"),
+}
+
+
+def _tile_origin() -> str:
+    parts = urlsplit(resources().config.map_tile_url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.netloc else ""
+
+
+protect(blp, images=_tile_origin)
+
+
+@blp.context_processor
+def page_helpers() -> dict[str, Any]:
+    return {
+        "money": money, "when": when, "csrf": session.get("csrf"), "languages": LANGUAGES,
+        "kind_words": _localized(KIND_WORDS), "status_words": _localized(STATUS_WORDS),
+        "task_words": _localized(TASK_WORDS),
+    }  # fmt: skip
+
+
+def _localized(words: dict) -> dict:
+    return {key: localized(sentence) for key, sentence in words.items()}
+
+
+def money(cents: int | None, currency: str) -> str:
+    return "" if cents is None else f"{cents / 100:.2f} {currency}"
+
+
+def when(moment: datetime | str | None) -> Markup:
+    """A time in the page: UTC in the HTML, shown in the reader's own zone by the page's script."""
+    if moment is None:
+        return Markup("")
+    if isinstance(moment, str):
+        moment = datetime.fromisoformat(moment)
+    utc = moment.astimezone(UTC)
+    return Markup('<time datetime="{}">{} UTC</time>').format(utc.isoformat(), utc.strftime("%Y-%m-%d %H:%M"))
+
+
+@blp.errorhandler(DomainError)
+def domain_error(error: DomainError):
+    """A refusal is a page in words, never the API's JSON."""
+    return render_template("portal/error.html", message=localized(error.message)), status_of(error)
+
+
+@blp.errorhandler(HTTPException)
+def http_error(error: HTTPException):
+    return render_template("portal/error.html", message=error.description or error.name), error.code or 500
+
+
+def refusals_back_to(endpoint: str) -> Callable[[Callable], Callable]:
+    """A form the service refuses goes back to `endpoint` (with the view's campaign), saying why in its own words."""
+
+    def decorate(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapper(*args: Any, **kwargs: Any):
+            try:
+                return view(*args, **kwargs)
+            except DomainError as refused:
+                flash(localized(refused.message))
+                return redirect(url_for(endpoint, **kwargs))
+
+        return wrapper
+
+    return decorate
+
+
+@blp.get("/language/<code>")
+@public
+def language(code: str):
+    """The portal's language switch (the browser's language until then), then back to the page it was chosen on."""
+    if code not in dict(LANGUAGES):
+        abort(404)
+    session[CONSOLE_LANGUAGE] = code
+    back = request.args.get("next", "")
+    return redirect(back if is_own_path(back, "/portal") else url_for("portal.campaigns_page"))
+
+
+@blp.route("/login", methods=["GET", "POST"])
+@public
+def sign_in():
+    return sign_in_page("portal/login.html", "portal", "portal.campaigns_page")
+
+
+@blp.route("/signup", methods=["GET", "POST"])
+@public
+def sign_up():
+    """A client's account: a new organization, or one joined with its invitation code; signed in at once."""
+    if request.method == "GET":
+        return render_template("portal/signup.html", login_csrf=login_csrf())
+    if refused := login_form_refusal("portal/signup.html"):
+        return refused
+    res, form = resources(), request.form
+    try:
+        validate.Email()(form.get("email", ""))
+        res.auth_limits.check_address("register", request.remote_addr)
+        with unit_of_work() as db:
+            _, tokens = accounts.sign_up(
+                db, email=form.get("email", ""), password=form.get("password", ""),
+                display_name=form.get("display_name", "").strip(), role=Role.CLIENT,
+                organization_name=form.get("organization_name", "").strip() or None,
+                invitation_code=form.get("invitation_code", "").strip() or None,
+                passwords=res.passwords, credentials=res.credentials(),
+            )  # fmt: skip
+    except ValidationError:
+        flash(localized(N_("Not a valid email address.")))
+        return render_template("portal/signup.html", login_csrf=session["login_csrf"]), 422
+    except DomainError as refused:
+        flash(localized(refused.message))
+        return render_template("portal/signup.html", login_csrf=session["login_csrf"]), status_of(refused)
+    start_session(tokens)
+    return redirect(url_for("portal.campaigns_page"))
+
+
+@blp.post("/logout")
+@public
+def sign_out():
+    return end_session("portal.sign_in")
+
+
+@blp.get("")
+@client_page
+def campaigns_page(claims):
+    """The organization's campaigns, newest first, and what its account holds."""
+    with unit_of_work() as db:
+        listed, _ = campaigns.list_campaigns(db, claims.organization_id, cursor=None, limit=CAMPAIGNS_SHOWN)
+        account = statements.organization_account(db, claims.organization_id, cursor=None, limit=1)
+    return render_template("portal/campaigns.html", campaigns=listed, balances=account["balances"])
+
+
+@blp.get("/campaigns/<uuid:campaign_id>")
+@client_page
+def campaign_page(claims, campaign_id: uuid.UUID):
+    """One campaign: what is left to set up (a draft), its progress, its stores by status on a map and in a table,
+    the workers' ratings, and what can be done with it now."""
+    res = resources()
+    with unit_of_work() as db:
+        campaign = campaigns.get_campaign(db, claims.organization_id, campaign_id)
+        now, wages = res.clock(), res.config.min_hourly_wage_cents
+        shown = progress.campaign_progress(db, claims.organization_id, campaign_id, now=now, wages=wages)
+        listed, more = stores.list_stores(
+            db, claims.organization_id, campaign_id, store_ref=None, now=now, cursor=None, limit=STORES_SHOWN
+        )
+        ratings = voice.campaign_ratings(db, claims.organization_id, campaign_id, cursor=None, limit=COMMENTS_SHOWN)
+        product_count = len(campaigns.campaign_products(db, claims.organization_id, campaign_id))
+    places = [(store["lat"], store["lon"]) for store in listed]
+    shown_map = None
+    if places and res.config.map_tile_url:
+        lats, lons = [p[0] for p in places], [p[1] for p in places]
+        centre = ((min(lats) + max(lats)) / 2, (min(lons) + max(lons)) / 2)
+        shown_map = tile_map(res.config.map_tile_url, centre, places, zoom=zoom_to_fit(places))
+    return render_template(
+        "portal/campaign.html", campaign=campaign, progress=shown, stores=listed, more_stores=more is not None,
+        map=shown_map, ratings=ratings, product_count=product_count,
+    )  # fmt: skip
+
+
+@blp.post("/campaigns/<uuid:campaign_id>/publish")
+@client_page
+@refusals_back_to("portal.pay")
+def publish(claims, campaign_id: uuid.UUID):
+    """Publish (or publish again after adding stores or products, or after a pause): the budget goes to escrow."""
+    res = resources()
+    with unit_of_work() as db:
+        published = publishing.publish_campaign(
+            db, claims.organization_id, campaign_id, now=res.clock(), wages=res.config.min_hourly_wage_cents,
+            accept_floor_top_up=request.form.get("accept_floor_top_up") == "1",
+        )  # fmt: skip
+    flash(localized(N_("Published: %(tasks)s tasks, %(items)s items offered to workers.")) % {
+        "tasks": published.task_count, "items": published.item_count})  # fmt: skip
+    return redirect(url_for("portal.campaign_page", campaign_id=campaign_id))
+
+
+@blp.post("/campaigns/<uuid:campaign_id>/pause")
+@client_page
+@refusals_back_to("portal.campaign_page")
+def pause(claims, campaign_id: uuid.UUID):
+    with unit_of_work() as db:
+        publishing.pause_campaign(db, claims.organization_id, campaign_id)
+    flash(localized(N_("Paused: no new task is offered; work under way goes on.")))
+    return redirect(url_for("portal.campaign_page", campaign_id=campaign_id))
+
+
+@blp.post("/campaigns/<uuid:campaign_id>/close")
+@client_page
+@refusals_back_to("portal.campaign_page")
+def close(claims, campaign_id: uuid.UUID):
+    with unit_of_work() as db:
+        publishing.close_campaign(db, claims.organization_id, campaign_id, now=resources().clock())
+    flash(localized(N_("Closed: what the escrow does not owe workers goes back to your account.")))
+    return redirect(url_for("portal.campaign_page", campaign_id=campaign_id))
