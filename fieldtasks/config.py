@@ -243,9 +243,9 @@ class Config:
     map_tile_url: str = setting(
         "MAP_TILE_URL",
         parsers.tile_url,
-        "the web-map tiles of the workers' app, `https://host/{z}/{x}/{y}.png`; default OpenStreetMap's "
-        "(`https://tile.openstreetmap.org/{z}/{x}/{y}.png`; heavy use needs your own server); `off`: no map, the "
-        "list of places with their distances only",
+        "the web-map tiles of the workers' app and the clients' portal, `https://host/{z}/{x}/{y}.png`; default "
+        "OpenStreetMap's (`https://tile.openstreetmap.org/{z}/{x}/{y}.png`; heavy use needs your own server); "
+        "`off`: no map, the list of places (with their distances) only",
         default="https://tile.openstreetmap.org/{z}/{x}/{y}.png",
     )
     work_record_signing_key: bytes | None = setting(

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 
+import axe_playwright_python
 import pytest
 from werkzeug.serving import make_server
 
@@ -12,6 +14,21 @@ from fieldtasks.services import accounts
 from tests.helpers import PASSWORD, unique_email
 
 CHROMIUM = "/usr/bin/chromium"
+AXE = (Path(axe_playwright_python.__file__).parent / "axe.min.js").read_text()
+
+
+def serious_violations(page) -> list[str]:
+    """axe-core's serious and critical findings on the page as it is now."""
+    page.evaluate(AXE)
+    found = page.evaluate("axe.run().then(r => r.violations.filter(v => ['serious', 'critical'].includes(v.impact)))")
+    return [f"{v['id']}: {v['help']}" for v in found]
+
+
+def step(page, folder: Path, name: str, checked: list[str]) -> None:
+    """A screenshot of the page as it is now, numbered in order, after axe-core finds no serious problem on it."""
+    page.screenshot(path=str(folder / f"{len(checked) + 1:02d}-{name}.png"), full_page=True)
+    assert serious_violations(page) == [], name
+    checked.append(name)
 
 
 @pytest.fixture

@@ -9,9 +9,7 @@ from __future__ import annotations
 import io
 import random
 import uuid
-from pathlib import Path
 
-import axe_playwright_python
 import pytest
 from playwright.sync_api import sync_playwright
 from sqlalchemy import text
@@ -19,7 +17,7 @@ from sqlalchemy import text
 from fieldtasks.api.context import EXTENSION
 from fieldtasks.jobs.photo_reading import run_extraction
 from fieldtasks_dev.synthetic import Label, careful_photograph, render_label
-from tests.browser import CHROMIUM
+from tests.browser import CHROMIUM, step
 from tests.database import ROOT
 from tests.fieldwork import EVIAN, NUTELLA, PARIS, published_campaign
 from tests.helpers import PASSWORD, register
@@ -27,7 +25,6 @@ from tests.helpers import PASSWORD, register
 pytestmark = pytest.mark.slow
 
 SCREENSHOTS = ROOT / "var" / "screenshots" / "app"
-AXE = (Path(axe_playwright_python.__file__).parent / "axe.min.js").read_text()
 PRODUCTS = [
     {"gtin": NUTELLA, "name": "Nutella 400 g", "net_quantity": "400 g"},
     {"gtin": EVIAN, "name": "Confiture 400 g", "net_quantity": "400 g"},
@@ -42,19 +39,6 @@ def label_jpeg(gtin: str, size: tuple[int, int]) -> bytes:
     buffer = io.BytesIO()
     careful_photograph(label, rng, size).save(buffer, "JPEG", quality=90)
     return buffer.getvalue()
-
-
-def serious_violations(page) -> list[str]:
-    """axe-core's serious and critical findings on the page as it is now."""
-    page.evaluate(AXE)
-    found = page.evaluate("axe.run().then(r => r.violations.filter(v => ['serious', 'critical'].includes(v.impact)))")
-    return [f"{v['id']}: {v['help']}" for v in found]
-
-
-def step(page, name: str, checked: list[str]) -> None:
-    page.screenshot(path=str(SCREENSHOTS / f"{len(checked) + 1:02d}-{name}.png"), full_page=True)
-    assert serious_violations(page) == [], name
-    checked.append(name)
 
 
 def photograph(page, gtin: str, size: tuple[int, int]) -> None:
@@ -82,7 +66,7 @@ def test_a_worker_does_a_task_in_the_phones_browser_with_one_photo_sent_after_be
         )  # fmt: skip
         page = context.new_page()
         page.goto(f"{live_server}/app")
-        step(page, "sign-in", checked)
+        step(page, SCREENSHOTS, "sign-in", checked)
         page.fill("#email", email)
         page.fill("#password", PASSWORD)
         page.click("button[type=submit]")
@@ -91,13 +75,13 @@ def test_a_worker_does_a_task_in_the_phones_browser_with_one_photo_sent_after_be
         page.wait_for_url("**/app?lat=*")
         assert "Monoprix Rivoli" in page.inner_text("main") and "per item" in page.inner_text("main")
         page.wait_for_selector("figure.map", state="hidden")  # no tile server reachable here: the list alone
-        step(page, "tasks-near-me", checked)
+        step(page, SCREENSHOTS, "tasks-near-me", checked)
         page.locator("a.card", has_text="Monoprix Rivoli").click()
-        step(page, "task", checked)
+        step(page, SCREENSHOTS, "task", checked)
         page.click("#claim button")
         page.click("#checkin button")
         page.wait_for_selector("text=Checked in")
-        step(page, "checked-in", checked)
+        step(page, SCREENSHOTS, "checked-in", checked)
         photograph(page, NUTELLA, (4000, 3000))  # 12 MP, sent at once
         page.wait_for_selector("text=Photo sent, with the price 3.49 EUR.")
         context.set_offline(True)
@@ -106,7 +90,7 @@ def test_a_worker_does_a_task_in_the_phones_browser_with_one_photo_sent_after_be
         assert "1 photo is waiting to be sent" in page.inner_text("#outbox")
         page.click("text=Hand the task in")  # offline too: it waits behind the photo
         page.wait_for_selector("text=Handing the task in waits for the connection too.")
-        step(page, "offline-photo-waiting", checked)
+        step(page, SCREENSHOTS, "offline-photo-waiting", checked)
         page.click("header button")  # signing out needs the network: the page says so, nothing breaks
         page.wait_for_selector("text=This needs a connection")
         context.set_offline(False)  # the phone finds a network: the outbox sends both in order, the page shows it
@@ -120,17 +104,17 @@ def test_a_worker_does_a_task_in_the_phones_browser_with_one_photo_sent_after_be
         assert [run_extraction(res, uuid.UUID(str(photo_id)), 1) for photo_id in photo_ids] == ["done", "done"]
         page.reload()
         assert page.locator("text=Verified: paid.").count() == 2
-        step(page, "verified", checked)
+        step(page, SCREENSHOTS, "verified", checked)
         page.click("text=My earnings")
         assert "0.80 EUR" in page.inner_text("main")
-        step(page, "earnings", checked)
+        step(page, SCREENSHOTS, "earnings", checked)
         with page.expect_download() as download:
             page.click("text=Download my record")
         page.click("text=Where anyone checks a record")
         page.set_input_files("#record-file", download.value.path())
         page.click("text=Check it")
         page.wait_for_selector("text=Valid: issued by this platform")
-        step(page, "record-checked", checked)
+        step(page, SCREENSHOTS, "record-checked", checked)
         browser.close()
     written = sorted(path.name for path in SCREENSHOTS.glob("*.png"))
     assert [f"{index:02d}-{name}.png" for index, name in enumerate(checked, start=1)] == written[: len(checked)]

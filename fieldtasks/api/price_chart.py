@@ -51,10 +51,11 @@ def price_chart(series: dict[str, list[Point]], *, currency: str, title: str) ->
             f'<text x="{LEFT - 6}" y="{y(cents) + 4:.1f}" text-anchor="end" font-size="12" fill="#333">'
             f"{cents / 100:.2f}</text>"
         )
+    shown = "%H:%M" if last - first <= timedelta(days=2) else "%d/%m"  # a day's prices are told apart by the hour
     for at in _date_ticks(first, last):
         parts.append(
             f'<text x="{x(at):.1f}" y="{HEIGHT - BOTTOM + 18}" text-anchor="middle" font-size="12" fill="#333">'
-            f"{at:%d/%m}</text>"
+            f"{at.strftime(shown)}</text>"
         )
     for colour, (store, line) in zip(PALETTE, drawn.items(), strict=False):
         coordinates = " ".join(f"{x(p.at):.1f},{y(p.cents):.1f}" for p in line)
