@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from fieldtasks.geo import is_valid_coordinate
+from fieldtasks.i18n import N_, Sentence
 
 MIN_GEOFENCE_M = 50
 MAX_GEOFENCE_M = 5000
@@ -52,29 +53,32 @@ def check_store(line: int, values: Mapping[str, Any], decimal_comma: bool = Fals
     """One store's values, checked: the first problem found is the row's error."""
     name = str(values.get("name") or "").strip()
     if not name:
-        return RowError(line, "name", "is empty")
+        return RowError(line, "name", N_("is empty"))
     if len(name) > 200:
-        return RowError(line, "name", "is longer than 200 characters")
+        return RowError(line, "name", N_("is longer than 200 characters"))
     address = str(values.get("address") or "").strip()[:500]
     coordinates = {}
     for field in ("lat", "lon"):
         number = _number(values.get(field), decimal_comma)
         if number is None:
-            return RowError(line, field, "is not a number")
+            return RowError(line, field, N_("is not a number"))
         coordinates[field] = number
     if not is_valid_coordinate(coordinates["lat"], coordinates["lon"]):
         field = "lat" if not -90 <= coordinates["lat"] <= 90 else "lon"
-        return RowError(line, field, "is out of range (lat -90..90, lon -180..180)")
+        return RowError(line, field, N_("is out of range (lat -90..90, lon -180..180)"))
     geofence = values.get("geofence_m")
     if geofence in (None, ""):
         geofence_m = DEFAULT_GEOFENCE_M
     else:
         number = _number(geofence, decimal_comma)
         if number is None or number != int(number):
-            return RowError(line, "geofence_m", "is not a whole number of metres")
+            return RowError(line, "geofence_m", N_("is not a whole number of metres"))
         geofence_m = int(number)
         if not MIN_GEOFENCE_M <= geofence_m <= MAX_GEOFENCE_M:
-            return RowError(line, "geofence_m", f"must be between {MIN_GEOFENCE_M} and {MAX_GEOFENCE_M} metres")
+            return RowError(
+            line, "geofence_m",
+            Sentence("must be between {low} and {high} metres", low=MIN_GEOFENCE_M, high=MAX_GEOFENCE_M),
+        )  # fmt: skip
     references = _references(line, values)
     if isinstance(references, RowError):
         return references
@@ -85,16 +89,16 @@ def _references(line: int, values: Mapping[str, Any]) -> tuple[str | None, str |
     """The client's store_ref, and the OpenStreetMap element (osm_type and osm_id, both or neither)."""
     store_ref = str(values.get("store_ref") or "").strip() or None
     if store_ref and len(store_ref) > MAX_STORE_REF:
-        return RowError(line, "store_ref", f"is longer than {MAX_STORE_REF} characters")
+        return RowError(line, "store_ref", Sentence("is longer than {most} characters", most=MAX_STORE_REF))
     osm_type = str(values.get("osm_type") or "").strip().upper() or None
     raw_id = values.get("osm_id")
     if osm_type is None and raw_id in (None, ""):
         return store_ref, None, None
     if osm_type not in OSM_TYPES:
-        return RowError(line, "osm_type", "must be NODE, WAY or RELATION (with an osm_id)")
+        return RowError(line, "osm_type", N_("must be NODE, WAY or RELATION (with an osm_id)"))
     number = _number(raw_id, decimal_comma=False)
     if number is None or number != int(number) or not 0 < number < 2**63:
-        return RowError(line, "osm_id", "must be the OpenStreetMap element's number (with an osm_type)")
+        return RowError(line, "osm_id", N_("must be the OpenStreetMap element's number (with an osm_type)"))
     return store_ref, osm_type, int(number)
 
 
@@ -154,7 +158,13 @@ def _parse_csv(data: bytes) -> tuple[list[StoreRow], list[RowError]]:
         if not any(cell.strip() for cell in record):
             continue
         if len(record) > len(columns):
-            errors.append(RowError(index, "row", f"has {len(record)} columns, expected at most {len(columns)}"))
+            errors.append(
+                RowError(
+                    index,
+                    "row",
+                    Sentence("has {count} columns, expected at most {most}", count=len(record), most=len(columns)),
+                )
+            )
             continue
         result = check_store(index, dict(zip(columns, record, strict=False)), decimal_comma=delimiter == ";")
         (errors if isinstance(result, RowError) else rows).append(result)
@@ -187,13 +197,13 @@ def _too_many() -> UnreadableFileError:
 def _feature_store(index: int, feature: Any) -> StoreRow | RowError:
     geometry = feature.get("geometry") if isinstance(feature, dict) else None
     if not isinstance(geometry, dict) or geometry.get("type") != "Point":
-        return RowError(index, "geometry", "is not a Point")
+        return RowError(index, "geometry", N_("is not a Point"))
     position = geometry.get("coordinates")
     if not isinstance(position, list) or len(position) < 2:
-        return RowError(index, "geometry", "has no [longitude, latitude] coordinates")
+        return RowError(index, "geometry", N_("has no [longitude, latitude] coordinates"))
     properties = feature.get("properties") or {}
     if not isinstance(properties, dict):
-        return RowError(index, "properties", "is not an object")
+        return RowError(index, "properties", N_("is not an object"))
     return check_store(index, {**properties, "lon": position[0], "lat": position[1]})
 
 

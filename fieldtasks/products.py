@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from fieldtasks.i18n import N_, Sentence
+
 
 def gtin_check_digit(body: str) -> int:
     """The GS1 check digit for the digits before it (weights 3,1,3,... from the right)."""
@@ -21,11 +23,11 @@ def normalize_gtin(raw: str) -> str:
     """
     digits = raw.strip().replace(" ", "").replace("-", "")
     if not digits.isdigit():
-        raise ValueError("must contain only digits")
+        raise ValueError(N_("must contain only digits"))
     if len(digits) not in (8, 12, 13):
-        raise ValueError("must have 8 (EAN-8), 12 (UPC-A) or 13 (EAN-13) digits")
+        raise ValueError(N_("must have 8 (EAN-8), 12 (UPC-A) or 13 (EAN-13) digits"))
     if gtin_check_digit(digits[:-1]) != int(digits[-1]):
-        raise ValueError(f"check digit should be {gtin_check_digit(digits[:-1])}")
+        raise ValueError(Sentence("check digit should be {digit}", digit=gtin_check_digit(digits[:-1])))
     return "0" + digits if len(digits) == 12 else digits
 
 
@@ -58,15 +60,15 @@ def parse_net_quantity(raw: str) -> NetQuantity:
     """'250 g' -> 0.25 kg, '1,5 L' -> 1.5 l, '6 x' -> 6 units. Raises ValueError."""
     match = _QUANTITY.match(raw)
     if not match:
-        raise ValueError("write it as a number and a unit, like '250 g', '1 L' or '6 x'")
+        raise ValueError(N_("write it as a number and a unit, like '250 g', '1 L' or '6 x'"))
     number, unit = match.groups()
     if unit.lower() not in _UNITS:
-        raise ValueError(f"unknown unit {unit!r}; use g, kg, ml, cl, l or x")
+        raise ValueError(Sentence("unknown unit {unit!r}; use g, kg, ml, cl, l or x", unit=unit))
     base, factor = _UNITS[unit.lower()]
     try:
         amount = Decimal(number.replace(",", ".")) * factor
     except InvalidOperation:
-        raise ValueError("is not a number") from None
+        raise ValueError(N_("is not a number")) from None
     if amount <= 0:
-        raise ValueError("must be more than zero")
+        raise ValueError(N_("must be more than zero"))
     return NetQuantity(amount.normalize(), base)

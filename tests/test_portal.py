@@ -101,6 +101,10 @@ def test_a_client_signs_up_and_sets_a_campaign_up_step_by_step(client, connectio
     refused = re.findall(r"<tr><td class=\"number\">(\d+)</td><td>(\w+)</td>", report.split('id="refused"')[1])
     assert refused == [("4", "lat"), ("5", "lon")]  # each with its file line and field, and the reason beside
     assert connection.execute(text("SELECT count(*) FROM stores")).scalar() == 2
+    again = client.post(f"/portal/campaigns/{campaign_id}/stores", headers={"Accept-Language": "fr"}, data={
+        "csrf": csrf_of(products), "file": (io.BytesIO(STORES_CSV.encode()), "magasins.csv"),
+    }, content_type="multipart/form-data").get_data(as_text=True)  # fmt: skip
+    assert "est hors limites (lat -90..90, lon -180..180)" in again and "est déjà dans la liste" in again
     pay = client.get(f"/portal/campaigns/{campaign_id}/pay").get_data(as_text=True)
     assert "A task is one store: 1 products to photograph there; 2 stores." in pay
     assert "The account holds 0.00 EUR." in pay

@@ -78,7 +78,7 @@ protect(blp, images=_tile_origin)
 @blp.context_processor
 def page_helpers() -> dict[str, Any]:
     return {
-        "money": money, "when": when, "csrf": session.get("csrf"), "languages": LANGUAGES,
+        "money": money, "when": when, "say": localized, "csrf": session.get("csrf"), "languages": LANGUAGES,
         "kind_words": _localized(KIND_WORDS), "status_words": _localized(STATUS_WORDS),
         "task_words": _localized(TASK_WORDS),
     }  # fmt: skip

@@ -205,9 +205,9 @@ def add_stores(session: Session, campaign: Campaign, rows: list[StoreRow]) -> Im
     fresh = []
     for row in rows:
         if duplicate_key(row) in seen:
-            report.errors.append(RowError(row.line, "name", "duplicates an earlier row (same name and address)"))
+            report.errors.append(RowError(row.line, "name", N_("duplicates an earlier row (same name and address)")))
         elif row.store_ref in refs:
-            report.errors.append(RowError(row.line, "store_ref", "duplicates an earlier row's store_ref"))
+            report.errors.append(RowError(row.line, "store_ref", N_("duplicates an earlier row's store_ref")))
         else:
             seen.add(duplicate_key(row))
             refs.update([row.store_ref] if row.store_ref else [])
@@ -220,7 +220,9 @@ def add_stores(session: Session, campaign: Campaign, rows: list[StoreRow]) -> Im
         statement = pg_insert(Store).values(values).on_conflict_do_nothing().returning(Store.name, Store.address)
         inserted = {tuple(row) for row in session.execute(statement)}
         for row in batch:
-            listed = RowError(row.line, "name", "this store (its name and address, or its store_ref) is already listed")
+            listed = RowError(
+                row.line, "name", N_("this store (its name and address, or its store_ref) is already listed")
+            )
             report.count((row.name, row.address) in inserted, listed)
     report.errors.sort(key=lambda error: error.line)
     return report
@@ -245,7 +247,7 @@ def add_products(session: Session, campaign: Campaign, products: list[dict[str, 
             report.errors.append(error)
             continue
         product_row = Product(campaign_id=campaign.id, **values)
-        report.count(_insert_new(session, product_row), RowError(line, "gtin", "this product is already listed"))
+        report.count(_insert_new(session, product_row), RowError(line, "gtin", N_("this product is already listed")))
     return report
 
 
@@ -253,13 +255,13 @@ def _product_values(line: int, product: dict[str, Any]) -> tuple[dict[str, Any],
     try:
         gtin = normalize_gtin(product["gtin"])
     except ValueError as error:
-        return {}, RowError(line, "gtin", str(error))
+        return {}, RowError(line, "gtin", error.args[0])
     values = {"gtin": gtin, "name": product["name"], "net_quantity": product.get("net_quantity")}
     if values["net_quantity"]:
         try:
             quantity = parse_net_quantity(values["net_quantity"])
         except ValueError as error:
-            return {}, RowError(line, "net_quantity", str(error))
+            return {}, RowError(line, "net_quantity", error.args[0])
         values.update(net_quantity_amount=quantity.amount, net_quantity_unit=quantity.unit)
     return values, None
 
@@ -273,7 +275,7 @@ def add_vehicles(session: Session, campaign: Campaign, vehicles: list[dict[str, 
         battery = vehicle.get("battery_percent")
         vehicle_row = Vehicle(campaign_id=campaign.id, vehicle_code=code, location=location, battery_percent=battery)
         report.count(
-            _insert_new(session, vehicle_row), RowError(line, "vehicle_code", "this vehicle is already listed")
+            _insert_new(session, vehicle_row), RowError(line, "vehicle_code", N_("this vehicle is already listed"))
         )
     return report
 
@@ -290,7 +292,7 @@ def add_deploy_spots(session: Session, campaign: Campaign, spots: list[dict[str,
             release_from=spot["release_from"],
             release_until=spot["release_until"],
         )
-        report.count(_insert_new(session, row), RowError(line, "name", "this deploy spot is already listed"))
+        report.count(_insert_new(session, row), RowError(line, "name", N_("this deploy spot is already listed")))
     return report
 
 
