@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import html
 import re
 import uuid
+from urllib.parse import urlsplit
 
+import pytest
 from markupsafe import escape
 from sqlalchemy import text
 
@@ -119,6 +122,20 @@ def test_a_placement_case_is_approved_with_what_the_moderator_saw_on_the_shelf(c
     client.post(f"{case_url}/decision", data={"csrf": csrf_of(case_page), "outcome": "approve", "presence": "present"})
     [check] = client.get("/feeds/shelf", headers=campaign["headers"]).json["items"]
     assert (check["presence"], check["verified_by"]) == ("present", "moderator")
+
+
+@pytest.mark.both_storages  # on S3 the photos come from the bucket's own address, presigned
+def test_a_case_page_allows_images_from_where_its_photo_links_point(client, staff):
+    read_photo(client, hand_in(client, label_photo(gtin=EVIAN, seed=12), stores_campaign(client, 1)))
+    signed_in(client, staff("moderator"))
+    queue = client.get("/console").get_data(as_text=True)
+    case = client.get(client.post("/console/next", data={"csrf": csrf_of(queue)}).headers["Location"])
+    policy = dict(part.strip().split(" ", 1) for part in case.headers["Content-Security-Policy"].split(";"))
+    photos = re.findall(r'<img src="([^"]+)"', case.get_data(as_text=True))
+    assert photos
+    for link in photos:
+        parts = urlsplit(html.unescape(link))
+        assert parts.netloc in ("", "localhost") or f"{parts.scheme}://{parts.netloc}" in policy["img-src"].split()
 
 
 def test_a_case_opened_by_its_address_is_held_and_a_settled_one_is_read_only(client, staff):

@@ -54,7 +54,7 @@ def _when(moment: datetime | str | None, seconds: bool = False) -> Markup:
 
 
 moderator_page = signed_in_page(Role.MODERATOR, "console.sign_in", N_("The console is for moderators."))
-protect(blp)
+protect(blp, images=lambda: resources().storage.link_origin() or "")  # a bucket's presigned photo links
 
 
 @blp.errorhandler(DomainError)

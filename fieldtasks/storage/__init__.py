@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import mimetypes
 import os
 import tempfile
@@ -30,6 +31,11 @@ class PhotoStorage(Protocol):
 
     def link(self, key: str, seconds: int) -> str | None:
         """A URL that opens this object for `seconds` without the service, if the storage can sign one."""
+        ...
+
+    def link_origin(self) -> str | None:
+        """Where the links of `link` point (scheme, host and port), for a page's Content-Security-Policy; None
+        when the service serves the photos itself."""
         ...
 
     def problem(self) -> str | None:
@@ -72,6 +78,9 @@ class LocalStorage:
 
     def link(self, key: str, seconds: int) -> None:
         return None  # the service signs its own links and reads the file
+
+    def link_origin(self) -> None:
+        return None  # the service's own links
 
     def problem(self) -> str | None:
         if self.root.is_dir() and os.access(self.root, os.W_OK | os.X_OK):
@@ -141,6 +150,14 @@ class S3Storage:
         """A presigned GET (SigV4): the client fetches the bytes from the bucket, not through the API."""
         params = {"Bucket": self.bucket, "Key": self._key(key)}
         return self.client.generate_presigned_url("get_object", Params=params, ExpiresIn=seconds)
+
+    @functools.cached_property
+    def _origin(self) -> str:
+        parts = urlsplit(self.link("origin", 60))  # signed locally: nothing is sent to the server
+        return f"{parts.scheme}://{parts.netloc}"
+
+    def link_origin(self) -> str:
+        return self._origin
 
     def problem(self) -> str | None:
         try:
