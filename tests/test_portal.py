@@ -108,6 +108,13 @@ def test_a_client_signs_up_and_sets_a_campaign_up_step_by_step(client, connectio
     pay = client.get(f"/portal/campaigns/{campaign_id}/pay").get_data(as_text=True)
     assert "A task is one store: 1 products to photograph there; 2 stores." in pay
     assert "The account holds 0.00 EUR." in pay
+    for reward, minutes in (("", "2"), ("0,50", "-3"), ("abc", "2")):  # refused in words, never a 500
+        wrong = client.post(
+            f"/portal/campaigns/{campaign_id}/pay",
+            data={"csrf": csrf_of(pay), "reward": reward, "estimated_minutes": minutes, "budget": "5"},
+            follow_redirects=True,
+        )
+        assert wrong.status_code == 200 and "Write amounts as 0,40" in wrong.get_data(as_text=True)
     saved = client.post(f"/portal/campaigns/{campaign_id}/pay", data={
         "csrf": csrf_of(pay), "reward": "0,50", "estimated_minutes": "2", "reading_minutes": "1", "budget": "5",
     }, follow_redirects=True)  # fmt: skip

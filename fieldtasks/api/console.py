@@ -16,10 +16,9 @@ from fieldtasks.api.console_words import SUGGESTED_REJECTION, kind_words, reason
 from fieldtasks.api.context import resources, unit_of_work
 from fieldtasks.api.errors import status_of
 from fieldtasks.api.feeds import photo_url
-from fieldtasks.api.languages import CONSOLE_LANGUAGE
 from fieldtasks.api.page_sessions import (
     end_session,
-    is_own_path,
+    language_switch,
     protect,
     sign_in_page,
     signed_in_page,
@@ -80,11 +79,7 @@ def _error_page(status: int, title: str, message: str):
 @public
 def language(code: str):
     """The console's language switch: kept in the session, then back to the page it was chosen on."""
-    if code not in dict(LANGUAGES):
-        abort(404)
-    session[CONSOLE_LANGUAGE] = code
-    back = request.args.get("next", "")
-    return redirect(back if is_own_path(back, "/console") else url_for("console.queue"))
+    return language_switch(code, LANGUAGES, "/console", "console.queue")
 
 
 @blp.route("/login", methods=["GET", "POST"])

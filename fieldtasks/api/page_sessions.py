@@ -10,13 +10,16 @@ from functools import wraps
 from typing import Any
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, session, url_for
+from marshmallow import ValidationError, validate
 from werkzeug.wrappers import Response
 
 from fieldtasks.api.access import ACCESS_ATTRIBUTE
 from fieldtasks.api.blueprint import UNCLEAN_TEXT, clean_text
 from fieldtasks.api.context import resources, unit_of_work
+from fieldtasks.api.errors import status_of
+from fieldtasks.api.languages import CONSOLE_LANGUAGE
 from fieldtasks.errors import AuthenticationError, DomainError, TooManyRequestsError
-from fieldtasks.i18n import localized
+from fieldtasks.i18n import N_, localized
 from fieldtasks.models import Role
 from fieldtasks.security import AccessClaims
 from fieldtasks.services import accounts
@@ -135,6 +138,43 @@ def sign_in_page(template: str, limit_key: str, home_endpoint: str):
         return signed_in
     start_session(signed_in)
     return redirect(url_for(home_endpoint))
+
+
+def sign_up_page(template: str, role: Role, home_endpoint: str, **account: str | None):
+    """The sign-up page: its form, or the form posted: a new account (`account` adds what the role needs, e.g. a
+    client's organization), signed in at once and sent home; else the form again saying why."""
+    if request.method == "GET":
+        return render_template(template, login_csrf=login_csrf())
+    if refused := login_form_refusal(template):
+        return refused
+    res, form = resources(), request.form
+    try:
+        validate.Email()(form.get("email", ""))
+        res.auth_limits.check_address("register", request.remote_addr)
+        with unit_of_work() as db:
+            _, tokens = accounts.sign_up(
+                db, email=form.get("email", ""), password=form.get("password", ""),
+                display_name=form.get("display_name", "").strip(), role=role, passwords=res.passwords,
+                credentials=res.credentials(), **account,
+            )  # fmt: skip
+    except ValidationError:
+        flash(localized(N_("Not a valid email address.")))
+        return render_template(template, login_csrf=session["login_csrf"]), 422, {}
+    except DomainError as refused:
+        flash(localized(refused.message))
+        return render_template(template, login_csrf=session["login_csrf"]), status_of(refused), {}
+    start_session(tokens)
+    return redirect(url_for(home_endpoint))
+
+
+def language_switch(code: str, languages: tuple[tuple[str, str], ...], prefix: str, home_endpoint: str) -> Response:
+    """A page's language switch: the choice kept in the session, then back to the page it was made on (one of
+    ours under `prefix`, never another site)."""
+    if code not in dict(languages):
+        abort(404)
+    session[CONSOLE_LANGUAGE] = code
+    back = request.args.get("next", "")
+    return redirect(back if is_own_path(back, prefix) else url_for(home_endpoint))
 
 
 def start_session(tokens: TokenPair) -> None:

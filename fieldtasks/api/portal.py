@@ -11,32 +11,28 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import wraps
 from typing import Any
-from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from markupsafe import Markup
-from marshmallow import ValidationError, validate
 from werkzeug.exceptions import HTTPException
 
 from fieldtasks.api.access import public
 from fieldtasks.api.context import resources, unit_of_work
 from fieldtasks.api.errors import status_of
-from fieldtasks.api.languages import CONSOLE_LANGUAGE
 from fieldtasks.api.page_sessions import (
     end_session,
-    is_own_path,
-    login_csrf,
-    login_form_refusal,
+    language_switch,
     protect,
     sign_in_page,
+    sign_up_page,
     signed_in_page,
-    start_session,
 )
-from fieldtasks.api.tile_map import tile_map, zoom_to_fit
+from fieldtasks.api.tile_map import tile_map, tile_origin, zoom_to_fit
+from fieldtasks.api.typed import money
 from fieldtasks.errors import DomainError
 from fieldtasks.i18n import N_, localized
 from fieldtasks.models import CampaignKind, CampaignStatus, Role, TaskStatus
-from fieldtasks.services import accounts, campaigns, progress, publishing, statements, stores, voice
+from fieldtasks.services import campaigns, progress, publishing, statements, stores, voice
 
 blp = Blueprint("portal", __name__, url_prefix="/portal", template_folder="../templates")
 LANGUAGES = (("fr", "Français"), ("en", "English"))
@@ -67,12 +63,7 @@ TASK_WORDS = {
 }
 
 
-def _tile_origin() -> str:
-    parts = urlsplit(resources().config.map_tile_url)
-    return f"{parts.scheme}://{parts.netloc}" if parts.netloc else ""
-
-
-protect(blp, images=_tile_origin)
+protect(blp, images=lambda: tile_origin(resources().config.map_tile_url))
 
 
 @blp.context_processor
@@ -86,10 +77,6 @@ def page_helpers() -> dict[str, Any]:
 
 def _localized(words: dict) -> dict:
     return {key: localized(sentence) for key, sentence in words.items()}
-
-
-def money(cents: int | None, currency: str) -> str:
-    return "" if cents is None else f"{cents / 100:.2f} {currency}"
 
 
 def when(moment: datetime | str | None) -> Markup:
@@ -134,11 +121,7 @@ def refusals_back_to(endpoint: str) -> Callable[[Callable], Callable]:
 @public
 def language(code: str):
     """The portal's language switch (the browser's language until then), then back to the page it was chosen on."""
-    if code not in dict(LANGUAGES):
-        abort(404)
-    session[CONSOLE_LANGUAGE] = code
-    back = request.args.get("next", "")
-    return redirect(back if is_own_path(back, "/portal") else url_for("portal.campaigns_page"))
+    return language_switch(code, LANGUAGES, "/portal", "portal.campaigns_page")
 
 
 @blp.route("/login", methods=["GET", "POST"])
@@ -151,30 +134,12 @@ def sign_in():
 @public
 def sign_up():
     """A client's account: a new organization, or one joined with its invitation code; signed in at once."""
-    if request.method == "GET":
-        return render_template("portal/signup.html", login_csrf=login_csrf())
-    if refused := login_form_refusal("portal/signup.html"):
-        return refused
-    res, form = resources(), request.form
-    try:
-        validate.Email()(form.get("email", ""))
-        res.auth_limits.check_address("register", request.remote_addr)
-        with unit_of_work() as db:
-            _, tokens = accounts.sign_up(
-                db, email=form.get("email", ""), password=form.get("password", ""),
-                display_name=form.get("display_name", "").strip(), role=Role.CLIENT,
-                organization_name=form.get("organization_name", "").strip() or None,
-                invitation_code=form.get("invitation_code", "").strip() or None,
-                passwords=res.passwords, credentials=res.credentials(),
-            )  # fmt: skip
-    except ValidationError:
-        flash(localized(N_("Not a valid email address.")))
-        return render_template("portal/signup.html", login_csrf=session["login_csrf"]), 422
-    except DomainError as refused:
-        flash(localized(refused.message))
-        return render_template("portal/signup.html", login_csrf=session["login_csrf"]), status_of(refused)
-    start_session(tokens)
-    return redirect(url_for("portal.campaigns_page"))
+    form = request.form
+    return sign_up_page(
+        "portal/signup.html", Role.CLIENT, "portal.campaigns_page",
+        organization_name=form.get("organization_name", "").strip() or None,
+        invitation_code=form.get("invitation_code", "").strip() or None,
+    )  # fmt: skip
 
 
 @blp.post("/logout")

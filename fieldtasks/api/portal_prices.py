@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
@@ -49,11 +49,11 @@ def _filter(chosen: dict[str, str]) -> feed.FeedFilter:
 
 
 def _day(raw: str, after: bool = False) -> datetime | None:
-    """A date from the form as the start of that day (UTC), or of the next one for an end date (included)."""
+    """A date from the form as the start of that day in UTC, or of the next one for an end date (included)."""
     if not raw:
         return None
     day = datetime.fromisoformat(raw).date() + timedelta(days=1 if after else 0)
-    return datetime.combine(day, time(0)).astimezone()
+    return datetime.combine(day, time(0), UTC)
 
 
 @blp.get("/prices")

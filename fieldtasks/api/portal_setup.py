@@ -161,19 +161,18 @@ def pay(claims, campaign_id: uuid.UUID):
     if request.method == "POST":
         form = request.form
         try:
-            changes = {
+            changes = CampaignEditSchema().load({
                 "reward_cents": typed.price_cents(form.get("reward", "")),
-                "budget_cents": typed.price_cents(form.get("budget", "")),
+                "budget_cents": _cents_or_zero(form.get("budget", "")),
                 "estimated_minutes": int(form.get("estimated_minutes") or 0) or None,
                 "reading_minutes": int(form.get("reading_minutes") or 0),
-            }
-        except ValueError:
-            flash(localized(N_("Write amounts as 0,40 or 0.40, and minutes as whole numbers.")))
+            })  # fmt: skip
+        except (ValueError, ValidationError):  # not a number, or out of the fields' ranges
+            flash(localized(N_("Write amounts as 0,40 or 0.40, and minutes as whole numbers in the ranges shown.")))
             return redirect(url_for("portal.pay", campaign_id=campaign_id))
         with unit_of_work() as db:
             campaign = campaigns.get_campaign(db, claims.organization_id, campaign_id)
-            campaigns.update_campaign(db, claims.organization_id, campaign_id, campaign.version,
-                                      CampaignEditSchema().load(changes))  # fmt: skip
+            campaigns.update_campaign(db, claims.organization_id, campaign_id, campaign.version, changes)
         flash(localized(N_("Pay and budget saved.")))
         return redirect(url_for("portal.pay", campaign_id=campaign_id))
     with unit_of_work() as db:
@@ -182,6 +181,11 @@ def pay(claims, campaign_id: uuid.UUID):
         return render_template("portal/pay.html", campaign=campaign, figures=figures,
                                publishable=campaign.status in (CampaignStatus.DRAFT, CampaignStatus.PAUSED,
                                                                CampaignStatus.ACTIVE))  # fmt: skip
+
+
+def _cents_or_zero(raw: str) -> int | None:
+    """An amount typed in a form, where 0 is an answer (a budget not decided yet)."""
+    return 0 if raw.strip() in ("0", "0,00", "0.00") else typed.price_cents(raw)
 
 
 def _pay_figures(db, organization_id: uuid.UUID, campaign, wages) -> dict:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from fieldtasks.geo import MERCATOR_MAX_LAT
 
@@ -19,6 +20,12 @@ class TileMap:
     tiles: list[tuple[str, float, float]]  # (url, left %, top %)
     pins: list[tuple[int, float, float]]  # (number in the list, left %, top %), the points inside the map
     here: tuple[float, float]  # the phone, (left %, top %)
+
+
+def tile_origin(url_template: str) -> str:
+    """The tile server's origin, the one other place a page with a map loads images from ("" without a map)."""
+    parts = urlsplit(url_template)
+    return f"{parts.scheme}://{parts.netloc}" if parts.netloc else ""
 
 
 def _pixel(lat: float, lon: float, zoom: int = ZOOM) -> tuple[float, float]:

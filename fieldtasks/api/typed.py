@@ -1,4 +1,4 @@
-"""What people type into the pages' forms, read the way they write it."""
+"""What people type into the pages' forms, read the way they write it, and money written the way they read it."""
 
 from __future__ import annotations
 
@@ -12,3 +12,8 @@ def price_cents(raw: str) -> int | None:
     if not 0 < cents < 10_000_000:
         raise ValueError(raw)
     return cents
+
+
+def money(cents: int | None, currency: str) -> str:
+    """Cents as a page shows them: 3.49 EUR (nothing for None)."""
+    return "" if cents is None else f"{cents / 100:.2f} {currency}"

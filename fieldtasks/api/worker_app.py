@@ -12,11 +12,9 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from functools import wraps
 from typing import Any
-from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
-from marshmallow import ValidationError, validate
 from werkzeug.exceptions import HTTPException
 
 from fieldtasks.api import typed
@@ -25,22 +23,21 @@ from fieldtasks.api.context import resources, unit_of_work
 from fieldtasks.api.errors import status_of
 from fieldtasks.api.page_sessions import (
     end_session,
-    login_csrf,
-    login_form_refusal,
     protect,
     sign_in_page,
+    sign_up_page,
     signed_in_page,
-    start_session,
 )
 from fieldtasks.api.task_schemas import ItemSchema, card_json
-from fieldtasks.api.tile_map import tile_map
+from fieldtasks.api.tile_map import tile_map, tile_origin
+from fieldtasks.api.typed import money
 from fieldtasks.errors import DomainError, NotFoundError
 from fieldtasks.geo import is_valid_coordinate
 from fieldtasks.i18n import N_, localized
 from fieldtasks.jobs.extraction import enqueue_after_commit
 from fieldtasks.jobs.webhooks import deliver_after_commit
 from fieldtasks.models import CampaignKind, Role, Task, Verdict
-from fieldtasks.services import accounts, briefs, fieldwork, nearby, photos, scooters, tasks
+from fieldtasks.services import briefs, fieldwork, nearby, photos, scooters, tasks
 
 blp = Blueprint("app", __name__, url_prefix="/app", template_folder="../templates")
 NEARBY_RADIUS_M = 10_000  # how far the list looks around the phone
@@ -49,19 +46,13 @@ NEARBY_SHOWN = 30
 worker_page = signed_in_page(Role.WORKER, "app.sign_in", N_("This app is for workers."))
 
 
-def _tile_origin() -> str:
-    """The map's tile server, the one other place the app's pages load images from."""
-    parts = urlsplit(resources().config.map_tile_url)
-    return f"{parts.scheme}://{parts.netloc}" if parts.netloc else ""
-
-
-protect(blp, images=_tile_origin)
+protect(blp, images=lambda: tile_origin(resources().config.map_tile_url))
 
 
 @blp.context_processor
 def page_helpers() -> dict[str, Any]:
     return {
-        "money": _money, "local_time": _local_time, "csrf": session.get("csrf"),
+        "money": money, "local_time": _local_time, "csrf": session.get("csrf"),
         "verdict_words": {verdict: localized(sentence) for verdict, sentence in VERDICT_WORDS.items()},
         "pickup_words": {reading: localized(sentence) for reading, sentence in PICKUP_WORDS.items()},
     }  # fmt: skip
@@ -82,10 +73,6 @@ PICKUP_WORDS = {  # what the pickup photo showed (deploy_spots.scooter_view's pi
     "matches": N_("Your photo shows this vehicle's code."),
     "no_match": N_("Your photo does not show this vehicle's code: a moderator will check the drop-off."),
 }
-
-
-def _money(cents: int | None, currency: str) -> str:
-    return "" if cents is None else f"{cents / 100:.2f} {currency}"
 
 
 def _local_time(moment: str | None, zone: str) -> str:
@@ -133,32 +120,8 @@ def sign_in():
 @blp.route("/signup", methods=["GET", "POST"])
 @public
 def sign_up():
-    """A worker's account, signed in at once (clients sign up through the API)."""
-    if request.method == "GET":
-        return render_template("app/signup.html", login_csrf=login_csrf())
-    if refused := login_form_refusal("app/signup.html"):
-        return refused
-    res, form = resources(), request.form
-    try:
-        validate.Email()(form.get("email", ""))
-        res.auth_limits.check_address("register", request.remote_addr)
-        with unit_of_work() as db:
-            _, tokens = accounts.sign_up(
-                db, email=form.get("email", ""), password=form.get("password", ""),
-                display_name=form.get("display_name", "").strip(), role=Role.WORKER, passwords=res.passwords,
-                credentials=res.credentials(),
-            )  # fmt: skip
-    except ValidationError:
-        return _sign_up_again(N_("Not a valid email address."), 422)
-    except DomainError as refused:
-        return _sign_up_again(refused.message, status_of(refused))
-    start_session(tokens)
-    return redirect(url_for("app.near_me"))
-
-
-def _sign_up_again(message: str, status: int):
-    flash(localized(message))
-    return render_template("app/signup.html", login_csrf=session["login_csrf"]), status
+    """A worker's account, signed in at once (clients sign up in the portal)."""
+    return sign_up_page("app/signup.html", Role.WORKER, "app.near_me")
 
 
 @blp.post("/logout")
