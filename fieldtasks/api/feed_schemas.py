@@ -198,6 +198,12 @@ class ProgressSchema(ma.Schema):
             " the floor), tasks (how many settled tasks this is from)"
         }
     )
+    questions = ma.fields.Dict(
+        metadata={
+            "description": "Workers' questions on the brief waiting for your answer: count, oldest_asked_at, and"
+            " over_48_hours (those count on your track record as left unanswered)"
+        }
+    )
 
 
 GEOJSON_BODY = {

@@ -12,6 +12,7 @@ from werkzeug.datastructures import FileStorage
 from fieldtasks.api.campaign_schemas import latitude, longitude
 from fieldtasks.api.fields import Moment
 from fieldtasks.api.pages import PageQuerySchema
+from fieldtasks.api.voice_schemas import AnsweredQuestionSchema
 from fieldtasks.i18n import localized
 from fieldtasks.models import CampaignKind
 from fieldtasks.moments import rfc3339
@@ -331,3 +332,8 @@ class BriefSchema(ma.Schema):
     briefing_pay_cents = ma.fields.Integer(metadata={"description": "Paid with the first task submitted after reading"})
     currency = ma.fields.String()
     paid = ma.fields.Boolean(metadata={"description": "This version's reading is already paid"})
+    questions = ma.fields.List(
+        ma.fields.Nested(AnsweredQuestionSchema),
+        metadata={"description": "Workers' questions on this brief and the client's answers, the latest answer "
+                  "first: part of the brief (each answer makes a new version, paid again)"},
+    )  # fmt: skip

@@ -1,4 +1,5 @@
-"""A say for workers: ratings of tasks (read by workers beside the task and by the client), hidden sources."""
+"""A say for workers: ratings of tasks (read by workers beside the task and by the client), questions on a brief
+(answered by the client for every worker), hidden sources."""
 
 from __future__ import annotations
 
@@ -8,11 +9,23 @@ from fieldtasks.api.access import current_caller, roles
 from fieldtasks.api.blueprint import Blueprint
 from fieldtasks.api.context import resources, unit_of_work
 from fieldtasks.api.pages import PageQuerySchema, as_page, page_args, page_of
-from fieldtasks.api.voice_schemas import CampaignRatingsSchema, HiddenSchema, HideSchema, RatingInSchema, RatingSchema
+from fieldtasks.api.voice_schemas import (
+    AnswerInSchema,
+    CampaignRatingsSchema,
+    HiddenSchema,
+    HideSchema,
+    QuestionInSchema,
+    QuestionSchema,
+    RatingInSchema,
+    RatingSchema,
+)
+from fieldtasks.errors import NotFoundError
 from fieldtasks.models import Role
-from fieldtasks.services import voice
+from fieldtasks.services import campaigns, questions, voice
 
-blp = Blueprint("voice", __name__, description="Workers' ratings, and the tasks they choose not to see.")
+blp = Blueprint(
+    "voice", __name__, description="Workers' ratings, their questions on briefs, and the tasks they choose not to see."
+)
 
 
 @blp.route("/tasks/<uuid:task_id>/rating")
@@ -38,6 +51,60 @@ class CampaignRatings(MethodView):
         """What workers said of my campaign: average ratings, and a page of their comments (anonymous)"""
         with unit_of_work() as session:
             return voice.campaign_ratings(session, current_caller().organization_id, campaign_id, **page_args(query))
+
+
+@blp.route("/campaigns/<uuid:campaign_id>/questions")
+class BriefQuestions(MethodView):
+    @roles(Role.WORKER)
+    @blp.arguments(QuestionInSchema)
+    @blp.response(201, QuestionSchema, description="Asked now")
+    @blp.alt_response(200, schema=QuestionSchema, success=True, description="The same question, asked before")
+    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(
+        409, response="CONFLICT", description="`brief_not_opened` (GET the brief first), `too_many_questions` (5 of "
+        "mine wait for an answer here)",
+    )  # fmt: skip
+    def post(self, data, campaign_id):
+        """Ask about a brief I opened; once the client answers, every worker reads the question and the answer under
+        the brief (the client never learns who asked)"""
+        caller = current_caller()
+        with unit_of_work() as session:
+            asked, new = questions.ask(session, campaign_id, caller.user_id, data["question"], now=resources().clock())
+            return questions.view(asked, caller.user_id), 201 if new else 200
+
+    @roles(Role.WORKER, Role.CLIENT)
+    @blp.arguments(PageQuerySchema, location="query")
+    @blp.response(200, page_of(QuestionSchema))
+    @blp.alt_response(404, response="NOT_FOUND")
+    def get(self, query, campaign_id):
+        """The questions on a brief, the latest first: a worker sees the answered ones and their own; the client
+        (its campaign) every one, without who asked"""
+        caller = current_caller()
+        with unit_of_work() as session:
+            worker_id = caller.user_id if caller.role == Role.WORKER else None
+            if worker_id is None:
+                campaigns.get_campaign(session, caller.organization_id, campaign_id)
+            elif not campaigns.campaign_exists(session, campaign_id):
+                raise NotFoundError("No such campaign.")
+            listed, cursor = questions.list_questions(session, campaign_id, worker_id=worker_id, **page_args(query))
+        return as_page(listed, cursor)
+
+
+@blp.route("/campaigns/<uuid:campaign_id>/questions/<uuid:question_id>/answer")
+class QuestionAnswer(MethodView):
+    @roles(Role.CLIENT)
+    @blp.arguments(AnswerInSchema)
+    @blp.response(200, QuestionSchema)
+    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(409, response="CONFLICT", description="`campaign_closed`")
+    def put(self, data, campaign_id, question_id):
+        """Answer a worker's question (again: the answer is replaced); every worker reads it under the brief, whose
+        new version is paid again"""
+        caller = current_caller()
+        with unit_of_work() as session:
+            answered = questions.answer(session, caller.organization_id, campaign_id, question_id, data["answer"],
+                                        user_id=caller.user_id, now=resources().clock())  # fmt: skip
+            return questions.view(answered, None)
 
 
 @blp.route("/me/hidden")

@@ -1,4 +1,4 @@
-"""Bodies of the ratings and hidden-sources endpoints."""
+"""Bodies of the ratings, questions on briefs, hidden-sources and track-record endpoints."""
 
 from __future__ import annotations
 
@@ -58,3 +58,33 @@ class HiddenSchema(ma.Schema):
     campaign_title = ma.fields.String(allow_none=True)
     purpose = ma.fields.String(allow_none=True)
     hidden_at = Moment()
+
+
+class QuestionInSchema(ma.Schema):
+    question = ma.fields.String(required=True, validate=validate.Length(3, 1000),
+                                metadata={"example": "Do promotions count as the shelf price?"})  # fmt: skip
+
+
+class AnswerInSchema(ma.Schema):
+    answer = ma.fields.String(
+        required=True,
+        validate=validate.Length(1, 4000),
+        metadata={"example": "Yes: photograph the label as it is, promotion included."},
+    )
+
+
+class QuestionSchema(ma.Schema):
+    id = ma.fields.UUID()
+    campaign_id = ma.fields.UUID()
+    question = ma.fields.String()
+    asked_at = Moment()
+    answer = ma.fields.String(allow_none=True)
+    answered_at = Moment(allow_none=True)
+    mine = ma.fields.Boolean(metadata={"description": "Asked by me (a worker's view; always false for the client)"})
+
+
+class AnsweredQuestionSchema(ma.Schema):
+    question = ma.fields.String()
+    answer = ma.fields.String()
+    asked_at = Moment()
+    answered_at = Moment()

@@ -3,7 +3,15 @@
 from fieldtasks.models.accounts import Organization, RefreshToken, Role, User
 from fieldtasks.models.base import SRID, Base
 from fieldtasks.models.campaigns import Campaign, CampaignKind, CampaignStatus, DeploySpot, Product, Store, Vehicle
-from fieldtasks.models.fairness import BriefRead, FloorRevisit, FloorWeek, HiddenSource, TaskRating
+from fieldtasks.models.fairness import (
+    BriefQuestion,
+    BriefRead,
+    ClientRecord,
+    FloorRevisit,
+    FloorWeek,
+    HiddenSource,
+    TaskRating,
+)
 from fieldtasks.models.integrations import WEBHOOK_EVENTS, ApiKey, DeliveryStatus, Webhook, WebhookDelivery
 from fieldtasks.models.ledger import AccountKind, LedgerAccount, LedgerEntry, LedgerTransaction, Payout, PayoutStatus
 from fieldtasks.models.moderation import REJECT_REASONS, WON_BY_WORKER, CaseKind, CaseOutcome, CaseStatus, ReviewCase
@@ -53,6 +61,7 @@ __all__ = [
     "ApiKey",
     "Availability",
     "Base",
+    "BriefQuestion",
     "BriefRead",
     "Campaign",
     "CampaignKind",
@@ -62,6 +71,7 @@ __all__ = [
     "CaseStatus",
     "Checkin",
     "CheckinOutcome",
+    "ClientRecord",
     "DeliveryStatus",
     "DeploySpot",
     "DisputeStatus",

@@ -45,6 +45,7 @@ class User(Base):
     role: Mapped[Role] = mapped_column(State(Role))
     organization_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("organizations.id"), index=True)
     is_active: Mapped[bool] = mapped_column(server_default="true", default=True)
+    closed_at: Mapped[datetime | None]  # the account closed by its owner: pseudonymised, signs in no more
     created_at: Mapped[datetime] = created_at()
 
     organization: Mapped[Organization | None] = relationship(lazy="joined")

@@ -1,11 +1,14 @@
-"""Fair-work records: briefs read, workers' ratings of tasks, what each worker chose not to see, floor weeks."""
+"""Fair-work records: briefs read, workers' questions on briefs and the answers, workers' ratings of tasks, what
+each worker chose not to see, floor weeks, and each client's track record as last computed."""
 
 from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, SmallInteger, String
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, SmallInteger, String, Text, func
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from fieldtasks.models.base import Base, uuid_pk
@@ -24,6 +27,39 @@ class BriefRead(Base):
     campaign_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"))
     version: Mapped[int]
     opened_at: Mapped[datetime]
+
+
+class BriefQuestion(Base):
+    """A worker's question on a campaign's brief; once the client answers, every worker reads both under the brief
+    (the brief's version changes with each answer: reading it again is paid)."""
+
+    __tablename__ = "brief_questions"
+    __table_args__ = (
+        Index("ix_brief_questions_campaign_asked", "campaign_id", "asked_at"),
+        # A phone sending the same question again gets the same one back.
+        Index("uq_brief_questions_same_question", "campaign_id", "worker_id", func.md5("question"), unique=True),
+    )
+
+    id: Mapped[uuid.UUID] = uuid_pk()
+    campaign_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"))
+    worker_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    question: Mapped[str] = mapped_column(Text)
+    asked_at: Mapped[datetime]
+    answer: Mapped[str | None] = mapped_column(Text)
+    answered_at: Mapped[datetime | None]
+    answered_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
+
+
+class ClientRecord(Base):
+    """A client's track record as the platform last computed it from its ledger and verdicts (nobody edits it)."""
+
+    __tablename__ = "client_records"
+
+    organization_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("organizations.id", ondelete="CASCADE"), primary_key=True
+    )
+    computed_at: Mapped[datetime]
+    record: Mapped[dict[str, Any]] = mapped_column(JSONB)
 
 
 class TaskRating(Base):

@@ -1,4 +1,5 @@
-"""Paid briefing: reading a campaign's instructions is work, paid at the minimum hourly rate.
+"""Paid briefing: reading a campaign's instructions (and the answers to workers' questions on them) is work, paid at
+the minimum hourly rate.
 
 A worker who opened a version of the brief and then submits a task of the campaign is paid its
 declared reading minutes, once per version (a new version of the instructions is paid again).
@@ -18,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from fieldtasks.errors import NotFoundError
 from fieldtasks.models import AccountKind, BriefRead, Campaign, LedgerTransaction, Organization
-from fieldtasks.services import escrow, ledger
+from fieldtasks.services import escrow, ledger, questions
 from fieldtasks.services.tasks import is_running
 
 BRIEFING = "briefing"
@@ -61,6 +62,7 @@ def open_brief(
         "briefing_pay_cents": briefing_pay_cents(campaign.reading_minutes, wages.get(campaign.currency)),
         "currency": campaign.currency,
         "paid": session.scalar(select(exists().where(LedgerTransaction.key == key))),
+        "questions": questions.answered(session, campaign.id),
     }
 
 

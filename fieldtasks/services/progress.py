@@ -11,7 +11,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from fieldtasks.models import AccountKind, ItemStatus, Task, TaskItem, TaskStatus, Verdict
-from fieldtasks.services import ledger
+from fieldtasks.services import ledger, questions
 from fieldtasks.services.briefs import BRIEFING
 from fieldtasks.services.campaigns import get_campaign
 from fieldtasks.services.floor import TOPUP, campaign_pay
@@ -67,4 +67,5 @@ def campaign_progress(
         },
         "stores_covered_share": round(items[5] / places, 4) if places else 0.0,
         "hourly_pay": campaign_pay(session, campaign, (wages or {}).get(campaign.currency)),
+        "questions": questions.unanswered(session, campaign.id, now=now),
     }

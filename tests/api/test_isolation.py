@@ -72,6 +72,9 @@ OPERATIONS: dict[tuple[str, str], tuple[object, str | None]] = {
     ("get", "/me/work-record"): ({"worker"}, None),
     ("put", "/tasks/{task_id}/rating"): ({"worker"}, "worker"),
     ("get", "/campaigns/{campaign_id}/ratings"): ({"client"}, "org"),
+    ("post", "/campaigns/{campaign_id}/questions"): ({"worker"}, None),
+    ("get", "/campaigns/{campaign_id}/questions"): ({"worker", "client"}, None),  # workers: every answer
+    ("put", "/campaigns/{campaign_id}/questions/{question_id}/answer"): ({"client"}, "org"),
     ("get", "/me/hidden"): ({"worker"}, None),
     ("get", "/me/reputation"): ({"worker"}, None),
     ("get", "/qualifications"): ({"worker"}, None),
@@ -146,7 +149,7 @@ def build_world(client, staff) -> dict:
         "webhook_id": webhook["id"], "delivery_id": str(uuid.uuid4()), "key_id": key["id"],
         "organization_id": x["organization"]["id"], "case_id": str(uuid.uuid4()), "hide_id": hide["id"],
         "code": "reads_shelf_labels", "attempt_id": attempt["id"], "index": 0, "store_id": store["id"],
-        "price_id": str(uuid.uuid4()), "payout_id": str(uuid.uuid4()),
+        "price_id": str(uuid.uuid4()), "payout_id": str(uuid.uuid4()), "question_id": str(uuid.uuid4()),
     }  # fmt: skip
     secrets_of_x = [campaign["id"], "Xanadu", webhook["id"], key["id"], key["prefix"], "xanadu-hook"]
     return {"actors": actors, "ids": ids, "secrets_of_x": secrets_of_x}
