@@ -259,3 +259,29 @@ def test_the_chart_draws_a_line_per_store_and_the_map_fits_every_store():
     centre = ((stores[0][0] + stores[1][0]) / 2, (stores[0][1] + stores[1][1]) / 2)
     shown = tile_map("https://tiles.example/{z}/{x}/{y}.png", centre, stores, zoom=zoom)
     assert len(shown.pins) == 2 and zoom < 8
+
+
+def test_a_client_answers_a_workers_question_from_the_campaigns_page(client):
+    signed_up(client)
+    campaign_id = set_up_campaign(client)
+    account = client.get("/portal").get_data(as_text=True)
+    res = client.application.extensions[EXTENSION]
+    with res.database.unit_of_work() as db:
+        organization_id = db.execute(text("SELECT organization_id FROM campaigns WHERE id = :id"),
+                                     {"id": campaign_id}).scalar()  # fmt: skip
+    credit(client, str(organization_id), 100_000)
+    page = client.get(f"/portal/campaigns/{campaign_id}/pay").get_data(as_text=True)
+    client.post(f"/portal/campaigns/{campaign_id}/pay", data={
+        "csrf": csrf_of(page), "reward": "0,50", "estimated_minutes": "2", "budget": "10"})  # fmt: skip
+    client.post(f"/portal/campaigns/{campaign_id}/publish", data={"csrf": csrf_of(page)})
+    worker = bearer(sign_in(client, register(client, "worker")["email"]))
+    client.get(f"/campaigns/{campaign_id}/brief", headers=worker)
+    client.post(f"/campaigns/{campaign_id}/questions", json={"question": "Is the promo price the one?"}, headers=worker)
+    shown = client.get(f"/portal/campaigns/{campaign_id}").get_data(as_text=True)
+    assert "Is the promo price the one?" in shown and "Send the answer" in shown
+    action = re.search(r'action="(/portal/campaigns/[^"]+/answer)"', shown).group(1)
+    answered = client.post(action, data={"csrf": csrf_of(account), "answer": "Yes: the price paid that day."},
+                           follow_redirects=True)  # fmt: skip
+    assert "Answered: every worker reads it" in answered.get_data(as_text=True)
+    brief = client.get(f"/campaigns/{campaign_id}/brief", headers=worker).json
+    assert [q["answer"] for q in brief["questions"]] == ["Yes: the price paid that day."] and brief["version"] == 2

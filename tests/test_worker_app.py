@@ -365,3 +365,20 @@ def test_a_scooter_is_picked_up_charged_and_put_back_at_a_deploy_spot_from_the_a
     assert "Verified: paid." in page and "Put back on" in page
     earned = client.get("/app/earnings").get_data(as_text=True)
     assert "0.40 EUR" in earned and "0.15 EUR" in earned
+
+
+def test_a_worker_asks_about_the_brief_from_the_task_page_and_reads_the_answer_there(client):
+    campaign = published_campaign(client)
+    signed_in(client, register(client, "worker")["email"])
+    near = client.get("/app", query_string={"lat": PARIS[0], "lon": PARIS[1]}).get_data(as_text=True)
+    assert "Not enough data yet on this client (0 tasks in 90 days)." in near  # its track record, in short
+    task_link = re.search(r'href="(/app/tasks/[^"?]+)', near).group(1)
+    page = client.get(task_link).get_data(as_text=True)  # the brief, opened
+    assert "No answered question yet." in page
+    asked = client.post(f"{task_link}/questions", data={"csrf": csrf_of(page), "question": "Promotions count?"},
+                        follow_redirects=True)  # fmt: skip
+    assert "Question sent" in asked.get_data(as_text=True)
+    [question] = client.get(f"/campaigns/{campaign['id']}/questions", headers=campaign["headers"]).json["items"]
+    client.put(f"/campaigns/{campaign['id']}/questions/{question['id']}/answer", headers=campaign["headers"],
+               json={"answer": "Yes, the price the shopper pays that day."})  # fmt: skip
+    assert "Yes, the price the shopper pays that day." in client.get(task_link).get_data(as_text=True)

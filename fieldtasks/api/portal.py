@@ -32,13 +32,14 @@ from fieldtasks.api.typed import money
 from fieldtasks.errors import DomainError
 from fieldtasks.i18n import N_, localized
 from fieldtasks.models import CampaignKind, CampaignStatus, Role, TaskStatus
-from fieldtasks.services import campaigns, progress, publishing, statements, stores, voice
+from fieldtasks.services import campaigns, progress, publishing, questions, statements, stores, voice
 
 blp = Blueprint("portal", __name__, url_prefix="/portal", template_folder="../templates")
 LANGUAGES = (("fr", "Français"), ("en", "English"))
 CAMPAIGNS_SHOWN = 100
 STORES_SHOWN = 500  # a campaign's stores on its page; the API pages through more
 COMMENTS_SHOWN = 20
+QUESTIONS_SHOWN = 50
 PORTAL_KINDS = (CampaignKind.SHELF_PRICE, CampaignKind.PRODUCT_PLACEMENT)  # scooter fleets: through the API
 
 client_page = signed_in_page(Role.CLIENT, "portal.sign_in", N_("The portal is for clients."))
@@ -172,6 +173,7 @@ def campaign_page(claims, campaign_id: uuid.UUID):
             db, claims.organization_id, campaign_id, store_ref=None, now=now, cursor=None, limit=STORES_SHOWN
         )
         ratings = voice.campaign_ratings(db, claims.organization_id, campaign_id, cursor=None, limit=COMMENTS_SHOWN)
+        asked, _ = questions.list_questions(db, campaign_id, worker_id=None, cursor=None, limit=QUESTIONS_SHOWN)
         product_count = len(campaigns.campaign_products(db, claims.organization_id, campaign_id))
     places = [(store["lat"], store["lon"]) for store in listed]
     shown_map = None
@@ -181,7 +183,7 @@ def campaign_page(claims, campaign_id: uuid.UUID):
         shown_map = tile_map(res.config.map_tile_url, centre, places, zoom=zoom_to_fit(places))
     return render_template(
         "portal/campaign.html", campaign=campaign, progress=shown, stores=listed, more_stores=more is not None,
-        map=shown_map, ratings=ratings, product_count=product_count,
+        map=shown_map, ratings=ratings, product_count=product_count, questions=asked,
     )  # fmt: skip
 
 
@@ -199,6 +201,22 @@ def publish(claims, campaign_id: uuid.UUID):
     flash(localized(N_("Published: %(tasks)s tasks, %(items)s items offered to workers.")) % {
         "tasks": published.task_count, "items": published.item_count})  # fmt: skip
     return redirect(url_for("portal.campaign_page", campaign_id=campaign_id))
+
+
+@blp.post("/campaigns/<uuid:campaign_id>/questions/<uuid:question_id>/answer")
+@client_page
+@refusals_back_to("portal.campaign_page")
+def answer(claims, campaign_id: uuid.UUID, question_id: uuid.UUID):
+    """The answer to a worker's question, shown to every worker under the brief (a new version of it, paid)."""
+    text = request.form.get("answer", "").strip()
+    if not 1 <= len(text) <= 4000:
+        flash(localized(N_("Write the answer in 1 to 4000 characters.")))
+    else:
+        with unit_of_work() as db:
+            questions.answer(db, claims.organization_id, campaign_id, question_id, text, user_id=claims.user_id,
+                             now=resources().clock())  # fmt: skip
+        flash(localized(N_("Answered: every worker reads it under the instructions.")))
+    return redirect(url_for("portal.campaign_page", campaign_id=campaign_id, _anchor="questions"))
 
 
 @blp.post("/campaigns/<uuid:campaign_id>/pause")

@@ -40,6 +40,21 @@ class PlaceSchema(ma.Schema):
     geofence_m = ma.fields.Integer(metadata={"description": "Check in within this distance"})
 
 
+class RecordSummarySchema(ma.Schema):
+    """A client's track record in short; null figures: not enough data (fewer than 20 tasks in 90 days)."""
+
+    median_hourly_cents = ma.fields.Integer(allow_none=True, metadata={"description": "What its settled tasks paid"
+                                            " an hour, the median"})  # fmt: skip
+    below_floor = ma.fields.Boolean(allow_none=True, metadata={"description": "That median is below the minimum"})
+    rejected_share = ma.fields.Float(allow_none=True, metadata={"description": "Items rejected after appeals"})
+    appeals_won_share = ma.fields.Float(allow_none=True, metadata={"description": "Appeals workers won"})
+    median_hours_to_money = ma.fields.Float(allow_none=True, metadata={"description": "From a task handed in to "
+                                            "the money in the worker's account"})  # fmt: skip
+    questions_left_unanswered = ma.fields.Integer(metadata={"description": "Workers' questions waiting over 48 h"})
+    tasks = ma.fields.Integer(metadata={"description": "The settled tasks behind the figures"})
+    enough_data = ma.fields.Boolean()
+
+
 class TaskCardSchema(ma.Schema):
     id = ma.fields.UUID()
     kind = ma.fields.String(metadata={"example": "shelf_price"})
@@ -75,6 +90,11 @@ class TaskCardSchema(ma.Schema):
     ratings = ma.fields.Dict(
         metadata={"description": "Workers' average ratings of the campaign: clarity, client (1 to 5), count"}
     )
+    client_record = ma.fields.Nested(
+        RecordSummarySchema,
+        metadata={"description": "The client's track record over 90 days, in short, computed by the platform: "
+                  "GET /clients/{client_id}/record has every figure"},
+    )  # fmt: skip
     charge_reimbursement_cents = ma.fields.Integer(
         metadata={"description": "Scooters: the electricity of the charge, reimbursed on a verified drop-off"}
     )

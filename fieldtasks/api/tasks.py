@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import timedelta
 
 from flask import jsonify
@@ -32,7 +33,7 @@ from fieldtasks.api.task_schemas import (
 from fieldtasks.jobs.extraction import enqueue_after_commit
 from fieldtasks.jobs.webhooks import deliver_after_commit
 from fieldtasks.models import Role
-from fieldtasks.services import briefs, fieldwork, nearby, photos, scooters, tasks
+from fieldtasks.services import briefs, fieldwork, nearby, photos, scooters, tasks, track_records
 
 blp = Blueprint("tasks", __name__, description="Field work, for workers.")
 
@@ -41,9 +42,19 @@ def worker_id():
     return current_caller().user_id
 
 
-def cards_page(rows: list, cursor: str | None) -> dict:
+def cards_page(session, rows: list, cursor: str | None) -> dict:
     wage = resources().config.min_hourly_wage_cents
-    return as_page([card_json(row, wage) for row in rows], cursor)
+    return as_page(with_client_records(session, [card_json(row, wage) for row in rows]), cursor)
+
+
+def with_client_records(session, cards: list[dict]) -> list[dict]:
+    """Each card with its client's track record in short (computed by the platform, the same for everyone)."""
+    res = resources()
+    clients = {uuid.UUID(card["client_id"]) for card in cards}
+    records = track_records.records_for(session, clients, now=res.clock(), wages=res.config.min_hourly_wage_cents)
+    for card in cards:
+        card["client_record"] = track_records.card_summary(records[uuid.UUID(card["client_id"])])
+    return cards
 
 
 @blp.route("/tasks/nearby")
@@ -57,7 +68,7 @@ class Nearby(MethodView):
             rows, cursor = nearby.find_nearby_tasks(
                 session, **{"kind": None, "cursor": None, **query}, now=resources().clock(), worker_id=worker_id()
             )
-        return jsonify(cards_page(rows, cursor))
+            return jsonify(cards_page(session, rows, cursor))
 
 
 @blp.route("/tasks/<uuid:task_id>")
@@ -69,12 +80,9 @@ class TaskById(MethodView):
         """A task I hold, or could claim: its place, client, purpose, reward and items"""
         with unit_of_work() as session:
             view = tasks.get_task(session, task_id, worker_id(), now=resources().clock())
+            [card] = with_client_records(session, [card_json(view.card, resources().config.min_hourly_wage_cents)])
         items = ItemSchema(many=True).dump(view.items)
-        detail = {
-            **card_json(view.card, resources().config.min_hourly_wage_cents),
-            "instructions": view.card["instructions"],
-            "items": items,
-        }
+        detail = {**card, "instructions": view.card["instructions"], "items": items}
         return jsonify({**detail, "scooter": view.scooter})
 
 
@@ -263,4 +271,4 @@ class MyTasks(MethodView):
             rows, cursor = tasks.my_tasks_page(
                 session, worker_id(), query.get("status"), now=resources().clock(), **page_args(query)
             )
-        return jsonify(cards_page(rows, cursor))
+            return jsonify(cards_page(session, rows, cursor))

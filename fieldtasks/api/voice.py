@@ -12,6 +12,7 @@ from fieldtasks.api.pages import PageQuerySchema, as_page, page_args, page_of
 from fieldtasks.api.voice_schemas import (
     AnswerInSchema,
     CampaignRatingsSchema,
+    ClientRecordSchema,
     HiddenSchema,
     HideSchema,
     QuestionInSchema,
@@ -21,7 +22,7 @@ from fieldtasks.api.voice_schemas import (
 )
 from fieldtasks.errors import NotFoundError
 from fieldtasks.models import Role
-from fieldtasks.services import campaigns, questions, voice
+from fieldtasks.services import campaigns, questions, track_records, voice
 
 blp = Blueprint(
     "voice", __name__, description="Workers' ratings, their questions on briefs, and the tasks they choose not to see."
@@ -105,6 +106,24 @@ class QuestionAnswer(MethodView):
             answered = questions.answer(session, caller.organization_id, campaign_id, question_id, data["answer"],
                                         user_id=caller.user_id, now=resources().clock())  # fmt: skip
             return questions.view(answered, None)
+
+
+@blp.route("/clients/<uuid:organization_id>/record")
+class ClientRecord(MethodView):
+    @roles(Role.WORKER, Role.CLIENT, Role.MODERATOR, Role.ADMIN)
+    @blp.response(200, ClientRecordSchema)
+    @blp.alt_response(404, response="NOT_FOUND")
+    def get(self, organization_id):
+        """A client's track record over 90 days, computed by the platform from its ledger and verdicts: hourly pay,
+        rejections after appeals, appeals won by workers, time to money, floor top-ups, ratings, questions left
+        unanswered. The same for every worker and for the client itself (another client: 404); nobody edits it"""
+        res, caller = resources(), current_caller()
+        if caller.role == Role.CLIENT and caller.organization_id != organization_id:
+            raise NotFoundError("No such client.")  # workers judge clients; competitors do not read each other
+        with unit_of_work() as session:
+            return track_records.client_record(
+                session, organization_id, now=res.clock(), wages=res.config.min_hourly_wage_cents
+            )
 
 
 @blp.route("/me/hidden")

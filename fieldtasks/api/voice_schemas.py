@@ -88,3 +88,35 @@ class AnsweredQuestionSchema(ma.Schema):
     answer = ma.fields.String()
     asked_at = Moment()
     answered_at = Moment()
+
+
+def _section(description: str) -> ma.fields.Dict:
+    return ma.fields.Dict(metadata={"description": description + "; tasks and workers: how many are behind it; "
+                                    "enough_data false (fewer than 20 tasks): the figures are null"})  # fmt: skip
+
+
+class ClientRecordSchema(ma.Schema):
+    organization_id = ma.fields.UUID()
+    client_name = ma.fields.String(allow_none=True)
+    computed_at = Moment(metadata={"description": "Computed by the platform then (kept up to 15 minutes)"})
+    window_days = ma.fields.Integer(metadata={"example": 90})
+    enough_tasks = ma.fields.Integer(metadata={"description": "Figures behind fewer tasks are withheld"})
+    hourly_pay = _section(
+        "median_cents: what its settled tasks paid per hour of claim-to-submission time, in "
+        "currency; floor_cents: the minimum; below_floor"
+    )
+    rejections = _section("share: of the items settled for good (no appeal pending), those rejected; items")
+    appeals = _section("won_share: of the appeals settled, those workers won; appeals")
+    time_to_money = _section(
+        "median_hours and worst_hours: from a task handed in to each item's reward in the worker's account; items"
+    )
+    floor_top_ups = ma.fields.Dict(
+        metadata={
+            "description": "What the hourly floor made it pay: top_ups (how many), "
+            "cents (by currency), workers (how many were topped up)"
+        }
+    )
+    ratings = _section("clarity and client: workers' average ratings, 1 to 5; ratings (how many)")
+    questions = ma.fields.Dict(
+        metadata={"description": "Workers' questions on its briefs: asked, left_unanswered (waiting over 48 hours now)"}
+    )

@@ -6,7 +6,6 @@ worker_app_money, the PWA's files in worker_app_pwa."""
 
 from __future__ import annotations
 
-import contextlib
 import uuid
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -29,6 +28,7 @@ from fieldtasks.api.page_sessions import (
     signed_in_page,
 )
 from fieldtasks.api.task_schemas import ItemSchema, card_json
+from fieldtasks.api.tasks import with_client_records
 from fieldtasks.api.tile_map import tile_map, tile_origin
 from fieldtasks.api.typed import money
 from fieldtasks.errors import DomainError, NotFoundError
@@ -37,7 +37,7 @@ from fieldtasks.i18n import N_, localized
 from fieldtasks.jobs.extraction import enqueue_after_commit
 from fieldtasks.jobs.webhooks import deliver_after_commit
 from fieldtasks.models import CampaignKind, Role, Task, Verdict
-from fieldtasks.services import briefs, fieldwork, nearby, photos, scooters, tasks
+from fieldtasks.services import briefs, fieldwork, nearby, photos, questions, scooters, tasks
 
 blp = Blueprint("app", __name__, url_prefix="/app", template_folder="../templates")
 NEARBY_RADIUS_M = 10_000  # how far the list looks around the phone
@@ -142,7 +142,7 @@ def near_me(claims):
             db, lat=position[0], lon=position[1], radius_m=NEARBY_RADIUS_M, kind=None, limit=NEARBY_SHOWN,
             now=res.clock(), worker_id=claims.user_id,
         )  # fmt: skip
-    cards = [card_json(row, res.config.min_hourly_wage_cents) for row in rows]
+        cards = with_client_records(db, [card_json(row, res.config.min_hourly_wage_cents) for row in rows])
     places = [(card["place"]["lat"], card["place"]["lon"]) for card in cards]
     shown = tile_map(res.config.map_tile_url, position, places) if res.config.map_tile_url else None
     return render_template("app/near_me.html", cards=cards, position=position, map=shown)
@@ -154,21 +154,39 @@ def task(claims, task_id: uuid.UUID):
     res = resources()
     with unit_of_work() as db:
         view = tasks.get_task(db, task_id, claims.user_id, now=res.clock())
-        _brief_opened(db, view.card["campaign_id"], claims.user_id)
-    card = card_json(view.card, res.config.min_hourly_wage_cents)
+        brief = _brief_opened(db, view.card["campaign_id"], claims.user_id)
+        [card] = with_client_records(db, [card_json(view.card, res.config.min_hourly_wage_cents)])
     mine = view.card["claimed_by_id"] == claims.user_id
     return render_template(
         "app/task.html", card=card, items=ItemSchema(many=True).dump(view.items), mine=mine,
         instructions=view.card["instructions"], checked_in=mine and view.card["checked_in_at"] is not None,
-        position=_position(request.args), new_key=lambda: str(uuid.uuid4()), scooter=view.scooter,
+        position=_position(request.args), new_key=lambda: str(uuid.uuid4()), scooter=view.scooter, brief=brief,
     )  # fmt: skip
 
 
-def _brief_opened(db, campaign_id: uuid.UUID, worker_id: uuid.UUID) -> None:
-    """The task's page shows the brief: its reading is recorded, to be paid with the worker's next task handed in."""
+def _brief_opened(db, campaign_id: uuid.UUID, worker_id: uuid.UUID) -> dict | None:
+    """The task's page shows the brief (and the answered questions on it): its reading is recorded, to be paid with
+    the worker's next task handed in. None for a campaign no longer on offer (nothing new to read)."""
     res = resources()
-    with contextlib.suppress(NotFoundError):  # a campaign no longer on offer: nothing new to read
-        briefs.open_brief(db, campaign_id, worker_id, wages=res.config.min_hourly_wage_cents, now=res.clock())
+    try:
+        return briefs.open_brief(db, campaign_id, worker_id, wages=res.config.min_hourly_wage_cents, now=res.clock())
+    except NotFoundError:
+        return None
+
+
+@blp.post("/tasks/<uuid:task_id>/questions")
+@worker_page
+@refusals_on_the_task_page
+def ask(claims, task_id: uuid.UUID):
+    """A question on the task's brief, for its client to answer for every worker."""
+    question = request.form.get("question", "").strip()
+    if not 3 <= len(question) <= 1000:
+        return back_to_task(task_id, N_("Write the question in 3 to 1000 characters."))
+    res = resources()
+    with unit_of_work() as db:
+        campaign_id = tasks.get_task(db, task_id, claims.user_id, now=res.clock()).card["campaign_id"]
+        questions.ask(db, campaign_id, claims.user_id, question, now=res.clock())
+    return back_to_task(task_id, N_("Question sent: its answer will show here, for every worker."))
 
 
 @blp.post("/tasks/<uuid:task_id>/claim")

@@ -75,6 +75,7 @@ OPERATIONS: dict[tuple[str, str], tuple[object, str | None]] = {
     ("post", "/campaigns/{campaign_id}/questions"): ({"worker"}, None),
     ("get", "/campaigns/{campaign_id}/questions"): ({"worker", "client"}, None),  # workers: every answer
     ("put", "/campaigns/{campaign_id}/questions/{question_id}/answer"): ({"client"}, "org"),
+    ("get", "/clients/{organization_id}/record"): (ANY, None),  # every worker's, and the client's own
     ("get", "/me/hidden"): ({"worker"}, None),
     ("get", "/me/reputation"): ({"worker"}, None),
     ("get", "/qualifications"): ({"worker"}, None),
