@@ -382,3 +382,15 @@ def test_a_worker_asks_about_the_brief_from_the_task_page_and_reads_the_answer_t
     client.put(f"/campaigns/{campaign['id']}/questions/{question['id']}/answer", headers=campaign["headers"],
                json={"answer": "Yes, the price the shopper pays that day."})  # fmt: skip
     assert "Yes, the price the shopper pays that day." in client.get(task_link).get_data(as_text=True)
+
+
+def test_a_worker_closes_their_account_from_the_app_and_keeps_the_final_record(client, connection):
+    email = register(client, "worker")["email"]
+    signed_in(client, email)
+    page = client.get("/app/earnings").get_data(as_text=True)
+    unticked = client.post("/app/account/close", data={"csrf": csrf_of(page)}, follow_redirects=True)
+    assert "Tick the box" in unticked.get_data(as_text=True)
+    closed = client.post("/app/account/close", data={"csrf": csrf_of(page), "confirm": "1"}).get_data(as_text=True)
+    assert "Your account is closed" in closed and 'download="fieldtasks-work-record.json"' in closed
+    assert client.get("/app").headers["Location"] == "/app/login"  # signed out
+    assert connection.execute(text("SELECT count(*) FROM users WHERE email = :email"), {"email": email}).scalar() == 0

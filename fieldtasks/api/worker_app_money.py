@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import uuid
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, session, url_for
 
 from fieldtasks.api.access import public
 from fieldtasks.api.context import resources, unit_of_work
@@ -18,6 +18,7 @@ from fieldtasks.i18n import N_, localized
 from fieldtasks.models import PayoutStatus
 from fieldtasks.services import (
     briefs,
+    closing,
     earnings,
     floor,
     moderation,
@@ -60,6 +61,22 @@ def earnings_page(claims):
         "app/earnings.html", balances=balances, lines=lines, payouts=paid_out, words=words, hidden=hidden,
         minimum=resources().config.payout_minimum_cents, new_key=lambda: str(uuid.uuid4()),
     )  # fmt: skip
+
+
+@blp.post("/account/close")
+@worker_page
+def close_account(claims):
+    """The worker leaves (DELETE /me): the page says what was paid out and owed, with the final record to keep."""
+    if request.form.get("confirm") != "1":
+        flash(localized(N_("Tick the box to say you understand the account closes for good.")))
+        return redirect(url_for("app.earnings_page"))
+    res = resources()
+    with unit_of_work() as db:
+        final = closing.close_account(db, claims.user_id, signer=res.record_signer, issuer=request.host_url,
+                                      now=res.clock())  # fmt: skip
+    session.clear()  # signed out here too (its refresh token is revoked)
+    record_json = json.dumps(final["work_record"], ensure_ascii=False, indent=2)
+    return render_template("app/closed.html", final=final, record_json=record_json)
 
 
 @blp.get("/record")

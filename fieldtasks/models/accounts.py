@@ -5,8 +5,10 @@ from __future__ import annotations
 import enum
 import uuid
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from fieldtasks.models.base import Base, State, created_at, one_of, uuid_pk
@@ -46,6 +48,7 @@ class User(Base):
     organization_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("organizations.id"), index=True)
     is_active: Mapped[bool] = mapped_column(server_default="true", default=True)
     closed_at: Mapped[datetime | None]  # the account closed by its owner: pseudonymised, signs in no more
+    final_record: Mapped[dict[str, Any] | None] = mapped_column(JSONB)  # what closing it returned, for a retry
     created_at: Mapped[datetime] = created_at()
 
     organization: Mapped[Organization | None] = relationship(lazy="joined")

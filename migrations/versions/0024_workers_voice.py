@@ -49,9 +49,11 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("organization_id", name=op.f("pk_client_records")),
     )  # fmt: skip
     op.add_column("users", sa.Column("closed_at", sa.DateTime(timezone=True), nullable=True))
+    op.add_column("users", sa.Column("final_record", postgresql.JSONB(astext_type=sa.Text()), nullable=True))
 
 
 def downgrade() -> None:
+    op.drop_column("users", "final_record")
     op.drop_column("users", "closed_at")
     op.drop_table("client_records")
     op.drop_index("uq_brief_questions_same_question", table_name="brief_questions")

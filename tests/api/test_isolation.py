@@ -27,6 +27,7 @@ OPERATIONS: dict[tuple[str, str], tuple[object, str | None]] = {
     ("post", "/auth/refresh"): (PUBLIC, None),
     ("post", "/auth/revoke"): (PUBLIC, None),
     ("get", "/me"): (ANY, None),
+    ("delete", "/me"): ({"worker"}, None),
     ("post", "/admin/users"): ({"admin"}, None),
     ("get", "/admin/payouts"): ({"admin"}, None),
     ("post", "/admin/payouts/{payout_id}/sent"): ({"admin"}, None),
