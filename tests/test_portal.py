@@ -73,6 +73,7 @@ def set_up_campaign(client, title: str = "Prix du petit-déjeuner") -> str:
 def test_a_client_signs_up_and_sets_a_campaign_up_step_by_step(client, connection):
     account = signed_up(client)
     assert "New campaign" in account["page"] and "The account holds nothing yet" in account["page"]
+    assert "Your track record, as workers read it" in account["page"] and "not enough data" in account["page"]
     page = client.get("/portal/campaigns/new").get_data(as_text=True)
     no_purpose = client.post("/portal/campaigns/new", data={
         "csrf": csrf_of(page), "kind": "shelf_price", "title": "Sans but", "purpose": "", "starts": "2026-01-01",

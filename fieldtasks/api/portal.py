@@ -32,7 +32,7 @@ from fieldtasks.api.typed import money
 from fieldtasks.errors import DomainError
 from fieldtasks.i18n import N_, localized
 from fieldtasks.models import CampaignKind, CampaignStatus, Role, TaskStatus
-from fieldtasks.services import campaigns, progress, publishing, questions, statements, stores, voice
+from fieldtasks.services import campaigns, progress, publishing, questions, statements, stores, track_records, voice
 
 blp = Blueprint("portal", __name__, url_prefix="/portal", template_folder="../templates")
 LANGUAGES = (("fr", "Français"), ("en", "English"))
@@ -152,11 +152,14 @@ def sign_out():
 @blp.get("")
 @client_page
 def campaigns_page(claims):
-    """The organization's campaigns, newest first, and what its account holds."""
+    """The organization's campaigns, newest first, what its account holds, and its track record as workers read it."""
+    res = resources()
     with unit_of_work() as db:
         listed, _ = campaigns.list_campaigns(db, claims.organization_id, cursor=None, limit=CAMPAIGNS_SHOWN)
         account = statements.organization_account(db, claims.organization_id, cursor=None, limit=1)
-    return render_template("portal/campaigns.html", campaigns=listed, balances=account["balances"])
+        record = track_records.client_record(db, claims.organization_id, now=res.clock(),
+                                             wages=res.config.min_hourly_wage_cents)  # fmt: skip
+    return render_template("portal/campaigns.html", campaigns=listed, balances=account["balances"], record=record)
 
 
 @blp.get("/campaigns/<uuid:campaign_id>")
