@@ -38,7 +38,8 @@ def bench_database_url(suffix: str = "bench") -> str:
 
 
 def prepare_database(url: str, tasks: int, reuse: bool):
-    """A migrated database with `tasks` tasks; reused as it is when asked and already that size."""
+    """A migrated database with `tasks` tasks; reused when asked and already that size, its schema brought up to
+    the migrations' head (a database built by an older commit lacks the newer tables)."""
     from alembic import command
 
     from tests.database import alembic_config, recreate_database
@@ -47,9 +48,11 @@ def prepare_database(url: str, tasks: int, reuse: bool):
     if reuse:
         try:
             with engine.connect() as connection:
-                if connection.scalar(text("SELECT count(*) FROM tasks")) == tasks:
-                    print(f"reusing {url.rsplit('/', 1)[-1]} with {tasks:,} tasks", flush=True)
-                    return engine
+                reusable = connection.scalar(text("SELECT count(*) FROM tasks")) == tasks
+            if reusable:
+                print(f"reusing {url.rsplit('/', 1)[-1]} with {tasks:,} tasks", flush=True)
+                command.upgrade(alembic_config(url), "head")
+                return engine
         except Exception:
             pass
     print(f"building a database with {tasks:,} tasks (a few minutes)...", flush=True)
