@@ -3,11 +3,15 @@ signed record is returned, the account is pseudonymised and signs in no more, an
 
 from __future__ import annotations
 
-from sqlalchemy import text
+import uuid
+
+from sqlalchemy import select, text
 
 from fieldtasks.api.context import EXTENSION
+from fieldtasks.models import Task, TaskItem, TaskStatus, Verdict, VerdictBy
+from fieldtasks.services import payments
 from fieldtasks.services.ledger_check import check_ledger
-from tests.fieldwork import EVIAN, HERE, PARIS
+from tests.fieldwork import EVIAN, HERE, PARIS, credit
 from tests.helpers import PASSWORD, bearer, register, sign_in
 from tests.verification import earnings, hand_in, label_photo, read_photo, stores_campaign
 
@@ -46,3 +50,23 @@ def test_closing_an_account_pays_out_returns_the_record_and_leaves_the_ledger_so
 def test_only_a_worker_closes_an_account_this_way(client):
     owner = bearer(sign_in(client, register(client, "client")["email"]))
     assert client.delete("/me", headers=owner).status_code == 403
+
+
+def test_a_worker_paid_in_two_currencies_gets_a_payout_in_each(client):
+    res = client.application.extensions[EXTENSION]
+    account = register(client, "worker")
+    worker = bearer(sign_in(client, account["email"]))
+    for currency in ("EUR", "USD"):
+        owner = register(client, "client")
+        credit(client, owner["organization"]["id"], 100_000, currency)
+        campaign = stores_campaign(client, 1, bearer(sign_in(client, owner["email"])), currency=currency)
+        with res.database.unit_of_work() as db:  # a task handed in and its item approved, paid as moderation pays
+            task = db.scalar(select(Task).where(Task.campaign_id == uuid.UUID(campaign["id"])))
+            task.status, task.claimed_by_id = TaskStatus.SUBMITTED, uuid.UUID(account["id"])
+            task.claimed_at, task.submitted_at = res.clock(), res.clock()
+            item = db.scalar(select(TaskItem).where(TaskItem.task_id == task.id))
+            item.verdict, item.verdict_by, item.verdict_at = Verdict.APPROVED, VerdictBy.MODERATOR, res.clock()
+            db.flush()
+            payments.pay_item(db, item.id, now=res.clock())
+    final = client.delete("/me", headers=worker).json
+    assert sorted((p["currency"], p["amount_cents"]) for p in final["payouts"]) == [("EUR", 40), ("USD", 40)]

@@ -49,8 +49,9 @@ def close_account(session, worker_id: uuid.UUID, *, signer: RecordSigner, issuer
     paid = []
     for balance in earnings.worker_earnings(session, worker_id):
         if balance["available_cents"] > 0:
-            payout = payments.request_payout(session, worker_id, None, balance["currency"], "closing",
-                                             minimum_cents=1, now=now)  # fmt: skip
+            currency = balance["currency"]  # one payout per currency, each under its own key
+            payout = payments.request_payout(session, worker_id, None, currency, f"closing-{currency}", minimum_cents=1,
+                                             now=now)  # fmt: skip
             paid.append({"id": str(payout.id), "amount_cents": payout.amount_cents, "currency": payout.currency,
                          "status": payout.status, "requested_at": rfc3339(payout.requested_at)})  # fmt: skip
     owed = [{"currency": row["currency"], "pending_cents": row["pending_cents"]}
