@@ -176,7 +176,9 @@ def campaign_page(claims, campaign_id: uuid.UUID):
             db, claims.organization_id, campaign_id, store_ref=None, now=now, cursor=None, limit=STORES_SHOWN
         )
         ratings = voice.campaign_ratings(db, claims.organization_id, campaign_id, cursor=None, limit=COMMENTS_SHOWN)
-        asked, _ = questions.list_questions(db, campaign_id, worker_id=None, cursor=None, limit=QUESTIONS_SHOWN)
+        asked, _ = questions.list_questions(
+            db, campaign_id, organization_id=claims.organization_id, cursor=None, limit=QUESTIONS_SHOWN
+        )
         product_count = len(campaigns.campaign_products(db, claims.organization_id, campaign_id))
     places = [(store["lat"], store["lon"]) for store in listed]
     shown_map = None

@@ -5,7 +5,6 @@ makes against the minimum, the budget with what the account holds; and publish."
 
 from __future__ import annotations
 
-import math
 import uuid
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -20,6 +19,7 @@ from fieldtasks.api.portal import PORTAL_KINDS, blp, client_page, refusals_back_
 from fieldtasks.i18n import N_, localized
 from fieldtasks.models import CampaignStatus
 from fieldtasks.services import briefs, campaigns, statements, stores
+from fieldtasks.services.floor import reward_meeting_floor
 
 DEFAULT_WEEKS = 4  # a new campaign runs this long unless its dates are changed
 PLACEHOLDER_REWARD_CENTS = 1  # a draft's reward until its pay step is saved (the pay page suggests a fair one)
@@ -195,7 +195,7 @@ def _pay_figures(db, organization_id: uuid.UUID, campaign, wages) -> dict:
     store_count = stores.count_stores(db, organization_id, campaign.id)
     wage = wages.get(campaign.currency)
     minutes = campaign.estimated_minutes
-    fair = math.ceil(wage * minutes / 60 / items) if wage and minutes and items else None
+    fair = reward_meeting_floor(wage, minutes, items) if wage and minutes and items else None
     balances = statements.organization_account(db, organization_id, cursor=None, limit=1)["balances"]
     available = next((b["available_cents"] for b in balances if b["currency"] == campaign.currency), 0)
     placeholder = campaign.reward_cents == PLACEHOLDER_REWARD_CENTS

@@ -22,7 +22,7 @@ from fieldtasks.api.voice_schemas import (
 )
 from fieldtasks.errors import NotFoundError
 from fieldtasks.models import Role
-from fieldtasks.services import campaigns, questions, track_records, voice
+from fieldtasks.services import questions, track_records, voice
 
 blp = Blueprint(
     "voice", __name__, description="Workers' ratings, their questions on briefs, and the tasks they choose not to see."
@@ -81,13 +81,11 @@ class BriefQuestions(MethodView):
         """The questions on a brief, the latest first: a worker sees the answered ones and their own; the client
         (its campaign) every one, without who asked"""
         caller = current_caller()
+        viewer = (
+            {"worker_id": caller.user_id} if caller.role == Role.WORKER else {"organization_id": caller.organization_id}
+        )
         with unit_of_work() as session:
-            worker_id = caller.user_id if caller.role == Role.WORKER else None
-            if worker_id is None:
-                campaigns.get_campaign(session, caller.organization_id, campaign_id)
-            elif not campaigns.campaign_exists(session, campaign_id):
-                raise NotFoundError("No such campaign.")
-            listed, cursor = questions.list_questions(session, campaign_id, worker_id=worker_id, **page_args(query))
+            listed, cursor = questions.list_questions(session, campaign_id, **viewer, **page_args(query))
         return as_page(listed, cursor)
 
 

@@ -119,10 +119,6 @@ def get_campaign(
     return campaign
 
 
-def campaign_exists(session: Session, campaign_id: uuid.UUID) -> bool:
-    return session.get(Campaign, campaign_id) is not None
-
-
 def list_campaigns(
     session: Session, organization_id: uuid.UUID, *, cursor: str | None, limit: int
 ) -> tuple[list[Campaign], str | None]:

@@ -276,6 +276,12 @@ def settle_due_week(session: Session, *, wages: Mapping[str, int], now: datetime
     return settle_week(session, monday, wages=wages, now=now)
 
 
+def reward_meeting_floor(wage_cents: int, minutes: float, items: float) -> int:
+    """The reward per item that pays `wage_cents` an hour for a task of `items` items taking `minutes` (rounded up:
+    never below the floor)."""
+    return math.ceil(wage_cents * minutes / 60 / items)
+
+
 def campaign_pay(session: Session, campaign: Campaign, wage_cents: int | None) -> dict[str, Any]:
     """For the client: the median effective hourly pay of the campaign's settled tasks (their paid items'
     rewards over claim-to-submission time) and, when below the floor, the reward per item it would need."""
@@ -300,7 +306,7 @@ def campaign_pay(session: Session, campaign: Campaign, wage_cents: int | None) -
     if below:
         typical_hours = statistics.median(float(spent) for spent, _, _ in rows)
         typical_items = statistics.median(items for _, _, items in rows)
-        needed = math.ceil(wage_cents * typical_hours / typical_items)
+        needed = reward_meeting_floor(wage_cents, typical_hours * 60, typical_items)
     return {
         "median_hourly_cents": round(median),
         "floor_hourly_cents": wage_cents,

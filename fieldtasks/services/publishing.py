@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -30,6 +29,7 @@ from fieldtasks.models import (
 from fieldtasks.services.briefs import briefing_pay_cents
 from fieldtasks.services.campaigns import editable_campaign
 from fieldtasks.services.escrow import release_unneeded
+from fieldtasks.services.floor import reward_meeting_floor
 from fieldtasks.services.payments import fund_campaign
 
 
@@ -104,7 +104,7 @@ def _check_wage_floor(session: Session, campaign: Campaign, wage: int | None) ->
     hourly = campaign.reward_cents * items * 60 / float(minutes)
     if not items or hourly >= wage:
         return
-    needed = math.ceil(wage * float(minutes) / 60 / items)
+    needed = reward_meeting_floor(wage, float(minutes), items)
     message = Sentence(
         "A task of {items} item(s) at {reward} cents each, taking about {minutes:.0f} min, pays {hourly:.2f} "
         "{currency} an hour, below the minimum of {wage:.2f}: pay at least {needed} cents an item, or publish with "

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from fieldtasks.errors import ConflictError, NotFoundError
 from fieldtasks.i18n import Sentence
 from fieldtasks.models import BriefQuestion, BriefRead, Campaign
-from fieldtasks.services.campaigns import editable_campaign
+from fieldtasks.services.campaigns import editable_campaign, get_campaign
 from fieldtasks.services.cursors import keyset_page
 from fieldtasks.services.tasks import is_running
 
@@ -96,12 +96,17 @@ def list_questions(
     session: Session,
     campaign_id: uuid.UUID,
     *,
-    worker_id: uuid.UUID | None,
+    worker_id: uuid.UUID | None = None,
+    organization_id: uuid.UUID | None = None,
     cursor: str | None,
     limit: int,
 ) -> tuple[list[dict[str, Any]], str | None]:
-    """A campaign's questions, the latest asked first: for its client every one (never who asked), for a worker the
-    answered ones and their own."""
+    """A campaign's questions, the latest asked first: for its client (`organization_id`) every one (never who
+    asked), for a worker the answered ones and their own."""
+    if organization_id is not None:
+        get_campaign(session, organization_id, campaign_id)  # another client's campaign: as if it did not exist
+    elif session.get(Campaign, campaign_id) is None:
+        raise NotFoundError("No such campaign.")
     query = select(BriefQuestion).where(BriefQuestion.campaign_id == campaign_id)
     if worker_id is not None:
         query = query.where(or_(BriefQuestion.answer.is_not(None), BriefQuestion.worker_id == worker_id))
