@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
-from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 
 from fieldtasks.api import typed
@@ -19,6 +17,7 @@ from fieldtasks.api.feeds import photo_url
 from fieldtasks.api.page_sessions import (
     end_session,
     language_switch,
+    page_time,
     protect,
     sign_in_page,
     signed_in_page,
@@ -37,19 +36,7 @@ SKIPPED_KEPT = 50  # cases a moderator skipped, not offered again in this sessio
 
 @blp.context_processor
 def page_helpers() -> dict[str, Any]:
-    return {"when": _when, "words": reason_words, "kind": kind_words, "languages": LANGUAGES}
-
-
-def _when(moment: datetime | str | None, seconds: bool = False) -> Markup:
-    """A time for the moderator's page: UTC in the HTML, shown in the browser's own zone by the page's script."""
-    if moment is None:
-        return Markup("")
-    if isinstance(moment, str):
-        moment = datetime.fromisoformat(moment)
-    utc = moment.astimezone(UTC)
-    shown = utc.strftime("%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M")
-    kind = "seconds" if seconds else "minutes"
-    return Markup('<time datetime="{}" data-precision="{}">{} UTC</time>').format(utc.isoformat(), kind, shown)
+    return {"when": page_time, "words": reason_words, "kind": kind_words, "languages": LANGUAGES}
 
 
 moderator_page = signed_in_page(Role.MODERATOR, "console.sign_in", N_("The console is for moderators."))

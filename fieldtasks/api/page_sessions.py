@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable
+from datetime import UTC, datetime
 from functools import wraps
 from typing import Any
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, session, url_for
+from markupsafe import Markup
 from marshmallow import ValidationError, validate
 from werkzeug.wrappers import Response
 
@@ -194,6 +196,19 @@ def end_session(sign_in_endpoint: str) -> Response:
             accounts.sign_out(db, refresh_token=refresh, now=resources().clock())
     session.clear()
     return redirect(url_for(sign_in_endpoint))
+
+
+def page_time(moment: datetime | str | None, seconds: bool = False) -> Markup:
+    """A time in a page: UTC in the HTML, shown in the reader's own zone by the page's script (the console's and the
+    portal's)."""
+    if moment is None:
+        return Markup("")
+    if isinstance(moment, str):
+        moment = datetime.fromisoformat(moment)
+    utc = moment.astimezone(UTC)
+    shown = utc.strftime("%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M")
+    kind = "seconds" if seconds else "minutes"
+    return Markup('<time datetime="{}" data-precision="{}">{} UTC</time>').format(utc.isoformat(), kind, shown)
 
 
 def is_own_path(path: str, prefix: str) -> bool:

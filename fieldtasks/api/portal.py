@@ -8,12 +8,10 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from datetime import UTC, datetime
 from functools import wraps
 from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
-from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 
 from fieldtasks.api.access import public
@@ -22,6 +20,7 @@ from fieldtasks.api.errors import status_of
 from fieldtasks.api.page_sessions import (
     end_session,
     language_switch,
+    page_time,
     protect,
     sign_in_page,
     sign_up_page,
@@ -70,7 +69,7 @@ protect(blp, images=lambda: tile_origin(resources().config.map_tile_url))
 @blp.context_processor
 def page_helpers() -> dict[str, Any]:
     return {
-        "money": money, "when": when, "say": localized, "csrf": session.get("csrf"), "languages": LANGUAGES,
+        "money": money, "when": page_time, "say": localized, "csrf": session.get("csrf"), "languages": LANGUAGES,
         "kind_words": _localized(KIND_WORDS), "status_words": _localized(STATUS_WORDS),
         "task_words": _localized(TASK_WORDS),
     }  # fmt: skip
@@ -78,16 +77,6 @@ def page_helpers() -> dict[str, Any]:
 
 def _localized(words: dict) -> dict:
     return {key: localized(sentence) for key, sentence in words.items()}
-
-
-def when(moment: datetime | str | None) -> Markup:
-    """A time in the page: UTC in the HTML, shown in the reader's own zone by the page's script."""
-    if moment is None:
-        return Markup("")
-    if isinstance(moment, str):
-        moment = datetime.fromisoformat(moment)
-    utc = moment.astimezone(UTC)
-    return Markup('<time datetime="{}">{} UTC</time>').format(utc.isoformat(), utc.strftime("%Y-%m-%d %H:%M"))
 
 
 @blp.errorhandler(DomainError)
