@@ -13,7 +13,7 @@ from sqlalchemy import text
 
 from fieldtasks.api.context import EXTENSION
 from fieldtasks.api.price_chart import Point, price_chart
-from fieldtasks.api.tile_map import tile_map, zoom_to_fit
+from fieldtasks.api.tile_map import fitted_map, zoom_to_fit
 from fieldtasks.jobs.photo_reading import run_extraction
 from fieldtasks.services import webhooks
 from tests.fieldwork import EVIAN, NUTELLA, PARIS, credit, fresh_fix, upload
@@ -256,10 +256,8 @@ def test_the_chart_draws_a_line_per_store_and_the_map_fits_every_store():
     assert svg.count("<polyline") == 2 and svg.count("<circle") == 3 and "A, 04/12/2026 00:00: 3.59 EUR" in svg
     assert str(price_chart({}, currency="EUR", title="x")) == ""
     stores = [(48.8566, 2.3522), (43.2965, 5.3698)]  # Paris and Marseille
-    zoom = zoom_to_fit(stores)
-    centre = ((stores[0][0] + stores[1][0]) / 2, (stores[0][1] + stores[1][1]) / 2)
-    shown = tile_map("https://tiles.example/{z}/{x}/{y}.png", centre, stores, zoom=zoom)
-    assert len(shown.pins) == 2 and zoom < 8
+    shown = fitted_map("https://tiles.example/{z}/{x}/{y}.png", stores)
+    assert len(shown.pins) == 2 and zoom_to_fit(stores) < 8 and f"/{zoom_to_fit(stores)}/" in shown.tiles[0][0]
 
 
 def test_a_client_answers_a_workers_question_from_the_campaigns_page(client):

@@ -73,6 +73,24 @@ def _session_claims() -> AccessClaims | None:
     return res.access_tokens.decode(tokens.access_token, now=res.clock())
 
 
+def refusals_back_to(endpoint: str, *carried: str) -> Callable[[Callable], Callable]:
+    """A form the service refuses goes back to the page `endpoint` (built with the view's `carried` arguments),
+    saying why in the refusal's own words: a page to read, never the API's JSON."""
+
+    def decorate(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapper(*args: Any, **kwargs: Any):
+            try:
+                return view(*args, **kwargs)
+            except DomainError as refused:
+                flash(localized(refused.message))
+                return redirect(url_for(endpoint, **{name: kwargs[name] for name in carried}))
+
+        return wrapper
+
+    return decorate
+
+
 def protect(blueprint: Blueprint, images: Callable[[], str] | None = None) -> None:
     """A nonce for each page's own scripts, and the headers: only those scripts, in no one else's frame; images
     from the service, and from the origin `images()` names (a map's tile server)."""

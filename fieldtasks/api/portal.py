@@ -7,8 +7,6 @@ integrations and the account in portal_account."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
@@ -22,11 +20,12 @@ from fieldtasks.api.page_sessions import (
     language_switch,
     page_time,
     protect,
+    refusals_back_to,
     sign_in_page,
     sign_up_page,
     signed_in_page,
 )
-from fieldtasks.api.tile_map import tile_map, tile_origin, zoom_to_fit
+from fieldtasks.api.tile_map import fitted_map, tile_origin
 from fieldtasks.api.typed import money
 from fieldtasks.errors import DomainError
 from fieldtasks.i18n import N_, localized
@@ -90,23 +89,6 @@ def http_error(error: HTTPException):
     return render_template("portal/error.html", message=error.description or error.name), error.code or 500
 
 
-def refusals_back_to(endpoint: str) -> Callable[[Callable], Callable]:
-    """A form the service refuses goes back to `endpoint` (with the view's campaign), saying why in its own words."""
-
-    def decorate(view: Callable) -> Callable:
-        @wraps(view)
-        def wrapper(*args: Any, **kwargs: Any):
-            try:
-                return view(*args, **kwargs)
-            except DomainError as refused:
-                flash(localized(refused.message))
-                return redirect(url_for(endpoint, **kwargs))
-
-        return wrapper
-
-    return decorate
-
-
 @blp.get("/language/<code>")
 @public
 def language(code: str):
@@ -145,7 +127,7 @@ def campaigns_page(claims):
     res = resources()
     with unit_of_work() as db:
         listed, _ = campaigns.list_campaigns(db, claims.organization_id, cursor=None, limit=CAMPAIGNS_SHOWN)
-        account = statements.organization_account(db, claims.organization_id, cursor=None, limit=1)
+        account = statements.organization_balances(db, claims.organization_id)
         record = track_records.client_record(db, claims.organization_id, now=res.clock(),
                                              wages=res.config.min_hourly_wage_cents)  # fmt: skip
     return render_template("portal/campaigns.html", campaigns=listed, balances=account["balances"], record=record)
@@ -170,11 +152,7 @@ def campaign_page(claims, campaign_id: uuid.UUID):
         )
         product_count = len(campaigns.campaign_products(db, claims.organization_id, campaign_id))
     places = [(store["lat"], store["lon"]) for store in listed]
-    shown_map = None
-    if places and res.config.map_tile_url:
-        lats, lons = [p[0] for p in places], [p[1] for p in places]
-        centre = ((min(lats) + max(lats)) / 2, (min(lons) + max(lons)) / 2)
-        shown_map = tile_map(res.config.map_tile_url, centre, places, zoom=zoom_to_fit(places))
+    shown_map = fitted_map(res.config.map_tile_url, places) if places and res.config.map_tile_url else None
     return render_template(
         "portal/campaign.html", campaign=campaign, progress=shown, stores=listed, more_stores=more is not None,
         map=shown_map, ratings=ratings, product_count=product_count, questions=asked,
@@ -183,7 +161,7 @@ def campaign_page(claims, campaign_id: uuid.UUID):
 
 @blp.post("/campaigns/<uuid:campaign_id>/publish")
 @client_page
-@refusals_back_to("portal.pay")
+@refusals_back_to("portal.pay", "campaign_id")
 def publish(claims, campaign_id: uuid.UUID):
     """Publish (or publish again after adding stores or products, or after a pause): the budget goes to escrow."""
     res = resources()
@@ -199,7 +177,7 @@ def publish(claims, campaign_id: uuid.UUID):
 
 @blp.post("/campaigns/<uuid:campaign_id>/questions/<uuid:question_id>/answer")
 @client_page
-@refusals_back_to("portal.campaign_page")
+@refusals_back_to("portal.campaign_page", "campaign_id")
 def answer(claims, campaign_id: uuid.UUID, question_id: uuid.UUID):
     """The answer to a worker's question, shown to every worker under the brief (a new version of it, paid)."""
     text = request.form.get("answer", "").strip()
@@ -215,7 +193,7 @@ def answer(claims, campaign_id: uuid.UUID, question_id: uuid.UUID):
 
 @blp.post("/campaigns/<uuid:campaign_id>/pause")
 @client_page
-@refusals_back_to("portal.campaign_page")
+@refusals_back_to("portal.campaign_page", "campaign_id")
 def pause(claims, campaign_id: uuid.UUID):
     with unit_of_work() as db:
         publishing.pause_campaign(db, claims.organization_id, campaign_id)
@@ -225,7 +203,7 @@ def pause(claims, campaign_id: uuid.UUID):
 
 @blp.post("/campaigns/<uuid:campaign_id>/close")
 @client_page
-@refusals_back_to("portal.campaign_page")
+@refusals_back_to("portal.campaign_page", "campaign_id")
 def close(claims, campaign_id: uuid.UUID):
     with unit_of_work() as db:
         publishing.close_campaign(db, claims.organization_id, campaign_id, now=resources().clock())

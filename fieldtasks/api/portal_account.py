@@ -8,7 +8,8 @@ import uuid
 from flask import flash, redirect, render_template, request, url_for
 
 from fieldtasks.api.context import resources, unit_of_work
-from fieldtasks.api.portal import blp, client_page, refusals_back_to
+from fieldtasks.api.page_sessions import refusals_back_to
+from fieldtasks.api.portal import blp, client_page
 from fieldtasks.i18n import N_, localized
 from fieldtasks.jobs.webhooks import enqueue_deliveries
 from fieldtasks.models import WEBHOOK_EVENTS, DeliveryStatus
@@ -107,7 +108,7 @@ def deliveries(claims, webhook_id: uuid.UUID):
 
 @blp.post("/webhooks/<uuid:webhook_id>/deliveries/<uuid:delivery_id>/redeliver")
 @client_page
-@refusals_back_to("portal.deliveries")
+@refusals_back_to("portal.deliveries", "webhook_id")
 def redeliver(claims, webhook_id: uuid.UUID, delivery_id: uuid.UUID):
     res = resources()
     with unit_of_work() as db:

@@ -13,7 +13,8 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 
 from fieldtasks.api.context import resources, unit_of_work
 from fieldtasks.api.feeds import photo_url, price_stream, stores_geojson
-from fieldtasks.api.portal import blp, client_page, refusals_back_to
+from fieldtasks.api.page_sessions import refusals_back_to
+from fieldtasks.api.portal import blp, client_page
 from fieldtasks.api.price_chart import Point, legend, price_chart
 from fieldtasks.i18n import N_, localized
 from fieldtasks.models import Availability, VerifiedBy

@@ -15,7 +15,8 @@ from marshmallow import ValidationError
 from fieldtasks.api import typed
 from fieldtasks.api.campaign_schemas import CampaignCreateSchema, CampaignEditSchema
 from fieldtasks.api.context import resources, unit_of_work
-from fieldtasks.api.portal import PORTAL_KINDS, blp, client_page, refusals_back_to
+from fieldtasks.api.page_sessions import refusals_back_to
+from fieldtasks.api.portal import PORTAL_KINDS, blp, client_page
 from fieldtasks.i18n import N_, localized
 from fieldtasks.models import CampaignStatus
 from fieldtasks.services import briefs, campaigns, statements, stores
@@ -59,7 +60,7 @@ def new_campaign(claims):
 
 @blp.route("/campaigns/<uuid:campaign_id>/edit", methods=["GET", "POST"])
 @client_page
-@refusals_back_to("portal.campaign_page")
+@refusals_back_to("portal.campaign_page", "campaign_id")
 def edit_campaign(claims, campaign_id: uuid.UUID):
     """Step 1 again, for a draft or a paused campaign (the instructions changed: workers read them again, paid)."""
     with unit_of_work() as db:
@@ -107,7 +108,7 @@ def _dates(form: dict, zone_name: str = "Europe/Paris") -> dict[str, str]:
 
 @blp.route("/campaigns/<uuid:campaign_id>/products", methods=["GET", "POST"])
 @client_page
-@refusals_back_to("portal.products")
+@refusals_back_to("portal.products", "campaign_id")
 def products(claims, campaign_id: uuid.UUID):
     """Step 2: the products, one GTIN at a time (its check digit checked as it is typed, and again here)."""
     if request.method == "POST":
@@ -130,7 +131,7 @@ def products(claims, campaign_id: uuid.UUID):
 
 @blp.route("/campaigns/<uuid:campaign_id>/stores", methods=["GET", "POST"])
 @client_page
-@refusals_back_to("portal.stores_page")
+@refusals_back_to("portal.stores_page", "campaign_id")
 def stores_page(claims, campaign_id: uuid.UUID):
     """Step 3: the stores, from a CSV or GeoJSON file; each refused row is shown with its line and reason."""
     report = None
@@ -153,7 +154,7 @@ def stores_page(claims, campaign_id: uuid.UUID):
 
 @blp.route("/campaigns/<uuid:campaign_id>/pay", methods=["GET", "POST"])
 @client_page
-@refusals_back_to("portal.pay")
+@refusals_back_to("portal.pay", "campaign_id")
 def pay(claims, campaign_id: uuid.UUID):
     """Step 4: the reward per item, with the hourly pay it makes against the minimum (live as it is typed), and the
     budget, with what the account holds and what publishing needs. Publishing is this page's second button."""
@@ -196,7 +197,7 @@ def _pay_figures(db, organization_id: uuid.UUID, campaign, wages) -> dict:
     wage = wages.get(campaign.currency)
     minutes = campaign.estimated_minutes
     fair = reward_meeting_floor(wage, minutes, items) if wage and minutes and items else None
-    balances = statements.organization_account(db, organization_id, cursor=None, limit=1)["balances"]
+    balances = statements.organization_balances(db, organization_id)["balances"]
     available = next((b["available_cents"] for b in balances if b["currency"] == campaign.currency), 0)
     placeholder = campaign.reward_cents == PLACEHOLDER_REWARD_CENTS
     reward = (fair or campaign.reward_cents) if placeholder else campaign.reward_cents

@@ -35,16 +35,23 @@ class MyWorkRecord(MethodView):
     @blp.alt_response(200, schema=TEXT_BODY, content_type="text/html", success=True, description=RECORD_200)
     def get(self, query):
         """My work record, signed with the platform's Ed25519 key (format=html: a printable page)"""
-        res = resources()
-        with unit_of_work() as session:
-            record = work_records.work_record(
-                session, current_caller().user_id, issuer=request.host_url, now=res.clock()
-            )
-        document = res.record_signer.sign(record)
+        document = signed_work_record(current_caller().user_id)
         if query["format"] == "html":
-            page = render_template("work_record.html", document=document, kinds=KIND_NAMES)
-            return Response(page, mimetype="text/html")
+            return Response(printable(document), mimetype="text/html")
         return document
+
+
+def signed_work_record(worker_id) -> dict:
+    """The worker's record, signed with the platform's key (the API's and the workers' app's)."""
+    res = resources()
+    with unit_of_work() as session:
+        record = work_records.work_record(session, worker_id, issuer=request.host_url, now=res.clock())
+    return res.record_signer.sign(record)
+
+
+def printable(document: dict) -> str:
+    """A signed record as a page to print."""
+    return render_template("work_record.html", document=document, kinds=KIND_NAMES)
 
 
 @blp.route("/me/reputation")

@@ -68,3 +68,10 @@ def tile_map(
             pins.append((number, round(left, 2), round(top, 2)))
     here = percent(cx, cy)
     return TileMap(tiles, pins, (round(here[0], 2), round(here[1], 2)))
+
+
+def fitted_map(url_template: str, points: list[tuple[float, float]]) -> TileMap:
+    """A map centred on the points' box, at the closest zoom that shows them all (a client's stores)."""
+    lats, lons = [lat for lat, _ in points], [lon for _, lon in points]
+    centre = ((min(lats) + max(lats)) / 2, (min(lons) + max(lons)) / 2)
+    return tile_map(url_template, centre, points, zoom=zoom_to_fit(points))

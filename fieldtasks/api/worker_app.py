@@ -7,9 +7,7 @@ worker_app_money, the PWA's files in worker_app_pwa."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
 from datetime import datetime, timedelta
-from functools import wraps
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -23,6 +21,7 @@ from fieldtasks.api.errors import status_of
 from fieldtasks.api.page_sessions import (
     end_session,
     protect,
+    refusals_back_to,
     sign_in_page,
     sign_up_page,
     signed_in_page,
@@ -91,18 +90,8 @@ def http_error(error: HTTPException):
     return render_template("app/error.html", message=error.description or error.name), error.code or 500
 
 
-def refusals_on_the_task_page(view: Callable) -> Callable:
-    """A step of a task (check in, a photo, hand in...) that the service refuses goes back to the task's page,
-    saying why in the refusal's own words (the blueprint's handler would show a page of its own)."""
-
-    @wraps(view)
-    def wrapper(*args: Any, **kwargs: Any):
-        try:
-            return view(*args, **kwargs)
-        except DomainError as refused:
-            return back_to_task(kwargs["task_id"], refused.message)
-
-    return wrapper
+# A step of a task (check in, a photo, hand in...) that the service refuses goes back to the task's page.
+refusals_on_the_task_page = refusals_back_to("app.task", "task_id")
 
 
 def back_to_task(task_id: uuid.UUID, message: str):

@@ -11,9 +11,9 @@ from flask import Response, abort, flash, redirect, render_template, request, se
 
 from fieldtasks.api.access import public
 from fieldtasks.api.context import resources, unit_of_work
-from fieldtasks.api.records import KIND_NAMES
+from fieldtasks.api.page_sessions import refusals_back_to
+from fieldtasks.api.records import printable, signed_work_record
 from fieldtasks.api.worker_app import back_to_task, blp, refusals_on_the_task_page, worker_page
-from fieldtasks.errors import DomainError
 from fieldtasks.i18n import N_, localized
 from fieldtasks.models import PayoutStatus
 from fieldtasks.services import (
@@ -26,7 +26,6 @@ from fieldtasks.services import (
     payouts,
     qualifications,
     voice,
-    work_records,
 )
 
 LEDGER_LINES = 20  # the most recent; the API pages through the rest
@@ -83,12 +82,9 @@ def close_account(claims):
 @worker_page
 def record(claims):
     """My work record, signed: a file to keep and show elsewhere (format=html: the printable page)."""
-    res = resources()
-    with unit_of_work() as db:
-        found = work_records.work_record(db, claims.user_id, issuer=request.host_url, now=res.clock())
-    document = res.record_signer.sign(found)
+    document = signed_work_record(claims.user_id)
     if request.args.get("format") == "html":
-        return render_template("work_record.html", document=document, kinds=KIND_NAMES)
+        return printable(document)
     body = json.dumps(document, ensure_ascii=False, indent=2)
     disposition = {"Content-Disposition": 'attachment; filename="fieldtasks-work-record.json"'}
     return Response(body, mimetype="application/json", headers=disposition)
@@ -181,17 +177,14 @@ def show_again(claims, hide_id: uuid.UUID):
 
 @blp.post("/payouts")
 @worker_page
+@refusals_back_to("app.earnings_page")
 def withdraw(claims):
     """All that is available in a currency, paid out; the form's own key makes a second tap the same payout."""
     res, form = resources(), request.form
     if not form.get("key") or not form.get("currency"):
         abort(400)
-    try:
-        with unit_of_work() as db:
-            payments.request_payout(db, claims.user_id, None, form["currency"], form["key"],
-                                    minimum_cents=res.config.payout_minimum_cents, now=res.clock())  # fmt: skip
-    except DomainError as refused:
-        flash(localized(refused.message))
-    else:
-        flash(localized(N_("Payout requested: the operator sends it, and its line here says when.")))
+    with unit_of_work() as db:
+        payments.request_payout(db, claims.user_id, None, form["currency"], form["key"],
+                                minimum_cents=res.config.payout_minimum_cents, now=res.clock())  # fmt: skip
+    flash(localized(N_("Payout requested: the operator sends it, and its line here says when.")))
     return redirect(url_for("app.earnings_page"))

@@ -31,6 +31,12 @@ def organization_account(
     session: Session, organization_id: uuid.UUID, cursor: str | None, limit: int
 ) -> dict[str, Any]:
     """Balances per currency, escrow per campaign, and a page of the statement."""
+    return {**organization_balances(session, organization_id), **_statement(session, organization_id, cursor, limit)}
+
+
+def organization_balances(session: Session, organization_id: uuid.UUID) -> dict[str, Any]:
+    """What the organization's account holds per currency (available, and in its campaigns' escrow), and each
+    campaign's escrow."""
     accounts = session.execute(
         select(LedgerAccount.kind, LedgerAccount.owner_id, LedgerAccount.currency, LedgerAccount.balance_cents)
         .where(_owned(organization_id))
@@ -52,8 +58,7 @@ def organization_account(
             escrows.append({"campaign_id": account.owner_id, "title": titles.get(account.owner_id),
                             "currency": account.currency, "escrowed_cents": account.balance_cents})  # fmt: skip
     escrows.sort(key=lambda escrow: (escrow["title"] or "", escrow["currency"]))
-    return {"balances": list(balances.values()), "campaigns": escrows,
-            **_statement(session, organization_id, cursor, limit)}  # fmt: skip
+    return {"balances": list(balances.values()), "campaigns": escrows}
 
 
 def _statement(session: Session, organization_id: uuid.UUID, cursor: str | None, limit: int) -> dict[str, Any]:
