@@ -14,7 +14,16 @@ from fieldtasks.models.fairness import (
 )
 from fieldtasks.models.integrations import WEBHOOK_EVENTS, ApiKey, DeliveryStatus, Webhook, WebhookDelivery
 from fieldtasks.models.ledger import AccountKind, LedgerAccount, LedgerEntry, LedgerTransaction, Payout, PayoutStatus
-from fieldtasks.models.moderation import REJECT_REASONS, WON_BY_WORKER, CaseKind, CaseOutcome, CaseStatus, ReviewCase
+from fieldtasks.models.moderation import (
+    REJECT_REASONS,
+    WON_BY_WORKER,
+    CaseKind,
+    CaseOutcome,
+    CaseStatus,
+    ReviewCase,
+    open_appeal,
+    settled_for_the_worker,
+)
 from fieldtasks.models.observations import (
     Availability,
     DisputeStatus,
@@ -115,5 +124,7 @@ __all__ = [
     "WebhookDelivery",
     "WorkerQualification",
     "is_claim_lapsed",
+    "open_appeal",
     "seconds_on_task",
+    "settled_for_the_worker",
 ]

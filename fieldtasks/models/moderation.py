@@ -7,7 +7,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, Text, text
+from sqlalchemy import ColumnElement, Exists, ForeignKey, Index, String, Text, select, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -72,3 +72,20 @@ class ReviewCase(Base):
     explanation: Mapped[str | None] = mapped_column(Text)  # shown to the worker
     corrections: Mapped[dict[str, Any]] = mapped_column(JSONB, server_default="{}")
     closed_at: Mapped[datetime | None]
+
+
+def settled_for_the_worker() -> ColumnElement[bool]:
+    """A case the worker won (SQL): decided for them, or paid by its deadline with nobody deciding."""
+    return ((ReviewCase.status == CaseStatus.DECIDED) & ReviewCase.outcome.in_(WON_BY_WORKER)) | (
+        ReviewCase.status == CaseStatus.CLOSED
+    )
+
+
+def open_appeal(item_id: Any) -> Exists:
+    """An appeal of the item (a column of the enclosing query) still waiting for its decision (SQL)."""
+    return (
+        select(ReviewCase.id)
+        .where(ReviewCase.item_id == item_id, ReviewCase.kind == CaseKind.APPEAL, ReviewCase.status == CaseStatus.OPEN)
+        .correlate_except(ReviewCase)
+        .exists()
+    )

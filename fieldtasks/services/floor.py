@@ -26,7 +26,6 @@ from sqlalchemy.orm import Session, aliased
 
 from fieldtasks.models import (
     PAID_VERDICTS,
-    WON_BY_WORKER,
     AccountKind,
     BriefRead,
     Campaign,
@@ -45,6 +44,7 @@ from fieldtasks.models import (
     TaskStatus,
     Verdict,
     seconds_on_task,
+    settled_for_the_worker,
 )
 from fieldtasks.services import escrow, ledger
 from fieldtasks.services.briefs import BRIEFING
@@ -221,9 +221,7 @@ def revisit_won_appeals(session: Session, *, wages: Mapping[str, int], now: date
     the worker's week is settled again, the item's time now counting, and the difference topped up; once
     per case. Returns the cents paid."""
     week = func.date_trunc("week", func.timezone("UTC", Task.submitted_at)).cast(Date)
-    won = ((ReviewCase.status == CaseStatus.DECIDED) & ReviewCase.outcome.in_(WON_BY_WORKER)) | (
-        ReviewCase.status == CaseStatus.CLOSED
-    )
+    won = settled_for_the_worker()
     revisited = select(FloorRevisit.case_id).where(FloorRevisit.case_id == ReviewCase.id).exists()
     due = session.execute(
         select(ReviewCase.id, Task.claimed_by_id, Campaign.currency, FloorWeek.week_start)

@@ -30,8 +30,6 @@ from fieldtasks.models import (
     Campaign,
     CampaignKind,
     CampaignStatus,
-    CaseKind,
-    CaseStatus,
     ExtractionRequest,
     ExtractionStatus,
     ItemStatus,
@@ -39,7 +37,6 @@ from fieldtasks.models import (
     Photo,
     Product,
     Qualification,
-    ReviewCase,
     ShelfCheck,
     Task,
     TaskEvent,
@@ -49,6 +46,7 @@ from fieldtasks.models import (
     Vehicle,
     WorkerQualification,
     is_claim_lapsed,
+    open_appeal,
 )
 from fieldtasks.services import deploy_spots
 from fieldtasks.services.cursors import keyset_page
@@ -175,14 +173,7 @@ def task_items(session: Session, task_id: uuid.UUID) -> list[dict[str, Any]]:
         .limit(1)
         .scalar_subquery()
     )
-    appealed = (
-        select(ReviewCase.id)
-        .where(
-            ReviewCase.item_id == TaskItem.id, ReviewCase.kind == CaseKind.APPEAL, ReviewCase.status == CaseStatus.OPEN
-        )
-        .correlate(TaskItem)
-        .exists()
-    )
+    appealed = open_appeal(TaskItem.id)
     query = (
         select(
             TaskItem.id,

@@ -20,7 +20,6 @@ from sqlalchemy.orm import Session
 from fieldtasks.errors import NotFoundError
 from fieldtasks.models import (
     PAID_VERDICTS,
-    WON_BY_WORKER,
     BriefQuestion,
     Campaign,
     CaseKind,
@@ -35,9 +34,10 @@ from fieldtasks.models import (
     TaskRating,
     TaskStatus,
     Verdict,
+    open_appeal,
     seconds_on_task,
+    settled_for_the_worker,
 )
-from fieldtasks.moments import rfc3339
 from fieldtasks.services.floor import TOPUP
 from fieldtasks.services.payments import REWARD
 from fieldtasks.services.questions import LEFT_UNANSWERED
@@ -80,17 +80,17 @@ def records_for(
 
 
 def _remember(organization_id: uuid.UUID, computed_at: datetime, record: dict[str, Any]) -> dict[str, Any]:
+    """The record as read, with when it was computed (the table's column, not a copy in the JSON)."""
     if len(_read_lately) >= READ_LATELY_MOST:
         _read_lately.clear()
-    _read_lately[organization_id] = (computed_at, record)
-    return record
+    _read_lately[organization_id] = (computed_at, {**record, "computed_at": computed_at})
+    return _read_lately[organization_id][1]
 
 
 def client_record(session: Session, organization_id: uuid.UUID, *, now: datetime, wages: Mapping[str, int]) -> dict:
     if session.get(Organization, organization_id) is None:
         raise NotFoundError("No such client.")
-    record = records_for(session, [organization_id], now=now, wages=wages)[organization_id]
-    return {**record, "computed_at": datetime.fromisoformat(record["computed_at"])}  # kept as text in JSON
+    return records_for(session, [organization_id], now=now, wages=wages)[organization_id]
 
 
 def _keep(session: Session, organization_id: uuid.UUID, record: dict[str, Any], *, now: datetime) -> dict[str, Any]:
@@ -108,7 +108,6 @@ def compute(session: Session, organization_id: uuid.UUID, *, now: datetime, wage
     return {
         "organization_id": str(organization_id),
         "client_name": organization.name if organization else None,
-        "computed_at": rfc3339(now),
         "window_days": WINDOW.days,
         "enough_tasks": ENOUGH_TASKS,
         "hourly_pay": _hourly_pay(session, mine, since, wages),
@@ -154,9 +153,7 @@ def _hourly_pay(session: Session, mine, since: datetime, wages: Mapping[str, int
 
 def _rejections(session: Session, mine, since: datetime) -> dict[str, Any]:
     """Of the items settled for good (no appeal pending), the share rejected."""
-    pending = select(ReviewCase.id).where(
-        ReviewCase.item_id == TaskItem.id, ReviewCase.kind == CaseKind.APPEAL, ReviewCase.status == CaseStatus.OPEN
-    ).exists()  # fmt: skip
+    pending = open_appeal(TaskItem.id)
     items, rejected, tasks, workers = session.execute(
         select(
             func.count(), func.count().filter(TaskItem.verdict == Verdict.REJECTED),
@@ -171,9 +168,7 @@ def _rejections(session: Session, mine, since: datetime) -> dict[str, Any]:
 
 def _appeals(session: Session, mine, since: datetime) -> dict[str, Any]:
     """Of the appeals settled (decided, or paid by their deadline), the share workers won."""
-    won = ((ReviewCase.status == CaseStatus.DECIDED) & ReviewCase.outcome.in_(WON_BY_WORKER)) | (
-        ReviewCase.status == CaseStatus.CLOSED
-    )
+    won = settled_for_the_worker()
     settled, won_count, tasks, workers = session.execute(
         select(
             func.count(), func.count().filter(won),
