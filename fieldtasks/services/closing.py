@@ -47,7 +47,8 @@ def close_account(session, worker_id: uuid.UUID, *, signer: RecordSigner, issuer
     for task_id in held:
         tasks.release_task(session, task_id, worker_id, now=now)
     paid = []
-    for balance in earnings.worker_earnings(session, worker_id):
+    balances = earnings.worker_earnings(session, worker_id)  # paying out leaves what is pending as it is
+    for balance in balances:
         if balance["available_cents"] > 0:
             currency = balance["currency"]  # one payout per currency, each under its own key
             payout = payments.request_payout(session, worker_id, None, currency, f"closing-{currency}", minimum_cents=1,
@@ -55,7 +56,7 @@ def close_account(session, worker_id: uuid.UUID, *, signer: RecordSigner, issuer
             paid.append({"id": str(payout.id), "amount_cents": payout.amount_cents, "currency": payout.currency,
                          "status": payout.status, "requested_at": rfc3339(payout.requested_at)})  # fmt: skip
     owed = [{"currency": row["currency"], "pending_cents": row["pending_cents"]}
-            for row in earnings.worker_earnings(session, worker_id) if row["pending_cents"]]  # fmt: skip
+            for row in balances if row["pending_cents"]]  # fmt: skip
     record = signer.sign(work_records.work_record(session, worker_id, issuer=issuer, now=now))
     _pseudonymise(session, worker, now=now)
     final = {
